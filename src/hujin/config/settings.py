@@ -1,0 +1,192 @@
+"""Hujin settings, read from the environment.
+
+HUJIN_ENV        dev (default) or prod
+DATABASE_URL     sqlite:////abs/path.sqlite3 or postgresql://user@host:port/db
+                 (default: SQLite under ./var/, WAL mode, IMMEDIATE transactions)
+SECRET_KEY       Django secret; in dev generated on first run and kept in ./var/secret_key
+HUJIN_DATA_KEYS  personal-data encryption keys (required in prod)
+HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
+                 redis://host:6379/0 when several machines share the work
+HUJIN_VAR_DIR    where local state lives (default ./var)
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("HUJIN_VAR_DIR", "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+HUJIN_ENV = os.environ.get("HUJIN_ENV", "dev")
+if HUJIN_ENV not in ("dev", "prod"):
+    raise ImproperlyConfigured("HUJIN_ENV must be 'dev' or 'prod'")
+PROD = HUJIN_ENV == "prod"
+
+DEV_SECRET_FILE = VAR_DIR / "secret_key"
+
+
+def _dev_secret() -> str:
+    if not DEV_SECRET_FILE.exists():
+        DEV_SECRET_FILE.write_text(secrets.token_urlsafe(50))
+        DEV_SECRET_FILE.chmod(0o600)
+    return DEV_SECRET_FILE.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("" if PROD else _dev_secret())
+DEBUG = os.environ.get("DEBUG", "0" if PROD else "1") == "1"
+
+if PROD:
+    problems = []
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY is not set")
+    elif DEV_SECRET_FILE.exists() and SECRET_KEY == DEV_SECRET_FILE.read_text().strip():
+        problems.append("SECRET_KEY is the development secret")
+    elif len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+        problems.append("SECRET_KEY is too weak (at least 50 random characters)")
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if not os.environ.get("HUJIN_DATA_KEYS"):
+        problems.append("HUJIN_DATA_KEYS (personal-data encryption key) is missing")
+    if problems:
+        raise ImproperlyConfigured("refusing to start in prod: " + "; ".join(problems))
+
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
+    [] if PROD else ["127.0.0.1", "localhost", "testserver"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "ninja",
+    "hujin.core",
+    "hujin.identity",
+    "hujin.ledger",
+    "hujin.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hujin.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "hujin.config.urls"
+WSGI_APPLICATION = "hujin.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;"
+            ),
+        }
+        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'hujin.sqlite3'}"
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "identity:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+HUJIN_BUSINESS_TIME_ZONE = os.environ.get("HUJIN_BUSINESS_TIME_ZONE", "Asia/Shanghai")
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# Request bodies: the API refuses anything larger with 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PROD:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work: huey. Embedded default keeps the queue in a SQLite file under ./var/;
+# HUJIN_TASKS_URL=redis://... shares it between machines.
+HUJIN_TASKS_URL = os.environ.get("HUJIN_TASKS_URL", "")
+if HUJIN_TASKS_URL.startswith("redis"):
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "hujin",
+        "url": HUJIN_TASKS_URL,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "hujin",
+        "filename": str(VAR_DIR / "tasks.sqlite3"),
+        "immediate": os.environ.get("HUJIN_TASKS_IMMEDIATE", "0") == "1",
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

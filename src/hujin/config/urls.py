@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from hujin.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("auth/", include("hujin.identity.urls")),
+    path("ledger/", include("hujin.ledger.urls")),
+    path("", include("hujin.web.urls")),
+]

@@ -1,0 +1,86 @@
+"""Money: integer minor units with an ISO 4217 currency; decimal strings only at the edge."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from hujin.core.errors import InvalidInput
+
+# ISO 4217 minor-unit exponents for the currencies Hujin handles.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "CNY": 2, "HKD": 2, "MOP": 2, "TWD": 2, "USD": 2, "EUR": 2, "GBP": 2, "AUD": 2,
+    "CAD": 2, "SGD": 2, "CHF": 2, "NZD": 2, "JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3,
+}  # fmt: skip
+
+# Largest amount the ledger stores: a signed 64-bit column.
+MAX_MINOR = 2**63 - 1
+
+_DECIMAL_RE = re.compile(r"^(?P<int>\d{1,19})(?:\.(?P<frac>\d+))?$")
+
+
+class InvalidCurrency(InvalidInput):
+    code = "invalid_currency"
+    message = "Unknown currency."
+
+
+class InvalidAmount(InvalidInput):
+    code = "invalid_amount"
+    message = "The amount is not valid."
+
+
+def currency_exponent(currency: str) -> int:
+    try:
+        return CURRENCY_EXPONENTS[currency]
+    except KeyError:
+        raise InvalidCurrency(details={"currency": currency}) from None
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """'1234.50' CNY -> 123450. Refuses signs, exponents, extra decimals and overflow."""
+    exponent = currency_exponent(currency)
+    match = _DECIMAL_RE.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise InvalidAmount("Amount must be a decimal string such as '12.34'.",
+                            details={"amount": str(text)[:40]})  # fmt: skip
+    frac = match.group("frac") or ""
+    if len(frac.rstrip("0")) > exponent:
+        raise InvalidAmount(
+            f"{currency} amounts have at most {exponent} decimal places.",
+            details={"amount": text, "currency": currency},
+        )
+    frac = frac[:exponent].ljust(exponent, "0") if exponent else ""
+    minor = int(match.group("int") + frac)
+    if minor > MAX_MINOR:
+        raise InvalidAmount("Amount is too large.", details={"amount": text})
+    return minor
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """123450 CNY -> '1234.50'."""
+    exponent = currency_exponent(currency)
+    sign = "-" if minor < 0 else ""
+    digits = str(abs(minor)).rjust(exponent + 1, "0")
+    if not exponent:
+        return sign + digits
+    return f"{sign}{digits[:-exponent]}.{digits[-exponent:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise InvalidAmount("Money is held in integer minor units.")
+        currency_exponent(self.currency)
+
+    @classmethod
+    def parse(cls, text: str, currency: str) -> "Money":
+        return cls(parse_amount(text, currency), currency)
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.minor).scaleb(-currency_exponent(self.currency))
+
+    def __str__(self) -> str:
+        return f"{format_minor(self.minor, self.currency)} {self.currency}"
