@@ -1,0 +1,154 @@
+"""The ledger's tables. Accounts are never deleted; transfers are never changed.
+
+Balances are four integers per account, as in TigerBeetle: debits and credits, each pending and
+posted. Every transfer also keeps a snapshot of both accounts' balances right after it was
+applied, so an account's history carries its running balance.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "asset", "Asset"
+    LIABILITY = "liability", "Liability"
+    EQUITY = "equity", "Equity"
+    INCOME = "income", "Income"
+    EXPENSE = "expense", "Expense"
+
+
+class TransferKind(models.TextChoices):
+    SINGLE = "single", "Posted"
+    PENDING = "pending", "Pending"
+    POST_PENDING = "post_pending", "Post pending"
+    VOID_PENDING = "void_pending", "Void pending"
+    EXPIRE_PENDING = "expire_pending", "Pending expired"
+
+
+class Account(models.Model):
+    id = models.UUIDField(primary_key=True)
+    currency = models.CharField(max_length=3)
+    code = models.CharField(max_length=64, help_text="What the account is for, e.g. 2001.wallet")
+    kind = models.CharField(max_length=16, choices=AccountKind.choices)
+    name = models.CharField(max_length=200, blank=True)
+    owner_ref = models.CharField(max_length=128, blank=True)
+    debits_must_not_exceed_credits = models.BooleanField(default=False)
+    credits_must_not_exceed_debits = models.BooleanField(default=False)
+    closed = models.BooleanField(default=False)
+    debits_pending = models.BigIntegerField(default=0)
+    debits_posted = models.BigIntegerField(default=0)
+    credits_pending = models.BigIntegerField(default=0)
+    credits_posted = models.BigIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["code", "currency"]),
+            models.Index(fields=["owner_ref"]),
+            models.Index(fields=["created_at", "id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="ledger_account_balances_not_negative",
+                condition=Q(debits_pending__gte=0, debits_posted__gte=0)
+                & Q(credits_pending__gte=0, credits_posted__gte=0),
+            ),
+            models.CheckConstraint(
+                name="ledger_account_one_limit_flag",
+                condition=~Q(
+                    debits_must_not_exceed_credits=True, credits_must_not_exceed_debits=True
+                ),
+            ),
+            models.CheckConstraint(
+                name="ledger_account_debits_within_credits",
+                condition=Q(debits_must_not_exceed_credits=False)
+                | Q(credits_posted__gte=F("debits_pending") + F("debits_posted")),
+            ),
+            models.CheckConstraint(
+                name="ledger_account_credits_within_debits",
+                condition=Q(credits_must_not_exceed_debits=False)
+                | Q(debits_posted__gte=F("credits_pending") + F("credits_posted")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.currency} {self.name or self.id}"
+
+
+class Transfer(models.Model):
+    id = models.UUIDField(primary_key=True)
+    # The order in which the ledger applied transfers; per account it is the order of history.
+    seq = models.BigIntegerField(unique=True)
+    kind = models.CharField(max_length=16, choices=TransferKind.choices)
+    debit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    credit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    currency = models.CharField(max_length=3)
+    amount = models.BigIntegerField()
+    # For post/void/expire: the pending transfer this one resolves (at most one resolution each).
+    pending = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resolution"
+    )
+    linked = models.BooleanField(default=False)
+    timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    code = models.CharField(max_length=64)
+    metadata = models.JSONField(default=dict, blank=True)
+    business_date = models.DateField()
+    created_at = models.DateTimeField()
+    # Balances of the debit (dr_) and credit (cr_) accounts right after this transfer.
+    dr_debits_pending = models.BigIntegerField()
+    dr_debits_posted = models.BigIntegerField()
+    dr_credits_pending = models.BigIntegerField()
+    dr_credits_posted = models.BigIntegerField()
+    cr_debits_pending = models.BigIntegerField()
+    cr_debits_posted = models.BigIntegerField()
+    cr_credits_pending = models.BigIntegerField()
+    cr_credits_posted = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["debit_account", "seq"], name="ledger_transfer_dr_seq"),
+            models.Index(fields=["credit_account", "seq"], name="ledger_transfer_cr_seq"),
+            models.Index(fields=["business_date"], name="ledger_transfer_bdate"),
+            models.Index(
+                fields=["expires_at"],
+                name="ledger_transfer_expiring",
+                condition=Q(kind="pending", expires_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="ledger_transfer_amount_positive", condition=Q(amount__gt=0)
+            ),
+            models.CheckConstraint(
+                name="ledger_transfer_accounts_differ",
+                condition=~Q(debit_account=F("credit_account")),
+            ),
+            models.CheckConstraint(
+                name="ledger_transfer_resolution_has_pending",
+                condition=Q(kind__in=["single", "pending"], pending__isnull=True)
+                | Q(
+                    kind__in=["post_pending", "void_pending", "expire_pending"],
+                    pending__isnull=False,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} {self.id}"
+
+
+class FailedTransfer(models.Model):
+    """An id whose transfer failed on the ledger's state: it stays failed forever."""
+
+    id = models.UUIDField(primary_key=True)
+    code = models.CharField(max_length=48)
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.code}"

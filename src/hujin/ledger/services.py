@@ -1,0 +1,249 @@
+"""Writes to the ledger. Every money movement in Hujin goes through ``transfers_create``."""
+
+import logging
+import random
+import re
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+
+from hujin.core.actors import Actor
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.core.ids import new_id
+from hujin.core.money import currency_exponent
+from hujin.ledger import store
+from hujin.ledger.engine import TransferRequest
+from hujin.ledger.errors import (
+    AccountExistsWithDifferentFields,
+    AccountInvalid,
+    AccountNotFound,
+    BatchEmpty,
+    BatchTooLarge,
+    Result,
+)
+from hujin.ledger.models import Account, AccountKind
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 8_000
+MAX_ATTEMPTS = 12
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class TransferResult:
+    id: uuid.UUID
+    result: str
+
+    @property
+    def ok(self) -> bool:
+        return self.result == Result.OK
+
+
+# -- accounts ------------------------------------------------------------------------------------
+
+
+def account_create(
+    *,
+    currency: str,
+    code: str,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    id: uuid.UUID | None = None,
+    name: str = "",
+    owner_ref: str = "",
+    debits_must_not_exceed_credits: bool = False,
+    credits_must_not_exceed_debits: bool = False,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[Account, bool]:
+    """Open a ledger account; returns (account, created).
+
+    Idempotent on ``id``: the same id with the same fields returns the existing account.
+    Raises AccountInvalid, AccountExistsWithDifferentFields.
+    """
+    currency_exponent(currency)  # raises InvalidCurrency
+    if kind not in AccountKind.values:
+        raise AccountInvalid("Unknown account kind.", details={"kind": kind})
+    if not CODE_RE.match(code or ""):
+        raise AccountInvalid(
+            "Code must be 1-64 letters, digits or _.:- characters.", details={"code": code}
+        )
+    if debits_must_not_exceed_credits and credits_must_not_exceed_debits:
+        raise AccountInvalid("An account takes at most one balance-limit flag.")
+    fields = {
+        "currency": currency,
+        "code": code,
+        "kind": kind,
+        "name": name,
+        "owner_ref": owner_ref,
+        "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
+        "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
+        "metadata": metadata or {},
+    }
+    account_id = id or new_id()
+
+    def attempt() -> tuple[Account, bool]:
+        with transaction.atomic():
+            existing = Account.objects.filter(id=account_id).first()
+            if existing is not None:
+                if any(getattr(existing, k) != v for k, v in fields.items()):
+                    raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
+                return existing, False
+            account = Account.objects.create(id=account_id, created_at=now, **fields)
+            after = {k: v for k, v in fields.items() if k != "metadata"}
+            audit_record(actor=actor, action="ledger.account_create", target_type="ledger.account",
+                         target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip
+            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
+                       event_type="ledger.account_created", occurred_at=now,
+                       payload={"id": str(account.id), **after})  # fmt: skip
+            return account, True
+
+    return _with_retries(attempt)
+
+
+def account_set_closed(
+    *, account_id: uuid.UUID, closed: bool, actor: Actor, now: datetime
+) -> Account:
+    """Close an account (no new transfers; pending ones may still be voided) or reopen it.
+
+    Raises AccountNotFound.
+    """
+
+    def attempt() -> Account:
+        with transaction.atomic():
+            account = Account.objects.select_for_update().filter(id=account_id).first()
+            if account is None:
+                raise AccountNotFound(details={"id": str(account_id)})
+            if account.closed == closed:
+                return account
+            account.closed = closed
+            account.save(update_fields=["closed"])
+            action = "ledger.account_close" if closed else "ledger.account_reopen"
+            audit_record(actor=actor, action=action, target_type="ledger.account",
+                         target_id=str(account.id), occurred_at=now,
+                         before={"closed": not closed}, after={"closed": closed})  # fmt: skip
+            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
+                       event_type="ledger.account_closed" if closed else "ledger.account_reopened",
+                       occurred_at=now, payload={"id": str(account.id)})  # fmt: skip
+            return account
+
+    return _with_retries(attempt)
+
+
+# -- transfers -----------------------------------------------------------------------------------
+
+
+def transfers_create(
+    *,
+    transfers: Sequence[TransferRequest],
+    actor: Actor,
+    now: datetime,
+    business_date: date,
+) -> list[TransferResult]:
+    """Apply a batch of up to 8,000 transfers in order; one result per transfer.
+
+    Linked chains succeed or fail as a whole; everything else is independent. The batch is one
+    database transaction, retried on deadlock, serialisation failure or a concurrent insert of
+    the same id. Raises BatchEmpty, BatchTooLarge; per-transfer problems are result codes.
+    """
+    if not transfers:
+        raise BatchEmpty()
+    if len(transfers) > MAX_BATCH:
+        raise BatchTooLarge(details={"size": len(transfers), "max": MAX_BATCH})
+
+    def attempt() -> list[TransferResult]:
+        with transaction.atomic():
+            engine = store.load_engine(transfers, now=now)
+            codes = engine.apply(transfers)
+            store.write_outcome(engine, business_date=business_date, now=now)
+            if engine.created or engine.new_failures:
+                _record_batch(engine, actor=actor, now=now, business_date=business_date)
+        return [TransferResult(r.id, code) for r, code in zip(transfers, codes, strict=True)]
+
+    return _with_retries(attempt)
+
+
+def pending_transfers_expire(
+    *, now: datetime, business_date: date, actor: Actor, limit: int = 1000
+) -> int:
+    """Void every pending transfer whose timeout has passed; returns how many were expired."""
+    total = 0
+    while True:
+
+        def attempt() -> int:
+            with transaction.atomic():
+                engine, due = store.load_expiry_engine(now=now, limit=limit)
+                for pending in due:
+                    engine.expire(pending)
+                store.write_outcome(engine, business_date=business_date, now=now)
+                if engine.created:
+                    _record_batch(engine, actor=actor, now=now, business_date=business_date)
+                return len(due)
+
+        expired = _with_retries(attempt)
+        total += expired
+        if expired < limit:
+            return total
+
+
+def _record_batch(engine, *, actor: Actor, now: datetime, business_date: date) -> None:
+    batch_id = str(new_id())
+    created = [n.stored for n in engine.created]
+    audit_record(
+        actor=actor, action="ledger.transfers_create", target_type="ledger.batch",
+        target_id=batch_id, occurred_at=now,
+        after={"created": len(created), "failed": len(engine.new_failures),
+               "business_date": business_date.isoformat(),
+               "first_id": str(created[0].id) if created else None},
+    )  # fmt: skip
+    if created:
+        event_emit(
+            aggregate_type="ledger.batch", aggregate_id=batch_id,
+            event_type="ledger.transfers_created", occurred_at=now,
+            payload={
+                "business_date": business_date.isoformat(),
+                "transfers": [
+                    [str(t.id), t.kind, str(t.debit_account_id), str(t.credit_account_id),
+                     t.amount, t.currency, t.code]
+                    for t in created
+                ],
+            },
+        )  # fmt: skip
+
+
+# -- retries -------------------------------------------------------------------------------------
+
+
+def _retryable(exc: DatabaseError) -> bool:
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate in ("40001", "40P01", "55P03"):  # serialization, deadlock, lock not available
+        return True
+    if isinstance(exc, IntegrityError):
+        # Another writer inserted the same transfer id (or resolved the same pending) first:
+        # running again turns it into an ordinary `exists` or `already_*` result.
+        return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc)
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+def _with_retries(attempt: Callable[[], T]) -> T:
+    """Run one transaction, again if it lost a race, as long as we own the transaction."""
+    if connection.in_atomic_block:
+        return attempt()  # the caller's transaction decides; a retry here could not help
+    for n in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except DatabaseError as exc:
+            if n == MAX_ATTEMPTS or not _retryable(exc):
+                raise
+            logger.info("ledger write lost a race, retrying", extra={"attempt": n})
+            time.sleep(min(0.002 * 2**n, 0.2) * random.random())
+    raise AssertionError("unreachable")
