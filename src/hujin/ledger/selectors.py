@@ -1,0 +1,369 @@
+"""Reads from the ledger: balances (now and as of a moment or business date), history,
+statements, transfers and the trial balance. Values out, never querysets."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from hujin.ledger.errors import AccountNotFound, TransferNotFound
+from hujin.ledger.models import Account, AccountKind, Transfer
+
+POSTING_KINDS = ("single", "post_pending")
+RESOLUTION_STATUS = {
+    "post_pending": "posted",
+    "void_pending": "voided",
+    "expire_pending": "expired",
+}
+DEBIT_NORMAL = frozenset({AccountKind.ASSET, AccountKind.EXPENSE})
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Balances:
+    debits_pending: int
+    debits_posted: int
+    credits_pending: int
+    credits_posted: int
+
+    def net(self, kind: str) -> int:
+        """Posted balance on the account's normal side (debit for assets and expenses)."""
+        if kind in DEBIT_NORMAL:
+            return self.debits_posted - self.credits_posted
+        return self.credits_posted - self.debits_posted
+
+    def available(self, kind: str) -> int:
+        """What can still leave the account: the normal-side balance less pending holds."""
+        if kind in DEBIT_NORMAL:
+            return self.debits_posted - self.credits_posted - self.credits_pending
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+def balances_of(account: Account) -> Balances:
+    return Balances(account.debits_pending, account.debits_posted,
+                    account.credits_pending, account.credits_posted)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    seq: int
+    transfer_id: uuid.UUID
+    kind: str
+    side: str  # "debit" or "credit": which side of this transfer the account was on
+    amount: int
+    currency: str
+    other_account_id: uuid.UUID
+    code: str
+    business_date: date
+    created_at: datetime
+    balances_after: Balances
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    next_before_seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    account: Account
+    from_date: date
+    to_date: date
+    opening: Balances
+    closing: Balances
+    debits_posted_total: int
+    credits_posted_total: int
+    entries: list[HistoryEntry]
+    next_after_seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPage:
+    accounts: list[Account]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferView:
+    transfer: Transfer
+    # For pending transfers: pending, posted, voided or expired; "" otherwise.
+    pending_status: str
+    resolution_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow:
+    currency: str
+    kind: str
+    code: str
+    accounts: int
+    debits_posted: int
+    credits_posted: int
+    debits_pending: int
+    credits_pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    accounts_checked: int
+    transfers_checked: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# -- accounts ------------------------------------------------------------------------------------
+
+
+def account_get(*, account_id: uuid.UUID) -> Account:
+    """Raises AccountNotFound."""
+    account = Account.objects.filter(id=account_id).first()
+    if account is None:
+        raise AccountNotFound(details={"id": str(account_id)})
+    return account
+
+
+def accounts_search(
+    *,
+    text: str = "",
+    currency: str = "",
+    kind: str = "",
+    code: str = "",
+    owner_ref: str = "",
+    after: str | None = None,
+    limit: int = 50,
+) -> AccountPage:
+    """Accounts ordered by id, filtered; ``after`` is the last id of the previous page."""
+    qs = Account.objects.all()
+    if text:
+        match = Q(code__icontains=text) | Q(name__icontains=text) | Q(owner_ref__icontains=text)
+        try:
+            match |= Q(id=uuid.UUID(text))
+        except ValueError:
+            pass
+        qs = qs.filter(match)
+    for name, value in (("currency", currency), ("kind", kind), ("code", code),
+                        ("owner_ref", owner_ref)):  # fmt: skip
+        if value:
+            qs = qs.filter(**{name: value})
+    if after:
+        try:
+            qs = qs.filter(id__gt=uuid.UUID(after))
+        except ValueError:
+            qs = qs.none()
+    limit = max(1, min(limit, MAX_PAGE))
+    accounts = list(qs.order_by("id")[: limit + 1])
+    more = len(accounts) > limit
+    accounts = accounts[:limit]
+    return AccountPage(accounts, str(accounts[-1].id) if more else None)
+
+
+def account_balances(
+    *, account_id: uuid.UUID, as_of: datetime | None = None, business_date: date | None = None
+) -> Balances:
+    """Balances now, at the moment ``as_of``, or at the end of ``business_date``.
+
+    Past balances are summed from the immutable transfers, so they hold whatever order the
+    writes arrived in. Raises AccountNotFound.
+    """
+    account = account_get(account_id=account_id)
+    if as_of is None and business_date is None:
+        return balances_of(account)
+    cut = Q(created_at__lte=as_of) if as_of is not None else Q(business_date__lte=business_date)
+    return _summed_balances(account.id, cut)
+
+
+def _summed_balances(account_id: uuid.UUID, cut: Q) -> Balances:
+    def total(condition: Q, amount=F("amount")):
+        return Coalesce(Sum(Case(When(condition, then=amount), default=Value(0),
+                                 output_field=IntegerField())), 0)  # fmt: skip
+
+    is_dr, is_cr = Q(debit_account_id=account_id), Q(credit_account_id=account_id)
+    posting, pending = Q(kind__in=POSTING_KINDS), Q(kind="pending")
+    sums = (
+        Transfer.objects.filter(cut)
+        .filter(is_dr | is_cr)
+        .aggregate(
+            debits_posted=total(is_dr & posting),
+            credits_posted=total(is_cr & posting),
+            debits_held=total(is_dr & pending),
+            credits_held=total(is_cr & pending),
+        )
+    )
+    # Holds released by a post, void or expiry on or before the cut.
+    released = (
+        Transfer.objects.filter(cut, pending__isnull=False)
+        .filter(is_dr | is_cr)
+        .aggregate(
+            debits=total(is_dr, F("pending__amount")),
+            credits=total(is_cr, F("pending__amount")),
+        )
+    )
+    return Balances(
+        debits_pending=sums["debits_held"] - released["debits"],
+        debits_posted=sums["debits_posted"],
+        credits_pending=sums["credits_held"] - released["credits"],
+        credits_posted=sums["credits_posted"],
+    )
+
+
+# -- history and statements ----------------------------------------------------------------------
+
+_HISTORY_FIELDS = (
+    "seq", "id", "kind", "debit_account_id", "credit_account_id", "amount", "currency", "code",
+    "business_date", "created_at",
+    "dr_debits_pending", "dr_debits_posted", "dr_credits_pending", "dr_credits_posted",
+    "cr_debits_pending", "cr_debits_posted", "cr_credits_pending", "cr_credits_posted",
+)  # fmt: skip
+
+
+def _entry(account_id: uuid.UUID, row: tuple) -> HistoryEntry:
+    debit = row[3] == account_id
+    return HistoryEntry(
+        seq=row[0], transfer_id=row[1], kind=row[2], side="debit" if debit else "credit",
+        amount=row[5], currency=row[6], other_account_id=row[4] if debit else row[3],
+        code=row[7], business_date=row[8], created_at=row[9],
+        balances_after=Balances(*(row[10:14] if debit else row[14:18])),
+    )  # fmt: skip
+
+
+def _entries(account_id: uuid.UUID, extra: Q, *, newest_first: bool, limit: int) -> list:
+    """Both sides of an account's history, each read through its own (account, seq) index."""
+    order = "-seq" if newest_first else "seq"
+    rows: list[tuple] = []
+    for side in (Q(debit_account_id=account_id), Q(credit_account_id=account_id)):
+        rows += (
+            Transfer.objects.filter(side, extra)
+            .order_by(order)
+            .values_list(*_HISTORY_FIELDS)[:limit]
+        )
+    rows.sort(key=lambda r: r[0], reverse=newest_first)
+    return [_entry(account_id, row) for row in rows[:limit]]
+
+
+def account_history(
+    *, account_id: uuid.UUID, before_seq: int | None = None, limit: int = 50
+) -> HistoryPage:
+    """An account's transfers, newest first, each with the balances right after it.
+
+    Keyset pagination: pass the page's ``next_before_seq`` to get the older page.
+    Raises AccountNotFound.
+    """
+    account = account_get(account_id=account_id)
+    limit = max(1, min(limit, MAX_PAGE))
+    extra = Q(seq__lt=before_seq) if before_seq is not None else Q()
+    entries = _entries(account.id, extra, newest_first=True, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return HistoryPage(entries, entries[-1].seq if more else None)
+
+
+def account_statement(
+    *,
+    account_id: uuid.UUID,
+    from_date: date,
+    to_date: date,
+    after_seq: int | None = None,
+    limit: int = 200,
+) -> Statement:
+    """The account over business dates [from_date, to_date]: opening and closing balances,
+    period totals and the transfers in order (paged by ``after_seq``).
+    Raises AccountNotFound."""
+    account = account_get(account_id=account_id)
+    limit = max(1, min(limit, MAX_PAGE))
+    opening = _summed_balances(account.id, Q(business_date__lte=from_date - timedelta(days=1)))
+    closing = _summed_balances(account.id, Q(business_date__lte=to_date))
+    period = Q(business_date__gte=from_date, business_date__lte=to_date)
+    if after_seq is not None:
+        period &= Q(seq__gt=after_seq)
+    entries = _entries(account.id, period, newest_first=False, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    in_period = Transfer.objects.filter(
+        business_date__gte=from_date, business_date__lte=to_date, kind__in=POSTING_KINDS
+    )
+    return Statement(
+        account=account,
+        from_date=from_date,
+        to_date=to_date,
+        opening=opening,
+        closing=closing,
+        debits_posted_total=_sum(in_period.filter(debit_account_id=account.id)),
+        credits_posted_total=_sum(in_period.filter(credit_account_id=account.id)),
+        entries=entries,
+        next_after_seq=entries[-1].seq if more else None,
+    )
+
+
+def _sum(qs) -> int:
+    return qs.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+
+
+# -- transfers -----------------------------------------------------------------------------------
+
+
+def transfer_get(*, transfer_id: uuid.UUID) -> TransferView:
+    """Raises TransferNotFound."""
+    transfer = Transfer.objects.filter(id=transfer_id).first()
+    if transfer is None:
+        raise TransferNotFound(details={"id": str(transfer_id)})
+    status, resolution_id = "", None
+    if transfer.kind == "pending":
+        resolution = (
+            Transfer.objects.filter(pending_id=transfer.id).values_list("id", "kind").first()
+        )
+        status = RESOLUTION_STATUS[resolution[1]] if resolution else "pending"
+        resolution_id = resolution[0] if resolution else None
+    return TransferView(transfer, status, resolution_id)
+
+
+def transfers_list(
+    *,
+    code: str = "",
+    kind: str = "",
+    business_date: date | None = None,
+    before_seq: int | None = None,
+    limit: int = 50,
+) -> tuple[list[Transfer], int | None]:
+    """All transfers, newest first, filtered; returns the page and the next ``before_seq``."""
+    qs = Transfer.objects.all()
+    if code:
+        qs = qs.filter(code=code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if business_date:
+        qs = qs.filter(business_date=business_date)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    limit = max(1, min(limit, MAX_PAGE))
+    transfers = list(qs.order_by("-seq")[: limit + 1])
+    more = len(transfers) > limit
+    transfers = transfers[:limit]
+    return transfers, transfers[-1].seq if more else None
+
+
+# -- trial balance and verification --------------------------------------------------------------
+
+
+def trial_balance(*, currency: str = "") -> list[TrialBalanceRow]:
+    """Balances summed by currency, account kind and code."""
+    qs = Account.objects.all()
+    if currency:
+        qs = qs.filter(currency=currency)
+    rows = (
+        qs.values("currency", "kind", "code")
+        .annotate(
+            n=Sum(Value(1)), dpo=Sum("debits_posted"), cpo=Sum("credits_posted"),
+            dp=Sum("debits_pending"), cp=Sum("credits_pending"),
+        )
+        .order_by("currency", "kind", "code")
+    )  # fmt: skip
+    order = {kind: i for i, kind in enumerate(AccountKind.values)}
+    result = [TrialBalanceRow(r["currency"], r["kind"], r["code"], r["n"], r["dpo"], r["cpo"],
+                              r["dp"], r["cp"]) for r in rows]  # fmt: skip
+    return sorted(result, key=lambda r: (r.currency, order[r.kind], r.code))

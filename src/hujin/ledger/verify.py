@@ -1,0 +1,106 @@
+"""``ledger_verify``: the ledger's invariants, checked from the rows themselves."""
+
+from collections import defaultdict
+
+from django.db.models import F, Q, Sum
+
+from hujin.ledger.models import Account, Transfer
+from hujin.ledger.selectors import POSTING_KINDS, VerifyReport
+
+MAX_REPORTED = 50
+
+
+def ledger_verify() -> VerifyReport:
+    """Check that debits equal credits per currency, that every account's stored balances are
+    the sums of its transfers, and that no balance-limit flag was ever crossed."""
+    problems: list[str] = []
+    problems += _currencies_balance()
+    accounts_checked = _stored_equals_summed(problems)
+    problems += _limits_never_crossed()
+    problems += _resolutions_match_their_pending()
+    return VerifyReport(
+        accounts_checked=accounts_checked,
+        transfers_checked=Transfer.objects.count(),
+        problems=problems[:MAX_REPORTED]
+        + (
+            [f"... and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
+        ),
+    )
+
+
+def _currencies_balance() -> list[str]:
+    problems = []
+    totals = Account.objects.values("currency").annotate(
+        dp=Sum("debits_pending"), dpo=Sum("debits_posted"),
+        cp=Sum("credits_pending"), cpo=Sum("credits_posted"),
+    )  # fmt: skip
+    for t in totals:
+        if t["dpo"] != t["cpo"]:
+            problems.append(
+                f"{t['currency']}: posted debits {t['dpo']} != posted credits {t['cpo']}"
+            )
+        if t["dp"] != t["cp"]:
+            problems.append(
+                f"{t['currency']}: pending debits {t['dp']} != pending credits {t['cp']}"
+            )
+    return problems
+
+
+def _grouped(qs, side: str, amount: str = "amount") -> dict:
+    return dict(qs.values_list(side).annotate(total=Sum(amount)).values_list(side, "total"))
+
+
+def _stored_equals_summed(problems: list[str]) -> int:
+    posting = Transfer.objects.filter(kind__in=POSTING_KINDS)
+    holds = Transfer.objects.filter(kind="pending")
+    releases = Transfer.objects.filter(pending__isnull=False)
+    expected: dict = defaultdict(lambda: [0, 0, 0, 0])
+    sums = [
+        (0, _grouped(holds, "debit_account_id"), 1),
+        (0, _grouped(releases, "debit_account_id", "pending__amount"), -1),
+        (1, _grouped(posting, "debit_account_id"), 1),
+        (2, _grouped(holds, "credit_account_id"), 1),
+        (2, _grouped(releases, "credit_account_id", "pending__amount"), -1),
+        (3, _grouped(posting, "credit_account_id"), 1),
+    ]
+    for index, by_account, sign in sums:
+        for account_id, total in by_account.items():
+            expected[account_id][index] += sign * total
+    names = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+    count = 0
+    for row in Account.objects.values_list("id", *names).iterator(chunk_size=5000):
+        count += 1
+        want = expected.get(row[0], [0, 0, 0, 0])
+        for name, stored, summed in zip(names, row[1:], want, strict=True):
+            if stored != summed:
+                problems.append(
+                    f"account {row[0]}: stored {name} {stored} != sum of transfers {summed}"
+                )
+    return count
+
+
+def _limits_never_crossed() -> list[str]:
+    crossed = Transfer.objects.filter(
+        Q(debit_account__debits_must_not_exceed_credits=True,
+          dr_credits_posted__lt=F("dr_debits_pending") + F("dr_debits_posted"))
+        | Q(debit_account__credits_must_not_exceed_debits=True,
+            dr_debits_posted__lt=F("dr_credits_pending") + F("dr_credits_posted"))
+        | Q(credit_account__debits_must_not_exceed_credits=True,
+            cr_credits_posted__lt=F("cr_debits_pending") + F("cr_debits_posted"))
+        | Q(credit_account__credits_must_not_exceed_debits=True,
+            cr_debits_posted__lt=F("cr_credits_pending") + F("cr_credits_posted"))
+    )  # fmt: skip
+    return [f"transfer {t} left an account past its balance limit"
+            for t in crossed.values_list("id", flat=True)[:MAX_REPORTED]]  # fmt: skip
+
+
+def _resolutions_match_their_pending() -> list[str]:
+    bad = Transfer.objects.filter(pending__isnull=False).filter(
+        ~Q(pending__kind="pending")
+        | ~Q(debit_account_id=F("pending__debit_account_id"))
+        | ~Q(credit_account_id=F("pending__credit_account_id"))
+        | Q(amount__gt=F("pending__amount"))
+        | (~Q(kind="post_pending") & ~Q(amount=F("pending__amount")))
+    )
+    return [f"transfer {t} does not match the pending transfer it resolves"
+            for t in bad.values_list("id", flat=True)[:MAX_REPORTED]]  # fmt: skip
