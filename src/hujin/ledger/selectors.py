@@ -1,6 +1,7 @@
 """Reads from the ledger: balances (now and as of a moment or business date), history,
 statements, transfers and the trial balance. Values out, never querysets."""
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -142,10 +143,8 @@ def accounts_search(
     qs = Account.objects.all()
     if text:
         match = Q(code__icontains=text) | Q(name__icontains=text) | Q(owner_ref__icontains=text)
-        try:
+        with contextlib.suppress(ValueError):
             match |= Q(id=uuid.UUID(text))
-        except ValueError:
-            pass
         qs = qs.filter(match)
     for name, value in (("currency", currency), ("kind", kind), ("code", code),
                         ("owner_ref", owner_ref)):  # fmt: skip
@@ -179,8 +178,8 @@ def account_balances(
 
 
 def _summed_balances(account_id: uuid.UUID, cut: Q) -> Balances:
-    def total(condition: Q, amount=F("amount")):
-        return Coalesce(Sum(Case(When(condition, then=amount), default=Value(0),
+    def total(condition: Q, amount: str = "amount"):
+        return Coalesce(Sum(Case(When(condition, then=F(amount)), default=Value(0),
                                  output_field=IntegerField())), 0)  # fmt: skip
 
     is_dr, is_cr = Q(debit_account_id=account_id), Q(credit_account_id=account_id)
@@ -200,8 +199,8 @@ def _summed_balances(account_id: uuid.UUID, cut: Q) -> Balances:
         Transfer.objects.filter(cut, pending__isnull=False)
         .filter(is_dr | is_cr)
         .aggregate(
-            debits=total(is_dr, F("pending__amount")),
-            credits=total(is_cr, F("pending__amount")),
+            debits=total(is_dr, "pending__amount"),
+            credits=total(is_cr, "pending__amount"),
         )
     )
     return Balances(
