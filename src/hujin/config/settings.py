@@ -71,10 +71,12 @@ INSTALLED_APPS = [
     "hujin.identity",
     "hujin.ledger",
     "hujin.web",
+    "hujin.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hujin.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,15 +167,23 @@ if PROD:
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Background work: huey. Embedded default keeps the queue in a SQLite file under ./var/;
-# HUJIN_TASKS_URL=redis://... shares it between machines.
+# Background work: huey (docs/architecture/background-work.md). Embedded default keeps the queue
+# in a SQLite file under ./var/ and `hujin serve` runs the workers in-process;
+# HUJIN_TASKS_URL=redis://... shares it between machines, each running `hujin run_huey`.
+# HUJIN_TASKS_IMMEDIATE=1 runs every task at once in the calling process (no queue, no workers).
 HUJIN_TASKS_URL = os.environ.get("HUJIN_TASKS_URL", "")
+_HUEY_CONSUMER = {
+    "workers": int(os.environ.get("HUJIN_TASKS_WORKERS", "2")),
+    "worker_type": "thread",
+    "periodic": True,
+}
 if HUJIN_TASKS_URL.startswith("redis"):
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "hujin",
         "url": HUJIN_TASKS_URL,
         "immediate": False,
+        "consumer": _HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -181,7 +191,12 @@ else:
         "name": "hujin",
         "filename": str(VAR_DIR / "tasks.sqlite3"),
         "immediate": os.environ.get("HUJIN_TASKS_IMMEDIATE", "0") == "1",
+        "consumer": _HUEY_CONSUMER,
     }
+# When the scheduled close of business runs: five crontab fields (minute hour day month weekday)
+# read in HUJIN_BUSINESS_TIME_ZONE; it closes every business date before today.
+# See docs/operations/cob.md.
+HUJIN_COB_CRONTAB = os.environ.get("HUJIN_COB_CRONTAB", "5 0 * * *")
 
 LOGGING = {
     "version": 1,

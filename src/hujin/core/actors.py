@@ -22,3 +22,14 @@ SYSTEM = Actor(kind="system", id="system", label="system")
 
 def system_actor(label: str) -> Actor:
     return Actor(kind="system", id=label, label=label)
+
+
+def require_scope(actor: object, scope: str) -> Actor:
+    """The API edge's scope check: the caller must be an Actor holding ``scope``."""
+    from hujin.core.errors import PermissionDenied
+
+    if not isinstance(actor, Actor) or not actor.has_scope(scope):
+        raise PermissionDenied(
+            f"This API key lacks the '{scope}' scope.", details={"required_scope": scope}
+        )
+    return actor

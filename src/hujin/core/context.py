@@ -11,7 +11,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "hujin_request_context", default=RequestContext()
+    "hujin_request_context",
+    default=RequestContext(),  # noqa: B039 -- frozen dataclass: immutable, safe to share
 )
 
 

@@ -41,3 +41,24 @@ class Conflict(HujinError):
     code = "conflict"
     status = 409
     message = "The request conflicts with the current state."
+
+
+class BusinessDateNotSet(HujinError):
+    code = "business_date_not_set"
+    status = 409
+    message = "The business date has not been set yet."
+
+
+class BusinessDateNotForward(Conflict):
+    code = "business_date_not_forward"
+    message = "The business date only moves forward."
+
+
+class CobAlreadyRunning(Conflict):
+    code = "cob_already_running"
+    message = "A close of business is already running."
+
+
+class CobDateInvalid(Conflict):
+    code = "cob_date_invalid"
+    message = "The close of business cannot run for this date."

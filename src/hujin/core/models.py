@@ -1,3 +1,4 @@
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -41,6 +42,8 @@ class OutboxEvent(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed delivery: not retried (and its aggregate held back) before this instant.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -65,3 +68,70 @@ class BusinessDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.current_date}"
+
+
+class CobStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CobRun(models.Model):
+    """The close of business for one business date: created once, resumed until done."""
+
+    id = models.BigAutoField(primary_key=True)
+    business_date = models.DateField(unique=True)
+    status = models.CharField(max_length=16, choices=CobStatus.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.CharField(max_length=150, blank=True)
+
+    # Not stored: set by cob_run when it found this date already closed and did nothing.
+    was_already_completed = False
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="core_cobrun_status_valid",
+                condition=models.Q(status__in=["running", "done", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"COB {self.business_date}: {self.status}"
+
+
+class CobStepRun(models.Model):
+    """One step of one close of business: its status, timing and result."""
+
+    id = models.BigAutoField(primary_key=True)
+    run = models.ForeignKey(CobRun, on_delete=models.PROTECT, related_name="steps")
+    name = models.CharField(max_length=100)
+    order = models.IntegerField()
+    status = models.CharField(max_length=16, choices=CobStatus.choices, default="pending")
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "name"], name="core_cobsteprun_one_per_run"),
+            models.CheckConstraint(
+                name="core_cobsteprun_status_valid",
+                condition=models.Q(status__in=["pending", "running", "done", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"COB {self.run_id} {self.name}: {self.status}"
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds() * 1000)

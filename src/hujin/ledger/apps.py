@@ -5,3 +5,9 @@ class LedgerConfig(AppConfig):
     name = "hujin.ledger"
     label = "ledger"
     verbose_name = "Ledger"
+
+    def ready(self) -> None:
+        from hujin.core.cob import register_cob_step
+        from hujin.ledger import tasks
+
+        register_cob_step(name="ledger.expire_pending", order=100, func=tasks.cob_expire_pending)

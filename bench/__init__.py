@@ -1,0 +1,1 @@
+"""Hujin's benchmarks, run with ``hujin bench <name>`` (never as timed tests)."""

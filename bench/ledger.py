@@ -1,0 +1,815 @@
+"""Ledger throughput: single transfers with N workers, batches of 1,000 and 8,000, vs pgbench.
+
+``hujin bench ledger [--seconds 10] [--workers 8] [--json] [--keep]``
+
+Runs on a scratch copy of the configured database (DATABASE_URL): PostgreSQL ``<db>_bench``
+(created, migrated, dropped afterwards unless --keep) or SQLite ``<var>/bench/bench.sqlite3``
+(recreated). The measurement itself runs in a subprocess whose DATABASE_URL and HUJIN_VAR_DIR
+point at the scratch database and directory, so the user's data and task queue are never touched.
+See docs/operations/benchmarks.md.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+CURRENCY = "CNY"
+FUNDING = 100_000_000  # 1,000,000.00 CNY per wallet: P2P amounts (at most 100.00) never drain it
+MAX_AMOUNT = 10_000
+MERCHANTS = 10
+# The transfer mix: P2P between wallets, payments to merchants, top-ups from the bank account.
+P2P_SHARE, PAYMENT_SHARE = 0.80, 0.10
+
+SINGLE_TARGET = 0.5  # single transfers/s at 8 workers / pgbench TPC-B tps
+BATCH_TARGET = 10.0  # batch transfers/s / pgbench TPC-B tps
+SQLITE_BATCH_TARGET = 50_000  # batch transfers/s on SQLite
+
+SCRATCH_ENV = "HUJIN_BENCH_SCRATCH_DB"
+PGBENCH_TPS_RE = re.compile(r"^tps = ([0-9.]+)", re.MULTILINE)
+PGBENCH_LAT_RE = re.compile(r"^latency average = ([0-9.]+) ms", re.MULTILINE)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=float, default=10, help="length of each phase (10)")
+    parser.add_argument("--workers", type=int, default=8, help="concurrent single-transfer workers (8)")
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "processes", "threads"),
+        default="auto",
+        help="how the single-transfer workers run; auto: processes on PostgreSQL, on SQLite "
+        "whichever a short probe of both finds faster",
+    )
+    parser.add_argument("--accounts", type=int, default=10_000, help="customer wallets (10000)")
+    parser.add_argument(
+        "--sizes", default="1000,8000", help="batch sizes, comma-separated (1000,8000)"
+    )
+    parser.add_argument(
+        "--batch-workers", type=int, default=1, help="concurrent workers in the batch phases (1)"
+    )
+    parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparison")
+    parser.add_argument(
+        "--no-dispatch",
+        action="store_true",
+        help="diagnostic: skip the outbox's after-commit dispatch enqueue (the task queue's "
+        "cost) to see the ledger's own",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--seed", type=int, default=1)
+    # Internal: the measurement subprocess, on the scratch database; writes its results here.
+    parser.add_argument("--_inner", dest="inner", metavar="RESULT_FILE", help=argparse.SUPPRESS)
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="hujin bench ledger", description=__doc__.split("\n\n")[0]
+    )
+    add_arguments(parser)
+    opts = parser.parse_args(argv)
+    opts.sizes = [int(s) for s in str(opts.sizes).split(",") if s.strip()]
+    if opts.workers < 1 or opts.batch_workers < 1 or opts.seconds <= 0 or opts.accounts < 2:
+        parser.error("--workers, --batch-workers, --seconds and --accounts must be positive")
+    if any(not 1 <= s <= 8000 for s in opts.sizes):
+        parser.error("batch sizes are 1..8000")
+    if opts.inner:
+        return _inner_main(opts)
+    return _outer_main(opts)
+
+
+# == the outer process: scratch database, subprocesses, pgbench, report ===========================
+
+
+def _outer_main(opts) -> int:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    engine = db["ENGINE"]
+    if engine.endswith("postgresql"):
+        vendor = "postgresql"
+    elif engine.endswith("sqlite3"):
+        vendor = "sqlite"
+    else:
+        print(f"hujin bench ledger: unsupported database engine {engine}", file=sys.stderr)
+        return 2
+    say = _printer(opts.json)
+    var_dir = Path(settings.VAR_DIR)
+    scratch_var = var_dir / "bench"
+    if scratch_var.exists():
+        shutil.rmtree(scratch_var)
+    scratch_var.mkdir(parents=True)
+
+    pg_admin = None
+    if vendor == "postgresql":
+        scratch_db = f"{db['NAME']}_bench"
+        url = getattr(settings, "DATABASE_URL", None) or os.environ["DATABASE_URL"]
+        scratch_url = _url_with_db(url, scratch_db)
+        pg_admin = _url_with_db(url, "postgres")
+        _pg_recreate(pg_admin, scratch_db)
+        where = f"PostgreSQL database {scratch_db} on {db.get('HOST') or 'localhost'}"
+    else:
+        scratch_db = str(scratch_var / "bench.sqlite3")
+        scratch_url = f"sqlite:///{scratch_db}"
+        where = f"SQLite file {scratch_db}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=scratch_url,
+        HUJIN_VAR_DIR=str(scratch_var),  # the task queue file too: not the user's queue
+        LOG_LEVEL=os.environ.get("HUJIN_BENCH_LOG_LEVEL", "ERROR"),
+        **{SCRATCH_ENV: scratch_db},
+    )
+    env.pop("HUJIN_TASKS_URL", None)
+    hujin = [sys.executable, "-m", "hujin.config.cli"]
+
+    report: dict = {}
+    status = 0
+    try:
+        say(f"hujin bench ledger: scratch {where}")
+        t0 = time.monotonic()
+        migrate = subprocess.run(
+            [*hujin, "migrate", "--no-input", "-v", "0"], env=env, capture_output=True, text=True
+        )
+        if migrate.returncode:
+            print(migrate.stdout + migrate.stderr, file=sys.stderr)
+            return 2
+        say(f"  migrated in {time.monotonic() - t0:.1f} s")
+
+        with tempfile.NamedTemporaryFile(suffix=".json", dir=scratch_var, delete=False) as f:
+            result_file = f.name
+        inner_args = [
+            "--_inner", result_file, "--seconds", str(opts.seconds),
+            "--workers", str(opts.workers), "--mode", opts.mode,
+            "--accounts", str(opts.accounts), "--sizes", ",".join(map(str, opts.sizes)),
+            "--batch-workers", str(opts.batch_workers), "--seed", str(opts.seed),
+        ] + (["--no-dispatch"] if opts.no_dispatch else [])  # fmt: skip
+        measure = subprocess.run(
+            [*hujin, "bench", "ledger", *inner_args],
+            env=env,
+            stdout=sys.stderr if opts.json else None,
+        )
+        if measure.returncode:
+            print("hujin bench ledger: the measurement failed", file=sys.stderr)
+            return 2
+        report = json.loads(Path(result_file).read_text())
+
+        if vendor == "postgresql" and not opts.no_pgbench:
+            if shutil.which("pgbench"):
+                say(
+                    f"pgbench TPC-B-like: -c {opts.workers} -j {min(2, opts.workers)} "
+                    f"-T {opts.seconds:g}, scale {opts.workers} ..."
+                )
+                report["pgbench"] = _pgbench(db, pg_admin, f"{db['NAME']}_pgbench", opts)
+                report["pgbench_tpcb_tps"] = report["pgbench"]["tps"]
+            else:
+                say("pgbench is not on PATH: no comparison")
+    finally:
+        if opts.keep:
+            say(f"kept the scratch database: DATABASE_URL={_shown(scratch_url)}")
+        else:
+            if pg_admin is not None:
+                _pg_drop(pg_admin, scratch_db)
+            shutil.rmtree(scratch_var, ignore_errors=True)
+
+    report["database"] = vendor
+    report["scratch_database"] = scratch_db
+    _add_targets(report)
+    if report.get("verify") and not report["verify"].get("ok", True):
+        status = 1
+    if opts.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        _print_report(report)
+    return status
+
+
+def _printer(to_stderr: bool):
+    def say(text: str) -> None:
+        print(text, file=sys.stderr if to_stderr else sys.stdout, flush=True)
+
+    return say
+
+
+def _shown(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+def _url_with_db(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql", "pgsql") else parts.scheme
+    return urlunsplit((scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+def _pg_admin_connect(admin_url: str):
+    import psycopg
+
+    return psycopg.connect(admin_url, autocommit=True)
+
+
+def _pg_drop(admin_url: str, name: str) -> None:
+    from psycopg import sql
+
+    with _pg_admin_connect(admin_url) as conn:
+        force = sql.SQL(" WITH (FORCE)") if conn.info.server_version >= 130000 else sql.SQL("")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
+
+
+def _pg_recreate(admin_url: str, name: str) -> None:
+    from psycopg import sql
+
+    _pg_drop(admin_url, name)
+    with _pg_admin_connect(admin_url) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _pgbench(db: dict, admin_url: str, name: str, opts) -> dict:
+    """pgbench's built-in TPC-B-like script on the same server, in a scratch database.
+
+    Scale = client count: TPC-B updates one of `scale` branch rows per transaction, so with
+    scale 1 every client would queue on the same row; one branch per client avoids that.
+    """
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
+                     ("PASSWORD", "PGPASSWORD")):  # fmt: skip
+        if db.get(key):
+            env[var] = str(db[key])
+    if (db.get("OPTIONS") or {}).get("sslmode"):
+        env["PGSSLMODE"] = db["OPTIONS"]["sslmode"]
+    clients = opts.workers
+    scale = clients
+    threads = min(2, clients)
+    seconds = max(1, round(opts.seconds))
+    _pg_recreate(admin_url, name)
+    try:
+        t0 = time.monotonic()
+        init = subprocess.run(
+            ["pgbench", "-i", "-q", "-s", str(scale), name], env=env, capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if init.returncode:
+            raise RuntimeError(f"pgbench -i failed: {init.stderr.strip()}")
+        init_s = time.monotonic() - t0
+        bench = subprocess.run(
+            ["pgbench", "-c", str(clients), "-j", str(threads), "-T", str(seconds), name],
+            env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        if bench.returncode:
+            raise RuntimeError(f"pgbench failed: {bench.stderr.strip()}")
+    finally:
+        _pg_drop(admin_url, name)
+    tps = PGBENCH_TPS_RE.search(bench.stdout)
+    latency = PGBENCH_LAT_RE.search(bench.stdout)
+    return {
+        "script": "tpcb-like (built-in)",
+        "clients": clients,
+        "threads": threads,
+        "seconds": seconds,
+        "scale": scale,
+        "init_s": round(init_s, 1),
+        "tps": float(tps.group(1)) if tps else None,
+        "latency_avg_ms": float(latency.group(1)) if latency else None,
+    }
+
+
+def _add_targets(report: dict) -> None:
+    targets = []
+    batches = report.get("batches", [])
+    best_batch = max((b["transfers_per_s"] for b in batches), default=0.0)
+    pg_tps = report.get("pgbench_tpcb_tps")
+    if report["database"] == "postgresql" and pg_tps:
+        single_ratio = report["single"]["transfers_per_s"] / pg_tps
+        report["single_vs_pgbench"] = round(single_ratio, 3)
+        targets.append({
+            "name": f"single ({report['single']['workers']} workers) / pgbench tps",
+            "value": round(single_ratio, 3), "target": SINGLE_TARGET,
+            "pass": single_ratio >= SINGLE_TARGET,
+        })  # fmt: skip
+        for b in batches:
+            ratio = b["transfers_per_s"] / pg_tps
+            b["vs_pgbench"] = round(ratio, 2)
+            targets.append({
+                "name": f"batch {b['size']} / pgbench tps", "value": round(ratio, 2),
+                "target": BATCH_TARGET, "pass": ratio >= BATCH_TARGET,
+            })  # fmt: skip
+        report["batch_vs_pgbench"] = round(best_batch / pg_tps, 2)
+    elif report["database"] == "sqlite":
+        for b in batches:
+            targets.append({
+                "name": f"batch {b['size']} transfers/s", "value": round(b["transfers_per_s"]),
+                "target": SQLITE_BATCH_TARGET,
+                "pass": b["transfers_per_s"] >= SQLITE_BATCH_TARGET,
+            })  # fmt: skip
+    report["targets"] = targets
+
+
+def _print_report(r: dict) -> None:
+    env = r.get("environment", {})
+    cpus = env.get("cpus") or 1
+    load = env.get("load_average_at_start", [0.0])[0]
+    single, setup = r["single"], r["setup"]
+    topups = 1 - P2P_SHARE - PAYMENT_SHARE
+    lines = [
+        "",
+        f"== hujin bench ledger: {r['database']} ({env.get('server_version', '')}), {cpus} CPUs, "
+        f"{env.get('started_at', '')}, load average {load} ==",
+    ]
+    if load > 0.5 * cpus:
+        lines.append(
+            "   (the machine was busy when the bench started: expect lower, noisier figures)"
+        )
+    lines += [
+        f"setup: {setup['wallets']:,} wallets (debits_must_not_exceed_credits) + "
+        f"{setup['operating_accounts']} operating accounts in {setup['accounts_s']} s; "
+        f"{setup['funding_transfers']:,} funding transfers in batches in {setup['funding_s']} s",
+        f"mix: {P2P_SHARE:.0%} wallet->wallet, {PAYMENT_SHARE:.0%} wallet->merchant "
+        f"({MERCHANTS} merchants), {topups:.0%} bank->wallet top-ups; "
+        f"amounts 0.01..{MAX_AMOUNT / 100:.2f} {CURRENCY}",
+        f"after-commit outbox dispatch: {r.get('dispatch')}",
+    ]
+    for probe in single.get("probes", []):
+        lines.append(
+            f"  probe {probe['mode']:<9}: {probe['transfers_per_s']:>10,.0f} transfers/s "
+            f"({probe['seconds']:g} s)"
+        )
+    failed = sum(single["failed"].values())
+    lines.append(
+        f"single transfers, {single['workers']} workers ({single['mode']}): "
+        f"{single['transfers_per_s']:,.0f} transfers/s, p50 {single['p50_ms']:.2f} ms, "
+        f"p99 {single['p99_ms']:.2f} ms per call ({single['ok']:,} ok, {failed:,} failed)"
+    )
+    for b in r["batches"]:
+        workers = f"{b['workers']} worker{'s' if b['workers'] > 1 else ''}"
+        failed = sum(b["failed"].values())
+        lines.append(
+            f"batches of {b['size']:,} ({workers}): {b['transfers_per_s']:,.0f} transfers/s, "
+            f"{b['calls']} calls, p50 {b['p50_ms']:.0f} ms per call ({failed:,} failed)"
+        )
+    pg = r.get("pgbench")
+    if pg:
+        lines.append(
+            f"pgbench TPC-B-like (built-in script), -c {pg['clients']} -j {pg['threads']} "
+            f"-T {pg['seconds']}, scale {pg['scale']} (one branch row per client, so the branch "
+            f"row is not a single hotspot): {pg['tps']:,.0f} tps, "
+            f"latency avg {pg['latency_avg_ms']} ms"
+        )
+    if r["targets"]:
+        lines.append("targets:")
+    for t in r["targets"]:
+        value = t["value"]
+        shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        verdict = "PASS" if t["pass"] else "MISS"
+        lines.append(f"  {t['name']:<34} {shown:>10}  (target >= {t['target']:,})  {verdict}")
+    v = r.get("verify")
+    if v is None:
+        lines.append("ledger verify: not available")
+    elif v["ok"]:
+        lines.append(
+            f"ledger verify: OK ({v['accounts_checked']:,} accounts, "
+            f"{v['transfers_checked']:,} transfers checked in {v['seconds']} s)"
+        )
+    else:
+        lines.append(f"ledger verify: FAILED {v['problems']}")
+    print("\n".join(lines))
+
+
+# == the inner process: on the scratch database ==================================================
+
+
+def _inner_main(opts) -> int:
+    from django.conf import settings
+    from django.db import connection
+
+    scratch = os.environ.get(SCRATCH_ENV, "")
+    name = str(settings.DATABASES["default"]["NAME"])
+    if (
+        not scratch
+        or name != scratch
+        or not (name.endswith("_bench") or name.endswith("bench.sqlite3"))
+    ):
+        print("refusing to run the measurement outside a bench scratch database", file=sys.stderr)
+        return 2
+    vendor = connection.vendor
+    say = _printer(False)
+    started = datetime.now(UTC)
+    report: dict = {
+        "environment": {
+            "started_at": started.isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "server_version": _server_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "seconds": opts.seconds,
+        "dispatch": "off (--no-dispatch)" if opts.no_dispatch else "huey, scratch SQLite queue",
+    }
+    connection.close()
+    if opts.no_dispatch:
+        from hujin.core import events
+
+        events.dispatch_request = lambda: None  # inherited by the forked workers
+
+    say(f"  setup: {opts.accounts:,} wallets ...")
+    accounts, report["setup"] = _setup(opts, vendor)
+    setup = report["setup"]
+    say(f"  setup: accounts in {setup['accounts_s']} s, funding in {setup['funding_s']} s")
+
+    probes = []
+    mode = opts.mode
+    if mode == "auto":
+        mode = "processes"
+        if vendor == "sqlite" and opts.workers > 1:
+            probe_s = min(3.0, max(1.0, opts.seconds / 3))
+            for candidate in ("threads", "processes"):
+                stats = _single_phase(candidate, opts, accounts, probe_s)
+                probes.append({"mode": candidate, "seconds": probe_s,
+                               "transfers_per_s": stats["transfers_per_s"]})  # fmt: skip
+                say(f"  probe {candidate}: {stats['transfers_per_s']:,.0f} transfers/s")
+            mode = max(probes, key=lambda p: p["transfers_per_s"])["mode"]
+    say(f"  single transfers: {opts.workers} workers ({mode}), {opts.seconds:g} s ...")
+    single = _single_phase(mode, opts, accounts, opts.seconds)
+    single["probes"] = probes
+    report["single"] = single
+    say(f"  single: {single['transfers_per_s']:,.0f} transfers/s, p50 {single['p50_ms']:.2f} ms, "
+        f"p99 {single['p99_ms']:.2f} ms")  # fmt: skip
+
+    report["batches"] = []
+    for size in opts.sizes:
+        say(f"  batches of {size:,}: {opts.batch_workers} worker(s), {opts.seconds:g} s ...")
+        batch = _batch_phase(size, opts, accounts, opts.seconds)
+        report["batches"].append(batch)
+        say(f"  batches of {size:,}: {batch['transfers_per_s']:,.0f} transfers/s")
+
+    report["verify"] = _verify(say)
+    report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    Path(opts.inner).write_text(json.dumps(report))
+    return 0
+
+
+def _server_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        cursor.execute("SELECT sqlite_version()")
+        return "SQLite " + cursor.fetchone()[0]
+
+
+def _verify(say) -> dict | None:
+    ledger_verify = None
+    for module in ("hujin.ledger.selectors", "hujin.ledger.verify"):
+        try:
+            ledger_verify = __import__(module, fromlist=["ledger_verify"]).ledger_verify
+            break
+        except (ImportError, AttributeError):
+            continue
+    if ledger_verify is None:
+        say("  ledger verify: not available")
+        return None
+    say("  ledger verify ...")
+    t0 = time.monotonic()
+    result = ledger_verify()
+    outcome = {
+        "ok": bool(result.ok),
+        "accounts_checked": result.accounts_checked,
+        "transfers_checked": result.transfers_checked,
+        "problems": list(result.problems)[:10],
+        "seconds": round(time.monotonic() - t0, 1),
+    }
+    say(f"  ledger verify: {'OK' if outcome['ok'] else 'FAILED'} in {outcome['seconds']} s")
+    return outcome
+
+
+# -- workers -------------------------------------------------------------------------------------
+
+
+def _run_workers(mode: str, n: int, fn, args: tuple) -> list[dict]:
+    """Run ``fn(index, *args, wait_go=...)`` n times concurrently; return their results.
+
+    processes: n forked processes, one thread each; threads: one forked process, n threads. Every
+    worker opens its own database connection, then calls wait_go(); all start together.
+    """
+    from django.db import connections
+
+    connections.close_all()  # the children must not share this process's connections
+    ctx = multiprocessing.get_context("fork")
+    ready, results = ctx.Queue(), ctx.Queue()
+    go = ctx.Event()
+    groups = [(i, 1) for i in range(n)] if mode == "processes" else [(0, n)]
+    procs = [
+        ctx.Process(target=_process_entry, args=(fn, first, count, args, ready, go, results))
+        for first, count in groups
+    ]
+    for p in procs:
+        p.start()
+    errors = []
+    for _ in range(n):
+        message = ready.get(timeout=600)
+        if message != "ready":
+            errors.append(message)
+    go.set()
+    collected: list[dict] = []
+    for _ in procs:
+        collected.extend(results.get(timeout=3600))
+    for p in procs:
+        p.join()
+    errors += [r["error"] for r in collected if "error" in r]
+    if errors:
+        raise RuntimeError("bench worker failed:\n" + errors[0])
+    return collected
+
+
+def _process_entry(fn, first: int, count: int, args: tuple, ready, go, results) -> None:
+    out: list[dict] = [{} for _ in range(count)]
+
+    def one(j: int) -> None:
+        signalled = False
+
+        def wait_go() -> None:
+            nonlocal signalled
+            signalled = True
+            ready.put("ready")
+            go.wait()
+
+        try:
+            out[j] = fn(first + j, *args, wait_go=wait_go)
+        except BaseException:
+            out[j] = {"error": traceback.format_exc()}
+            if not signalled:
+                ready.put(out[j]["error"])
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+
+    if count == 1:
+        one(0)
+    else:
+        threads = [threading.Thread(target=one, args=(j,)) for j in range(count)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    results.put(out)
+
+
+class _Mix:
+    """Random transfers among the bench accounts."""
+
+    def __init__(self, accounts: dict, seed: int):
+        self.rng = random.Random(seed)
+        self.wallets = accounts["wallets"]
+        self.merchants = accounts["merchants"]
+        self.bank = accounts["bank"]
+
+    def request(self, code_prefix: str = "bench"):
+        from hujin.core.ids import new_id
+        from hujin.ledger.engine import TransferRequest
+
+        rng = self.rng
+        pick = rng.random()
+        if pick < P2P_SHARE:
+            debit, credit = rng.sample(self.wallets, 2)
+            code = "p2p"
+        elif pick < P2P_SHARE + PAYMENT_SHARE:
+            debit, credit = rng.choice(self.wallets), rng.choice(self.merchants)
+            code = "payment"
+        else:
+            debit, credit = self.bank, rng.choice(self.wallets)
+            code = "topup"
+        return TransferRequest(
+            id=new_id(),
+            debit_account_id=debit,
+            credit_account_id=credit,
+            amount=rng.randint(1, MAX_AMOUNT),
+            currency=CURRENCY,
+            code=f"{code_prefix}.{code}",
+        )
+
+
+def _setup_operating(index: int, opts, *, wait_go) -> dict:
+    """The business date and the operating accounts: a bank account and the merchants."""
+    from django.utils import timezone
+
+    from hujin.core.dates import business_date_get
+
+    wait_go()
+    now = timezone.now()
+    business_date = business_date_get(now=now)
+    bank = _account("1002.bank", "asset", "bench settlement bank", now=now)
+    merchants = [_account("2202.merchant", "liability", f"bench merchant {i}", now=now)
+                 for i in range(MERCHANTS)]  # fmt: skip
+    return {"bank": bank, "merchants": merchants, "business_date": business_date.isoformat()}
+
+
+def _setup_wallets(index: int, opts, slices: list[range], *, wait_go) -> dict:
+    """Customer wallets ``slices[index]``, a thousand accounts per transaction."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    wait_go()
+    now = timezone.now()
+    wallets = []
+    numbers = slices[index]
+    for start in range(numbers.start, numbers.stop, 1000):
+        with transaction.atomic():
+            for i in range(start, min(start + 1000, numbers.stop)):
+                wallets.append(_account("2001.wallet", "liability", f"bench wallet {i}", now=now,
+                                        owner_ref=f"bench-customer-{i}",
+                                        debits_must_not_exceed_credits=True))  # fmt: skip
+    return {"wallets": wallets}
+
+
+def _setup_funding(index: int, opts, accounts: dict, *, wait_go) -> dict:
+    """A top-up of every wallet from the bank account, in batches of MAX_BATCH."""
+    from django.utils import timezone
+
+    from hujin.core.actors import system_actor
+    from hujin.core.ids import new_id
+    from hujin.ledger.engine import TransferRequest
+    from hujin.ledger.services import MAX_BATCH, transfers_create
+
+    wait_go()
+    bank, wallets = accounts["bank"], accounts["wallets"]
+    business_date = date.fromisoformat(accounts["business_date"])
+    funded = 0
+    for start in range(0, len(wallets), MAX_BATCH):
+        batch = [
+            TransferRequest(id=new_id(), debit_account_id=bank, credit_account_id=w,
+                            amount=FUNDING, currency=CURRENCY, code="bench.funding")
+            for w in wallets[start : start + MAX_BATCH]
+        ]  # fmt: skip
+        results = transfers_create(transfers=batch, actor=system_actor("bench"),
+                                   now=timezone.now(), business_date=business_date)  # fmt: skip
+        funded += sum(r.ok for r in results)
+    if funded != len(wallets):
+        raise RuntimeError(f"funding: only {funded} of {len(wallets)} transfers succeeded")
+    return {"funded": funded}
+
+
+def _account(code: str, kind: str, name: str, *, now, **fields):
+    from hujin.core.actors import system_actor
+    from hujin.ledger.services import account_create
+
+    account, _ = account_create(currency=CURRENCY, code=code, kind=kind,
+                                actor=system_actor("bench"), now=now, name=name,
+                                **fields)  # fmt: skip
+    return account.id
+
+
+def _setup(opts, vendor: str) -> tuple[dict, dict]:
+    """Open and fund the accounts; PostgreSQL opens the wallets from several processes."""
+    t0 = time.monotonic()
+    (accounts,) = _run_workers("processes", 1, _setup_operating, (opts,))
+    n = min(4, opts.workers) if vendor == "postgresql" else 1
+    step = -(-opts.accounts // n)
+    slices = [range(i, min(i + step, opts.accounts)) for i in range(0, opts.accounts, step)]
+    parts = _run_workers("processes", len(slices), _setup_wallets, (opts, slices))
+    accounts["wallets"] = [w for part in parts for w in part["wallets"]]
+    accounts_s = time.monotonic() - t0
+    t0 = time.monotonic()
+    (funding,) = _run_workers("processes", 1, _setup_funding, (opts, accounts))
+    return accounts, {
+        "wallets": len(accounts["wallets"]),
+        "operating_accounts": 1 + len(accounts["merchants"]),
+        "accounts_s": round(accounts_s, 1),
+        "funding_transfers": funding["funded"],
+        "funding_s": round(time.monotonic() - t0, 1),
+    }
+
+
+def _single_worker(index: int, opts, accounts: dict, seconds: float, *, wait_go) -> dict:
+    from django.db import connection
+    from django.utils import timezone
+
+    from hujin.core.actors import system_actor
+    from hujin.ledger.services import transfers_create
+
+    connection.ensure_connection()
+    actor = system_actor("bench")
+    business_date = date.fromisoformat(accounts["business_date"])
+    mix = _Mix(accounts, seed=opts.seed * 1000 + index)
+    latencies: list[float] = []
+    ok = 0
+    failed: Counter = Counter()
+    perf = time.perf_counter
+    wait_go()
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    while time.monotonic() < deadline:
+        request = mix.request()
+        now = timezone.now()
+        start = perf()
+        (result,) = transfers_create(transfers=[request], actor=actor, now=now,
+                                     business_date=business_date)  # fmt: skip
+        latencies.append(perf() - start)
+        if result.ok:
+            ok += 1
+        else:
+            failed[result.result] += 1
+    return {"ok": ok, "failed": dict(failed), "latencies": latencies, "t0": t0,
+            "t1": time.monotonic()}  # fmt: skip
+
+
+def _batch_worker(index: int, opts, accounts: dict, size: int, seconds: float, *, wait_go) -> dict:
+    from django.db import connection
+    from django.utils import timezone
+
+    from hujin.core.actors import system_actor
+    from hujin.ledger.services import transfers_create
+
+    connection.ensure_connection()
+    actor = system_actor("bench")
+    business_date = date.fromisoformat(accounts["business_date"])
+    mix = _Mix(accounts, seed=opts.seed * 1000 + 500 + index)
+    call_times: list[float] = []
+    ok = 0
+    failed: Counter = Counter()
+    perf = time.perf_counter
+    wait_go()
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    while time.monotonic() < deadline:
+        batch = [mix.request(f"bench.b{size}") for _ in range(size)]  # built outside the timing
+        now = timezone.now()
+        start = perf()
+        results = transfers_create(transfers=batch, actor=actor, now=now,
+                                   business_date=business_date)  # fmt: skip
+        call_times.append(perf() - start)
+        for r in results:
+            if r.ok:
+                ok += 1
+            else:
+                failed[r.result] += 1
+    return {"ok": ok, "failed": dict(failed), "call_times": call_times, "t0": t0,
+            "t1": time.monotonic()}  # fmt: skip
+
+
+def _percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return 0.0
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def _merge_failed(results: list[dict]) -> dict:
+    failed: Counter = Counter()
+    for r in results:
+        failed.update(r["failed"])
+    return dict(failed)
+
+
+def _single_phase(mode: str, opts, accounts: dict, seconds: float) -> dict:
+    results = _run_workers(mode, opts.workers, _single_worker, (opts, accounts, seconds))
+    elapsed = max(r["t1"] for r in results) - min(r["t0"] for r in results)
+    latencies = sorted(x for r in results for x in r["latencies"])
+    ok = sum(r["ok"] for r in results)
+    return {
+        "workers": opts.workers,
+        "mode": mode,
+        "seconds": round(elapsed, 2),
+        "calls": len(latencies),
+        "ok": ok,
+        "failed": _merge_failed(results),
+        "transfers_per_s": round(ok / elapsed, 1),
+        "p50_ms": round(_percentile(latencies, 50) * 1000, 3),
+        "p99_ms": round(_percentile(latencies, 99) * 1000, 3),
+        "mean_ms": round(sum(latencies) / max(1, len(latencies)) * 1000, 3),
+    }
+
+
+def _batch_phase(size: int, opts, accounts: dict, seconds: float) -> dict:
+    workers = opts.batch_workers
+    results = _run_workers("processes", workers, _batch_worker, (opts, accounts, size, seconds))
+    ok = sum(r["ok"] for r in results)
+    call_times = sorted(x for r in results for x in r["call_times"])
+    if workers == 1:
+        # Time inside transfers_create; building the requests is the client's work.
+        busy = sum(call_times)
+    else:
+        busy = max(r["t1"] for r in results) - min(r["t0"] for r in results)
+    return {
+        "size": size,
+        "workers": workers,
+        "calls": len(call_times),
+        "ok": ok,
+        "failed": _merge_failed(results),
+        "seconds": round(busy, 2),
+        "transfers_per_s": round(ok / busy, 1) if busy else 0.0,
+        "p50_ms": round(_percentile(call_times, 50) * 1000, 1),
+        "max_ms": round(call_times[-1] * 1000, 1) if call_times else 0.0,
+    }

@@ -1,0 +1,106 @@
+"""Who may use the staff console, and the Actor a staff member acts as.
+
+Pages use ``staff_required`` (functions) or ``StaffRequiredMixin`` (classes). A module that may
+not import identity (ledger) keeps its views plain and is guarded where its URLs are included:
+``path("ledger/", staff_required_urls(include("hujin.ledger.urls")))``.
+"""
+
+from functools import wraps
+from importlib import import_module
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, URLResolver
+
+from hujin.core.actors import Actor
+from hujin.identity.models import User
+
+
+def is_console_user(user) -> bool:
+    """Active staff may use the console; customers and deactivated accounts may not."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "kind", None) == User.Kind.STAFF
+    )
+
+
+def staff_actor(user: User) -> Actor:
+    """The Actor for a staff member: their Django permissions are the Actor's scopes."""
+    return Actor(
+        kind="staff",
+        id=str(user.pk),
+        label=user.get_username(),
+        scopes=frozenset(user.get_all_permissions()),
+    )
+
+
+def _check(request, permission: str | None):
+    """None when the request may go on, else the response (login redirect) or an exception."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_console_user(user):
+        raise PermissionDenied("staff only")
+    if permission and not user.has_perm(permission):
+        raise PermissionDenied(permission)
+    return None
+
+
+def staff_required(view=None, *, permission: str | None = None):
+    """Anonymous visitors go to the login page; customers, and staff lacking ``permission``,
+    get the 403 page. Use bare (``@staff_required``) or with ``permission=``."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            refused = _check(request, permission)
+            return refused if refused is not None else func(request, *args, **kwargs)
+
+        wrapper.staff_required = True
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+class StaffRequiredMixin:
+    """Class-based views: like ``staff_required``; set ``staff_permission`` to demand one."""
+
+    staff_permission: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        refused = _check(request, self.staff_permission)
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _guard(patterns, permission):
+    guarded = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            guarded.append(
+                URLResolver(
+                    p.pattern,
+                    _guard(p.url_patterns, permission),
+                    p.default_kwargs,
+                    p.app_name,
+                    p.namespace,
+                )
+            )
+        else:
+            view = staff_required(p.callback, permission=permission)
+            guarded.append(URLPattern(p.pattern, view, p.default_args, p.name))
+    return guarded
+
+
+def staff_required_urls(included, *, permission: str | None = None):
+    """Guard every view of an ``include(...)`` with ``staff_required``.
+
+    For the console pages of modules below identity, which cannot import it.
+    """
+    urlconf, app_name, namespace = included
+    if isinstance(urlconf, str):
+        urlconf = import_module(urlconf)
+    patterns = getattr(urlconf, "urlpatterns", urlconf)
+    return _guard(patterns, permission), app_name, namespace

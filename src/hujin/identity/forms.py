@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from hujin.identity.access import is_console_user
+from hujin.identity.scopes import scope_catalogue
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The console's login form: the right password is not enough, the account must be staff."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_staff": _("This account cannot sign in to the staff console."),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_console_user(user):
+            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+EXPIRY_CHOICES = [
+    ("", _("Never")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In 1 year")),
+]
+
+
+class ApiKeyCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Who or what will use the key, e.g. “Reconciliation job”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires"),
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [
+            (s.name, f"{s.name} — {s.description}") for s in scope_catalogue()
+        ]

@@ -1,0 +1,124 @@
+"""Identity's reads. Pages get plain values, never querysets."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from hujin.core.actors import Actor
+from hujin.identity.errors import ApiKeyNotFound
+from hujin.identity.models import ApiKey
+from hujin.identity.scopes import Scope, scope_catalogue
+from hujin.identity.services import api_key_require_manager
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRow:
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    created_by_label: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    status: str  # "active" | "expired" | "revoked"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyPage:
+    rows: list[ApiKeyRow]
+    newer_cursor: str | None  # pass as ?after= to see newer keys
+    older_cursor: str | None  # pass as ?before= to see older keys
+
+
+def api_key_row(key: ApiKey, *, now: datetime) -> ApiKeyRow:
+    if key.revoked_at is not None:
+        status = "revoked"
+    elif key.expires_at is not None and key.expires_at <= now:
+        status = "expired"
+    else:
+        status = "active"
+    return ApiKeyRow(
+        id=key.id,
+        name=key.name,
+        prefix=key.prefix,
+        scopes=tuple(key.scopes),
+        created_at=key.created_at,
+        created_by_label=key.created_by_label,
+        expires_at=key.expires_at,
+        revoked_at=key.revoked_at,
+        last_used_at=key.last_used_at,
+        status=status,
+    )
+
+
+def api_key_page(
+    *,
+    actor: Actor,
+    now: datetime,
+    before: uuid.UUID | None = None,
+    after: uuid.UUID | None = None,
+    limit: int = PAGE_SIZE,
+) -> ApiKeyPage:
+    """API keys, newest first (by created_at, then id), one keyset page at a time.
+
+    ``before`` gives the keys older than the key with that id, ``after`` the keys newer than
+    it; a cursor naming no key gives the first page. Raises ApiKeyManagementDenied.
+    """
+    api_key_require_manager(actor)
+    cursor_id = after or before
+    cursor = ApiKey.objects.filter(pk=cursor_id).values("id", "created_at").first()
+    if cursor_id is not None and cursor is None:
+        after = before = None
+    qs = ApiKey.objects.all()
+    if after is not None:
+        newer = Q(created_at__gt=cursor["created_at"]) | Q(
+            created_at=cursor["created_at"], id__gt=cursor["id"]
+        )
+        window = list(qs.filter(newer).order_by("created_at", "id")[: limit + 1])
+        keys = list(reversed(window[:limit]))
+        newer_cursor = str(keys[0].id) if keys and len(window) > limit else None
+        older_cursor = str(keys[-1].id) if keys else str(cursor["id"])
+    else:
+        if before is not None:
+            qs = qs.filter(
+                Q(created_at__lt=cursor["created_at"])
+                | Q(created_at=cursor["created_at"], id__lt=cursor["id"])
+            )
+        window = list(qs.order_by("-created_at", "-id")[: limit + 1])
+        keys = window[:limit]
+        newer_cursor = None
+        if before is not None:
+            newer_cursor = str(keys[0].id) if keys else str(cursor["id"])
+        older_cursor = str(keys[-1].id) if len(window) > limit else None
+    return ApiKeyPage(
+        rows=[api_key_row(k, now=now) for k in keys],
+        newer_cursor=newer_cursor,
+        older_cursor=older_cursor,
+    )
+
+
+def api_key_get(*, actor: Actor, api_key_id: uuid.UUID | str, now: datetime) -> ApiKeyRow:
+    """One key. Raises ApiKeyManagementDenied, ApiKeyNotFound."""
+    api_key_require_manager(actor)
+    try:
+        key = ApiKey.objects.filter(pk=uuid.UUID(str(api_key_id))).first()
+    except ValueError:
+        key = None
+    if key is None:
+        raise ApiKeyNotFound(details={"api_key_id": str(api_key_id)[:64]})
+    return api_key_row(key, now=now)
+
+
+def api_key_scope_choices() -> list[Scope]:
+    """The scopes a key may be given."""
+    return scope_catalogue()

@@ -1,0 +1,574 @@
+"""The ledger's shapes at the edge, shared by the JSON API and the console pages.
+
+What comes in is bounded and refuses unknown fields; what goes out carries money as decimal
+strings ("1234.50") next to its currency and ids as UUIDs. The ``*_out`` functions turn the
+selectors' values into plain dicts: the API validates them against the ``*Out`` schemas, the
+pages hand them to templates as they are.
+"""
+
+import json
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+
+from hujin.core.errors import InvalidInput
+from hujin.core.money import CURRENCY_EXPONENTS, InvalidAmount, format_minor, parse_amount
+from hujin.ledger.engine import TransferRequest
+from hujin.ledger.models import Account, AccountKind, Transfer
+from hujin.ledger.selectors import (
+    DEBIT_NORMAL,
+    MAX_PAGE,
+    Balances,
+    HistoryEntry,
+    Statement,
+    TransferView,
+    TrialBalanceRow,
+    balances_of,
+)
+from hujin.ledger.services import CODE_RE, MAX_BATCH
+
+MAX_SEQ = 2**63 - 1
+MAX_TIMEOUT_SECONDS = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
+MAX_METADATA_BYTES = 4096
+MAX_METADATA_DEPTH = 8
+MAX_STATEMENT_DAYS = 366
+# Dates and moments the ledger can reason about; far outside them date arithmetic overflows.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(9999, 12, 30)
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(9999, 12, 30, tzinfo=UTC)
+ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+AccountKindName = Literal["asset", "liability", "equity", "income", "expense"]
+RequestKindName = Literal["single", "pending", "post_pending", "void_pending"]
+TransferKindName = Literal["single", "pending", "post_pending", "void_pending", "expire_pending"]
+
+
+class StatementPeriodInvalid(InvalidInput):
+    code = "statement_period_invalid"
+    message = "A statement runs from a date to the same or a later date, at most 366 days."
+
+
+def statement_period_check(from_date: date, to_date: date) -> None:
+    """Raises StatementPeriodInvalid unless from_date <= to_date and the period is <= 366 days."""
+    days = (to_date - from_date).days + 1
+    if days < 1 or days > MAX_STATEMENT_DAYS:
+        raise StatementPeriodInvalid(
+            details={"from_date": from_date.isoformat(), "to_date": to_date.isoformat(),
+                     "max_days": MAX_STATEMENT_DAYS}
+        )  # fmt: skip
+
+
+# -- field types ---------------------------------------------------------------------------------
+
+
+def _plain_text(value: str) -> str:
+    # Control characters (NUL above all: PostgreSQL refuses it) and lone surrogates (not
+    # encodable as UTF-8) never belong in a name or a search.
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            raise ValueError("Text must not contain control characters.")
+    return value
+
+
+def _known_currency(value: str) -> str:
+    if value not in CURRENCY_EXPONENTS:
+        raise ValueError(f"Unknown currency; use one of {', '.join(sorted(CURRENCY_EXPONENTS))}.")
+    return value
+
+
+def _small_json_object(value: dict[str, Any]) -> dict[str, Any]:
+    def walk(node: Any, depth: int) -> None:
+        if depth > MAX_METADATA_DEPTH:
+            raise ValueError(f"Metadata nests at most {MAX_METADATA_DEPTH} levels.")
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(key, depth + 1)
+                walk(item, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+        elif isinstance(node, str) and (
+            "\x00" in node or any(unicodedata.category(ch) == "Cs" for ch in node)
+        ):
+            raise ValueError("Metadata text must not contain NUL or lone surrogates.")
+
+    walk(value, 0)
+    try:
+        size = len(json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8"))
+    except (ValueError, TypeError):
+        raise ValueError("Metadata must be plain JSON (no NaN or Infinity).") from None
+    if size > MAX_METADATA_BYTES:
+        raise ValueError(f"Metadata is at most {MAX_METADATA_BYTES} bytes of JSON.")
+    return value
+
+
+def _iso_date_text(value: Any) -> Any:
+    # Only ISO 8601 text: pydantic would also read a number as seconds since 1970.
+    if not isinstance(value, str | date) or (
+        isinstance(value, str) and not ISO_DATE_RE.match(value)
+    ):
+        raise ValueError(
+            "Use an ISO 8601 date or date-time, e.g. 2025-03-14 or 2025-03-14T10:00:00+08:00."
+        )
+    return value
+
+
+def _text(max_length: int):
+    return Annotated[StrictStr, StringConstraints(max_length=max_length),
+                     AfterValidator(_plain_text)]  # fmt: skip
+
+
+Currency = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{3}$"),
+                     AfterValidator(_known_currency)]  # fmt: skip
+Code = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64, pattern=CODE_RE.pattern)]
+# Digits only in ASCII: a decimal string, never a JSON number (floats lose cents).
+AMOUNT_PATTERN = r"^[0-9]{1,19}(\.[0-9]{1,18})?$"
+Amount = Annotated[StrictStr, StringConstraints(max_length=40, pattern=AMOUNT_PATTERN)]
+Metadata = Annotated[dict[str, Any], AfterValidator(_small_json_object)]
+Name = _text(200)
+OwnerRef = _text(128)
+SearchText = _text(200)
+Cursor = Annotated[str, StringConstraints(max_length=64), AfterValidator(_plain_text)]
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
+Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+BusinessDate = Annotated[date, BeforeValidator(_iso_date_text),
+                         Field(ge=EARLIEST_DATE, le=LATEST_DATE)]  # fmt: skip
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_date_text),
+                   Field(ge=EARLIEST_MOMENT, le=LATEST_MOMENT)]  # fmt: skip
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QueryIn(_In):
+    """A query string's parameters; the API refuses parameters a query schema does not name."""
+
+
+# -- inputs --------------------------------------------------------------------------------------
+
+
+class AccountIn(_In):
+    id: uuid.UUID | None = Field(None, description="Client-chosen id; makes the create idempotent.")
+    currency: Currency
+    code: Code = Field(description="What the account is for, e.g. 2001.wallet.")
+    kind: AccountKindName
+    name: Name = ""
+    owner_ref: OwnerRef = ""
+    debits_must_not_exceed_credits: StrictBool = False
+    credits_must_not_exceed_debits: StrictBool = False
+    metadata: Metadata = Field(default_factory=dict)
+
+
+class TransferIn(_In):
+    id: uuid.UUID = Field(description="Client-chosen id; retrying the same id is safe.")
+    kind: RequestKindName
+    debit_account_id: uuid.UUID | None = None
+    credit_account_id: uuid.UUID | None = None
+    amount: Amount | None = Field(None, description="Decimal string, e.g. '1234.50'.")
+    currency: Currency | None = None
+    pending_id: uuid.UUID | None = None
+    linked: StrictBool = False
+    timeout_seconds: Annotated[StrictInt, Field(ge=0, le=MAX_TIMEOUT_SECONDS)] | None = None
+    code: Code
+    metadata: Metadata = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _amount_parses_in_its_currency(self) -> "TransferIn":
+        if self.amount is not None:
+            if self.currency is None:
+                raise ValueError("An amount needs its currency.")
+            try:
+                parse_amount(self.amount, self.currency)
+            except InvalidAmount as exc:
+                raise ValueError(exc.message) from None
+        return self
+
+    def to_request(self) -> TransferRequest:
+        return TransferRequest(
+            id=self.id,
+            kind=self.kind,
+            debit_account_id=self.debit_account_id,
+            credit_account_id=self.credit_account_id,
+            amount=None if self.amount is None else parse_amount(self.amount, self.currency or ""),
+            currency=self.currency,
+            pending_id=self.pending_id,
+            linked=self.linked,
+            timeout_seconds=self.timeout_seconds,
+            code=self.code,
+            metadata=self.metadata,
+        )
+
+
+class TransfersIn(_In):
+    transfers: list[TransferIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class AccountSearchQuery(QueryIn):
+    text: SearchText = Field("", description="Part of the code, name or owner_ref, or an id.")
+    currency: Currency | None = None
+    kind: AccountKindName | None = None
+    code: Code | None = None
+    owner_ref: OwnerRef | None = None
+    after: Cursor | None = Field(None, description="next_cursor of the previous page.")
+    limit: Limit = 50
+
+
+class BalancesQuery(QueryIn):
+    as_of: Moment | None = Field(None, description="Balances at this moment (ISO 8601 with zone).")
+    business_date: BusinessDate | None = Field(None, description="Balances at this day's end.")
+
+    @model_validator(mode="after")
+    def _one_cut(self) -> "BalancesQuery":
+        if self.as_of is not None and self.business_date is not None:
+            raise ValueError("Give as_of or business_date, not both.")
+        return self
+
+
+class HistoryQuery(QueryIn):
+    before_seq: Seq | None = Field(None, description="next_before_seq of the previous page.")
+    limit: Limit = 50
+
+
+class StatementQuery(QueryIn):
+    from_date: BusinessDate
+    to_date: BusinessDate
+    after_seq: Seq | None = Field(None, description="next_after_seq of the previous page.")
+    limit: Limit = 200
+
+
+class TransferListQuery(QueryIn):
+    code: Code | None = None
+    kind: TransferKindName | None = None
+    business_date: BusinessDate | None = None
+    before_seq: Seq | None = None
+    limit: Limit = 50
+
+
+class TrialBalanceQuery(QueryIn):
+    currency: Currency | None = None
+
+
+# -- outputs -------------------------------------------------------------------------------------
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class BalancesOut(Schema):
+    debits_pending: str
+    debits_posted: str
+    credits_pending: str
+    credits_posted: str
+    net: str = Field(description="Posted balance on the account's normal side.")
+    available: str = Field(description="Net less pending holds against it.")
+
+
+class AccountOut(Schema):
+    id: uuid.UUID
+    currency: str
+    code: str
+    kind: str
+    normal_side: Literal["debit", "credit"]
+    name: str
+    owner_ref: str
+    debits_must_not_exceed_credits: bool
+    credits_must_not_exceed_debits: bool
+    closed: bool
+    metadata: dict[str, Any]
+    created_at: datetime
+    balances: BalancesOut
+
+
+class AccountDetailOut(AccountOut):
+    balances_as_of: datetime | None = None
+    balances_business_date: date | None = None
+
+
+class AccountPageOut(Schema):
+    items: list[AccountOut]
+    next_cursor: str | None
+
+
+class HistoryEntryOut(Schema):
+    seq: int
+    transfer_id: uuid.UUID
+    kind: str
+    side: Literal["debit", "credit"]
+    amount: str
+    currency: str
+    other_account_id: uuid.UUID
+    code: str
+    business_date: date
+    created_at: datetime
+    balances_after: BalancesOut
+
+
+class HistoryPageOut(Schema):
+    account_id: uuid.UUID
+    currency: str
+    entries: list[HistoryEntryOut]
+    next_before_seq: int | None
+
+
+class StatementOut(Schema):
+    account: AccountOut
+    from_date: date
+    to_date: date
+    opening: BalancesOut
+    closing: BalancesOut
+    debits_posted_total: str
+    credits_posted_total: str
+    entries: list[HistoryEntryOut]
+    next_after_seq: int | None
+
+
+class TransferOut(Schema):
+    id: uuid.UUID
+    seq: int
+    kind: str
+    debit_account_id: uuid.UUID
+    credit_account_id: uuid.UUID
+    amount: str
+    currency: str
+    pending_id: uuid.UUID | None
+    linked: bool
+    timeout_seconds: int | None
+    expires_at: datetime | None
+    code: str
+    metadata: dict[str, Any]
+    business_date: date
+    created_at: datetime
+
+
+class TransferDetailOut(TransferOut):
+    pending_status: Literal["pending", "posted", "voided", "expired"] | None = Field(
+        description="For pending transfers: what became of the hold."
+    )
+    resolution_id: uuid.UUID | None = Field(
+        description="The transfer that posted, voided or expired this pending one."
+    )
+
+
+class TransferPageOut(Schema):
+    items: list[TransferOut]
+    next_before_seq: int | None
+
+
+class TransferResultOut(Schema):
+    id: uuid.UUID
+    result: str
+
+
+class TransfersResultOut(Schema):
+    results: list[TransferResultOut]
+    ok_count: int = Field(description="How many transfers of the batch were applied.")
+
+
+class TrialBalanceTotalsOut(Schema):
+    accounts: int
+    debits_posted: str
+    credits_posted: str
+    debits_pending: str
+    credits_pending: str
+    debit_balance: str = Field(description="Posted debits over credits, where that is positive.")
+    credit_balance: str = Field(description="Posted credits over debits, where that is positive.")
+
+
+class TrialBalanceRowOut(TrialBalanceTotalsOut):
+    code: str
+
+
+class TrialBalanceKindOut(Schema):
+    kind: str
+    normal_side: Literal["debit", "credit"]
+    rows: list[TrialBalanceRowOut]
+    subtotal: TrialBalanceTotalsOut
+
+
+class TrialBalanceCurrencyOut(Schema):
+    currency: str
+    kinds: list[TrialBalanceKindOut]
+    total: TrialBalanceTotalsOut
+    balanced: bool = Field(description="Total debits equal total credits, posted and pending.")
+
+
+class TrialBalanceOut(Schema):
+    currencies: list[TrialBalanceCurrencyOut]
+
+
+# -- values out ----------------------------------------------------------------------------------
+
+
+def normal_side(kind: str) -> str:
+    return "debit" if kind in DEBIT_NORMAL else "credit"
+
+
+def balances_out(balances: Balances, *, kind: str, currency: str) -> dict[str, str]:
+    def money(minor: int) -> str:
+        return format_minor(minor, currency)
+
+    return {
+        "debits_pending": money(balances.debits_pending),
+        "debits_posted": money(balances.debits_posted),
+        "credits_pending": money(balances.credits_pending),
+        "credits_posted": money(balances.credits_posted),
+        "net": money(balances.net(kind)),
+        "available": money(balances.available(kind)),
+    }
+
+
+def account_out(account: Account, balances: Balances | None = None) -> dict[str, Any]:
+    """The account with its balances (now, unless other balances are given)."""
+    balances = balances_of(account) if balances is None else balances
+    return {
+        "id": account.id,
+        "currency": account.currency,
+        "code": account.code,
+        "kind": account.kind,
+        "normal_side": normal_side(account.kind),
+        "name": account.name,
+        "owner_ref": account.owner_ref,
+        "debits_must_not_exceed_credits": account.debits_must_not_exceed_credits,
+        "credits_must_not_exceed_debits": account.credits_must_not_exceed_debits,
+        "closed": account.closed,
+        "metadata": account.metadata,
+        "created_at": account.created_at,
+        "balances": balances_out(balances, kind=account.kind, currency=account.currency),
+    }
+
+
+def history_entry_out(entry: HistoryEntry, *, kind: str) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "transfer_id": entry.transfer_id,
+        "kind": entry.kind,
+        "side": entry.side,
+        "amount": format_minor(entry.amount, entry.currency),
+        "currency": entry.currency,
+        "other_account_id": entry.other_account_id,
+        "code": entry.code,
+        "business_date": entry.business_date,
+        "created_at": entry.created_at,
+        "balances_after": balances_out(entry.balances_after, kind=kind, currency=entry.currency),
+    }
+
+
+def statement_out(statement: Statement) -> dict[str, Any]:
+    account = statement.account
+    kind, currency = account.kind, account.currency
+    return {
+        "account": account_out(account),
+        "from_date": statement.from_date,
+        "to_date": statement.to_date,
+        "opening": balances_out(statement.opening, kind=kind, currency=currency),
+        "closing": balances_out(statement.closing, kind=kind, currency=currency),
+        "debits_posted_total": format_minor(statement.debits_posted_total, currency),
+        "credits_posted_total": format_minor(statement.credits_posted_total, currency),
+        "entries": [history_entry_out(e, kind=kind) for e in statement.entries],
+        "next_after_seq": statement.next_after_seq,
+    }
+
+
+def transfer_out(transfer: Transfer) -> dict[str, Any]:
+    return {
+        "id": transfer.id,
+        "seq": transfer.seq,
+        "kind": transfer.kind,
+        "debit_account_id": transfer.debit_account_id,
+        "credit_account_id": transfer.credit_account_id,
+        "amount": format_minor(transfer.amount, transfer.currency),
+        "currency": transfer.currency,
+        "pending_id": transfer.pending_id,
+        "linked": transfer.linked,
+        "timeout_seconds": transfer.timeout_seconds,
+        "expires_at": transfer.expires_at,
+        "code": transfer.code,
+        "metadata": transfer.metadata,
+        "business_date": transfer.business_date,
+        "created_at": transfer.created_at,
+    }
+
+
+def transfer_detail_out(view: TransferView) -> dict[str, Any]:
+    return {
+        **transfer_out(view.transfer),
+        "pending_status": view.pending_status or None,
+        "resolution_id": view.resolution_id,
+    }
+
+
+def _totals(rows: list[TrialBalanceRow], currency: str) -> dict[str, Any]:
+    dpo = sum(r.debits_posted for r in rows)
+    cpo = sum(r.credits_posted for r in rows)
+    return {
+        "accounts": sum(r.accounts for r in rows),
+        "debits_posted": format_minor(dpo, currency),
+        "credits_posted": format_minor(cpo, currency),
+        "debits_pending": format_minor(sum(r.debits_pending for r in rows), currency),
+        "credits_pending": format_minor(sum(r.credits_pending for r in rows), currency),
+        # Each row's net balance sits in one column; summed per row, so the columns of a
+        # balanced ledger agree just as the posted totals do.
+        "debit_balance": format_minor(
+            sum(max(r.debits_posted - r.credits_posted, 0) for r in rows), currency
+        ),
+        "credit_balance": format_minor(
+            sum(max(r.credits_posted - r.debits_posted, 0) for r in rows), currency
+        ),
+    }
+
+
+def trial_balance_out(rows: list[TrialBalanceRow]) -> dict[str, Any]:
+    """Rows grouped by currency, then by account kind (in the chart's order), with subtotals."""
+    by_currency: dict[str, dict[str, list[TrialBalanceRow]]] = defaultdict(dict)
+    for row in rows:
+        by_currency[row.currency].setdefault(row.kind, []).append(row)
+    kind_order = {kind: i for i, kind in enumerate(AccountKind.values)}
+    currencies = []
+    for currency in sorted(by_currency):
+        kinds = by_currency[currency]
+        all_rows = [r for kind_rows in kinds.values() for r in kind_rows]
+        currencies.append({
+            "currency": currency,
+            "kinds": [
+                {
+                    "kind": kind,
+                    "normal_side": normal_side(kind),
+                    "rows": [{"code": r.code, **_totals([r], currency)} for r in kinds[kind]],
+                    "subtotal": _totals(kinds[kind], currency),
+                }
+                for kind in sorted(kinds, key=lambda k: kind_order.get(k, len(kind_order)))
+            ],
+            "total": _totals(all_rows, currency),
+            "balanced": (
+                sum(r.debits_posted for r in all_rows) == sum(r.credits_posted for r in all_rows)
+                and sum(r.debits_pending for r in all_rows)
+                == sum(r.credits_pending for r in all_rows)
+            ),
+        })  # fmt: skip
+    return {"currencies": currencies}

@@ -1,0 +1,246 @@
+"""The ledger's console pages: accounts, an account's balances and history, statements,
+transfers and the trial balance. Read-only, for staff.
+
+Each page validates its filters with a form, reads through the selectors and hands the template
+plain values (the same dicts the JSON API returns, plus translated labels).
+"""
+
+import uuid
+from datetime import date
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from hujin.core.dates import business_date_get, business_time_zone
+from hujin.ledger import selectors
+from hujin.ledger.errors import AccountNotFound, TransferNotFound
+from hujin.ledger.forms import (
+    KIND_LABELS,
+    PENDING_STATUS_LABELS,
+    SIDE_LABELS,
+    TRANSFER_KIND_LABELS,
+    AccountSearchForm,
+    BalancesAsOfForm,
+    StatementForm,
+    TransferFilterForm,
+    TrialBalanceForm,
+)
+from hujin.ledger.schemas import (
+    account_out,
+    history_entry_out,
+    statement_out,
+    transfer_detail_out,
+    transfer_out,
+    trial_balance_out,
+)
+
+PAGE_SIZE = 50
+
+
+def staff_page(view):
+    """Anonymous visitors go to the login page; anyone but active staff gets 403.
+
+    The same rule as the console's (identity's ``staff_required``), written with Django's auth
+    alone because the ledger sits below identity.
+    """
+
+    @wraps(view)
+    def check(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and getattr(user, "kind", None) == "staff"):
+            raise PermissionDenied("staff only")
+        return view(request, *args, **kwargs)
+
+    return login_required(check)
+
+
+def _is_htmx_fragment(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _labelled_account(row: dict) -> dict:
+    return {**row, "kind_label": KIND_LABELS.get(row["kind"], row["kind"])}
+
+
+def _labelled_transfer(row: dict) -> dict:
+    return {
+        **row,
+        "kind_label": TRANSFER_KIND_LABELS.get(row["kind"], row["kind"]),
+        "pending_status_label": PENDING_STATUS_LABELS.get(row.get("pending_status") or "", ""),
+    }
+
+
+def _labelled_entry(row: dict) -> dict:
+    return {
+        **row,
+        "kind_label": TRANSFER_KIND_LABELS.get(row["kind"], row["kind"]),
+        "side_label": SIDE_LABELS[row["side"]],
+    }
+
+
+def _month_so_far(today: date) -> tuple[date, date]:
+    return today.replace(day=1), today
+
+
+# -- accounts ------------------------------------------------------------------------------------
+
+
+@staff_page
+def accounts(request):
+    """Search accounts by text, currency and kind; htmx swaps in the results as you type."""
+    form = AccountSearchForm(request.GET)
+    rows, next_cursor = [], None
+    if form.is_valid():
+        page = selectors.accounts_search(
+            text=form.cleaned_data["q"].strip(),
+            currency=form.cleaned_data["currency"],
+            kind=form.cleaned_data["kind"],
+            after=form.cleaned_data["after"] or None,
+            limit=PAGE_SIZE,
+        )
+        rows = [_labelled_account(account_out(a)) for a in page.accounts]
+        next_cursor = page.next_cursor
+    context = {
+        "form": form,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "paged": bool(form.is_valid() and form.cleaned_data["after"]),
+    }
+    fragment = _is_htmx_fragment(request)
+    template = "ledger/_account_results.html" if fragment else "ledger/accounts.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_page
+def account_detail(request, account_id: uuid.UUID):
+    """Balances now or then, and the history with the running balance after each transfer."""
+    try:
+        account = selectors.account_get(account_id=account_id)
+    except AccountNotFound:
+        raise Http404("no such account") from None
+    form = BalancesAsOfForm(request.GET)
+    valid = form.is_valid()
+    as_of = form.cleaned_data.get("as_of") if valid else None
+    business_date = form.cleaned_data.get("business_date") if valid else None
+    before = form.cleaned_data.get("before") if valid else None
+    balances = None
+    if as_of is not None or business_date is not None:
+        balances = selectors.account_balances(
+            account_id=account.id, as_of=as_of, business_date=business_date
+        )
+    history = selectors.account_history(account_id=account.id, before_seq=before, limit=PAGE_SIZE)
+    statement_from, statement_to = _month_so_far(business_date_get(now=timezone.now()))
+    context = {
+        "account": _labelled_account(account_out(account, balances)),
+        "form": form,
+        "as_of": as_of,
+        "business_date": business_date,
+        "business_time_zone": str(business_time_zone()),
+        "entries": [
+            _labelled_entry(history_entry_out(e, kind=account.kind)) for e in history.entries
+        ],
+        "older": history.next_before_seq,
+        "paged": before is not None,
+        "statement_from": statement_from,
+        "statement_to": statement_to,
+    }
+    return render(request, "ledger/account_detail.html", context)
+
+
+@staff_page
+def account_statement(request, account_id: uuid.UUID):
+    """Opening and closing balances, period totals and the transfers, for business dates."""
+    try:
+        account = selectors.account_get(account_id=account_id)
+    except AccountNotFound:
+        raise Http404("no such account") from None
+    if "from_date" in request.GET or "to_date" in request.GET:
+        form = StatementForm(request.GET)
+    else:
+        start, end = _month_so_far(business_date_get(now=timezone.now()))
+        form = StatementForm({"from_date": start.isoformat(), "to_date": end.isoformat()})
+    statement = None
+    if form.is_valid():
+        data = form.cleaned_data
+        statement = statement_out(
+            selectors.account_statement(
+                account_id=account.id,
+                from_date=data["from_date"],
+                to_date=data["to_date"],
+                after_seq=data["after"],
+                limit=PAGE_SIZE * 4,
+            )
+        )
+        statement["entries"] = [_labelled_entry(e) for e in statement["entries"]]
+    context = {
+        "account": _labelled_account(account_out(account)),
+        "form": form,
+        "statement": statement,
+        "paged": bool(form.is_valid() and form.cleaned_data["after"] is not None),
+    }
+    return render(request, "ledger/account_statement.html", context)
+
+
+# -- transfers -----------------------------------------------------------------------------------
+
+
+@staff_page
+def transfers(request):
+    """Transfers newest first, filtered by code, kind and business date."""
+    form = TransferFilterForm(request.GET)
+    rows, older = [], None
+    if form.is_valid():
+        data = form.cleaned_data
+        page, older = selectors.transfers_list(
+            code=data["code"],
+            kind=data["kind"],
+            business_date=data["business_date"],
+            before_seq=data["before"],
+            limit=PAGE_SIZE,
+        )
+        rows = [_labelled_transfer(transfer_out(t)) for t in page]
+    context = {
+        "form": form,
+        "rows": rows,
+        "older": older,
+        "paged": bool(form.is_valid() and form.cleaned_data["before"] is not None),
+    }
+    return render(request, "ledger/transfers.html", context)
+
+
+@staff_page
+def transfer_detail(request, transfer_id: uuid.UUID):
+    """A transfer; for a pending one, whether it is still held and what resolved it."""
+    try:
+        view = selectors.transfer_get(transfer_id=transfer_id)
+    except TransferNotFound:
+        raise Http404("no such transfer") from None
+    return render(
+        request, "ledger/transfer_detail.html",
+        {"transfer": _labelled_transfer(transfer_detail_out(view))},
+    )  # fmt: skip
+
+
+# -- trial balance -------------------------------------------------------------------------------
+
+
+@staff_page
+def trial_balance(request):
+    """Per currency: each account kind's codes with subtotals, and the check that total debits
+    equal total credits."""
+    form = TrialBalanceForm(request.GET)
+    currency = form.cleaned_data["currency"] if form.is_valid() else ""
+    report = trial_balance_out(selectors.trial_balance(currency=currency))
+    for block in report["currencies"]:
+        for kind in block["kinds"]:
+            kind["kind_label"] = KIND_LABELS.get(kind["kind"], kind["kind"])
+    return render(request, "ledger/trial_balance.html", {"form": form, "report": report})

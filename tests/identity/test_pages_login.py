@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/auth/login/"
+
+
+def log_in(client, username, password, next_url=""):
+    data = {"username": username, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(LOGIN, data)
+
+
+class TestConsoleLogin:
+    def test_the_login_page_has_a_username_and_password_form(self, client):
+        response = client.get(LOGIN)
+
+        assert response.status_code == 200
+        assert b'name="username"' in response.content
+        assert b'name="password"' in response.content
+        assert "互金".encode() in response.content
+
+    def test_staff_log_in_and_land_on_the_console_home(self, client, staff_user, staff_password):
+        response = log_in(client, "staff", staff_password)
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse("web:home")
+        assert client.get("/").status_code == 200
+
+    def test_staff_are_sent_back_to_the_page_they_asked_for(
+        self, client, staff_user, staff_password
+    ):
+        response = log_in(client, "staff", staff_password, next_url="/auth/api-keys/")
+
+        assert response["Location"] == "/auth/api-keys/"
+
+    def test_a_wrong_password_is_refused(self, client, staff_user):
+        response = log_in(client, "staff", "wrong")
+
+        assert response.status_code == 200
+        assert b"Please enter a correct username and password" in response.content
+        assert "_auth_user_id" not in client.session
+
+    def test_a_customer_with_the_right_password_is_refused(
+        self, client, customer_user, staff_password
+    ):
+        response = log_in(client, "customer", staff_password)
+
+        assert response.status_code == 200
+        assert b"cannot sign in to the staff console" in response.content
+        assert "_auth_user_id" not in client.session
+
+    def test_a_deactivated_staff_member_is_refused(self, client, clerk_user, staff_password):
+        clerk_user.is_active = False
+        clerk_user.save()
+
+        response = log_in(client, "clerk", staff_password)
+
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+
+
+class TestConsoleLogout:
+    def test_logging_out_takes_a_post(self, staff_client):
+        response = staff_client.post("/auth/logout/")
+
+        assert response.status_code == 302
+        assert response["Location"] == LOGIN
+        assert staff_client.get("/").status_code == 302
+
+    def test_a_get_does_not_log_out(self, staff_client):
+        assert staff_client.get("/auth/logout/").status_code == 405
+        assert staff_client.get("/").status_code == 200
+
+    def test_the_console_offers_a_logout_button(self, staff_client):
+        content = staff_client.get("/").content.decode()
+
+        assert 'action="/auth/logout/"' in content
+        assert 'method="post"' in content
