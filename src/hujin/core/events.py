@@ -18,6 +18,8 @@ A periodic task sweeps the outbox every minute, so an event whose after-commit e
 """
 
 import logging
+import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -119,12 +121,30 @@ def _dispatch_already_requested() -> bool:
     return any(entry[1] is dispatch_request for entry in connection.run_on_commit)
 
 
+# A busy process commits thousands of transactions a second; one queued dispatch per short
+# window serves them all (it drains the whole outbox), instead of one queue write per commit.
+DISPATCH_DEBOUNCE_S = 0.5
+_dispatch_lock = threading.Lock()
+_dispatch_due_at = 0.0  # monotonic time at which this process's last queued dispatch runs
+
+
 def dispatch_request() -> None:
-    """Enqueue a dispatch task. Never raises: the periodic sweep catches anything missed."""
+    """Queue a dispatch task. Never raises: the periodic sweep catches anything missed."""
+    global _dispatch_due_at
     try:
+        from huey.contrib.djhuey import HUEY
+
         from hujin.core.tasks import outbox_dispatch_task
 
-        outbox_dispatch_task()
+        if HUEY.immediate:
+            outbox_dispatch_task()
+            return
+        with _dispatch_lock:
+            now = time.monotonic()
+            if now < _dispatch_due_at - 0.05:
+                return  # a dispatch already queued runs after this commit and will see it
+            _dispatch_due_at = now + DISPATCH_DEBOUNCE_S
+        outbox_dispatch_task.schedule(delay=DISPATCH_DEBOUNCE_S)
     except Exception:
         # The caller's write has committed; a queue outage (Redis down, queue file locked...) must
         # not turn it into an error. The sweep delivers the event within a minute.

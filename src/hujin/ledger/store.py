@@ -20,10 +20,10 @@ _TRANSFER_COLUMNS = (
     "timeout_seconds, code, metadata, expires_at"
 )
 _INSERT_COLUMNS = (
-    "id, seq, kind, debit_account_id, credit_account_id, currency, amount, pending_id, linked, "
+    "id, kind, debit_account_id, credit_account_id, currency, amount, pending_id, linked, "
     "timeout_seconds, expires_at, code, metadata, business_date, created_at, "
     "dr_debits_pending, dr_debits_posted, dr_credits_pending, dr_credits_posted, "
-    "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted"
+    "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, seq"
 )
 SQLITE_MAX_PARAMS = 30_000
 
@@ -60,24 +60,29 @@ class _Dialect:
         return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
     def datetime_out(self, value: Any) -> datetime | None:
-        if value is None or isinstance(value, datetime):
-            return value
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            value = datetime.fromisoformat(value)
+        # SQLite hands back naive UTC (Django stores it so); PostgreSQL an aware value.
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
     def date_in(self, value: date) -> Any:
         return value if self.postgres else value.isoformat()
 
-    def select_in(self, cursor, sql: str, ids: Sequence[uuid.UUID]) -> list[tuple]:
-        """Run ``sql`` whose ``{ids}`` placeholder stands for a list of ids."""
+    def select_in(self, cursor, sql: str, ids: Sequence[uuid.UUID], repeat: int = 1) -> list:
+        """Run ``sql`` whose ``{ids}`` placeholders (``repeat`` of them) stand for a list of ids."""
         if not ids:
             return []
         if self.postgres:
-            cursor.execute(sql.format(ids="= ANY(%s)"), [list(ids)])
+            cursor.execute(sql.format(ids="= ANY(%s)"), [list(ids)] * repeat)
             return cursor.fetchall()
         rows: list[tuple] = []
-        for start in range(0, len(ids), SQLITE_MAX_PARAMS):
-            chunk = [i.hex for i in ids[start : start + SQLITE_MAX_PARAMS]]
-            cursor.execute(sql.format(ids="IN (" + ",".join(["%s"] * len(chunk)) + ")"), chunk)
+        step = SQLITE_MAX_PARAMS // repeat
+        for start in range(0, len(ids), step):
+            chunk = [i.hex for i in ids[start : start + step]]
+            marks = "IN (" + ",".join(["%s"] * len(chunk)) + ")"
+            cursor.execute(sql.format(ids=marks), chunk * repeat)
             rows.extend(cursor.fetchall())
         return rows
 
@@ -88,7 +93,9 @@ def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine
     request_ids = list(dict.fromkeys(r.id for r in requests))
     pending_ids = list(dict.fromkeys(r.pending_id for r in requests if r.pending_id is not None))
     with connection.cursor() as cursor:
-        transfers = _load_transfers(cursor, d, list(dict.fromkeys(request_ids + pending_ids)))
+        transfers, failed = _load_transfers_and_failures(
+            cursor, d, list(dict.fromkeys(request_ids + pending_ids))
+        )
         account_ids = {r.debit_account_id for r in requests} | {
             r.credit_account_id for r in requests
         }
@@ -99,12 +106,6 @@ def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine
         account_ids.discard(None)
         accounts = _lock_accounts(cursor, d, sorted(account_ids))
         _load_pending_status(cursor, d, [t for t in transfers.values() if t.kind == "pending"])
-        failed = {
-            d.uuid_out(row[0]): row[1]
-            for row in d.select_in(
-                cursor, "SELECT id, code FROM ledger_failedtransfer WHERE id {ids}", request_ids
-            )
-        }
     return Engine(accounts=accounts, transfers=transfers, failed=failed, now=now)
 
 
@@ -168,11 +169,26 @@ def _stored(d: _Dialect, row: tuple) -> StoredTransfer:
     )
 
 
-def _load_transfers(cursor, d: _Dialect, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredTransfer]:
+def _load_transfers_and_failures(
+    cursor, d: _Dialect, ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, StoredTransfer], dict[uuid.UUID, str]]:
+    """The transfers recorded under ``ids`` and the ids that failed for good, in one query."""
+    failed_columns = "id, '!failed', NULL, NULL, 0, '', NULL, FALSE, NULL, code, NULL, NULL"
     rows = d.select_in(
-        cursor, f"SELECT {_TRANSFER_COLUMNS} FROM ledger_transfer WHERE id {{ids}}", ids
+        cursor,
+        f"SELECT {_TRANSFER_COLUMNS} FROM ledger_transfer WHERE id {{ids}} UNION ALL "
+        f"SELECT {failed_columns} FROM ledger_failedtransfer WHERE id {{ids}}",
+        ids,
+        repeat=2,
     )
-    return {t.id: t for t in (_stored(d, row) for row in rows)}
+    transfers, failed = {}, {}
+    for row in rows:
+        if row[1] == "!failed":
+            failed[d.uuid_out(row[0])] = row[9]
+        else:
+            transfer = _stored(d, row)
+            transfers[transfer.id] = transfer
+    return transfers, failed
 
 
 def _lock_accounts(cursor, d: _Dialect, ids: list[uuid.UUID]) -> dict[uuid.UUID, AccountState]:
@@ -205,28 +221,28 @@ def _insert_transfers(
     cursor, d: _Dialect, engine: Engine, *, business_date: date, now: datetime
 ) -> None:
     created = engine.created
-    if d.postgres:
-        cursor.execute(
-            "SELECT nextval('ledger_transfer_seq_seq') FROM generate_series(1, %s)", [len(created)]
-        )
-        seqs = [row[0] for row in cursor.fetchall()]
-    else:
-        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer")
-        first = cursor.fetchone()[0] + 1
-        seqs = range(first, first + len(created))
     bdate = d.date_in(business_date)
     created_at = d.datetime_in(now)
-    uuid_in, json_in = d.uuid_in, d.json_in
+    uuid_in, json_in, datetime_in = d.uuid_in, d.json_in, d.datetime_in
     rows = []
-    for seq, new in zip(seqs, created, strict=True):
+    for new in created:
         t = new.stored
-        rows.append((
-            uuid_in(t.id), seq, t.kind, uuid_in(t.debit_account_id), uuid_in(t.credit_account_id),
+        rows.append([
+            uuid_in(t.id), t.kind, uuid_in(t.debit_account_id), uuid_in(t.credit_account_id),
             t.currency, t.amount, uuid_in(t.pending_id), t.linked, t.timeout_seconds,
-            d.datetime_in(t.expires_at), t.code, json_in(t.metadata), bdate, created_at,
+            datetime_in(t.expires_at), t.code, json_in(t.metadata), bdate, created_at,
             *new.dr, *new.cr,
-        ))  # fmt: skip
-    placeholders = ", ".join(["%s"] * 23)
+        ])  # fmt: skip
+    if d.postgres:
+        # Rows are inserted in order, so the sequence numbers them in the order applied.
+        seq_sql = "nextval('ledger_transfer_seq_seq')"
+    else:  # the IMMEDIATE transaction holds the only write lock: nobody else numbers rows now
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer")
+        first = cursor.fetchone()[0] + 1
+        for seq, row in enumerate(rows, start=first):
+            row.append(seq)
+        seq_sql = "%s"
+    placeholders = ", ".join(["%s"] * 22 + [seq_sql])
     cursor.executemany(
         f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) VALUES ({placeholders})", rows
     )
