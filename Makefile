@@ -20,7 +20,7 @@ BROWSER_PACKAGES := chromium fonts-wqy-microhei
 # The machine has 2 cores; xdist's workers each get their own test database.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) -ra $(PYTEST_ARGS)
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) -ra --durations=10 $(PYTEST_ARGS)
 
 .PHONY: demo test test-sqlite test-postgres browser-deps lint format
 

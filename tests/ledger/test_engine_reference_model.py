@@ -133,15 +133,13 @@ class History:
         request = TransferRequest(
             id=self.fresh_id(),
             kind=kind,
-            linked=self.one_in(4),
-            currency=self.draw(st.sampled_from([None] * 8 + ["CNY", "USD"])),
+            linked=self.one_in(5),
+            currency=self.draw(st.sampled_from([None] * 16 + ["CNY", "USD"])),
             code=self.draw(st.sampled_from(["", "", "fee"])),
         )
         if kind in ("single", "pending"):
             request.debit_account_id = self.draw_account()
-            request.credit_account_id = self.draw_account()
-            if request.credit_account_id == request.debit_account_id and not self.one_in(10):
-                request.credit_account_id = self.draw(st.sampled_from(self.accounts))
+            request.credit_account_id = self.draw_counterparty(request.debit_account_id)
             request.amount = self.draw_amount(request.debit_account_id, request.credit_account_id)
             if kind == "pending" and timeouts:
                 request.timeout_seconds = self.draw(st.sampled_from([None, None, 1, 5, 30]))
@@ -151,9 +149,18 @@ class History:
             self.fill_resolution(request, batch)
         return request
 
+    def draw_counterparty(self, debit_id: uuid.UUID) -> uuid.UUID:
+        """Usually another account in the same currency; sometimes any account at all."""
+        debit = self.model.accounts.get(debit_id)
+        peers = [a for a in self.accounts if a != debit_id
+                 and debit and self.model.accounts[a].currency == debit.currency]  # fmt: skip
+        if peers and not self.one_in(8):
+            return self.draw(st.sampled_from(peers))
+        return self.draw_account()
+
     def draw_amount(self, debit_id: uuid.UUID, credit_id: uuid.UUID) -> int:
         """Mostly any amount; sometimes exactly the room a balance limit leaves, or one more."""
-        how = self.draw(st.sampled_from(["any"] * 8 + ["room", "room", "room+1", "zero"]))
+        how = self.draw(st.sampled_from(["any"] * 16 + ["room"] * 3 + ["room+1"] * 2 + ["zero"]))
         debit, credit = self.model.accounts.get(debit_id), self.model.accounts.get(credit_id)
         room = None
         if debit and debit.debits_must_not_exceed_credits:
@@ -168,13 +175,19 @@ class History:
 
     def fill_resolution(self, request: TransferRequest, batch: list[TransferRequest]) -> None:
         """Point a post or void at a hold: usually a real one, sometimes not."""
-        holds = [t.id for t in self.model.transfers.values() if t.kind == "pending"]
-        holds += [r.id for r in batch if r.kind == "pending"]
-        target = self.draw(st.sampled_from(["hold"] * 6 + ["any", "unknown"]))
-        if target == "hold" and holds:
-            request.pending_id = self.draw(st.sampled_from(holds))
-        elif target == "any" and self.model.transfers:
+        holds = [t for t in self.model.transfers.values() if t.kind == "pending"]
+        candidates = {
+            "open": [t.id for t in holds if t.state == "pending"],
+            "resolved": [t.id for t in holds if t.state != "pending"],
+            "in_batch": [r.id for r in batch if r.kind == "pending"],
+        }
+        target = self.draw(st.sampled_from(["open"] * 6 + ["in_batch"] * 3 + ["resolved"] * 2
+                                           + ["any", "unknown"]))  # fmt: skip
+        pool = candidates.get(target) or [i for ids in candidates.values() for i in ids]
+        if target == "any" and self.model.transfers:
             request.pending_id = self.draw(st.sampled_from(list(self.model.transfers)))
+        elif target != "unknown" and pool:
+            request.pending_id = self.draw(st.sampled_from(pool))
         else:
             request.pending_id = self.fresh_id()
         held = self.held_amount(request.pending_id, batch)
@@ -320,7 +333,7 @@ def test_the_ledger_agrees_with_the_reference_model(db, timeouts, data):
         history = History(data)
         history.open_accounts()
         history.seed_balances()
-        for _ in range(history.draw(st.integers(1, 14), "steps")):
+        for _ in range(history.draw(st.integers(3, 16), "steps")):
             history.step(timeouts)
         assert ledger_problems() == []
         transaction.set_rollback(True)
