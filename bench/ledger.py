@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import platform
+import queue
 import random
 import re
 import shutil
@@ -46,7 +47,9 @@ PGBENCH_LAT_RE = re.compile(r"^latency average = ([0-9.]+) ms", re.MULTILINE)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each phase (10)")
-    parser.add_argument("--workers", type=int, default=8, help="concurrent single-transfer workers (8)")
+    parser.add_argument(
+        "--workers", type=int, default=8, help="concurrent single-transfer workers (8)"
+    )
     parser.add_argument(
         "--mode",
         choices=("auto", "processes", "threads"),
@@ -130,6 +133,7 @@ def _outer_main(opts) -> int:
         DATABASE_URL=scratch_url,
         HUJIN_VAR_DIR=str(scratch_var),  # the task queue file too: not the user's queue
         LOG_LEVEL=os.environ.get("HUJIN_BENCH_LOG_LEVEL", "ERROR"),
+        DEBUG="0",  # as in production: no query log, no SQL formatting per statement
         **{SCRATCH_ENV: scratch_db},
     )
     env.pop("HUJIN_TASKS_URL", None)
@@ -172,8 +176,12 @@ def _outer_main(opts) -> int:
                     f"pgbench TPC-B-like: -c {opts.workers} -j {min(2, opts.workers)} "
                     f"-T {opts.seconds:g}, scale {opts.workers} ..."
                 )
-                report["pgbench"] = _pgbench(db, pg_admin, f"{db['NAME']}_pgbench", opts)
-                report["pgbench_tpcb_tps"] = report["pgbench"]["tps"]
+                try:
+                    report["pgbench"] = _pgbench(db, pg_admin, f"{db['NAME']}_pgbench", opts)
+                    report["pgbench_tpcb_tps"] = report["pgbench"]["tps"]
+                except (RuntimeError, OSError) as exc:
+                    report["pgbench"] = {"error": str(exc)}
+                    say(f"pgbench failed, no comparison: {exc}")
             else:
                 say("pgbench is not on PATH: no comparison")
     finally:
@@ -358,7 +366,7 @@ def _print_report(r: dict) -> None:
             f"{b['calls']} calls, p50 {b['p50_ms']:.0f} ms per call ({failed:,} failed)"
         )
     pg = r.get("pgbench")
-    if pg:
+    if pg and "error" not in pg:
         lines.append(
             f"pgbench TPC-B-like (built-in script), -c {pg['clients']} -j {pg['threads']} "
             f"-T {pg['seconds']}, scale {pg['scale']} (one branch row per client, so the branch "
@@ -516,21 +524,28 @@ def _run_workers(mode: str, n: int, fn, args: tuple) -> list[dict]:
     ]
     for p in procs:
         p.start()
-    errors = []
-    for _ in range(n):
-        message = ready.get(timeout=600)
-        if message != "ready":
-            errors.append(message)
+    errors = [m for m in _collect(ready, procs, n) if m != "ready"]
     go.set()
-    collected: list[dict] = []
-    for _ in procs:
-        collected.extend(results.get(timeout=3600))
+    collected: list[dict] = [r for rs in _collect(results, procs, len(procs)) for r in rs]
     for p in procs:
         p.join()
     errors += [r["error"] for r in collected if "error" in r]
     if errors:
         raise RuntimeError("bench worker failed:\n" + errors[0])
     return collected
+
+
+def _collect(q, procs: list, count: int) -> list:
+    """``count`` messages from ``q``; raises if a worker process dies without sending its own."""
+    messages = []
+    while len(messages) < count:
+        try:
+            messages.append(q.get(timeout=1))
+        except queue.Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead:
+                raise RuntimeError(f"a bench worker process died (exit code {dead[0]})") from None
+    return messages
 
 
 def _process_entry(fn, first: int, count: int, args: tuple, ready, go, results) -> None:
@@ -636,6 +651,7 @@ def _setup_wallets(index: int, opts, slices: list[range], *, wait_go) -> dict:
 
 def _setup_funding(index: int, opts, accounts: dict, *, wait_go) -> dict:
     """A top-up of every wallet from the bank account, in batches of MAX_BATCH."""
+    from django.db import connection
     from django.utils import timezone
 
     from hujin.core.actors import system_actor
@@ -658,6 +674,9 @@ def _setup_funding(index: int, opts, accounts: dict, *, wait_go) -> dict:
         funded += sum(r.ok for r in results)
     if funded != len(wallets):
         raise RuntimeError(f"funding: only {funded} of {len(wallets)} transfers succeeded")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
     return {"funded": funded}
 
 

@@ -57,7 +57,7 @@ class TestValidation:
         details = assert_error(response, 422, "validation_error")
         problems = {tuple(e["loc"]): e["type"] for e in details["errors"]}
         assert problems == {
-            ("body", "payload", "currency"): "string_type",
+            ("body", "payload", "currency"): "literal_error",
             ("body", "payload", "code"): "missing",
             ("body", "payload", "name"): "string_type",
             ("body", "payload", "balance"): "extra_forbidden",

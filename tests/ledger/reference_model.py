@@ -261,7 +261,7 @@ class ReferenceLedger:
             r.kind == t.kind
             and r.pending_id == t.pending_id
             and r.linked == t.linked
-            and True
+            and r.code == t.code
             and dict(r.metadata or {}) == t.metadata
             and (r.timeout_seconds or None) == t.timeout_seconds
             and matches(r.debit_account_id, t.debit_account_id)
@@ -284,7 +284,9 @@ class ReferenceLedger:
         self.expired.add(p.id)
 
     def expire_due(self, now: datetime) -> int:
-        due = [p.id for p in self.transfers.values() if p.kind == "pending" and self._due(p.id, now)]
+        due = [
+            p.id for p in self.transfers.values() if p.kind == "pending" and self._due(p.id, now)
+        ]
         for pending_id in due:
             self._expire(pending_id)
         self.last_created, self.last_burnt = len(due), 0

@@ -272,7 +272,11 @@ class TestTimeouts:
         assert book.balances(funded) == {"credits_posted": 10_000}
         assert book.balances(merchant) == {}
         expiry = Transfer.objects.get(pending_id=hold.id)
-        assert (expiry.kind, expiry.id, expiry.amount) == ("expire_pending", expiry_id(hold.id), 3_000)
+        assert (expiry.kind, expiry.id, expiry.amount) == (
+            "expire_pending",
+            expiry_id(hold.id),
+            3_000,
+        )
         assert book.apply(book.void(hold)) == [Result.PENDING_TRANSFER_EXPIRED]
 
     def test_an_expired_hold_is_released_even_though_the_chain_that_found_it_fails(
@@ -317,7 +321,9 @@ class TestTimeouts:
             "debits_posted": 500,
             "credits_posted": 10_000,
         }
-        expired = set(Transfer.objects.filter(kind="expire_pending").values_list("pending_id", flat=True))
+        expired = set(
+            Transfer.objects.filter(kind="expire_pending").values_list("pending_id", flat=True)
+        )
         assert expired == {soon.id, exactly_due.id}
         assert book.expire_due() == 0
         assert book.apply(book.post(later)) == [Result.OK]
@@ -415,7 +421,12 @@ class TestIdempotency:
 
     @pytest.mark.parametrize(
         "change",
-        [{"amount": 2_501}, {"code": "other"}, {"metadata": {"note": "dinner"}}, {"kind": "pending"}],
+        [
+            {"amount": 2_501},
+            {"code": "other"},
+            {"metadata": {"note": "dinner"}},
+            {"kind": "pending"},
+        ],
     )
     def test_a_retry_with_different_fields_is_refused(self, book, funded, bob, change):
         payment = book.single(funded, bob, 2_500, code="p2p", metadata={"note": "lunch"})
@@ -466,20 +477,17 @@ class TestIdempotency:
 
 
 class TestClosedAccounts:
-    def test_a_closed_account_takes_no_new_transfers_in_either_direction(
-        self, book, funded, bob
-    ):
+    def test_a_closed_account_takes_no_new_transfers_in_either_direction(self, book, funded, bob):
         book.close(bob)
 
         assert book.apply(book.single(funded, bob, 100)) == [Result.ACCOUNT_CLOSED]
         assert book.apply(book.single(bob, funded, 100)) == [Result.ACCOUNT_CLOSED]
         assert book.apply(book.pending(funded, bob, 100)) == [Result.ACCOUNT_CLOSED]
 
-    def test_a_hold_on_a_closed_account_can_be_voided_but_not_posted(
-        self, book, funded, merchant
-    ):
-        posted_later, voided_later = book.pending(funded, merchant, 1_000), book.pending(
-            funded, merchant, 2_000
+    def test_a_hold_on_a_closed_account_can_be_voided_but_not_posted(self, book, funded, merchant):
+        posted_later, voided_later = (
+            book.pending(funded, merchant, 1_000),
+            book.pending(funded, merchant, 2_000),
         )
         book.apply(posted_later, voided_later)
         book.close(merchant)
@@ -532,9 +540,7 @@ class TestBatches:
         assert event.aggregate_id == audit.target_id
         assert [t[4] for t in event.payload["transfers"]] == [100, 200]
 
-    def test_a_batch_that_only_burns_ids_is_audited_but_announces_nothing(
-        self, book, funded, bob
-    ):
+    def test_a_batch_that_only_burns_ids_is_audited_but_announces_nothing(self, book, funded, bob):
         audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
 
         book.apply(book.single(funded, bob, 99_999))
@@ -555,10 +561,11 @@ class TestBatches:
 
 def test_transfers_create_answers_in_request_order_with_the_requests_ids(book, bank, merchant):
     requests = [
-        TransferRequest(id=uuid.UUID(int=n), debit_account_id=bank, credit_account_id=merchant,
-                        amount=n)
+        TransferRequest(
+            id=uuid.UUID(int=n), debit_account_id=bank, credit_account_id=merchant, amount=n
+        )
         for n in (3, 1, 2)
-    ]  # fmt: skip
+    ]
 
     results = transfers_create(
         transfers=requests, actor=SYSTEM, now=book.now, business_date=book.business_date

@@ -44,7 +44,7 @@ if PROD:
     problems = []
     if not SECRET_KEY:
         problems.append("SECRET_KEY is not set")
-    elif DEV_SECRET_FILE.exists() and SECRET_KEY == DEV_SECRET_FILE.read_text().strip():
+    elif DEV_SECRET_FILE.exists() and DEV_SECRET_FILE.read_text().strip() == SECRET_KEY:
         problems.append("SECRET_KEY is the development secret")
     elif len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
         problems.append("SECRET_KEY is too weak (at least 50 random characters)")
