@@ -359,11 +359,6 @@ def _wait_for_lock_waiters(count: int) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.load_engine reads existing transfers and burnt ids before it locks the "
-    "accounts, so an attempt queued behind another with the same id does not see its outcome",
-)
 @pytest.mark.parametrize(
     ("first_amount", "second_amount", "expected"),
     [

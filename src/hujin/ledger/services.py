@@ -222,9 +222,11 @@ def _record_batch(engine, *, actor: Actor, now: datetime, business_date: date) -
 # -- retries -------------------------------------------------------------------------------------
 
 
-def _retryable(exc: DatabaseError) -> bool:
+def _retryable(exc: Exception) -> bool:
     cause = exc.__cause__
     sqlstate = getattr(cause, "sqlstate", None)
+    if isinstance(exc, store.LockedTooLittle):
+        return True
     if sqlstate in ("40001", "40P01", "55P03"):  # serialization, deadlock, lock not available
         return True
     if isinstance(exc, IntegrityError):
@@ -241,7 +243,7 @@ def _with_retries(attempt: Callable[[], T]) -> T:
     for n in range(1, MAX_ATTEMPTS + 1):
         try:
             return attempt()
-        except DatabaseError as exc:
+        except (DatabaseError, store.LockedTooLittle) as exc:
             if n == MAX_ATTEMPTS or not _retryable(exc):
                 raise
             logger.info("ledger write lost a race, retrying", extra={"attempt": n})

@@ -87,24 +87,36 @@ class _Dialect:
         return rows
 
 
+class LockedTooLittle(Exception):
+    """A transfer appeared between reading and locking; the batch must start again."""
+
+
 def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine:
     """Fetch and lock everything the batch can touch; return an engine over that state."""
     d = _Dialect()
     request_ids = list(dict.fromkeys(r.id for r in requests))
     pending_ids = list(dict.fromkeys(r.pending_id for r in requests if r.pending_id is not None))
     with connection.cursor() as cursor:
-        transfers, failed = _load_transfers_and_failures(
-            cursor, d, list(dict.fromkeys(request_ids + pending_ids))
-        )
+        # Pending transfers never change, so their accounts can be read before locking.
+        known, _ = _load_transfers_and_failures(cursor, d, pending_ids)
         account_ids = {r.debit_account_id for r in requests} | {
             r.credit_account_id for r in requests
         }
-        for t in transfers.values():
+        for t in known.values():
             if t.kind == "pending":
                 account_ids.add(t.debit_account_id)
                 account_ids.add(t.credit_account_id)
         account_ids.discard(None)
         accounts = _lock_accounts(cursor, d, sorted(account_ids))
+        # Read the ids only now: a writer of the same id that held these locks has committed.
+        transfers, failed = _load_transfers_and_failures(
+            cursor, d, list(dict.fromkeys(request_ids + pending_ids))
+        )
+        for t in transfers.values():
+            if t.kind == "pending" and not (
+                t.debit_account_id in accounts and t.credit_account_id in accounts
+            ):
+                raise LockedTooLittle()  # a pending committed meanwhile; start again
         _load_pending_status(cursor, d, [t for t in transfers.values() if t.kind == "pending"])
     return Engine(accounts=accounts, transfers=transfers, failed=failed, now=now)
 
