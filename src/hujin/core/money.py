@@ -15,7 +15,7 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 # Largest amount the ledger stores: a signed 64-bit column.
 MAX_MINOR = 2**63 - 1
 
-_DECIMAL_RE = re.compile(r"^(?P<int>\d{1,19})(?:\.(?P<frac>\d+))?$")
+_DECIMAL_RE = re.compile(r"^(?P<int>[0-9]{1,19})(?:\.(?P<frac>[0-9]+))?$")
 
 
 class InvalidCurrency(InvalidInput):
