@@ -90,8 +90,3 @@ class BatchTooLarge(InvalidInput):
 class BatchEmpty(InvalidInput):
     code = "batch_empty"
     message = "A batch holds at least one transfer."
-
-
-class AccountNotEmpty(Conflict):
-    code = "account_has_pending_transfers"
-    message = "The account still has pending transfers."
