@@ -4,7 +4,9 @@ HUJIN_ENV        dev (default) or prod
 DATABASE_URL     sqlite:////abs/path.sqlite3 or postgresql://user@host:port/db
                  (default: SQLite under ./var/, WAL mode, IMMEDIATE transactions)
 SECRET_KEY       Django secret; in dev generated on first run and kept in ./var/secret_key
-HUJIN_DATA_KEYS  personal-data encryption keys (required in prod)
+HUJIN_DATA_KEYS  personal-data encryption keys, "<id>:<base64 32 bytes>,..." (required in prod;
+                 in dev generated in ./var/data_keys); see hujin.core.crypto
+HUJIN_INDEX_KEY  base64 32-byte key for blind indexes (required in prod; dev: ./var/index_key)
 HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
                  redis://host:6379/0 when several machines share the work
 HUJIN_VAR_DIR    where local state lives (default ./var)
@@ -52,6 +54,8 @@ if PROD:
         problems.append("DEBUG is on")
     if not os.environ.get("HUJIN_DATA_KEYS"):
         problems.append("HUJIN_DATA_KEYS (personal-data encryption key) is missing")
+    if not os.environ.get("HUJIN_INDEX_KEY"):
+        problems.append("HUJIN_INDEX_KEY (blind-index key) is missing")
     if problems:
         raise ImproperlyConfigured("refusing to start in prod: " + "; ".join(problems))
 
@@ -70,6 +74,10 @@ INSTALLED_APPS = [
     "hujin.core",
     "hujin.identity",
     "hujin.ledger",
+    "hujin.suitability",
+    "hujin.privacy",
+    "hujin.customers",
+    "hujin.compliance",
     "hujin.web",
     "hujin.demo",
 ]

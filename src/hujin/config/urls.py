@@ -7,5 +7,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("auth/", include("hujin.identity.urls")),
     path("ledger/", include("hujin.ledger.urls")),
+    path("customers/", include("hujin.customers.urls")),
+    path("me/", include("hujin.customers.portal_urls")),
+    path("suitability/", include("hujin.suitability.urls")),
+    path("privacy/", include("hujin.privacy.urls")),
+    path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]
