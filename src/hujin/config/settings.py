@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ninja",
     "hujin.core",
     "hujin.identity",
+    "hujin.identity.mfa",
     "hujin.ledger",
     "hujin.suitability",
     "hujin.privacy",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("auth/", include("hujin.identity.urls")),
+    path("auth/mfa/", include("hujin.identity.mfa.urls")),
     path("ledger/", include("hujin.ledger.urls")),
     path("customers/", include("hujin.customers.urls")),
     path("me/", include("hujin.customers.portal_urls")),

@@ -36,3 +36,22 @@ def audit_record(
         ip=ctx.ip,
         request_id=ctx.request_id,
     )
+
+
+def audit_personal_data_viewed(
+    *,
+    actor: Actor,
+    target_type: str,
+    target_id: str,
+    fields: list[str],
+    occurred_at: datetime,
+) -> AuditEntry:
+    """Record that ``actor`` saw the unmasked ``fields`` of one object (never the values)."""
+    return audit_record(
+        actor=actor,
+        action="personal_data.viewed",
+        target_type=target_type,
+        target_id=target_id,
+        occurred_at=occurred_at,
+        after={"fields": sorted(fields)},
+    )
