@@ -14,6 +14,7 @@ from hujin.core.models import AuditEntry, OutboxEvent
 from hujin.ledger.engine import TransferRequest, expiry_id
 from hujin.ledger.errors import BatchEmpty, BatchTooLarge, Result
 from hujin.ledger.models import FailedTransfer, Transfer
+from hujin.ledger.selectors import transfers_get_many
 from hujin.ledger.services import MAX_BATCH, transfers_create
 
 
@@ -341,7 +342,8 @@ class TestTimeouts:
         assert AuditEntry.objects.count() == audits + 1
         assert OutboxEvent.objects.count() == events + 1
         event = OutboxEvent.objects.latest("id")
-        assert [t[1] for t in event.payload["transfers"]] == ["expire_pending"] * 2
+        announced = transfers_get_many(transfer_ids=event.payload["transfer_ids"])
+        assert [t.kind for t in announced] == ["expire_pending"] * 2
 
 
 class TestLinkedChains:
@@ -538,7 +540,9 @@ class TestBatches:
         event = OutboxEvent.objects.latest("id")
         assert event.event_type == "ledger.transfers_created"
         assert event.aggregate_id == audit.target_id
-        assert [t[4] for t in event.payload["transfers"]] == [100, 200]
+        assert event.payload["count"] == 2
+        announced = transfers_get_many(transfer_ids=event.payload["transfer_ids"])
+        assert [t.amount for t in announced] == [100, 200]
 
     def test_a_batch_that_only_burns_ids_is_audited_but_announces_nothing(self, book, funded, bob):
         audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()

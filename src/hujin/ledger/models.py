@@ -81,17 +81,27 @@ class Transfer(models.Model):
     # The order in which the ledger applied transfers; per account it is the order of history.
     seq = models.BigIntegerField(unique=True)
     kind = models.CharField(max_length=16, choices=TransferKind.choices)
+    # No database foreign keys on the hot path: the engine inserts a transfer only while it holds
+    # the lock of both accounts it names (and of the pending transfer's accounts), accounts are
+    # never deleted (trigger), and `hujin ledger verify` checks that every reference resolves.
+    # A deferred foreign-key check per reference would cost more than the insert itself.
     debit_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     credit_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     currency = models.CharField(max_length=3)
     amount = models.BigIntegerField()
     # For post/void/expire: the pending transfer this one resolves (at most one resolution each).
-    pending = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resolution"
+    pending = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     linked = models.BooleanField(default=False)
     timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -122,6 +132,12 @@ class Transfer(models.Model):
             ),
         ]
         constraints = [
+            # A pending transfer is resolved at most once (only resolutions are indexed).
+            models.UniqueConstraint(
+                fields=["pending"],
+                condition=Q(pending__isnull=False),
+                name="ledger_transfer_one_resolution",
+            ),
             models.CheckConstraint(
                 name="ledger_transfer_amount_positive", condition=Q(amount__gt=0)
             ),

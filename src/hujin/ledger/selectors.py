@@ -3,6 +3,7 @@ statements, transfers and the trial balance. Values out, never querysets."""
 
 import contextlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -319,6 +320,11 @@ def transfer_get(*, transfer_id: uuid.UUID) -> TransferView:
         status = RESOLUTION_STATUS[resolution[1]] if resolution else "pending"
         resolution_id = resolution[0] if resolution else None
     return TransferView(transfer, status, resolution_id)
+
+
+def transfers_get_many(*, transfer_ids: Sequence[uuid.UUID | str]) -> list[Transfer]:
+    """The transfers under ``transfer_ids`` that exist, in the order the ledger applied them."""
+    return list(Transfer.objects.filter(id__in=transfer_ids).order_by("seq"))
 
 
 def transfers_list(

@@ -208,13 +208,11 @@ def _record_batch(engine, *, actor: Actor, now: datetime, business_date: date) -
         event_emit(
             aggregate_type="ledger.batch", aggregate_id=batch_id,
             event_type="ledger.transfers_created", occurred_at=now,
+            # Ids only: a consumer reads the transfers it cares about (transfers_get_many).
             payload={
                 "business_date": business_date.isoformat(),
-                "transfers": [
-                    [str(t.id), t.kind, str(t.debit_account_id), str(t.credit_account_id),
-                     t.amount, t.currency, t.code]
-                    for t in created
-                ],
+                "count": len(created),
+                "transfer_ids": [str(t.id) for t in created],
             },
         )  # fmt: skip
 

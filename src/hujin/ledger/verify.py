@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from hujin.ledger.models import Account, Transfer
 from hujin.ledger.selectors import POSTING_KINDS, VerifyReport
@@ -14,6 +14,7 @@ def ledger_verify() -> VerifyReport:
     """Check that debits equal credits per currency, that every account's stored balances are
     the sums of its transfers, and that no balance-limit flag was ever crossed."""
     problems: list[str] = []
+    problems += _references_resolve()
     problems += _currencies_balance()
     accounts_checked = _stored_equals_summed(problems)
     problems += _limits_never_crossed()
@@ -26,6 +27,30 @@ def ledger_verify() -> VerifyReport:
             [f"... and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
         ),
     )
+
+
+def _references_resolve() -> list[str]:
+    """Every transfer names accounts that exist, and every resolution a transfer that exists.
+
+    The database keeps no foreign keys on transfers (see the model): this is where a row written
+    around the ledger's services would show up.
+    """
+    account = Account.objects.filter(id=OuterRef("pk_ref"))
+    problems = []
+    for side in ("debit_account_id", "credit_account_id"):
+        orphans = (
+            Transfer.objects.annotate(pk_ref=F(side))
+            .filter(~Exists(account))
+            .values_list("id", flat=True)[:MAX_REPORTED]
+        )
+        problems += [f"transfer {t}: {side} names no account" for t in orphans]
+    unresolved = (
+        Transfer.objects.filter(pending_id__isnull=False)
+        .filter(~Exists(Transfer.objects.filter(id=OuterRef("pending_id"))))
+        .values_list("id", flat=True)[:MAX_REPORTED]
+    )
+    problems += [f"transfer {t}: its pending transfer does not exist" for t in unresolved]
+    return problems
 
 
 def _currencies_balance() -> list[str]:

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from hujin.ledger.migrations._sql import SQLITE_TRIGGERS
+
 POSTGRES_UP = """
 CREATE SEQUENCE IF NOT EXISTS ledger_transfer_seq_seq;
 CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger AS $$
@@ -25,13 +27,7 @@ DROP FUNCTION IF EXISTS ledger_refuse_change();
 DROP SEQUENCE IF EXISTS ledger_transfer_seq_seq;
 """
 # SQLite: refuse UPDATE; DELETE stays possible because test databases are flushed with DELETE.
-SQLITE_UP = [
-    "CREATE TRIGGER IF NOT EXISTS ledger_transfer_immutable BEFORE UPDATE ON ledger_transfer "
-    "BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable: UPDATE on ledger_transfer refused'); END;",
-    "CREATE TRIGGER IF NOT EXISTS ledger_failedtransfer_immutable BEFORE UPDATE "
-    "ON ledger_failedtransfer BEGIN SELECT RAISE(ABORT, "
-    "'ledger rows are immutable: UPDATE on ledger_failedtransfer refused'); END;",
-]
+SQLITE_UP = SQLITE_TRIGGERS
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS ledger_transfer_immutable;",
     "DROP TRIGGER IF EXISTS ledger_failedtransfer_immutable;",
