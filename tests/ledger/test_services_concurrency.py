@@ -414,3 +414,49 @@ def test_an_id_sent_twice_at_once_is_told_what_became_of_the_first(
 
     assert results == expected
     assert ledger_problems() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_id_sent_twice_at_once_for_different_accounts_is_still_decided_once():
+    """Two requests share an id but no account, so no account lock orders them.
+
+    The first is refused (the wallet holds 20.00) and burns the id; the second, which on its own
+    would go through, must wait for the first's claim on the id and then be told the id is burnt.
+    Without the claim it would be applied, leaving one id both transferred and failed.
+    """
+    accounts = open_accounts()
+    wallets, merchant, bank = accounts["wallets"], accounts["merchant"][0], accounts["bank"][0]
+    shared_id = uuid.uuid4()
+    results: dict[str, str] = {}
+
+    def attempt(name: str, debit: uuid.UUID, credit: uuid.UUID, amount: int) -> None:
+        request = TransferRequest(
+            id=shared_id, debit_account_id=debit, credit_account_id=credit, amount=amount
+        )
+        try:
+            now = datetime.now(UTC)
+            [result] = transfers_create(
+                transfers=[request], actor=SYSTEM, now=now, business_date=now.date()
+            )
+            results[name] = result.result
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=attempt, args=("first", wallets[0], merchant, 3_000))
+    second = threading.Thread(target=attempt, args=("second", wallets[1], bank, 1_000))
+    with transaction.atomic():  # hold the first's accounts until the second is queued too
+        accounts_of_first = Account.objects.select_for_update().filter(
+            id__in=[wallets[0], merchant]
+        )
+        list(accounts_of_first.order_by("id"))
+        first.start()
+        _wait_for_lock_waiters(1)
+        second.start()
+        _wait_for_lock_waiters(2)
+    first.join(timeout=30)
+    second.join(timeout=30)
+
+    assert results == {"first": "exceeds_credits", "second": "id_already_failed"}
+    assert not Transfer.objects.filter(id=shared_id).exists()
+    assert ledger_problems() == []

@@ -47,7 +47,8 @@ def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine
                 account_ids.add(t.debit_account_id)
                 account_ids.add(t.credit_account_id)
         account_ids.discard(None)
-        accounts = _lock_accounts(cursor, d, list(account_ids))  # the SQL orders the locks
+        # The SQL orders the locks; see ID_CLAIM_BUCKETS for the claims on the request ids.
+        accounts = _lock_accounts(cursor, d, list(account_ids), claim_ids=request_ids)
         # Read the ids only now: a writer of the same id that held these locks has committed.
         transfers, failed = _load_transfers_and_failures(
             cursor, d, list(dict.fromkeys(request_ids + pending_ids))
@@ -155,16 +156,42 @@ def _load_transfers_and_failures(
     return transfers, failed
 
 
-def _lock_accounts(cursor, d: Dialect, ids: list[uuid.UUID]) -> dict[uuid.UUID, AccountState]:
-    sql = (
-        "SELECT id, currency, closed, debits_must_not_exceed_credits, "
-        "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
-        "credits_posted FROM ledger_account WHERE id {ids} ORDER BY id"
-    )
-    if d.postgres:
-        sql += " FOR UPDATE"
+# Same-id writers that name different accounts do not meet on an account lock, so each request
+# id also claims one of ID_CLAIM_BUCKETS transaction-level advisory locks (PostgreSQL), taken in
+# bucket order in the same statement, before the account locks. The second writer of an id then
+# waits for the first to commit and reads its outcome (`exists` or `id_already_failed`) instead
+# of deciding afresh. Buckets bound the locks a batch holds (the shared lock table is finite);
+# two unrelated ids share a bucket 1 time in 256, which only makes one wait for the other.
+ID_CLAIM_BUCKETS = 256
+ID_CLAIM_CLASS = 0x4C47  # the first key of the ledger's advisory locks ("LG")
+_ACCOUNT_COLUMNS = (
+    "SELECT id, currency, closed, debits_must_not_exceed_credits, "
+    "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
+    "credits_posted FROM ledger_account "
+)
+_LOCK_ACCOUNTS_CLAIMING_IDS = (
+    _ACCOUNT_COLUMNS + "WHERE id = ANY(%s::uuid[]) AND (SELECT count(*) FROM ("
+    "SELECT pg_advisory_xact_lock(%s, bucket) FROM unnest(%s::int[]) AS bucket ORDER BY bucket"
+    ") AS claims) >= 0 ORDER BY id FOR UPDATE"
+)
+
+
+def _lock_accounts(
+    cursor, d: Dialect, ids: list[uuid.UUID], *, claim_ids: Iterable[uuid.UUID] = ()
+) -> dict[uuid.UUID, AccountState]:
+    if d.postgres and claim_ids and ids:
+        buckets = sorted({i.int % ID_CLAIM_BUCKETS for i in claim_ids})
+        d.execute(
+            cursor,
+            _LOCK_ACCOUNTS_CLAIMING_IDS,
+            [uuid_array(ids), ID_CLAIM_CLASS, "{" + ",".join(map(str, buckets)) + "}"],
+        )
+        rows = cursor.fetchall()
+    else:
+        sql = _ACCOUNT_COLUMNS + "WHERE id {ids} ORDER BY id"
+        rows = d.select_in(cursor, sql + (" FOR UPDATE" if d.postgres else ""), ids)
     accounts = {}
-    for row in d.select_in(cursor, sql, ids):
+    for row in rows:
         account = AccountState(d.uuid_out(row[0]), row[1], bool(row[2]), bool(row[3]), bool(row[4]),
                                row[5], row[6], row[7], row[8])  # fmt: skip
         accounts[account.id] = account
