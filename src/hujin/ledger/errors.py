@@ -82,6 +82,11 @@ class AccountInvalid(InvalidInput):
     message = "The account is not valid."
 
 
+class TransferInvalid(InvalidInput):
+    code = "transfer_invalid"
+    message = "A transfer in the batch is not valid."
+
+
 class BatchTooLarge(InvalidInput):
     code = "batch_too_large"
     message = "A batch holds at most 8,000 transfers."

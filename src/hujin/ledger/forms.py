@@ -18,7 +18,7 @@ from hujin.ledger.schemas import (
     StatementPeriodInvalid,
     statement_period_check,
 )
-from hujin.ledger.services import CODE_RE
+from hujin.ledger.validation import CODE_RE
 
 KIND_LABELS = {
     "asset": _("Asset"),

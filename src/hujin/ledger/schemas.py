@@ -6,7 +6,6 @@ selectors' values into plain dicts: the API validates them against the ``*Out`` 
 pages hand them to templates as they are.
 """
 
-import json
 import re
 import unicodedata
 import uuid
@@ -42,12 +41,10 @@ from hujin.ledger.selectors import (
     TrialBalanceRow,
     balances_of,
 )
-from hujin.ledger.services import CODE_RE, MAX_BATCH
+from hujin.ledger.services import MAX_BATCH
+from hujin.ledger.validation import CODE_RE, MAX_TIMEOUT_SECONDS, metadata_problem
 
 MAX_SEQ = 2**63 - 1
-MAX_TIMEOUT_SECONDS = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
-MAX_METADATA_BYTES = 4096
-MAX_METADATA_DEPTH = 8
 MAX_STATEMENT_DAYS = 366
 # Dates and moments the ledger can reason about; far outside them date arithmetic overflows.
 EARLIEST_DATE = date(1970, 1, 1)
@@ -89,28 +86,9 @@ def _plain_text(value: str) -> str:
 
 
 def _small_json_object(value: dict[str, Any]) -> dict[str, Any]:
-    def walk(node: Any, depth: int) -> None:
-        if depth > MAX_METADATA_DEPTH:
-            raise ValueError(f"Metadata nests at most {MAX_METADATA_DEPTH} levels.")
-        if isinstance(node, dict):
-            for key, item in node.items():
-                walk(key, depth + 1)
-                walk(item, depth + 1)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, depth + 1)
-        elif isinstance(node, str) and (
-            "\x00" in node or any(unicodedata.category(ch) == "Cs" for ch in node)
-        ):
-            raise ValueError("Metadata text must not contain NUL or lone surrogates.")
-
-    walk(value, 0)
-    try:
-        size = len(json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8"))
-    except (ValueError, TypeError):
-        raise ValueError("Metadata must be plain JSON (no NaN or Infinity).") from None
-    if size > MAX_METADATA_BYTES:
-        raise ValueError(f"Metadata is at most {MAX_METADATA_BYTES} bytes of JSON.")
+    problem = metadata_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

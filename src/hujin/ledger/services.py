@@ -2,7 +2,6 @@
 
 import logging
 import random
-import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,14 +25,15 @@ from hujin.ledger.errors import (
     BatchEmpty,
     BatchTooLarge,
     Result,
+    TransferInvalid,
 )
 from hujin.ledger.models import Account, AccountKind
+from hujin.ledger.validation import CODE_RE, metadata_problem, transfer_request_problem
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 8_000
 MAX_ATTEMPTS = 12
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 T = TypeVar("T")
 
 
@@ -78,6 +78,16 @@ def account_create(
         )
     if debits_must_not_exceed_credits and credits_must_not_exceed_debits:
         raise AccountInvalid("An account takes at most one balance-limit flag.")
+    for field_name, value in (("name", name), ("owner_ref", owner_ref)):
+        limit = Account._meta.get_field(field_name).max_length
+        if not isinstance(value, str) or len(value) > limit:
+            raise AccountInvalid(
+                f"{field_name} is text of at most {limit} characters.",
+                details={"field": field_name},
+            )
+    problem = metadata_problem(metadata or {})
+    if problem:
+        raise AccountInvalid(problem, details={"field": "metadata"})
     fields = {
         "currency": currency,
         "code": code,
@@ -158,6 +168,10 @@ def transfers_create(
         raise BatchEmpty()
     if len(transfers) > MAX_BATCH:
         raise BatchTooLarge(details={"size": len(transfers), "max": MAX_BATCH})
+    for index, request in enumerate(transfers):
+        problem = transfer_request_problem(request)
+        if problem is not None:
+            raise TransferInvalid(problem[1], details={"index": index, "field": problem[0]})
 
     def attempt() -> list[TransferResult]:
         with transaction.atomic():
