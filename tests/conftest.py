@@ -13,9 +13,14 @@ Fixtures (see each docstring):
     now              fixed aware UTC datetime: 2025-03-14 02:00 UTC (10:00 in Shanghai)
     business_date    the business date of `now` in HUJIN_BUSINESS_TIME_ZONE: 2025-03-14
     staff_password   the staff user's password
-    staff_user       a staff superuser (User.kind == "staff")
+    staff_totp_secret  the base32 TOTP secret of staff_user's (and role_client users') device
+    staff_user       a staff superuser (User.kind == "staff") with a confirmed TOTP device
     staff_actor      the hujin.core.actors.Actor for staff_user
-    staff_client     django.test.Client logged in as staff_user
+    staff_client     django.test.Client logged in as staff_user, the session past TOTP
+    role_client      factory: role_client("compliance_officer") -> Client of a new staff member
+                     holding only that role (MFA-verified session); the user is client.user
+    customer_user    a customer (kind="customer") with a mobile number, password staff_password
+    customer_client  django.test.Client logged in as customer_user
     api_client       factory: api_client("scope:a", "scope:b", name=...) -> ApiClient
 
 Markers:
@@ -39,6 +44,9 @@ from django.db import connections
 from django.test import Client
 
 # --- environment, arranged once per test process (each xdist worker is one) ------------------
+
+# Fails the run when anything the suite logged holds personal data (see the plugin).
+pytest_plugins = ["tests.plugins.pii_log_scan"]
 
 _TMP_DIR = Path(tempfile.mkdtemp(prefix="hujin-tests-"))
 atexit.register(shutil.rmtree, _TMP_DIR, ignore_errors=True)
@@ -143,17 +151,51 @@ def _password_hash(raw: str) -> str:
     return make_password(raw)
 
 
+# A fixed secret, so that a test can compute the current code: pyotp.TOTP(secret).at(now).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+CUSTOMER_MOBILE = "+8613912345678"
+
+
 @pytest.fixture
 def staff_password() -> str:
     return STAFF_PASSWORD
 
 
 @pytest.fixture
+def staff_totp_secret() -> str:
+    return STAFF_TOTP_SECRET
+
+
+def _totp_device_confirmed(user) -> None:
+    """Give ``user`` a confirmed TOTP device with STAFF_TOTP_SECRET (as if enrolled long ago)."""
+    from hujin.identity.mfa.models import TotpDevice
+
+    enrolled_at = datetime(2025, 1, 2, 3, 0, tzinfo=UTC)
+    TotpDevice.objects.create(
+        user=user, secret=STAFF_TOTP_SECRET, created_at=enrolled_at, confirmed_at=enrolled_at
+    )
+
+
+def _mfa_verified_client(user) -> Client:
+    """A client logged in as ``user`` whose session has passed the second factor."""
+    from hujin.identity.access import MFA_VERIFIED_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_VERIFIED_SESSION_KEY] = True
+    session.save()
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def staff_user(db, staff_password):
-    """A staff superuser (kind="staff", is_staff, is_superuser) named "staff"."""
+    """A staff superuser (kind="staff", is_staff, is_superuser) named "staff", enrolled in
+    TOTP with STAFF_TOTP_SECRET."""
     from hujin.identity.models import User
 
-    return User.objects.create(
+    user = User.objects.create(
         username=STAFF_USERNAME,
         password=_password_hash(staff_password),
         email="staff@example.com",
@@ -163,6 +205,8 @@ def staff_user(db, staff_password):
         is_staff=True,
         is_superuser=True,
     )
+    _totp_device_confirmed(user)
+    return user
 
 
 @pytest.fixture
@@ -175,9 +219,56 @@ def staff_actor(staff_user):
 
 @pytest.fixture
 def staff_client(staff_user) -> Client:
-    """A Django test client with a logged-in staff superuser session."""
+    """A Django test client with a logged-in staff superuser session that has passed TOTP."""
+    return _mfa_verified_client(staff_user)
+
+
+@pytest.fixture
+def role_client(db, staff_password):
+    """Factory: ``role_client("auditor") -> Client``, logged in (past TOTP) as a new staff member
+    whose only role is that one; ``client.user`` is the member. Several calls, several members.
+    """
+    from django.contrib.auth.models import Group
+
+    from hujin.identity.models import User
+
+    made = 0
+
+    def make(role: str, *, username: str | None = None) -> Client:
+        nonlocal made
+        made += 1
+        user = User.objects.create(
+            username=username or f"{role}-{made}",
+            password=_password_hash(staff_password),
+            kind=User.Kind.STAFF,
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        _totp_device_confirmed(user)
+        return _mfa_verified_client(user)
+
+    return make
+
+
+@pytest.fixture
+def customer_user(db, staff_password):
+    """A customer (kind="customer") with mobile CUSTOMER_MOBILE and password staff_password."""
+    from hujin.identity.models import User
+
+    return User.objects.create(
+        username="customer-fixture",
+        password=_password_hash(staff_password),
+        kind=User.Kind.CUSTOMER,
+        mobile=CUSTOMER_MOBILE,
+    )
+
+
+@pytest.fixture
+def customer_client(customer_user) -> Client:
+    """A Django test client logged in as customer_user (who has not turned TOTP on)."""
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(customer_user)
+    client.user = customer_user
     return client
 
 

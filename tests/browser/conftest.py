@@ -140,8 +140,11 @@ def page(request, browser, live_server, viewport, locale):
 
 
 @pytest.fixture
-def staff_page(page, staff_user, staff_password):
-    """`page`, logged in as staff_user through the login form; left on the page after login."""
+def staff_page(page, staff_user, staff_password, staff_totp_secret):
+    """`page`, logged in as staff_user through the login form and the TOTP step; left on the
+    page after login."""
+    import pyotp
+
     page.goto("/auth/login/")
     form = page.locator(LOGIN_FORM)
     form.locator("input[name=username]").fill(staff_user.username)
@@ -149,4 +152,9 @@ def staff_page(page, staff_user, staff_password):
     with page.expect_navigation():
         form.locator("[type=submit]").click()
     assert "/auth/login/" not in page.url, "staff login failed: still on the login page"
+    if "/auth/mfa/verify/" in page.url:
+        page.locator("input[name=code]").fill(pyotp.TOTP(staff_totp_secret).now())
+        with page.expect_navigation():
+            page.locator("form:has(input[name=code]) [type=submit]").click()
+        assert "/auth/mfa/" not in page.url, "staff login failed: the TOTP code was refused"
     return page

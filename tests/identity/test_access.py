@@ -25,6 +25,7 @@ def ok(request):
 def get(user, path="/somewhere/?x=1"):
     request = RequestFactory().get(path)
     request.user = user
+    request.session = {"mfa_verified": True}  # past the second factor (tests/identity/test_mfa_*)
     return request
 
 

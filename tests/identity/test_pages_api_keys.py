@@ -19,8 +19,12 @@ def revoke_url(key):
 
 
 def logged_in(user):
+    """A console session that has passed the second factor (see tests/identity/test_mfa_*)."""
     client = Client()
     client.force_login(user)
+    session = client.session
+    session["mfa_verified"] = True
+    session.save()
     return client
 
 

@@ -6,6 +6,7 @@ credits), and a merchant settlement account. Amounts are fen.
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -522,6 +523,25 @@ class TestBatches:
 
         assert set(book.apply(*batch)) == {Result.OK}
         assert book.balances(merchant) == {"credits_posted": MAX_BATCH}
+
+    def test_a_large_batch_stores_every_field_as_a_small_one_does(self, book, bank, merchant):
+        # Large batches take the bulk path (COPY on PostgreSQL); what it stores must not differ.
+        batch = [
+            book.pending(bank, merchant, n + 1, timeout_seconds=60, code="bulk",
+                         metadata={"n": n, "note": "甲乙"} if n % 2 else {})
+            for n in range(40)
+        ]  # fmt: skip
+
+        assert set(book.apply(*batch)) == {Result.OK}
+        stored = {t.id: t for t in Transfer.objects.filter(code="bulk")}
+        for n, request in enumerate(batch):
+            t = stored[request.id]
+            assert (t.amount, t.kind, t.timeout_seconds) == (n + 1, "pending", 60)
+            assert t.metadata == request.metadata
+            assert t.expires_at == book.now + timedelta(seconds=60)
+        assert sorted(t.seq for t in stored.values()) == [
+            stored[r.id].seq for r in batch
+        ]  # numbered in the order applied
 
     def test_a_batch_leaves_one_audit_entry_and_one_outbox_event(self, book, funded, bob):
         audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hujin.compliance import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/<int:entry_id>/", views.audit_detail, name="audit_detail"),
+    path("approvals/", views.approval_inbox, name="approvals"),
+    path("approvals/<uuid:approval_id>/", views.approval_detail, name="approval_detail"),
+    path("approvals/<uuid:approval_id>/cancel/", views.approval_cancel, name="approval_cancel"),
+]

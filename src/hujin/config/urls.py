@@ -1,13 +1,18 @@
 from django.urls import include, path
 
 from hujin.config.api import api
+from hujin.identity.access import staff_required_urls
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("auth/", include("hujin.identity.urls")),
     path("auth/mfa/", include("hujin.identity.mfa.urls")),
-    path("ledger/", include("hujin.ledger.urls")),
+    # The ledger sits below identity: its pages are guarded here (MFA, role permission).
+    path(
+        "ledger/",
+        staff_required_urls(include("hujin.ledger.urls"), permission="ledger.view_account"),
+    ),
     path("customers/", include("hujin.customers.urls")),
     path("me/", include("hujin.customers.portal_urls")),
     path("suitability/", include("hujin.suitability.urls")),

@@ -1,8 +1,10 @@
 """Masked forms of personal data, the same on pages, in the API, in exports and in logs.
 
 Each function takes the plaintext and returns what a role without the full-view permission sees:
-``张*``, ``138****5678``, ``110105********002X``. Masking keeps the length of what it hides where
-the length itself is public (document numbers, mobiles), and never reveals more than half.
+``张*``, ``138****5678``, ``110105********002X`` (see JR/T 0171-2020 on display masking).
+Masking keeps the length of what it hides where the length itself is public (document numbers,
+mobiles) and always hides what singles a person out: a document's birth date and sequence, a
+card's account digits, a mobile's middle four digits.
 """
 
 from __future__ import annotations

@@ -1,9 +1,19 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_CHAINS = 16  # parallel hash chains; see hujin.core.audit
+GENESIS_HASH = "0" * 64  # the "previous hash" of every chain's first entry
 
 
 class AuditEntry(models.Model):
-    """One write by someone: append-only."""
+    """One write by someone: append-only, and linked into one of ``AUDIT_CHAINS`` hash chains.
+
+    ``entry_hash`` covers ``prev_hash``, ``position`` and every other field (see
+    ``hujin.core.audit.entry_hash_of``), so a changed, removed or inserted entry breaks its chain.
+    The database refuses UPDATE and DELETE of these rows (migration 0003).
+    """
 
     id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField()
@@ -17,16 +27,58 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     ip = models.CharField(max_length=45, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    chain = models.SmallIntegerField()
+    position = models.BigIntegerField()  # 1, 2, 3... within the chain
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
+        default_permissions = ()
+        permissions = [("view_audit", _("Can read the audit trail"))]
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["actor_kind", "actor_id"]),
             models.Index(fields=["action"]),
+            models.Index(fields=["request_id"], name="core_audit_request_idx"),
+            models.Index(fields=["occurred_at"], name="core_audit_occurred_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="core_audit_chain_position"),
+            models.CheckConstraint(
+                name="core_audit_chain_valid",
+                condition=models.Q(chain__gte=0, chain__lt=AUDIT_CHAINS, position__gte=1),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id} by {self.actor_label}"
+
+
+class AuditChainHead(models.Model):
+    """The end of one audit chain: the position and hash of its last entry.
+
+    A writer locks this row for the rest of its transaction (one UPDATE), so entries of one
+    chain get consecutive positions; ``prev_hash`` keeps the hash before the last entry so that
+    the same UPDATE ... RETURNING hands the writer both ends of the new link.
+    """
+
+    chain = models.SmallIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    length = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                name="core_auditchainhead_chain_valid",
+                condition=models.Q(chain__gte=0, chain__lt=AUDIT_CHAINS, last_seq__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain {self.chain}: {self.length} entries"
 
 
 class OutboxEvent(models.Model):
@@ -135,3 +187,85 @@ class CobStepRun(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return int((self.finished_at - self.started_at).total_seconds() * 1000)
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ApprovalRequest(models.Model):
+    """A sensitive action asked for by one person (the maker), done only once another approves.
+
+    ``payload`` holds what the action needs to run (ids, codes, amounts), never personal data:
+    it is shown in the console inbox and copied to the audit trail.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    maker_kind = models.CharField(max_length=16)
+    maker_id = models.CharField(max_length=64)
+    maker_label = models.CharField(max_length=150, blank=True)
+    maker_reason = models.TextField()
+    requested_at = models.DateTimeField()
+    checker_kind = models.CharField(max_length=16, blank=True)
+    checker_id = models.CharField(max_length=64, blank=True)
+    checker_label = models.CharField(max_length=150, blank=True)
+    checker_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        permissions = [("view_approvals", _("Can see the approvals inbox"))]
+        indexes = [
+            models.Index(fields=["status", "action", "requested_at"]),
+            models.Index(fields=["maker_kind", "maker_id", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target_type", "target_id"],
+                condition=models.Q(status="pending"),
+                name="core_approval_one_pending_per_target",
+            ),
+            models.CheckConstraint(
+                name="core_approval_status_valid",
+                condition=models.Q(status__in=["pending", "approved", "rejected", "cancelled"]),
+            ),
+            # The four-eyes rule, in the database too: whoever decides is not the maker.
+            models.CheckConstraint(
+                name="core_approval_checker_not_maker",
+                condition=models.Q(checker_id="")
+                | ~models.Q(checker_id=models.F("maker_id"))
+                | ~models.Q(checker_kind=models.F("maker_kind")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id} ({self.status})"
+
+
+def _register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """SQLite: ``hujin_audit_wipe_allowed()``, read by the audit table's DELETE trigger.
+
+    True only on a Django test database, which the test runner wipes with DELETE between tests;
+    everywhere else audit entries cannot be deleted.
+    """
+    if connection.vendor != "sqlite":
+        return
+
+    def wipe_allowed() -> bool:
+        name = connection.settings_dict.get("NAME")
+        return bool(name) and name == connection.creation._get_test_db_name()
+
+    connection.connection.create_function("hujin_audit_wipe_allowed", 0, wipe_allowed)
+
+
+connection_created.connect(_register_sqlite_functions, dispatch_uid="hujin_sqlite_functions")

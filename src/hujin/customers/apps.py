@@ -1,7 +1,69 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
     name = "hujin.customers"
     label = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from hujin.core.events import event_subscribe
+        from hujin.customers import handlers
+
+        event_subscribe("identity.customer_registered", handlers.on_customer_registered)
+        event_subscribe("privacy.consent_given", handlers.on_consent_given)
+        event_subscribe("customers.kyc_verified", handlers.on_kyc_verified)
+        _register_roles()
+        _register_approvals()
+        _register_personal_data()
+
+
+def _register_roles() -> None:
+    from hujin.customers.permissions import ROLE_PERMISSIONS
+    from hujin.identity.roles import register_role_permissions
+
+    for role, permissions in ROLE_PERMISSIONS.items():
+        register_role_permissions(role, permissions)
+
+
+def _register_approvals() -> None:
+    from hujin.core.approvals import register_approval_action
+    from hujin.customers import services_review, status
+    from hujin.customers.permissions import APPROVE_FREEZE, REVIEW_KYC
+
+    register_approval_action(
+        status.FREEZE_ACTION,
+        permission=APPROVE_FREEZE,
+        execute=status.customer_freeze_execute,
+        describe=status.customer_request_describe,
+        label=_("Freeze a customer"),
+    )
+    register_approval_action(
+        status.UNFREEZE_ACTION,
+        permission=APPROVE_FREEZE,
+        execute=status.customer_unfreeze_execute,
+        describe=status.customer_request_describe,
+        label=_("Unfreeze a customer"),
+    )
+    register_approval_action(
+        services_review.OVERRIDE_ACTION,
+        permission=REVIEW_KYC,
+        execute=services_review.kyc_override_execute,
+        describe=services_review.kyc_override_describe,
+        label=_("Verify a customer the identity provider rejected"),
+    )
+
+
+def _register_personal_data() -> None:
+    from hujin.customers import personal_data
+    from hujin.privacy.registry import register_personal_data, register_withdrawal_guard
+
+    register_personal_data(
+        "customers",
+        export=personal_data.customer_data_export,
+        anonymise=personal_data.customer_data_anonymise,
+        retention=personal_data.RETENTION,
+        deletion_blocker=personal_data.customer_deletion_blocker,
+    )
+    register_withdrawal_guard("service_agreement", personal_data.service_agreement_withdrawal_guard)

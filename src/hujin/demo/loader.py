@@ -1,17 +1,31 @@
-"""Load the demo: staff logins, an integrator API key, a chart of accounts and some history."""
+"""Load the demo: staff logins (one per role, with TOTP), an integrator API key, a chart of
+accounts and some history.
 
+``demo_load`` runs ``STEPS`` in order; each step takes the DemoContext and adds what it made to
+the report. Other modules add their demo data (customers, products...) by appending a step.
+Every step is idempotent: a second run reuses what exists.
+"""
+
+import base64
+import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from hujin.core.actors import Actor, system_actor
+from hujin.core.audit import audit_record
 from hujin.core.dates import business_date_get
 from hujin.demo.chart import CHART, WALLETS, demo_id
+from hujin.identity.mfa.models import TotpDevice
+from hujin.identity.mfa.selectors import otpauth_uri
 from hujin.identity.models import User
+from hujin.identity.roles import ROLE_LABELS, roles_sync
 from hujin.identity.services import api_key_create
 from hujin.ledger.engine import TransferRequest
 from hujin.ledger.services import account_create, transfers_create
@@ -19,28 +33,137 @@ from hujin.ledger.services import account_create, transfers_create
 CNY = "CNY"
 DAYS = 10
 
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    role: str
+    name: str
+    superuser: bool = False
+
+    @property
+    def password(self) -> str:
+        return f"hujin-{self.username}-demo"
+
+    @property
+    def totp_secret(self) -> str:
+        """Fixed per username, so the demo's authenticator entries survive a reload."""
+        digest = hashlib.sha256(f"hujin-demo-totp:{self.username}".encode()).digest()
+        return base64.b32encode(digest[:20]).decode()
+
+
 STAFF = [
-    # username, password, superuser, display name
-    ("admin", "hujin-admin-demo", True, "Administrator 管理员"),
-    ("ops", "hujin-ops-demo", False, "Operations 运营"),
+    # The administrator is also a Django superuser, as before: the demo's "see everything" login.
+    DemoStaff("admin", "administrator", "Administrator 管理员", superuser=True),
+    DemoStaff("cs", "customer_service", "Customer service 客服"),
+    DemoStaff("compliance", "compliance_officer", "Compliance officer 合规"),
+    DemoStaff("risk", "risk_analyst", "Risk analyst 风控"),
+    DemoStaff("ops", "operations", "Operations 运营"),
+    DemoStaff("product", "product_manager", "Product manager 产品"),
+    DemoStaff("auditor", "auditor", "Auditor 审计"),
 ]
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    username: str
+    password: str
+    role: str
+    role_label: str
+    totp_secret: str
+    otpauth_uri: str
 
 
 @dataclass
 class DemoReport:
-    logins: list[tuple[str, str]] = field(default_factory=list)
+    staff: list[StaffLogin] = field(default_factory=list)
     api_key: str = ""
     accounts_created: int = 0
     transfers_ok: int = 0
+    # Lines a step wants printed after the logins (e.g. "Customer login: ...").
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def logins(self) -> list[tuple[str, str]]:
+        return [(s.username, s.password) for s in self.staff]
+
+
+@dataclass
+class DemoContext:
+    now: datetime
+    actor: Actor
+    report: DemoReport
 
 
 def demo_load(*, now: datetime) -> DemoReport:
     if settings.PROD:
         raise RuntimeError("demo data is for development databases only")
-    actor = system_actor("demo")
-    report = DemoReport()
-    _staff(report)
-    report.api_key = _api_key(actor, now)
+    ctx = DemoContext(now=now, actor=system_actor("demo"), report=DemoReport())
+    for step in STEPS:
+        step(ctx)
+    return ctx.report
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+def _staff_step(ctx: DemoContext) -> None:
+    if Group.objects.filter(name__in={s.role for s in STAFF}).count() != len(STAFF):
+        roles_sync()
+    for spec in STAFF:
+        with transaction.atomic():
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = User(username=spec.username, first_name=spec.name, is_staff=True,
+                            is_superuser=spec.superuser, kind=User.Kind.STAFF)  # fmt: skip
+                user.set_password(spec.password)
+                user.save()
+                audit_record(
+                    actor=ctx.actor,
+                    action="staff.created",
+                    target_type="user",
+                    target_id=str(user.pk),
+                    occurred_at=ctx.now,
+                    after={"username": spec.username, "role": spec.role},
+                )
+            if not user.groups.filter(name=spec.role).exists():
+                user.groups.add(Group.objects.get(name=spec.role))
+            device = TotpDevice.objects.filter(user=user).first()
+            if device is None or device.confirmed_at is None:
+                if device is not None:
+                    device.delete()
+                device = TotpDevice.objects.create(
+                    user=user, secret=spec.totp_secret, created_at=ctx.now, confirmed_at=ctx.now
+                )
+                audit_record(
+                    actor=ctx.actor,
+                    action="mfa.enabled",
+                    target_type="user",
+                    target_id=str(user.pk),
+                    occurred_at=ctx.now,
+                    after={"mfa": True, "device_id": str(device.id), "demo": True},
+                )
+        ctx.report.staff.append(
+            StaffLogin(
+                username=spec.username,
+                password=spec.password,
+                role=spec.role,
+                role_label=str(ROLE_LABELS[spec.role]),
+                totp_secret=device.secret,
+                otpauth_uri=otpauth_uri(secret=device.secret, account=spec.username),
+            )
+        )
+
+
+# --- API key and ledger ---------------------------------------------------------------------------
+
+
+def _api_key_step(ctx: DemoContext) -> None:
+    ctx.report.api_key = _api_key(ctx.actor, ctx.now)
+
+
+def _ledger_step(ctx: DemoContext) -> None:
+    now, actor, report = ctx.now, ctx.actor, ctx.report
     today = business_date_get(now=now)
     accounts = {}
     for spec in CHART + WALLETS:
@@ -56,19 +179,6 @@ def demo_load(*, now: datetime) -> DemoReport:
         when = now - timedelta(days=(today - day).days)
         results = transfers_create(transfers=batch, actor=actor, now=when, business_date=day)
         report.transfers_ok += sum(r.ok for r in results)
-    return report
-
-
-def _staff(report: DemoReport) -> None:
-    for username, password, superuser, name in STAFF:
-        with transaction.atomic():
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User(username=username, first_name=name, is_staff=True,
-                            is_superuser=superuser, kind="staff")  # fmt: skip
-                user.set_password(password)
-                user.save()
-        report.logins.append((username, password))
 
 
 def _api_key(actor: Actor, now: datetime) -> str:
@@ -137,3 +247,8 @@ def _history(a: dict, today: date) -> list[tuple[date, list[TransferRequest]]]:
                            credit_account_id=a["payable"], amount=200_00, code="withdrawal",
                            timeout_seconds=7 * 24 * 3600)]))  # fmt: skip
     return days
+
+
+# The demo, in order. Append a step (a function taking the DemoContext) for more demo data; a
+# step that needs the staff or the ledger goes after theirs.
+STEPS: list[Callable[[DemoContext], None]] = [_staff_step, _api_key_step, _ledger_step]

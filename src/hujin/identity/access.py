@@ -10,7 +10,7 @@ from importlib import import_module
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, reverse
 
 from hujin.core.actors import Actor
 from hujin.identity.models import User
@@ -35,6 +35,54 @@ def staff_actor(user: User) -> Actor:
     )
 
 
+# Set by hujin.identity.sessions.session_start once the log-in passed its second factor.
+MFA_VERIFIED_SESSION_KEY = "mfa_verified"
+
+
+def _mfa_gate(request, user):
+    """Staff use the console only with a session that passed TOTP: a member without a confirmed
+    device is sent to enrol, one whose session has not passed the second factor to verify."""
+    if request.session.get(MFA_VERIFIED_SESSION_KEY) is True:
+        return None
+    from hujin.identity.mfa.selectors import mfa_enabled  # the mfa app's views import this module
+
+    target = "mfa:verify" if mfa_enabled(user) else "mfa:enrol"
+    return redirect_to_login(request.get_full_path(), login_url=target)
+
+
+def is_portal_user(user) -> bool:
+    """Active customers may use the customer portal; staff and deactivated accounts may not."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "kind", None) == User.Kind.CUSTOMER
+    )
+
+
+def customer_actor(user: User) -> Actor:
+    """The Actor for a customer acting on their own things (scopes: none; services scope by id)."""
+    return Actor(kind="customer", id=str(user.pk), label=user.get_username())
+
+
+def customer_required(view):
+    """Portal pages: anonymous visitors go to the customer log-in page (and come back after);
+    staff, and deactivated accounts, get the 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(
+                request.get_full_path(), login_url=reverse("identity:customer_login")
+            )
+        if not is_portal_user(user):
+            raise PermissionDenied("customers only")
+        return view(request, *args, **kwargs)
+
+    wrapper.customer_required = True
+    return wrapper
+
+
 def _check(request, permission: str | None):
     """None when the request may go on, else the response (login redirect) or an exception."""
     user = request.user
@@ -42,6 +90,9 @@ def _check(request, permission: str | None):
         return redirect_to_login(request.get_full_path())
     if not is_console_user(user):
         raise PermissionDenied("staff only")
+    second_factor = _mfa_gate(request, user)
+    if second_factor is not None:
+        return second_factor
     if permission and not user.has_perm(permission):
         raise PermissionDenied(permission)
     return None
@@ -58,6 +109,7 @@ def staff_required(view=None, *, permission: str | None = None):
             return refused if refused is not None else func(request, *args, **kwargs)
 
         wrapper.staff_required = True
+        wrapper.required_permission = permission
         return wrapper
 
     return decorate(view) if view is not None else decorate

@@ -1,8 +1,12 @@
 """Identity's errors, each with a stable code."""
 
-from django.utils.translation import gettext_lazy as _
+from datetime import datetime
 
-from hujin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from hujin.core.dates import business_time_zone
+from hujin.core.errors import Conflict, HujinError, InvalidInput, NotFound, PermissionDenied
 
 
 class ApiKeyNameInvalid(InvalidInput):
@@ -33,3 +37,164 @@ class ApiKeyAlreadyRevoked(Conflict):
 class ApiKeyManagementDenied(PermissionDenied):
     code = "api_key_management_denied"
     message = _("You do not have permission to manage API keys.")
+
+
+# --- mobile numbers, SMS codes ------------------------------------------------------------------
+
+
+class MobileInvalid(InvalidInput):
+    code = "mobile_invalid"
+    message = _("Enter a valid mainland China mobile number, e.g. 138 1234 5678.")
+
+
+class OtpInvalid(InvalidInput):
+    code = "otp_invalid"
+    message = _("That code is not right. Check the latest text message and try again.")
+
+
+class OtpExpired(InvalidInput):
+    code = "otp_expired"
+    message = _("That code has expired. Ask for a new one.")
+
+
+class OtpTooManyAttempts(InvalidInput):
+    code = "otp_too_many_attempts"
+    message = _("Too many wrong codes. Ask for a new one.")
+
+
+class RetryLater(HujinError):
+    """Base of the rate-limit errors: ``details["retry_after_seconds"]`` says how long to wait."""
+
+    code = "retry_later"
+    status = 429
+
+    def __init__(self, message=None, *, retry_after_seconds: int, details=None):
+        self.retry_after_seconds = max(1, int(retry_after_seconds))
+        super().__init__(
+            message, details={**(details or {}), "retry_after_seconds": self.retry_after_seconds}
+        )
+
+
+class OtpResendTooSoon(RetryLater):
+    code = "otp_resend_too_soon"
+    message = _("A code was sent less than a minute ago.")
+
+    def __init__(self, *, retry_after_seconds: int):
+        seconds = max(1, int(retry_after_seconds))
+        super().__init__(
+            ngettext_lazy(
+                "A code was just sent. You can ask for another in %(seconds)d second.",
+                "A code was just sent. You can ask for another in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            retry_after_seconds=seconds,
+        )
+
+
+class OtpDailyLimit(RetryLater):
+    code = "otp_daily_limit"
+    message = _("Too many codes have been sent today. Try again tomorrow.")
+
+
+class OtpNotVerified(InvalidInput):
+    code = "otp_not_verified"
+    message = _("Confirm your mobile number with the code we sent first.")
+
+
+# --- sign-up, passwords --------------------------------------------------------------------------
+
+
+class MobileAlreadyRegistered(Conflict):
+    code = "mobile_already_registered"
+    message = _(
+        "This mobile number already has an account. Log in, or reset your password if you "
+        "have forgotten it."
+    )
+
+
+class PasswordInvalid(InvalidInput):
+    code = "password_invalid"
+    message = _("Choose a different password.")
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages), details={"reasons": messages})
+        self.messages = messages
+
+
+class PasswordsDiffer(InvalidInput):
+    code = "passwords_differ"
+    message = _("The two passwords are not the same.")
+
+
+class RateLimited(RetryLater):
+    code = "rate_limited"
+    message = _("Too many attempts from here. Try again later.")
+
+
+# --- log-in --------------------------------------------------------------------------------------
+
+
+class LoginFailed(InvalidInput):
+    code = "login_failed"
+    message = _("The mobile number or password is not right.")
+
+
+class LoginNotAllowed(PermissionDenied):
+    code = "login_not_allowed"
+    message = _("This account cannot sign in here.")
+
+
+class LoginDelayed(RetryLater):
+    code = "login_delayed"
+
+    def __init__(self, *, retry_after_seconds: int):
+        seconds = max(1, int(retry_after_seconds))
+        super().__init__(
+            ngettext_lazy(
+                "Too many failed attempts. Wait %(seconds)d second before trying again.",
+                "Too many failed attempts. Wait %(seconds)d seconds before trying again.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            retry_after_seconds=seconds,
+        )
+
+
+class AccountLocked(RetryLater):
+    code = "account_locked"
+
+    def __init__(self, *, locked_until: datetime, now: datetime):
+        self.locked_until = locked_until
+        super().__init__(
+            _("Too many failed attempts. This account is locked until %(time)s.")
+            % {"time": _local_time(locked_until)},
+            retry_after_seconds=int((locked_until - now).total_seconds()) + 1,
+            details={"locked_until": locked_until.isoformat()},
+        )
+
+
+class IpLocked(RetryLater):
+    code = "ip_locked"
+
+    def __init__(self, *, locked_until: datetime, now: datetime):
+        self.locked_until = locked_until
+        super().__init__(
+            _("Too many failed attempts from your network. Try again after %(time)s.")
+            % {"time": _local_time(locked_until)},
+            retry_after_seconds=int((locked_until - now).total_seconds()) + 1,
+            details={"locked_until": locked_until.isoformat()},
+        )
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+    message = _("No such session.")
+
+
+def _local_time(at: datetime) -> str:
+    """HH:MM in the business time zone, which is the customers' clock."""
+    return at.astimezone(business_time_zone()).strftime("%H:%M")

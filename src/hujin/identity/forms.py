@@ -1,24 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from hujin.identity.access import is_console_user
 from hujin.identity.scopes import scope_catalogue
-
-
-class StaffAuthenticationForm(AuthenticationForm):
-    """The console's login form: the right password is not enough, the account must be staff."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "not_staff": _("This account cannot sign in to the staff console."),
-    }
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not is_console_user(user):
-            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
-
 
 EXPIRY_CHOICES = [
     ("", _("Never")),

