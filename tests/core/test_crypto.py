@@ -8,9 +8,10 @@ from django.core.exceptions import ImproperlyConfigured
 from hujin.core import crypto
 from hujin.core.crypto import DecryptionFailed, KeyRing, key_id_of, parse_data_keys
 
-KEY_A = crypto.new_key_material()
-KEY_B = crypto.new_key_material()
-INDEX = base64.b64decode(crypto.new_key_material())
+# Fixed keys: xdist workers must collect the same parametrized test names.
+KEY_A = base64.b64encode(bytes(range(32))).decode()
+KEY_B = base64.b64encode(bytes(range(32, 64))).decode()
+INDEX = bytes(range(64, 96))
 
 
 def ring(spec: str) -> KeyRing:

@@ -162,6 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Text messages (SMS codes): the dotted path of an hujin.identity.sms.SmsSender. The default keeps
 # messages in the database for development (readable at /auth/dev/sms/); it refuses to run in prod.
 HUJIN_SMS_SENDER = os.environ.get("HUJIN_SMS_SENDER", "hujin.identity.sms.DevSmsSender")
+# Real-name checks: the dotted path of an hujin.customers.providers.IdentityProvider. The default
+# sends every application to the compliance review queue.
+HUJIN_IDENTITY_PROVIDER = os.environ.get(
+    "HUJIN_IDENTITY_PROVIDER", "hujin.customers.providers.ManualReviewProvider"
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]

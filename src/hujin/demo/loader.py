@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -251,4 +252,22 @@ def _history(a: dict, today: date) -> list[tuple[date, list[TransferRequest]]]:
 
 # The demo, in order. Append a step (a function taking the DemoContext) for more demo data; a
 # step that needs the staff or the ledger goes after theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_staff_step, _api_key_step, _ledger_step]
+def _step(dotted: str) -> Callable[[DemoContext], None]:
+    """A step from another demo module, imported when it runs (those modules import this one)."""
+
+    def run(ctx: DemoContext) -> None:
+        module, name = dotted.rsplit(".", 1)
+        getattr(import_module(module), name)(ctx)
+
+    run.__name__ = dotted.rsplit(".", 1)[1]
+    return run
+
+
+STEPS: list[Callable[[DemoContext], None]] = [
+    _staff_step,
+    _api_key_step,
+    _ledger_step,
+    _step("hujin.demo.customers.demo_customers_step"),
+    _step("hujin.demo.suitability.demo_suitability_step"),
+    _step("hujin.demo.suitability.demo_privacy_step"),
+]

@@ -5,3 +5,12 @@ class PrivacyConfig(AppConfig):
     name = "hujin.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self):
+        from hujin.identity.roles import register_role_permissions
+        from hujin.privacy.parts import register_default_parts
+        from hujin.privacy.permissions import ROLE_PERMISSIONS
+
+        for role, permissions in ROLE_PERMISSIONS.items():
+            register_role_permissions(role, permissions)
+        register_default_parts()
