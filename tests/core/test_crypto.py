@@ -5,7 +5,6 @@ import base64
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hujin.core import crypto
 from hujin.core.crypto import DecryptionFailed, KeyRing, key_id_of, parse_data_keys
 
 # Fixed keys: xdist workers must collect the same parametrized test names.
