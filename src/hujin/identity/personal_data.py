@@ -1,0 +1,73 @@
+"""A person's data held by identity: exported for them, anonymised when they ask to be forgotten.
+
+Privacy (above identity) registers these two functions in its registry of personal-data parts.
+Anonymising keeps the user row (other modules' records point at it: ledger accounts, audit
+entries) but removes everything that identifies the person and closes the login for good.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hujin.core.actors import Actor
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.sessions import sessions_revoke_all
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def user_personal_data(*, user_id: uuid.UUID) -> dict[str, Any]:
+    """Everything identity keeps about the user, in plain form (it is their own data)."""
+    user = User.objects.get(pk=user_id)
+    return {
+        "kind": user.kind,
+        "username": user.get_username(),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "mobile": user.mobile,
+        "email": user.email,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "two_step_verification": hasattr(user, "totp_device"),
+        "sessions": [
+            {
+                "device": s.user_agent,
+                "ip": s.ip,
+                "started": _iso(s.created_at),
+                "last_seen": _iso(s.last_seen_at),
+                "ended": _iso(s.revoked_at),
+            }
+            for s in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+        "security_events": [
+            {"kind": e.kind, "ip": e.ip, "device": e.user_agent, "at": _iso(e.occurred_at)}
+            for e in SecurityEvent.objects.filter(user=user).order_by("occurred_at")
+        ],
+    }
+
+
+def user_anonymise(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> None:
+    """Remove what identifies the user and close their login; the row itself stays."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        sessions_revoke_all(user=user, now=now, reason="anonymised")
+        UserSession.objects.filter(user=user).update(user_agent="", ip=None)
+        SecurityEvent.objects.filter(user=user).update(user_agent="", ip=None)
+        user.username = f"deleted-{user.pk.hex}"
+        user.first_name = user.last_name = ""
+        user.mobile = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        audit_record(actor=actor, action="identity.user_anonymise", target_type="user",
+                     target_id=str(user.pk), occurred_at=now,
+                     after={"username": user.username, "is_active": False})  # fmt: skip
+        event_emit(aggregate_type="user", aggregate_id=str(user.pk),
+                   event_type="identity.user_anonymised", occurred_at=now,
+                   payload={"user_id": str(user.pk)})  # fmt: skip
