@@ -92,8 +92,15 @@ class NewTransfer:
 
 @dataclass(slots=True)
 class _Chain:
-    undo_balances: dict[uuid.UUID, tuple[int, int, int, int]] = field(default_factory=dict)
-    undo_status: list[tuple[StoredTransfer, str]] = field(default_factory=list)
+    """What a chain changed, to undo it if a later member fails.
+
+    A chain of one transfer needs no undo: a transfer fails before it changes anything. Such
+    chains share one ``_Chain`` without undo records (``undo_balances is None``), which matters
+    when a batch holds thousands of them.
+    """
+
+    undo_balances: dict[uuid.UUID, tuple[int, int, int, int]] | None = field(default_factory=dict)
+    undo_status: list[tuple[StoredTransfer, str]] | None = field(default_factory=list)
     created: list[NewTransfer] = field(default_factory=list)
     expire: StoredTransfer | None = None
 
@@ -115,6 +122,7 @@ class Engine:
         self.now = now
         self.created: list[NewTransfer] = []
         self.new_failures: list[tuple[uuid.UUID, str]] = []
+        self._solo = _Chain(undo_balances=None, undo_status=None)
 
     # -- batches ---------------------------------------------------------------------------------
 
@@ -138,7 +146,12 @@ class Engine:
     def _apply_chain(
         self, requests: Sequence[TransferRequest], start: int, end: int, results: list[str]
     ) -> None:
-        chain = _Chain()
+        if start == end:
+            chain = self._solo
+            chain.created.clear()
+            chain.expire = None
+        else:
+            chain = _Chain()
         for i in range(start, end + 1):
             code = self._apply_one(requests[i], chain)
             results[i] = code
@@ -157,6 +170,8 @@ class Engine:
             self.expire(chain.expire)
 
     def _rollback(self, chain: _Chain) -> None:
+        if chain.undo_balances is None:  # a chain of one: its failure changed nothing
+            return
         for account_id, values in chain.undo_balances.items():
             self.accounts[account_id].restore(values)
         for pending, status in reversed(chain.undo_status):
@@ -291,7 +306,8 @@ class Engine:
         if post:
             dr.debits_posted += amount
             cr.credits_posted += amount
-        chain.undo_status.append((p, p.status))
+        if chain.undo_status is not None:
+            chain.undo_status.append((p, p.status))
         p.status = "posted" if post else "voided"
         stored = StoredTransfer(
             id=r.id,
@@ -342,8 +358,9 @@ class Engine:
 
 
 def _remember(chain: _Chain, account: AccountState) -> None:
-    if account.id not in chain.undo_balances:
-        chain.undo_balances[account.id] = account.balances()
+    undo = chain.undo_balances
+    if undo is not None and account.id not in undo:
+        undo[account.id] = account.balances()
     account.touched = True
 
 
