@@ -87,6 +87,11 @@ class TransferInvalid(InvalidInput):
     message = "A transfer in the batch is not valid."
 
 
+class StatementPeriodInvalid(InvalidInput):
+    code = "statement_period_invalid"
+    message = "A statement runs from a date to the same or a later date, at most 366 days."
+
+
 class BatchTooLarge(InvalidInput):
     code = "batch_too_large"
     message = "A batch holds at most 8,000 transfers."

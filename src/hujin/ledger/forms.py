@@ -11,14 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.dates import business_time_zone
 from hujin.core.money import CURRENCY_EXPONENTS
+from hujin.ledger.errors import StatementPeriodInvalid
 from hujin.ledger.schemas import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_SEQ,
-    StatementPeriodInvalid,
-    statement_period_check,
 )
-from hujin.ledger.validation import CODE_RE
+from hujin.ledger.validation import CODE_RE, statement_period_check
 
 KIND_LABELS = {
     "asset": _("Asset"),

@@ -27,7 +27,6 @@ from pydantic import (
     model_validator,
 )
 
-from hujin.core.errors import InvalidInput
 from hujin.core.money import CURRENCY_EXPONENTS, InvalidAmount, format_minor, parse_amount
 from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Account, AccountKind, Transfer
@@ -45,7 +44,6 @@ from hujin.ledger.services import MAX_BATCH
 from hujin.ledger.validation import CODE_RE, MAX_TIMEOUT_SECONDS, metadata_problem
 
 MAX_SEQ = 2**63 - 1
-MAX_STATEMENT_DAYS = 366
 # Dates and moments the ledger can reason about; far outside them date arithmetic overflows.
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(9999, 12, 30)
@@ -56,21 +54,6 @@ ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
 AccountKindName = Literal["asset", "liability", "equity", "income", "expense"]
 RequestKindName = Literal["single", "pending", "post_pending", "void_pending"]
 TransferKindName = Literal["single", "pending", "post_pending", "void_pending", "expire_pending"]
-
-
-class StatementPeriodInvalid(InvalidInput):
-    code = "statement_period_invalid"
-    message = "A statement runs from a date to the same or a later date, at most 366 days."
-
-
-def statement_period_check(from_date: date, to_date: date) -> None:
-    """Raises StatementPeriodInvalid unless from_date <= to_date and the period is <= 366 days."""
-    days = (to_date - from_date).days + 1
-    if days < 1 or days > MAX_STATEMENT_DAYS:
-        raise StatementPeriodInvalid(
-            details={"from_date": from_date.isoformat(), "to_date": to_date.isoformat(),
-                     "max_days": MAX_STATEMENT_DAYS}
-        )  # fmt: skip
 
 
 # -- field types ---------------------------------------------------------------------------------

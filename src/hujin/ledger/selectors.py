@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from hujin.ledger.errors import AccountNotFound, TransferNotFound
 from hujin.ledger.models import Account, AccountKind, Transfer
+from hujin.ledger.validation import statement_period_check
 
 POSTING_KINDS = ("single", "post_pending")
 RESOLUTION_STATUS = {
@@ -66,6 +67,22 @@ class HistoryEntry:
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
     entries: list[HistoryEntry]
+    next_before_seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOverview:
+    """An account page: the account, its balances (now, or as of a moment or business date:
+    ``balances_as_of`` is None when now) and a page of its history."""
+
+    account: Account
+    balances_as_of: Balances | None
+    history: HistoryPage
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPage:
+    transfers: list[Transfer]
     next_before_seq: int | None
 
 
@@ -171,7 +188,10 @@ def account_balances(
     Past balances are summed from the immutable transfers, so they hold whatever order the
     writes arrived in. Raises AccountNotFound.
     """
-    account = account_get(account_id=account_id)
+    return _balances_at(account_get(account_id=account_id), as_of, business_date)
+
+
+def _balances_at(account: Account, as_of: datetime | None, business_date: date | None) -> Balances:
     if as_of is None and business_date is None:
         return balances_of(account)
     cut = Q(created_at__lte=as_of) if as_of is not None else Q(business_date__lte=business_date)
@@ -254,13 +274,34 @@ def account_history(
     Keyset pagination: pass the page's ``next_before_seq`` to get the older page.
     Raises AccountNotFound.
     """
-    account = account_get(account_id=account_id)
+    return _history_page(account_get(account_id=account_id), before_seq, limit)
+
+
+def _history_page(account: Account, before_seq: int | None, limit: int) -> HistoryPage:
     limit = max(1, min(limit, MAX_PAGE))
     extra = Q(seq__lt=before_seq) if before_seq is not None else Q()
     entries = _entries(account.id, extra, newest_first=True, limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
     return HistoryPage(entries, entries[-1].seq if more else None)
+
+
+def account_overview(
+    *,
+    account_id: uuid.UUID,
+    as_of: datetime | None = None,
+    business_date: date | None = None,
+    before_seq: int | None = None,
+    limit: int = 50,
+) -> AccountOverview:
+    """What an account's page shows, in one call. Raises AccountNotFound."""
+    account = account_get(account_id=account_id)
+    past = as_of is not None or business_date is not None
+    return AccountOverview(
+        account=account,
+        balances_as_of=_balances_at(account, as_of, business_date) if past else None,
+        history=_history_page(account, before_seq, limit),
+    )
 
 
 def account_statement(
@@ -273,7 +314,8 @@ def account_statement(
 ) -> Statement:
     """The account over business dates [from_date, to_date]: opening and closing balances,
     period totals and the transfers in order (paged by ``after_seq``).
-    Raises AccountNotFound."""
+    Raises StatementPeriodInvalid, AccountNotFound."""
+    statement_period_check(from_date, to_date)
     account = account_get(account_id=account_id)
     limit = max(1, min(limit, MAX_PAGE))
     opening = _summed_balances(account.id, Q(business_date__lte=from_date - timedelta(days=1)))
@@ -334,8 +376,8 @@ def transfers_list(
     business_date: date | None = None,
     before_seq: int | None = None,
     limit: int = 50,
-) -> tuple[list[Transfer], int | None]:
-    """All transfers, newest first, filtered; returns the page and the next ``before_seq``."""
+) -> TransferPage:
+    """All transfers, newest first, filtered; keyset pages by ``next_before_seq``."""
     qs = Transfer.objects.all()
     if code:
         qs = qs.filter(code=code)
@@ -349,7 +391,7 @@ def transfers_list(
     transfers = list(qs.order_by("-seq")[: limit + 1])
     more = len(transfers) > limit
     transfers = transfers[:limit]
-    return transfers, transfers[-1].seq if more else None
+    return TransferPage(transfers, transfers[-1].seq if more else None)
 
 
 # -- trial balance and verification --------------------------------------------------------------

@@ -9,7 +9,10 @@ import json
 import re
 import unicodedata
 import uuid
+from datetime import date
 from typing import Any
+
+from hujin.ledger.errors import StatementPeriodInvalid
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 REQUEST_KINDS = frozenset({"single", "pending", "post_pending", "void_pending"})
@@ -17,6 +20,17 @@ MAX_AMOUNT = 2**63 - 1  # a BIGINT
 MAX_TIMEOUT_SECONDS = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 MAX_METADATA_BYTES = 4096
 MAX_METADATA_DEPTH = 8
+MAX_STATEMENT_DAYS = 366
+
+
+def statement_period_check(from_date: date, to_date: date) -> None:
+    """Raises StatementPeriodInvalid unless from_date <= to_date and the period is <= 366 days."""
+    days = (to_date - from_date).days + 1
+    if days < 1 or days > MAX_STATEMENT_DAYS:
+        raise StatementPeriodInvalid(
+            details={"from_date": from_date.isoformat(), "to_date": to_date.isoformat(),
+                     "max_days": MAX_STATEMENT_DAYS}
+        )  # fmt: skip
 
 
 def metadata_problem(value: Any) -> str | None:

@@ -123,21 +123,22 @@ def accounts(request):
 @staff_page
 def account_detail(request, account_id: uuid.UUID):
     """Balances now or then, and the history with the running balance after each transfer."""
-    try:
-        account = selectors.account_get(account_id=account_id)
-    except AccountNotFound:
-        raise Http404("no such account") from None
     form = BalancesAsOfForm(request.GET)
     valid = form.is_valid()
     as_of = form.cleaned_data.get("as_of") if valid else None
     business_date = form.cleaned_data.get("business_date") if valid else None
     before = form.cleaned_data.get("before") if valid else None
-    balances = None
-    if as_of is not None or business_date is not None:
-        balances = selectors.account_balances(
-            account_id=account.id, as_of=as_of, business_date=business_date
+    try:
+        overview = selectors.account_overview(
+            account_id=account_id,
+            as_of=as_of,
+            business_date=business_date,
+            before_seq=before,
+            limit=PAGE_SIZE,
         )
-    history = selectors.account_history(account_id=account.id, before_seq=before, limit=PAGE_SIZE)
+    except AccountNotFound:
+        raise Http404("no such account") from None
+    account, balances, history = overview.account, overview.balances_as_of, overview.history
     statement_from, statement_to = _month_so_far(business_date_get(now=timezone.now()))
     context = {
         "account": _labelled_account(account_out(account, balances)),
@@ -200,14 +201,15 @@ def transfers(request):
     rows, older = [], None
     if form.is_valid():
         data = form.cleaned_data
-        page, older = selectors.transfers_list(
+        page = selectors.transfers_list(
             code=data["code"],
             kind=data["kind"],
             business_date=data["business_date"],
             before_seq=data["before"],
             limit=PAGE_SIZE,
         )
-        rows = [_labelled_transfer(transfer_out(t)) for t in page]
+        rows = [_labelled_transfer(transfer_out(t)) for t in page.transfers]
+        older = page.next_before_seq
     context = {
         "form": form,
         "rows": rows,
