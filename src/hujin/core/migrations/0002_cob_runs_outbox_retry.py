@@ -4,6 +4,8 @@ import django.core.serializers.json
 import django.db.models.deletion
 from django.db import migrations, models
 
+from hujin.core.ddl import vendor_sql
+
 # The business date only moves forward: refused in the database too, whoever writes.
 SQLITE_FORWARD_ONLY = """
 CREATE TRIGGER core_businessdate_forward_only
@@ -23,25 +25,6 @@ END $$;
 CREATE TRIGGER core_businessdate_forward_only BEFORE UPDATE ON core_businessdate
 FOR EACH ROW EXECUTE FUNCTION core_businessdate_forward_only();
 """
-
-
-def forward_only_create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        schema_editor.execute(SQLITE_FORWARD_ONLY)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD_ONLY, params=None)
-
-
-def forward_only_drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS core_businessdate_forward_only")
-    elif vendor == "postgresql":
-        schema_editor.execute(
-            "DROP TRIGGER IF EXISTS core_businessdate_forward_only ON core_businessdate; "
-            "DROP FUNCTION IF EXISTS core_businessdate_forward_only();"
-        )
 
 
 class Migration(migrations.Migration):
@@ -90,5 +73,14 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('run', 'name'), name='core_cobsteprun_one_per_run'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='core_cobsteprun_status_valid')],
             },
         ),
-        migrations.RunPython(forward_only_create, forward_only_drop),
+        vendor_sql(
+            sqlite=SQLITE_FORWARD_ONLY,
+            sqlite_reverse="DROP TRIGGER IF EXISTS core_businessdate_forward_only",
+            postgresql=POSTGRES_FORWARD_ONLY,
+            postgresql_reverse=(
+                "DROP TRIGGER IF EXISTS core_businessdate_forward_only ON core_businessdate; "
+                "DROP FUNCTION IF EXISTS core_businessdate_forward_only();"
+            ),
+            params=None,
+        ),
     ]

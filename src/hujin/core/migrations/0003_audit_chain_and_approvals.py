@@ -4,6 +4,8 @@ database keeps append-only; maker-checker approval requests."""
 
 from django.db import migrations, models
 
+from hujin.core.ddl import vendor_sql
+
 # Test databases (Django names them test_*) are wiped with TRUNCATE between tests; any other
 # database refuses it, like UPDATE and DELETE of a row.
 POSTGRES_UP = """
@@ -45,24 +47,6 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
     "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
 ]
-
-
-def append_only_create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_UP:
-            schema_editor.execute(sql, params=None)
-
-
-def append_only_drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_DOWN:
-            schema_editor.execute(sql, params=None)
 
 
 def chain_existing_entries(apps, schema_editor):
@@ -205,5 +189,11 @@ class Migration(migrations.Migration):
             model_name='auditchainhead',
             constraint=models.CheckConstraint(condition=models.Q(('chain__gte', 0), ('chain__lt', 16), ('last_seq__gte', 0)), name='core_auditchainhead_chain_valid'),
         ),
-        migrations.RunPython(append_only_create, append_only_drop),
+        vendor_sql(
+            postgresql=POSTGRES_UP,
+            postgresql_reverse=POSTGRES_DOWN,
+            sqlite=SQLITE_UP,
+            sqlite_reverse=SQLITE_DOWN,
+            params=None,
+        ),
     ]

@@ -2,6 +2,7 @@
 
 from django.db import migrations
 
+from hujin.core.ddl import vendor_sql
 from hujin.ledger.migrations._sql import SQLITE_TRIGGERS
 
 POSTGRES_UP = """
@@ -34,22 +35,13 @@ SQLITE_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_UP:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_DOWN:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        vendor_sql(
+            postgresql=POSTGRES_UP,
+            postgresql_reverse=POSTGRES_DOWN,
+            sqlite=SQLITE_UP,
+            sqlite_reverse=SQLITE_DOWN,
+        )
+    ]

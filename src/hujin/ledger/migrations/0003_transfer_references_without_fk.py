@@ -13,27 +13,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from hujin.core.ddl import vendor_sql
 from hujin.ledger.migrations import _sql
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "ALTER TABLE ledger_transfer ALTER COLUMN seq "
-            "SET DEFAULT nextval('ledger_transfer_seq_seq')"
-        )
-        # Balances change on every transfer: room on each page keeps those updates HOT (no
-        # index entries written), which is most of the cost of a batch touching many accounts.
-        schema_editor.execute("ALTER TABLE ledger_account SET (fillfactor = 70)")
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in _sql.SQLITE_TRIGGERS:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE ledger_transfer ALTER COLUMN seq DROP DEFAULT")
-        schema_editor.execute("ALTER TABLE ledger_account RESET (fillfactor)")
 
 
 def _reference(to: str, **kwargs):
@@ -64,5 +45,18 @@ class Migration(migrations.Migration):
                 name="ledger_transfer_one_resolution",
             ),
         ),
-        migrations.RunPython(forwards, backwards),
+        vendor_sql(
+            postgresql=[
+                "ALTER TABLE ledger_transfer ALTER COLUMN seq "
+                "SET DEFAULT nextval('ledger_transfer_seq_seq')",
+                # Balances change on every transfer: room on each page keeps those updates HOT
+                # (no index entries written), most of the cost of a batch touching many accounts.
+                "ALTER TABLE ledger_account SET (fillfactor = 70)",
+            ],
+            postgresql_reverse=[
+                "ALTER TABLE ledger_transfer ALTER COLUMN seq DROP DEFAULT",
+                "ALTER TABLE ledger_account RESET (fillfactor)",
+            ],
+            sqlite=_sql.SQLITE_TRIGGERS,
+        ),
     ]

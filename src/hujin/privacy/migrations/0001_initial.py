@@ -82,5 +82,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(seed, unseed),
-        migrations.RunPython(_sql.forwards, _sql.backwards),
+        _sql.OPERATION,
     ]

@@ -6,6 +6,8 @@ IP address when the person's data is anonymised. PostgreSQL enforces all of it; 
 changes of the evidence columns (test databases are flushed with DELETE there).
 """
 
+from hujin.core.ddl import vendor_sql
+
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION privacy_consent_guard() RETURNS trigger AS $$
 BEGIN
@@ -40,17 +42,9 @@ SQLITE_UP = [
 SQLITE_DOWN = ["DROP TRIGGER IF EXISTS privacy_consent_evidence;"]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_UP:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_DOWN:
-            schema_editor.execute(sql)
+OPERATION = vendor_sql(
+    postgresql=POSTGRES_UP,
+    postgresql_reverse=POSTGRES_DOWN,
+    sqlite=SQLITE_UP,
+    sqlite_reverse=SQLITE_DOWN,
+)

@@ -113,5 +113,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('level__lte', models.F('score_level'))), name='suitability_assessment_cap_only_lowers'),
         ),
         migrations.RunPython(seed, unseed),
-        migrations.RunPython(_sql.forwards, _sql.backwards),
+        _sql.OPERATION,
     ]

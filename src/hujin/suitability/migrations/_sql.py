@@ -4,6 +4,8 @@ PostgreSQL refuses UPDATE and DELETE; SQLite refuses UPDATE (test databases are 
 DELETE there).
 """
 
+from hujin.core.ddl import vendor_sql
+
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION suitability_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -26,17 +28,9 @@ SQLITE_UP = [
 SQLITE_DOWN = ["DROP TRIGGER IF EXISTS suitability_assessment_immutable;"]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_UP:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_DOWN:
-            schema_editor.execute(sql)
+OPERATION = vendor_sql(
+    postgresql=POSTGRES_UP,
+    postgresql_reverse=POSTGRES_DOWN,
+    sqlite=SQLITE_UP,
+    sqlite_reverse=SQLITE_DOWN,
+)
