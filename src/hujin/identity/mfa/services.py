@@ -233,25 +233,7 @@ def totp_disable(*, user: User, password: str, now: datetime) -> None:
         )
         if device is None:
             raise MfaNotEnrolled()
-        device_id = str(device.id)
-        device.delete()
-        RecoveryCode.objects.filter(user=user).delete()
-        audit_record(
-            actor=user_actor(user),
-            action="mfa.disabled",
-            target_type="user",
-            target_id=str(user.pk),
-            occurred_at=now,
-            before={"mfa": True, "device_id": device_id},
-            after={"mfa": False},
-        )
-        event_emit(
-            aggregate_type="user",
-            aggregate_id=str(user.pk),
-            event_type="identity.mfa_disabled",
-            payload={"user_id": str(user.pk), "user_kind": user.kind},
-            occurred_at=now,
-        )
+        _authenticator_remove(user, device, actor=user_actor(user), now=now, what="disabled")
 
 
 def totp_reset(*, user: User, actor: Actor, now: datetime) -> None:
@@ -264,29 +246,37 @@ def totp_reset(*, user: User, actor: Actor, now: datetime) -> None:
         device = TotpDevice.objects.select_for_update().filter(user=user).first()
         if device is None:
             raise MfaNotEnrolled()
-        device_id = str(device.id)
-        device.delete()
-        RecoveryCode.objects.filter(user=user).delete()
         sessions_revoke_all(user=user, now=now, reason="mfa_reset")
-        audit_record(
-            actor=actor,
-            action="mfa.reset",
-            target_type="user",
-            target_id=str(user.pk),
-            occurred_at=now,
-            before={"mfa": True, "device_id": device_id},
-            after={"mfa": False},
-        )
-        event_emit(
-            aggregate_type="user",
-            aggregate_id=str(user.pk),
-            event_type="identity.mfa_reset",
-            payload={"user_id": str(user.pk), "user_kind": user.kind},
-            occurred_at=now,
-        )
+        _authenticator_remove(user, device, actor=actor, now=now, what="reset")
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _authenticator_remove(
+    user: User, device: TotpDevice, *, actor: Actor, now: datetime, what: str
+) -> None:
+    """Delete the device and the recovery codes; audit ``mfa.<what>`` and emit
+    ``identity.mfa_<what>``. Runs inside the caller's transaction."""
+    device_id = str(device.id)
+    device.delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    audit_record(
+        actor=actor,
+        action=f"mfa.{what}",
+        target_type="user",
+        target_id=str(user.pk),
+        occurred_at=now,
+        before={"mfa": True, "device_id": device_id},
+        after={"mfa": False},
+    )
+    event_emit(
+        aggregate_type="user",
+        aggregate_id=str(user.pk),
+        event_type=f"identity.mfa_{what}",
+        payload={"user_id": str(user.pk), "user_kind": user.kind},
+        occurred_at=now,
+    )
 
 
 def _digits(code: str) -> str:
