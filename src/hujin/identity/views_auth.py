@@ -116,6 +116,54 @@ def _step(request, template_context: dict, *, status: int = 200):
     return render(request, "identity/flow_step.html", template_context, status=status)
 
 
+def _mobile_step(request, flow: str, start, context_of):
+    """Step 1 of sign-up and of password reset: the mobile number, then a code is texted.
+
+    ``start(mobile=, ip=, now=)`` is the flow's service; ``context_of(form)`` the page's text."""
+    form = MobileForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            mobile_e164 = start(
+                mobile=form.cleaned_data["mobile"], ip=request_ip(request), now=timezone.now()
+            )
+        except HujinError as exc:
+            form.add_error("mobile", exc.message)
+            status = _status(exc)
+        else:
+            _flow_start(request, flow, mobile_e164)
+            return redirect(f"identity:{flow}_verify")
+    return _step(request, context_of(form), status=status)
+
+
+def _code_step(request, flow: str, verify, context_of):
+    """Step 2: the texted code. ``verify(mobile_e164=, code=, now=)`` returns the challenge;
+    ``context_of(form, masked_mobile)`` the page's text."""
+    state = _flow(request, flow)
+    if state is None:
+        return redirect(f"identity:{flow}")
+    mobile_e164, _challenge = state
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = verify(
+                mobile_e164=mobile_e164, code=form.cleaned_data["code"], now=timezone.now()
+            )
+        except MobileAlreadyRegistered as exc:  # sign-up only: the number has an account
+            _flow_end(request, flow)
+            messages.info(request, exc.message)
+            return redirect("identity:customer_login")
+        except HujinError as exc:
+            form.add_error("code", exc.message)
+            status = _status(exc)
+        else:
+            _flow_verified(request, flow, challenge.id)
+            return redirect(f"identity:{flow}_password")
+    masked = mask("mobile", mobile_national(mobile_e164))
+    return _step(request, context_of(form, masked), status=status)
+
+
 # --- sign-up -------------------------------------------------------------------------------------
 
 SIGNUP_STEPS = 3
@@ -137,65 +185,38 @@ def _signup_context(step: int, form, **extra) -> dict:
 def signup_mobile(request):
     if is_portal_user(request.user):
         return redirect(portal_home_url())
-    form = MobileForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mobile_e164 = signup.signup_start(
-                mobile=form.cleaned_data["mobile"], ip=request_ip(request), now=timezone.now()
-            )
-        except HujinError as exc:
-            form.add_error("mobile", exc.message)
-            status = _status(exc)
-        else:
-            _flow_start(request, "signup", mobile_e164)
-            return redirect("identity:signup_verify")
-    context = _signup_context(
-        1,
-        form,
-        heading=_("Your mobile number"),
-        submit=_("Send code"),
-        action=reverse("identity:signup"),
+    return _mobile_step(
+        request,
+        "signup",
+        signup.signup_start,
+        lambda form: _signup_context(
+            1,
+            form,
+            heading=_("Your mobile number"),
+            submit=_("Send code"),
+            action=reverse("identity:signup"),
+        ),
     )
-    return _step(request, context, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup_verify(request):
-    state = _flow(request, "signup")
-    if state is None:
-        return redirect("identity:signup")
-    mobile_e164, _challenge = state
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            challenge = signup.signup_verify(
-                mobile_e164=mobile_e164, code=form.cleaned_data["code"], now=timezone.now()
-            )
-        except MobileAlreadyRegistered as exc:
-            _flow_end(request, "signup")
-            messages.info(request, exc.message)
-            return redirect("identity:customer_login")
-        except HujinError as exc:
-            form.add_error("code", exc.message)
-            status = _status(exc)
-        else:
-            _flow_verified(request, "signup", challenge.id)
-            return redirect("identity:signup_password")
-    context = _signup_context(
-        2,
-        form,
-        heading=_("Enter the code"),
-        intro=_("We sent a 6-digit code to %(mobile)s.")
-        % {"mobile": mask("mobile", mobile_national(mobile_e164))},
-        submit=_("Continue"),
-        action=reverse("identity:signup_verify"),
-        resend_action=reverse("identity:signup_resend"),
-        restart_url=reverse("identity:signup"),
+    return _code_step(
+        request,
+        "signup",
+        signup.signup_verify,
+        lambda form, masked: _signup_context(
+            2,
+            form,
+            heading=_("Enter the code"),
+            intro=_("We sent a 6-digit code to %(mobile)s.") % {"mobile": masked},
+            submit=_("Continue"),
+            action=reverse("identity:signup_verify"),
+            resend_action=reverse("identity:signup_resend"),
+            restart_url=reverse("identity:signup"),
+        ),
     )
-    return _step(request, context, status=status)
 
 
 @require_POST
@@ -307,62 +328,40 @@ def _reset_context(step: int, form, **extra) -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_mobile(request):
-    form = MobileForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mobile_e164 = password_reset.password_reset_start(
-                mobile=form.cleaned_data["mobile"], ip=request_ip(request), now=timezone.now()
-            )
-        except HujinError as exc:
-            form.add_error("mobile", exc.message)
-            status = _status(exc)
-        else:
-            _flow_start(request, "reset", mobile_e164)
-            return redirect("identity:reset_verify")
-    context = _reset_context(
-        1,
-        form,
-        heading=_("Your mobile number"),
-        intro=_("Enter the mobile number of your account. We will text it a code."),
-        submit=_("Send code"),
-        action=reverse("identity:reset"),
+    return _mobile_step(
+        request,
+        "reset",
+        password_reset.password_reset_start,
+        lambda form: _reset_context(
+            1,
+            form,
+            heading=_("Your mobile number"),
+            intro=_("Enter the mobile number of your account. We will text it a code."),
+            submit=_("Send code"),
+            action=reverse("identity:reset"),
+        ),
     )
-    return _step(request, context, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_verify(request):
-    state = _flow(request, "reset")
-    if state is None:
-        return redirect("identity:reset")
-    mobile_e164, _challenge = state
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            challenge = password_reset.password_reset_verify(
-                mobile_e164=mobile_e164, code=form.cleaned_data["code"], now=timezone.now()
-            )
-        except HujinError as exc:
-            form.add_error("code", exc.message)
-            status = _status(exc)
-        else:
-            _flow_verified(request, "reset", challenge.id)
-            return redirect("identity:reset_password")
-    context = _reset_context(
-        2,
-        form,
-        heading=_("Enter the code"),
-        intro=_("If %(mobile)s has a Hujin account, we sent it a 6-digit code.")
-        % {"mobile": mask("mobile", mobile_national(mobile_e164))},
-        submit=_("Continue"),
-        action=reverse("identity:reset_verify"),
-        resend_action=reverse("identity:reset_resend"),
-        restart_url=reverse("identity:reset"),
+    return _code_step(
+        request,
+        "reset",
+        password_reset.password_reset_verify,
+        lambda form, masked: _reset_context(
+            2,
+            form,
+            heading=_("Enter the code"),
+            intro=_("If %(mobile)s has a Hujin account, we sent it a 6-digit code.")
+            % {"mobile": masked},
+            submit=_("Continue"),
+            action=reverse("identity:reset_verify"),
+            resend_action=reverse("identity:reset_resend"),
+            restart_url=reverse("identity:reset"),
+        ),
     )
-    return _step(request, context, status=status)
 
 
 @require_POST
