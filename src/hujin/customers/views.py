@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,38 +72,32 @@ def _status_action(request, customer_id: uuid.UUID, call, done: str):
     return redirect("customers:detail", customer_id=customer_id)
 
 
-@staff_required(permission=REQUEST_FREEZE)
-@require_POST
-def customer_freeze(request, customer_id: uuid.UUID):
-    def call(reason):
-        status.customer_freeze_request(
-            customer_id=customer_id,
-            freeze=True,
-            reason=reason,
-            actor=staff_actor(request.user),
-            now=timezone.now(),
-        )
+def _freeze_view(freeze: bool, done: str):
+    """The freeze and unfreeze buttons: each asks for a second officer's approval."""
 
-    return _status_action(
-        request, customer_id, call, _("Freeze requested: another officer must approve it.")
-    )
+    @staff_required(permission=REQUEST_FREEZE)
+    @require_POST
+    def view(request, customer_id: uuid.UUID):
+        def call(reason):
+            status.customer_freeze_request(
+                customer_id=customer_id,
+                freeze=freeze,
+                reason=reason,
+                actor=staff_actor(request.user),
+                now=timezone.now(),
+            )
+
+        return _status_action(request, customer_id, call, done)
+
+    return view
 
 
-@staff_required(permission=REQUEST_FREEZE)
-@require_POST
-def customer_unfreeze(request, customer_id: uuid.UUID):
-    def call(reason):
-        status.customer_freeze_request(
-            customer_id=customer_id,
-            freeze=False,
-            reason=reason,
-            actor=staff_actor(request.user),
-            now=timezone.now(),
-        )
-
-    return _status_action(
-        request, customer_id, call, _("Unfreeze requested: another officer must approve it.")
-    )
+customer_freeze = _freeze_view(
+    True, gettext_lazy("Freeze requested: another officer must approve it.")
+)
+customer_unfreeze = _freeze_view(
+    False, gettext_lazy("Unfreeze requested: another officer must approve it.")
+)
 
 
 @staff_required(permission=CLOSE_CUSTOMER)
