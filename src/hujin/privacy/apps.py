@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class PrivacyConfig(AppConfig):
@@ -15,16 +14,7 @@ class PrivacyConfig(AppConfig):
         for role, permissions in ROLE_PERMISSIONS.items():
             register_role_permissions(role, permissions)
         register_default_parts()
-        post_migrate.connect(_reference_data_present, sender=self)
+        from hujin.core.reference_data import keep_reference_data
+        from hujin.privacy.migrations._seed_documents import seed
 
-
-def _reference_data_present(sender, using="default", apps=None, **kwargs):
-    """The default consentdocument ships with a data migration; a database flush (tests, a reset)
-    deletes it, and Django runs post_migrate after a flush too: put it back when it is missing."""
-    from hujin.privacy.migrations import _seed_documents
-
-    if apps is None:  # a flush sends the signal without the migration state
-        from django.apps import apps
-    model = apps.get_model("privacy", "ConsentDocument")
-    if not model.objects.using(using).exists():
-        _seed_documents.seed(apps, None)
+        keep_reference_data(self, "ConsentDocument", seed)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class SuitabilityConfig(AppConfig):
@@ -13,16 +12,7 @@ class SuitabilityConfig(AppConfig):
 
         for role, permissions in ROLE_PERMISSIONS.items():
             register_role_permissions(role, permissions)
-        post_migrate.connect(_reference_data_present, sender=self)
+        from hujin.core.reference_data import keep_reference_data
+        from hujin.suitability.migrations._seed_v1 import seed
 
-
-def _reference_data_present(sender, using="default", apps=None, **kwargs):
-    """The default questionnaire ships with a data migration; a database flush (tests, a reset)
-    deletes it, and Django runs post_migrate after a flush too: put it back when it is missing."""
-    from hujin.suitability.migrations import _seed_v1
-
-    if apps is None:  # a flush sends the signal without the migration state
-        from django.apps import apps
-    model = apps.get_model("suitability", "Questionnaire")
-    if not model.objects.using(using).exists():
-        _seed_v1.seed(apps, None)
+        keep_reference_data(self, "Questionnaire", seed)
