@@ -121,7 +121,7 @@ def _forget_chain() -> None:
     setattr(connection, _CHAIN_ATTR, None)
 
 
-def audit_record(
+def audit_prepare(
     *,
     actor: Actor,
     action: str,
@@ -130,10 +130,10 @@ def audit_record(
     occurred_at: datetime,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one audit entry to this transaction's chain. Must run inside the caller's
-    transaction; ``before``/``after`` hold masked values only."""
-    assert connection.in_atomic_block, "audit_record must run inside the write's transaction"
+) -> tuple[dict[str, Any], str]:
+    """One entry's fields (this transaction's chain included) and its content hash, not yet
+    written: ``audit_record`` appends them; a database function may append them itself
+    (``core_audit_append``, see ``audit_append_params``)."""
     ctx = context.current()
     if occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=UTC)
@@ -153,7 +153,26 @@ def audit_record(
     }
     for name, limit in _LIMITS.items():
         fields[name] = fields[name][:limit]
-    content_hash = content_hash_of(fields)
+    return fields, content_hash_of(fields)
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: str,
+    occurred_at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry to this transaction's chain. Must run inside the caller's
+    transaction; ``before``/``after`` hold masked values only."""
+    assert connection.in_atomic_block, "audit_record must run inside the write's transaction"
+    fields, content_hash = audit_prepare(
+        actor=actor, action=action, target_type=target_type, target_id=target_id,
+        occurred_at=occurred_at, before=before, after=after,
+    )  # fmt: skip
     if connection.vendor == "postgresql":
         links = _append_postgresql(fields, content_hash)
     else:
@@ -164,25 +183,28 @@ def audit_record(
     )
 
 
-_INSERT_COLUMNS = (
-    "occurred_at, actor_kind, actor_id, actor_label, action, target_type, target_id, "
-    "before, after, ip, request_id, chain, position, prev_hash, entry_hash"
-)
+def audit_append_params(fields: dict[str, Any], content_hash: str) -> list[Any]:
+    """``core_audit_append``'s arguments (PostgreSQL), in order, for ``audit_prepare``'s output."""
+    return [
+        fields["chain"],
+        content_hash,
+        fields["occurred_at"],
+        fields["actor_kind"],
+        fields["actor_id"],
+        fields["actor_label"],
+        fields["action"],
+        fields["target_type"],
+        fields["target_id"],
+        _json_param(fields["before"]),
+        _json_param(fields["after"]),
+        fields["ip"],
+        fields["request_id"],
+    ]
 
-# One round trip: lock and advance the head, insert the entry linked to it.
-_POSTGRES_APPEND = f"""
-WITH head AS (
-  UPDATE core_auditchainhead
-     SET last_seq = last_seq + 1, length = length + 1, prev_hash = last_hash,
-         last_hash = encode(sha256(convert_to(
-             last_hash || '|' || (last_seq + 1)::text || '|' || %s, 'UTF8')), 'hex')
-   WHERE chain = %s
-  RETURNING last_seq, prev_hash, last_hash)
-INSERT INTO core_auditentry ({_INSERT_COLUMNS})
-SELECT %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s,
-       head.last_seq, head.prev_hash, head.last_hash FROM head
-RETURNING id, position, prev_hash, entry_hash
-"""
+
+# One round trip: the function locks and advances the head and inserts the entry linked to it
+# (core migration 0004).
+_POSTGRES_APPEND = "SELECT * FROM core_audit_append(" + ", ".join(["%s"] * 13) + ")"
 
 
 def _json_param(value: Any) -> str | None:
@@ -199,31 +221,10 @@ def _head_create(cursor, chain: int) -> None:
 
 
 def _append_postgresql(fields: dict[str, Any], content_hash: str) -> tuple[int, int, str, str]:
-    params = [
-        content_hash,
-        fields["chain"],
-        fields["occurred_at"],
-        fields["actor_kind"],
-        fields["actor_id"],
-        fields["actor_label"],
-        fields["action"],
-        fields["target_type"],
-        fields["target_id"],
-        _json_param(fields["before"]),
-        _json_param(fields["after"]),
-        fields["ip"],
-        fields["request_id"],
-        fields["chain"],
-    ]
     d = Dialect()
     with hot_cursor(d) as cursor:  # every write audits: a prepared statement, no ORM
-        d.execute(cursor, _POSTGRES_APPEND, params)
-        row = cursor.fetchone()
-        if row is None:
-            _head_create(cursor, fields["chain"])
-            d.execute(cursor, _POSTGRES_APPEND, params)
-            row = cursor.fetchone()
-    return row
+        d.execute(cursor, _POSTGRES_APPEND, audit_append_params(fields, content_hash))
+        return cursor.fetchone()
 
 
 def _append_generic(fields: dict[str, Any], content_hash: str) -> tuple[int, int, str, str]:

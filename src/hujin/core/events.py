@@ -112,12 +112,18 @@ def event_emit(
         occurred_at=occurred_at,
     )
     _insert(d, event)
+    dispatch_after_commit(d)
+    return event
+
+
+def dispatch_after_commit(d: Dialect) -> None:
+    """Request a dispatch once the current transaction commits (at once outside a transaction:
+    for a database function that wrote its own outbox rows in one autocommitted statement)."""
     # One request per transaction is enough, however many events it emits. Django keeps the
     # pending callbacks as (savepoint ids, callable, robust); callbacks of a rolled-back savepoint
     # are dropped from that list, so a request is only skipped when one is still pending.
     if not any(entry[1] is dispatch_request for entry in d.conn.run_on_commit):
         d.conn.on_commit(dispatch_request, robust=True)
-    return event
 
 
 _INSERT_SQL = (

@@ -194,17 +194,10 @@ class Engine:
         return self._create(r, chain)
 
     def _create(self, r: TransferRequest, chain: _Chain) -> str:
+        problem = creation_problem(r)
+        if problem is not None:
+            return problem
         amount = r.amount
-        if amount is None or amount <= 0:
-            return Result.AMOUNT_MUST_NOT_BE_ZERO
-        if r.pending_id is not None:
-            return Result.PENDING_ID_MUST_NOT_BE_SET
-        if r.timeout_seconds and r.kind != "pending":
-            return Result.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
-        if r.debit_account_id is None or r.credit_account_id is None:
-            return Result.ACCOUNTS_REQUIRED
-        if r.debit_account_id == r.credit_account_id:
-            return Result.ACCOUNTS_MUST_BE_DIFFERENT
         dr = self.accounts.get(r.debit_account_id)
         cr = self.accounts.get(r.credit_account_id)
         if dr is None or cr is None:
@@ -355,6 +348,22 @@ class Engine:
         )
         self.transfers[stored.id] = stored
         self.created.append(NewTransfer(stored, dr.balances(), cr.balances()))
+
+
+def creation_problem(r: TransferRequest) -> str | None:
+    """The result code of a single or pending transfer that fails on the request alone (checked
+    once its id is known to be new), or None when the ledger's state decides."""
+    if r.amount is None or r.amount <= 0:
+        return Result.AMOUNT_MUST_NOT_BE_ZERO
+    if r.pending_id is not None:
+        return Result.PENDING_ID_MUST_NOT_BE_SET
+    if r.timeout_seconds and r.kind != "pending":
+        return Result.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
+    if r.debit_account_id is None or r.credit_account_id is None:
+        return Result.ACCOUNTS_REQUIRED
+    if r.debit_account_id == r.credit_account_id:
+        return Result.ACCOUNTS_MUST_BE_DIFFERENT
+    return None
 
 
 def _remember(chain: _Chain, account: AccountState) -> None:

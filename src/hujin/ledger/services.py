@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 
 from hujin.core.actors import Actor
-from hujin.core.audit import audit_record
+from hujin.core.audit import audit_prepare, audit_record, content_hash_of
 from hujin.core.events import event_emit
 from hujin.core.ids import new_id
 from hujin.core.money import currency_exponent
@@ -173,6 +173,13 @@ def transfers_create(
         if problem is not None:
             raise TransferInvalid(problem[1], details={"index": index, "field": problem[0]})
 
+    if len(transfers) == 1 and store.can_create_one(transfers[0]):
+        request = transfers[0]
+        code = _with_retries(
+            lambda: _create_one(request, actor=actor, now=now, business_date=business_date)
+        )
+        return [TransferResult(request.id, code)]
+
     def attempt() -> list[TransferResult]:
         with transaction.atomic():
             engine = store.load_engine(transfers, now=now)
@@ -208,27 +215,64 @@ def pending_transfers_expire(
             return total
 
 
+def _create_one(
+    request: TransferRequest, *, actor: Actor, now: datetime, business_date: date
+) -> str:
+    """One single or pending transfer in one database call (PostgreSQL): see store.create_one."""
+    batch_id = str(new_id())
+    created = [request.id]
+    audit, applied_hash = audit_prepare(
+        actor=actor, action=BATCH_ACTION, target_type=BATCH_TARGET, target_id=batch_id,
+        occurred_at=now, after=_batch_audit_after(created, 0, business_date),
+    )  # fmt: skip
+    burnt = {**audit, "after": _batch_audit_after([], 1, business_date)}
+    return store.create_one(
+        request,
+        business_date=business_date,
+        now=now,
+        audit_applied=(audit, applied_hash),
+        audit_burnt=(burnt, content_hash_of(burnt)),
+        event_id=new_id(),
+        event_payload=_batch_event_payload(created, business_date),
+    )
+
+
 def _record_batch(engine, *, actor: Actor, now: datetime, business_date: date) -> None:
     batch_id = str(new_id())
-    created = [n.stored for n in engine.created]
+    created = [n.stored.id for n in engine.created]
     audit_record(
-        actor=actor, action="ledger.transfers_create", target_type="ledger.batch",
-        target_id=batch_id, occurred_at=now,
-        after={"created": len(created), "failed": len(engine.new_failures),
-               "business_date": business_date.isoformat(),
-               "first_id": str(created[0].id) if created else None},
+        actor=actor, action=BATCH_ACTION, target_type=BATCH_TARGET, target_id=batch_id,
+        occurred_at=now,
+        after=_batch_audit_after(created, len(engine.new_failures), business_date),
     )  # fmt: skip
     if created:
         event_emit(
-            aggregate_type="ledger.batch", aggregate_id=batch_id,
+            aggregate_type=BATCH_TARGET, aggregate_id=batch_id,
             event_type="ledger.transfers_created", occurred_at=now,
-            # Ids only: a consumer reads the transfers it cares about (transfers_get_many).
-            payload={
-                "business_date": business_date.isoformat(),
-                "count": len(created),
-                "transfer_ids": [str(t.id) for t in created],
-            },
+            payload=_batch_event_payload(created, business_date),
         )  # fmt: skip
+
+
+BATCH_ACTION = "ledger.transfers_create"
+BATCH_TARGET = "ledger.batch"
+
+
+def _batch_audit_after(created: list[uuid.UUID], failed: int, business_date: date) -> dict:
+    return {
+        "created": len(created),
+        "failed": failed,
+        "business_date": business_date.isoformat(),
+        "first_id": str(created[0]) if created else None,
+    }
+
+
+def _batch_event_payload(created: list[uuid.UUID], business_date: date) -> dict:
+    # Ids only: a consumer reads the transfers it cares about (transfers_get_many).
+    return {
+        "business_date": business_date.isoformat(),
+        "count": len(created),
+        "transfer_ids": [str(i) for i in created],
+    }
 
 
 # -- retries -------------------------------------------------------------------------------------

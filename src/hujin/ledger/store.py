@@ -5,12 +5,19 @@ Runs inside the caller's transaction. Accounts are locked in id order (PostgreSQ
 batches never deadlock on each other.
 """
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from hujin.core.sql import Dialect, hot_cursor, uuid_array
-from hujin.ledger.engine import AccountState, Engine, StoredTransfer, TransferRequest
+from hujin.ledger.engine import (
+    AccountState,
+    Engine,
+    StoredTransfer,
+    TransferRequest,
+    creation_problem,
+)
 
 _TRANSFER_COLUMNS = (
     "id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, linked, "
@@ -88,6 +95,60 @@ def load_expiry_engine(*, now: datetime, limit: int) -> tuple[Engine, list[Store
     transfers = {p.id: p for p in pendings}
     engine = Engine(accounts=accounts, transfers=transfers, failed={}, now=now)
     return engine, [p for p in pendings if p.status == "pending"]
+
+
+def can_create_one(request: TransferRequest) -> bool:
+    """Whether ``create_one`` can apply this request alone (PostgreSQL; a single or pending
+    transfer outside a linked chain). Anything else goes through the engine."""
+    return (
+        request.kind in CREATION_KINDS
+        and not request.linked
+        and request.pending_id is None
+        and Dialect().postgres
+    )
+
+
+CREATION_KINDS = frozenset({"single", "pending"})
+_CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 27) + ")"
+
+
+def create_one(
+    r: TransferRequest,
+    *,
+    business_date: date,
+    now: datetime,
+    audit_applied: tuple[dict, str],
+    audit_burnt: tuple[dict, str],
+    event_id: uuid.UUID,
+    event_payload: dict,
+) -> str:
+    """Apply one request that ``can_create_one`` accepts, in one call to the database function
+    ``ledger_transfer_create_one`` (ledger migration 0004): the same rules as the engine, the
+    transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
+    content hash) and the outbox event. Outside a transaction the call is its own transaction.
+    Returns the result code."""
+    from psycopg.types.json import Jsonb
+
+    from hujin.core.events import dispatch_after_commit
+
+    d = Dialect()
+    audit, applied_hash = audit_applied
+    burnt, burnt_hash = audit_burnt
+    params = [
+        r.id, r.kind, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
+        r.timeout_seconds, r.code, Jsonb(r.metadata or {}), creation_problem(r),
+        business_date, now, ID_CLAIM_CLASS, r.id.int % ID_CLAIM_BUCKETS,
+        audit["chain"], audit["actor_kind"], audit["actor_id"], audit["actor_label"],
+        audit["target_id"], audit["ip"], audit["request_id"],
+        json.dumps(audit["after"]), applied_hash, json.dumps(burnt["after"]), burnt_hash,
+        event_id, json.dumps(event_payload),
+    ]  # fmt: skip
+    with hot_cursor(d) as cursor:
+        d.execute(cursor, _CREATE_ONE, params)
+        code = cursor.fetchone()[0]
+    if code == "ok":
+        dispatch_after_commit(d)
+    return code
 
 
 def write_outcome(engine: Engine, *, business_date: date, now: datetime) -> None:
