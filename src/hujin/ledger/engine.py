@@ -7,7 +7,7 @@ whole, two-phase transfers with timeouts, idempotent ids, and ids that stay fail
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,6 +122,9 @@ class Engine:
         self.now = now
         self.created: list[NewTransfer] = []
         self.new_failures: list[tuple[uuid.UUID, str]] = []
+        # Called with each chain's transfers once they are final (the store streams them to the
+        # database while the engine goes on with the batch).
+        self.sink: Callable[[list[NewTransfer]], None] | None = None
         self._solo = _Chain(undo_balances=None, undo_status=None)
 
     # -- batches ---------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class Engine:
                     self.new_failures.append((requests[i].id, code))
                 break
         else:
-            self.created.extend(chain.created)
+            self._keep(chain.created)
         if chain.expire is not None:
             self.expire(chain.expire)
 
@@ -347,7 +350,12 @@ class Engine:
             expires_at=None,
         )
         self.transfers[stored.id] = stored
-        self.created.append(NewTransfer(stored, dr.balances(), cr.balances()))
+        self._keep([NewTransfer(stored, dr.balances(), cr.balances())])
+
+    def _keep(self, created: list[NewTransfer]) -> None:
+        self.created.extend(created)
+        if self.sink is not None:
+            self.sink(created)
 
 
 def creation_problem(r: TransferRequest) -> str | None:

@@ -14,6 +14,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_prepare, audit_record, content_hash_of
 from hujin.core.events import event_emit
+from hujin.core.gc_pause import gc_paused
 from hujin.core.ids import new_id
 from hujin.core.money import currency_exponent
 from hujin.ledger import store
@@ -183,13 +184,13 @@ def transfers_create(
     def attempt() -> list[TransferResult]:
         with transaction.atomic():
             engine = store.load_engine(transfers, now=now)
-            codes = engine.apply(transfers)
-            store.write_outcome(engine, business_date=business_date, now=now)
+            codes = store.apply(engine, transfers, business_date=business_date, now=now)
             if engine.created or engine.new_failures:
                 _record_batch(engine, actor=actor, now=now, business_date=business_date)
         return [TransferResult(r.id, code) for r, code in zip(transfers, codes, strict=True)]
 
-    return _with_retries(attempt)
+    with gc_paused():  # a batch makes no reference cycles; see hujin.core.gc_pause
+        return _with_retries(attempt)
 
 
 def pending_transfers_expire(
