@@ -388,7 +388,7 @@ def _same_fields(r: TransferRequest, e: StoredTransfer) -> bool:
         r.kind == e.kind
         and r.linked == e.linked
         and r.code == e.code
-        and (r.metadata or {}) == (e.metadata or {})
+        and same_json(r.metadata or {}, e.metadata or {})
         and r.pending_id == e.pending_id
         and (r.timeout_seconds or None) == e.timeout_seconds
         and (r.debit_account_id == e.debit_account_id or (resolving and r.debit_account_id is None))
@@ -399,3 +399,23 @@ def _same_fields(r: TransferRequest, e: StoredTransfer) -> bool:
         and (r.amount == e.amount or (resolving and r.amount is None))
         and (r.currency is None or r.currency == e.currency)
     )
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equality as JSON (and PostgreSQL's jsonb) has it: ``true`` is not ``1``, though Python's
+    ``True == 1``; ``1`` and ``1.0`` are the same number."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(same_json(value, b[key]) for key, value in a.items())
+        )
+    if isinstance(a, list | tuple):
+        return (
+            isinstance(b, list | tuple)
+            and len(a) == len(b)
+            and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+        )
+    return a == b
