@@ -12,7 +12,7 @@ money movement runs go through here instead:
 import contextlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -88,7 +88,9 @@ class Dialect:
         if not ids:
             return []
         if self.postgres:
-            self.execute(cursor, sql.format(ids="= ANY(%s::uuid[])"), [uuid_array(ids)] * repeat)
+            # A list of UUIDs goes as a binary array (%b): a third of the bytes of a text literal,
+            # and neither side formats or parses 36-character strings.
+            self.execute(cursor, sql.format(ids="= ANY(%b::uuid[])"), [list(ids)] * repeat)
             return cursor.fetchall()
         rows: list[tuple] = []
         step = SQLITE_MAX_PARAMS // repeat
@@ -98,11 +100,6 @@ class Dialect:
             cursor.execute(sql.format(ids=marks), chunk * repeat)
             rows.extend(cursor.fetchall())
         return rows
-
-
-def uuid_array(ids: Iterable[uuid.UUID]) -> str:
-    """A PostgreSQL array literal of ``ids`` (much cheaper to send than a list of values)."""
-    return "{" + ",".join(map(str, ids)) + "}"
 
 
 @contextlib.contextmanager

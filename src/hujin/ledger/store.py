@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
-from hujin.core.sql import Dialect, hot_cursor, uuid_array
+from hujin.core.sql import Dialect, hot_cursor
 from hujin.ledger.engine import (
     AccountState,
     Engine,
@@ -215,10 +215,10 @@ def _write_failures(engine: Engine, *, now: datetime) -> None:
             d.execute(
                 cursor,
                 "INSERT INTO ledger_failedtransfer (id, code, failed_at) "
-                "SELECT id, code, %s FROM unnest(%s::uuid[], %s::text[]) AS f(id, code)",
+                "SELECT id, code, %s FROM unnest(%b::uuid[], %s::text[]) AS f(id, code)",
                 [
                     failed_at,
-                    uuid_array(i for i, _ in engine.new_failures),
+                    [i for i, _ in engine.new_failures],
                     # result codes are lower-case words: nothing to quote in the literal
                     "{" + ",".join(code for _, code in engine.new_failures) + "}",
                 ],
@@ -287,7 +287,7 @@ _ACCOUNT_COLUMNS = (
     "credits_posted FROM ledger_account "
 )
 _LOCK_ACCOUNTS_CLAIMING_IDS = (
-    _ACCOUNT_COLUMNS + "WHERE id = ANY(%s::uuid[]) AND (SELECT count(*) FROM ("
+    _ACCOUNT_COLUMNS + "WHERE id = ANY(%b::uuid[]) AND (SELECT count(*) FROM ("
     "SELECT pg_advisory_xact_lock(%s, bucket) FROM unnest(%s::int[]) AS bucket ORDER BY bucket"
     ") AS claims) >= 0 ORDER BY id FOR UPDATE"
 )
@@ -301,7 +301,7 @@ def _lock_accounts(
         d.execute(
             cursor,
             _LOCK_ACCOUNTS_CLAIMING_IDS,
-            [uuid_array(ids), ID_CLAIM_CLASS, "{" + ",".join(map(str, buckets)) + "}"],
+            [ids, ID_CLAIM_CLASS, "{" + ",".join(map(str, buckets)) + "}"],
         )
         rows = cursor.fetchall()
     else:
@@ -375,19 +375,16 @@ _VALUES_ROW = "(" + ", ".join(["%s"] * 22) + ")"
 _UPDATE_ACCOUNTS = (
     "UPDATE ledger_account AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
     "credits_pending = v.cp, credits_posted = v.cpo "
-    "FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+    "FROM unnest(%b::uuid[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) "
     "AS v(id, dp, dpo, cp, cpo) WHERE a.id = v.id"
 )
 
 
-def _balance_arrays(accounts: list[AccountState]) -> list[str]:
-    """The accounts' ids and four balances as five PostgreSQL array literals."""
+def _balance_arrays(accounts: list[AccountState]) -> list[list]:
+    """The accounts' ids and four balances as five lists, sent as binary arrays (%b)."""
     return [
-        uuid_array(a.id for a in accounts),
-        *(
-            "{" + ",".join(map(str, values)) + "}"
-            for values in zip(*(a.balances() for a in accounts), strict=True)
-        ),
+        [a.id for a in accounts],
+        *map(list, zip(*(a.balances() for a in accounts), strict=True)),
     ]
 
 
