@@ -307,11 +307,14 @@ def _lock_accounts(
     else:
         sql = _ACCOUNT_COLUMNS + "WHERE id {ids} ORDER BY id"
         rows = d.select_in(cursor, sql + (" FOR UPDATE" if d.postgres else ""), ids)
+    # SQLite hands ids back as hex text: the UUIDs asked for are reused, not parsed again.
+    asked = None if d.postgres else {i.hex: i for i in ids}
     accounts = {}
     for row in rows:
-        account = AccountState(d.uuid_out(row[0]), row[1], bool(row[2]), bool(row[3]), bool(row[4]),
+        account_id = row[0] if asked is None else asked.get(row[0]) or d.uuid_out(row[0])
+        account = AccountState(account_id, row[1], bool(row[2]), bool(row[3]), bool(row[4]),
                                row[5], row[6], row[7], row[8])  # fmt: skip
-        accounts[account.id] = account
+        accounts[account_id] = account
     return accounts
 
 
