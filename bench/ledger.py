@@ -347,6 +347,8 @@ def _print_report(r: dict) -> None:
         f"amounts 0.01..{MAX_AMOUNT / 100:.2f} {CURRENCY}",
         f"after-commit outbox dispatch: {r.get('dispatch')}",
     ]
+    if r["database"] == "postgresql":
+        lines.append("each phase starts after VACUUM (ANALYZE), as pgbench vacuums before its run")
     for probe in single.get("probes", []):
         lines.append(
             f"  probe {probe['mode']:<9}: {probe['transfers_per_s']:>10,.0f} transfers/s "
@@ -447,6 +449,7 @@ def _inner_main(opts) -> int:
                 say(f"  probe {candidate}: {stats['transfers_per_s']:,.0f} transfers/s")
             mode = max(probes, key=lambda p: p["transfers_per_s"])["mode"]
     say(f"  single transfers: {opts.workers} workers ({mode}), {opts.seconds:g} s ...")
+    _settle(vendor)
     single = _single_phase(mode, opts, accounts, opts.seconds)
     single["probes"] = probes
     report["single"] = single
@@ -456,6 +459,7 @@ def _inner_main(opts) -> int:
     report["batches"] = []
     for size in opts.sizes:
         say(f"  batches of {size:,}: {opts.batch_workers} worker(s), {opts.seconds:g} s ...")
+        _settle(vendor)
         batch = _batch_phase(size, opts, accounts, opts.seconds)
         report["batches"].append(batch)
         say(f"  batches of {size:,}: {batch['transfers_per_s']:,.0f} transfers/s")
@@ -464,6 +468,20 @@ def _inner_main(opts) -> int:
     report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     Path(opts.inner).write_text(json.dumps(report))
     return 0
+
+
+def _settle(vendor: str) -> None:
+    """Untimed, before each measured phase on PostgreSQL: VACUUM (ANALYZE) the scratch database,
+    as pgbench vacuums its own tables before each run. Otherwise the dead rows and the inserts of
+    one phase set autovacuum off during the next, on the same two CPUs, and a phase's figure
+    depends on which phases ran before it."""
+    if vendor != "postgresql":
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    connection.close()  # the workers fork from this process: no shared connection
 
 
 def _server_version() -> str:
