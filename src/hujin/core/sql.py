@@ -75,7 +75,7 @@ class Dialect:
     def date_in(self, value: date) -> Any:
         return value if self.postgres else value.isoformat()
 
-    def execute(self, cursor, sql: str, params: Sequence[Any]) -> None:
+    def execute(self, cursor, sql: str, params: Sequence[Any] | dict[str, Any]) -> None:
         if self.postgres:
             # Server-side binding, prepared once per connection: the hot statements are few and
             # their text never changes, so PostgreSQL parses and plans each of them only once.
@@ -89,8 +89,9 @@ class Dialect:
             return []
         if self.postgres:
             # A list of UUIDs goes as a binary array (%b): a third of the bytes of a text literal,
-            # and neither side formats or parses 36-character strings.
-            self.execute(cursor, sql.format(ids="= ANY(%b::uuid[])"), [list(ids)] * repeat)
+            # and neither side formats or parses 36-character strings. Named, it is sent once
+            # however many placeholders stand for it.
+            self.execute(cursor, sql.format(ids="= ANY(%(ids)b::uuid[])"), {"ids": list(ids)})
             return cursor.fetchall()
         rows: list[tuple] = []
         step = SQLITE_MAX_PARAMS // repeat

@@ -5,9 +5,8 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 
@@ -38,8 +37,7 @@ MAX_ATTEMPTS = 12
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class TransferResult:
+class TransferResult(NamedTuple):  # a tuple: a batch makes 8,000 of them
     id: uuid.UUID
     result: str
 
