@@ -168,11 +168,17 @@ def audit_record(
 ) -> AuditEntry:
     """Append one audit entry to this transaction's chain. Must run inside the caller's
     transaction; ``before``/``after`` hold masked values only."""
-    assert connection.in_atomic_block, "audit_record must run inside the write's transaction"
     fields, content_hash = audit_prepare(
         actor=actor, action=action, target_type=target_type, target_id=target_id,
         occurred_at=occurred_at, before=before, after=after,
     )  # fmt: skip
+    return audit_append(fields, content_hash)
+
+
+def audit_append(fields: dict[str, Any], content_hash: str) -> AuditEntry:
+    """Write an entry ``audit_prepare`` made, in the caller's transaction (on the chain it chose
+    for that transaction)."""
+    assert connection.in_atomic_block, "audit entries are written inside the write's transaction"
     if connection.vendor == "postgresql":
         links = _append_postgresql(fields, content_hash)
     else:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 
 from hujin.core.actors import Actor
-from hujin.core.audit import audit_prepare, audit_record, content_hash_of
+from hujin.core.audit import audit_append, audit_prepare, audit_record, content_hash_of
 from hujin.core.events import event_emit
 from hujin.core.gc_pause import gc_paused
 from hujin.core.ids import new_id
@@ -182,9 +182,12 @@ def transfers_create(
     def attempt() -> list[TransferResult]:
         with transaction.atomic():
             engine = store.load_engine(transfers, now=now)
-            codes = store.apply(engine, transfers, business_date=business_date, now=now)
-            if engine.created or engine.new_failures:
-                _record_batch(engine, actor=actor, now=now, business_date=business_date)
+            record = _BatchRecord(engine, actor=actor, now=now, business_date=business_date)
+            # The record is made while the database finishes writing the transfers.
+            codes = store.apply(
+                engine, transfers, business_date=business_date, now=now, meanwhile=record.make
+            )
+            record.write()
         return [TransferResult(r.id, code) for r, code in zip(transfers, codes, strict=True)]
 
     with gc_paused():  # a batch makes no reference cycles; see hujin.core.gc_pause
@@ -204,8 +207,9 @@ def pending_transfers_expire(
                 for pending in due:
                     engine.expire(pending)
                 store.write_outcome(engine, business_date=business_date, now=now)
-                if engine.created:
-                    _record_batch(engine, actor=actor, now=now, business_date=business_date)
+                record = _BatchRecord(engine, actor=actor, now=now, business_date=business_date)
+                record.make()
+                record.write()
                 return len(due)
 
         expired = _with_retries(attempt)
@@ -236,20 +240,36 @@ def _create_one(
     )
 
 
-def _record_batch(engine, *, actor: Actor, now: datetime, business_date: date) -> None:
-    batch_id = str(new_id())
-    created = [n.stored.id for n in engine.created]
-    audit_record(
-        actor=actor, action=BATCH_ACTION, target_type=BATCH_TARGET, target_id=batch_id,
-        occurred_at=now,
-        after=_batch_audit_after(created, len(engine.new_failures), business_date),
-    )  # fmt: skip
-    if created:
-        event_emit(
-            aggregate_type=BATCH_TARGET, aggregate_id=batch_id,
-            event_type="ledger.transfers_created", occurred_at=now,
-            payload=_batch_event_payload(created, business_date),
+class _BatchRecord:
+    """A batch's audit entry and, when it created transfers, its outbox event: made (in Python)
+    once the engine is done, written after the transfers."""
+
+    def __init__(self, engine, *, actor: Actor, now: datetime, business_date: date):
+        self.engine, self.actor, self.now, self.business_date = engine, actor, now, business_date
+        self.audit: tuple[dict, str] | None = None
+        self.event: dict | None = None
+
+    def make(self) -> None:
+        engine = self.engine
+        if not (engine.created or engine.new_failures):
+            return
+        self.batch_id = str(new_id())
+        created = [n.stored.id for n in engine.created]
+        self.audit = audit_prepare(
+            actor=self.actor, action=BATCH_ACTION, target_type=BATCH_TARGET,
+            target_id=self.batch_id, occurred_at=self.now,
+            after=_batch_audit_after(created, len(engine.new_failures), self.business_date),
         )  # fmt: skip
+        if created:
+            self.event = _batch_event_payload(created, self.business_date)
+
+    def write(self) -> None:
+        if self.audit is not None:
+            audit_append(*self.audit)
+        if self.event is not None:
+            event_emit(aggregate_type=BATCH_TARGET, aggregate_id=self.batch_id,
+                       event_type="ledger.transfers_created", occurred_at=self.now,
+                       payload=self.event)  # fmt: skip
 
 
 BATCH_ACTION = "ledger.transfers_create"

@@ -154,17 +154,24 @@ def create_one(
 
 
 def apply(
-    engine: Engine, requests: Sequence[TransferRequest], *, business_date: date, now: datetime
+    engine: Engine,
+    requests: Sequence[TransferRequest],
+    *,
+    business_date: date,
+    now: datetime,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[str]:
     """Apply a batch with ``engine`` and write the outcome; returns the result codes.
 
     On PostgreSQL a batch of ``COPY_THRESHOLD`` transfers or more streams its transfers into a
     binary ``COPY`` while the engine is still deciding the rest: the server inserts and indexes
     rows on one CPU while Python works on the other, instead of one waiting for the other.
+    ``meanwhile`` runs once the engine is done, while the server finishes that work.
     """
     d = Dialect()
     if not (d.postgres and len(requests) >= COPY_THRESHOLD):
         codes = engine.apply(requests)
+        meanwhile()
         write_outcome(engine, business_date=business_date, now=now)
         return codes
     row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=True)
@@ -185,9 +192,10 @@ def apply(
                 codes = engine.apply(requests)
             finally:
                 engine.sink = None
-            # While the server finishes the COPY, build the balances' UPDATE.
+            # While the server finishes the COPY: the balances' UPDATE, and the caller's work.
             touched = [a for a in engine.accounts.values() if a.touched]
             balances = _balance_arrays(touched) if engine.created else None
+            meanwhile()
         if balances is not None:
             d.execute(cursor, _UPDATE_ACCOUNTS, balances)
     _write_failures(engine, now=now)
