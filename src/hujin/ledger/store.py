@@ -48,24 +48,25 @@ class LockedTooLittle(Exception):
 def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine:
     """Fetch and lock everything the batch can touch; return an engine over that state."""
     d = Dialect()
-    request_ids = list(dict.fromkeys(r.id for r in requests))
-    pending_ids = list(dict.fromkeys(r.pending_id for r in requests if r.pending_id is not None))
+    # Sets and dicts of UUIDs are keyed by ``.int`` here: a UUID's hash is Python code, an int's
+    # is not, and a batch hashes tens of thousands of them.
+    request_ids = _distinct(r.id for r in requests)
+    pending_ids = _distinct(r.pending_id for r in requests)
     with hot_cursor(d) as cursor:
         # Pending transfers never change, so their accounts can be read before locking.
         known, _ = _load_transfers_and_failures(cursor, d, pending_ids)
-        account_ids = {r.debit_account_id for r in requests} | {
-            r.credit_account_id for r in requests
-        }
-        for t in known.values():
-            if t.kind == "pending":
-                account_ids.add(t.debit_account_id)
-                account_ids.add(t.credit_account_id)
-        account_ids.discard(None)
+        pendings = [t for t in known.values() if t.kind == "pending"]
+        account_ids = _distinct(
+            [r.debit_account_id for r in requests]
+            + [r.credit_account_id for r in requests]
+            + [t.debit_account_id for t in pendings]
+            + [t.credit_account_id for t in pendings]
+        )
         # The SQL orders the locks; see ID_CLAIM_BUCKETS for the claims on the request ids.
-        accounts = _lock_accounts(cursor, d, list(account_ids), claim_ids=request_ids)
+        accounts = _lock_accounts(cursor, d, account_ids, claim_ids=request_ids)
         # Read the ids only now: a writer of the same id that held these locks has committed.
         transfers, failed = _load_transfers_and_failures(
-            cursor, d, list(dict.fromkeys(request_ids + pending_ids))
+            cursor, d, _distinct(request_ids + pending_ids) if pending_ids else request_ids
         )
         for t in transfers.values():
             if t.kind == "pending" and not (
@@ -74,6 +75,11 @@ def load_engine(requests: Sequence[TransferRequest], *, now: datetime) -> Engine
                 raise LockedTooLittle()  # a pending committed meanwhile; start again
         _load_pending_status(cursor, d, [t for t in transfers.values() if t.kind == "pending"])
     return Engine(accounts=accounts, transfers=transfers, failed=failed, now=now)
+
+
+def _distinct(ids: Iterable[uuid.UUID | None]) -> list[uuid.UUID]:
+    """The ids, without None and repeats, in first-seen order."""
+    return list({i.int: i for i in ids if i is not None}.values())
 
 
 def load_expiry_engine(*, now: datetime, limit: int) -> tuple[Engine, list[StoredTransfer]]:
