@@ -132,8 +132,8 @@ def audit_prepare(
     after: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """One entry's fields (this transaction's chain included) and its content hash, not yet
-    written: ``audit_record`` appends them; a database function may append them itself
-    (``core_audit_append``, see ``audit_append_params``)."""
+    written: ``audit_append`` writes them, or a database function that calls
+    ``core_audit_append`` itself (the ledger's single-transfer path)."""
     ctx = context.current()
     if occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=UTC)
@@ -189,8 +189,8 @@ def audit_append(fields: dict[str, Any], content_hash: str) -> AuditEntry:
     )
 
 
-def audit_append_params(fields: dict[str, Any], content_hash: str) -> list[Any]:
-    """``core_audit_append``'s arguments (PostgreSQL), in order, for ``audit_prepare``'s output."""
+def _append_params(fields: dict[str, Any], content_hash: str) -> list[Any]:
+    """``core_audit_append``'s arguments, in order."""
     return [
         fields["chain"],
         content_hash,
@@ -229,7 +229,7 @@ def _head_create(cursor, chain: int) -> None:
 def _append_postgresql(fields: dict[str, Any], content_hash: str) -> tuple[int, int, str, str]:
     d = Dialect()
     with hot_cursor(d) as cursor:  # every write audits: a prepared statement, no ORM
-        d.execute(cursor, _POSTGRES_APPEND, audit_append_params(fields, content_hash))
+        d.execute(cursor, _POSTGRES_APPEND, _append_params(fields, content_hash))
         return cursor.fetchone()
 
 

@@ -246,6 +246,7 @@ class _BatchRecord:
 
     def __init__(self, engine, *, actor: Actor, now: datetime, business_date: date):
         self.engine, self.actor, self.now, self.business_date = engine, actor, now, business_date
+        self.batch_id = ""
         self.audit: tuple[dict, str] | None = None
         self.event: dict | None = None
 
