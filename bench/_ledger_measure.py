@@ -367,7 +367,9 @@ def _setup(opts, vendor: str) -> tuple[dict, dict]:
     }
 
 
-def _single_worker(index: int, opts, accounts: dict, seconds: float, *, wait_go) -> dict:
+def _worker(index: int, opts, accounts: dict, size: int, seconds: float, *, wait_go) -> dict:
+    """Call ``transfers_create`` for ``seconds``: single transfers (``size`` 0, one per call) or
+    batches of ``size``. Requests are built before each call, outside its timing."""
     from django.db import connection
     from django.utils import timezone
 
@@ -377,40 +379,8 @@ def _single_worker(index: int, opts, accounts: dict, seconds: float, *, wait_go)
     connection.ensure_connection()
     actor = system_actor("bench")
     business_date = date.fromisoformat(accounts["business_date"])
-    mix = _Mix(accounts, seed=opts.seed * 1000 + index)
-    latencies: list[float] = []
-    ok = 0
-    failed: Counter = Counter()
-    perf = time.perf_counter
-    wait_go()
-    t0 = time.monotonic()
-    deadline = t0 + seconds
-    while time.monotonic() < deadline:
-        request = mix.request()
-        now = timezone.now()
-        start = perf()
-        (result,) = transfers_create(transfers=[request], actor=actor, now=now,
-                                     business_date=business_date)  # fmt: skip
-        latencies.append(perf() - start)
-        if result.ok:
-            ok += 1
-        else:
-            failed[result.result] += 1
-    return {"ok": ok, "failed": dict(failed), "latencies": latencies, "t0": t0,
-            "t1": time.monotonic()}  # fmt: skip
-
-
-def _batch_worker(index: int, opts, accounts: dict, size: int, seconds: float, *, wait_go) -> dict:
-    from django.db import connection
-    from django.utils import timezone
-
-    from hujin.core.actors import system_actor
-    from hujin.ledger.services import transfers_create
-
-    connection.ensure_connection()
-    actor = system_actor("bench")
-    business_date = date.fromisoformat(accounts["business_date"])
-    mix = _Mix(accounts, seed=opts.seed * 1000 + 500 + index)
+    mix = _Mix(accounts, seed=opts.seed * 1000 + (500 if size else 0) + index)
+    code_prefix = f"bench.b{size}" if size else "bench"
     call_times: list[float] = []
     ok = 0
     failed: Counter = Counter()
@@ -419,10 +389,10 @@ def _batch_worker(index: int, opts, accounts: dict, size: int, seconds: float, *
     t0 = time.monotonic()
     deadline = t0 + seconds
     while time.monotonic() < deadline:
-        batch = [mix.request(f"bench.b{size}") for _ in range(size)]  # built outside the timing
+        transfers = [mix.request(code_prefix) for _ in range(size or 1)]
         now = timezone.now()
         start = perf()
-        results = transfers_create(transfers=batch, actor=actor, now=now,
+        results = transfers_create(transfers=transfers, actor=actor, now=now,
                                    business_date=business_date)  # fmt: skip
         call_times.append(perf() - start)
         for r in results:
@@ -449,9 +419,9 @@ def _merge_failed(results: list[dict]) -> dict:
 
 
 def _single_phase(mode: str, opts, accounts: dict, seconds: float) -> dict:
-    results = _run_workers(mode, opts.workers, _single_worker, (opts, accounts, seconds))
+    results = _run_workers(mode, opts.workers, _worker, (opts, accounts, 0, seconds))
     elapsed = max(r["t1"] for r in results) - min(r["t0"] for r in results)
-    latencies = sorted(x for r in results for x in r["latencies"])
+    latencies = sorted(x for r in results for x in r["call_times"])
     ok = sum(r["ok"] for r in results)
     return {
         "workers": opts.workers,
@@ -469,7 +439,7 @@ def _single_phase(mode: str, opts, accounts: dict, seconds: float) -> dict:
 
 def _batch_phase(size: int, opts, accounts: dict, seconds: float) -> dict:
     workers = opts.batch_workers
-    results = _run_workers("processes", workers, _batch_worker, (opts, accounts, size, seconds))
+    results = _run_workers("processes", workers, _worker, (opts, accounts, size, seconds))
     ok = sum(r["ok"] for r in results)
     call_times = sorted(x for r in results for x in r["call_times"])
     if workers == 1:
