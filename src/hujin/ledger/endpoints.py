@@ -14,7 +14,7 @@ from ninja.errors import ValidationError
 
 from hujin.core.actors import require_scope
 from hujin.core.dates import business_date_get
-from hujin.ledger import selectors, services
+from hujin.ledger import presenters, selectors, services
 from hujin.ledger.schemas import (
     AccountDetailOut,
     AccountIn,
@@ -35,12 +35,6 @@ from hujin.ledger.schemas import (
     TransfersResultOut,
     TrialBalanceOut,
     TrialBalanceQuery,
-    account_out,
-    history_entry_out,
-    statement_out,
-    transfer_detail_out,
-    transfer_out,
-    trial_balance_out,
 )
 
 READ = "ledger:read"
@@ -95,7 +89,7 @@ def account_create(request, payload: AccountIn):
     already exists; 409 ``account_exists_with_different_fields`` when the fields differ."""
     actor = require_scope(request.auth, WRITE)
     account, created = services.account_create(**payload.dict(), actor=actor, now=timezone.now())
-    return Status(201 if created else 200, account_out(account))
+    return Status(201 if created else 200, presenters.account_out(account))
 
 
 @router.get(
@@ -116,7 +110,10 @@ def accounts_search(request, query: Query[AccountSearchQuery]):
         after=query.after,
         limit=query.limit,
     )
-    return {"items": [account_out(a) for a in page.accounts], "next_cursor": page.next_cursor}
+    return {
+        "items": [presenters.account_out(a) for a in page.accounts],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.get(
@@ -134,7 +131,7 @@ def account_get(request, account_id: uuid.UUID, query: Query[BalancesQuery]):
             account_id=account.id, as_of=query.as_of, business_date=query.business_date
         )
     return {
-        **account_out(account, balances),
+        **presenters.account_out(account, balances),
         "balances_as_of": query.as_of,
         "balances_business_date": query.business_date,
     }
@@ -151,7 +148,7 @@ def account_close(request, account_id: uuid.UUID):
     account = services.account_set_closed(
         account_id=account_id, closed=True, actor=actor, now=timezone.now()
     )
-    return account_out(account)
+    return presenters.account_out(account)
 
 
 @router.post(
@@ -165,7 +162,7 @@ def account_reopen(request, account_id: uuid.UUID):
     account = services.account_set_closed(
         account_id=account_id, closed=False, actor=actor, now=timezone.now()
     )
-    return account_out(account)
+    return presenters.account_out(account)
 
 
 @router.get(
@@ -185,7 +182,7 @@ def account_history(request, account_id: uuid.UUID, query: Query[HistoryQuery]):
     return {
         "account_id": account.id,
         "currency": account.currency,
-        "entries": [history_entry_out(e, kind=account.kind) for e in page.entries],
+        "entries": [presenters.history_entry_out(e, kind=account.kind) for e in page.entries],
         "next_before_seq": page.next_before_seq,
     }
 
@@ -207,7 +204,7 @@ def account_statement(request, account_id: uuid.UUID, query: Query[StatementQuer
         after_seq=query.after_seq,
         limit=query.limit,
     )
-    return statement_out(statement)
+    return presenters.statement_out(statement)
 
 
 # -- transfers -----------------------------------------------------------------------------------
@@ -256,7 +253,7 @@ def transfers_list(request, query: Query[TransferListQuery]):
         limit=query.limit,
     )
     return {
-        "items": [transfer_out(t) for t in page.transfers],
+        "items": [presenters.transfer_out(t) for t in page.transfers],
         "next_before_seq": page.next_before_seq,
     }
 
@@ -269,7 +266,7 @@ def transfers_list(request, query: Query[TransferListQuery]):
 )
 def transfer_get(request, transfer_id: uuid.UUID):
     require_scope(request.auth, READ)
-    return transfer_detail_out(selectors.transfer_get(transfer_id=transfer_id))
+    return presenters.transfer_detail_out(selectors.transfer_get(transfer_id=transfer_id))
 
 
 # -- trial balance -------------------------------------------------------------------------------
@@ -283,4 +280,4 @@ def transfer_get(request, transfer_id: uuid.UUID):
 )
 def trial_balance(request, query: Query[TrialBalanceQuery]):
     require_scope(request.auth, READ)
-    return trial_balance_out(selectors.trial_balance(currency=query.currency or ""))
+    return presenters.trial_balance_out(selectors.trial_balance(currency=query.currency or ""))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from hujin.core.dates import business_date_get, business_time_zone
-from hujin.ledger import selectors
+from hujin.ledger import presenters, selectors
 from hujin.ledger.errors import AccountNotFound, TransferNotFound
 from hujin.ledger.forms import (
     KIND_LABELS,
@@ -29,14 +29,6 @@ from hujin.ledger.forms import (
     StatementForm,
     TransferFilterForm,
     TrialBalanceForm,
-)
-from hujin.ledger.schemas import (
-    account_out,
-    history_entry_out,
-    statement_out,
-    transfer_detail_out,
-    transfer_out,
-    trial_balance_out,
 )
 
 PAGE_SIZE = 50
@@ -105,7 +97,7 @@ def accounts(request):
             after=form.cleaned_data["after"] or None,
             limit=PAGE_SIZE,
         )
-        rows = [_labelled_account(account_out(a)) for a in page.accounts]
+        rows = [_labelled_account(presenters.account_out(a)) for a in page.accounts]
         next_cursor = page.next_cursor
     context = {
         "form": form,
@@ -141,13 +133,14 @@ def account_detail(request, account_id: uuid.UUID):
     account, balances, history = overview.account, overview.balances_as_of, overview.history
     statement_from, statement_to = _month_so_far(business_date_get(now=timezone.now()))
     context = {
-        "account": _labelled_account(account_out(account, balances)),
+        "account": _labelled_account(presenters.account_out(account, balances)),
         "form": form,
         "as_of": as_of,
         "business_date": business_date,
         "business_time_zone": str(business_time_zone()),
         "entries": [
-            _labelled_entry(history_entry_out(e, kind=account.kind)) for e in history.entries
+            _labelled_entry(presenters.history_entry_out(e, kind=account.kind))
+            for e in history.entries
         ],
         "older": history.next_before_seq,
         "paged": before is not None,
@@ -172,7 +165,7 @@ def account_statement(request, account_id: uuid.UUID):
     statement = None
     if form.is_valid():
         data = form.cleaned_data
-        statement = statement_out(
+        statement = presenters.statement_out(
             selectors.account_statement(
                 account_id=account.id,
                 from_date=data["from_date"],
@@ -183,7 +176,7 @@ def account_statement(request, account_id: uuid.UUID):
         )
         statement["entries"] = [_labelled_entry(e) for e in statement["entries"]]
     context = {
-        "account": _labelled_account(account_out(account)),
+        "account": _labelled_account(presenters.account_out(account)),
         "form": form,
         "statement": statement,
         "paged": bool(form.is_valid() and form.cleaned_data["after"] is not None),
@@ -208,7 +201,7 @@ def transfers(request):
             before_seq=data["before"],
             limit=PAGE_SIZE,
         )
-        rows = [_labelled_transfer(transfer_out(t)) for t in page.transfers]
+        rows = [_labelled_transfer(presenters.transfer_out(t)) for t in page.transfers]
         older = page.next_before_seq
     context = {
         "form": form,
@@ -228,7 +221,7 @@ def transfer_detail(request, transfer_id: uuid.UUID):
         raise Http404("no such transfer") from None
     return render(
         request, "ledger/transfer_detail.html",
-        {"transfer": _labelled_transfer(transfer_detail_out(view))},
+        {"transfer": _labelled_transfer(presenters.transfer_detail_out(view))},
     )  # fmt: skip
 
 
@@ -241,7 +234,7 @@ def trial_balance(request):
     equal total credits."""
     form = TrialBalanceForm(request.GET)
     currency = form.cleaned_data["currency"] if form.is_valid() else ""
-    report = trial_balance_out(selectors.trial_balance(currency=currency))
+    report = presenters.trial_balance_out(selectors.trial_balance(currency=currency))
     for block in report["currencies"]:
         for kind in block["kinds"]:
             kind["kind_label"] = KIND_LABELS.get(kind["kind"], kind["kind"])
