@@ -31,6 +31,7 @@ def test_an_ordinary_request_has_no_problem():
         ({"kind": "refund"}, "kind"),
         ({"debit_account_id": 7}, "debit_account_id"),
         ({"amount": 2**63}, "amount"),
+        ({"amount": -(2**63)}, "amount"),
         ({"amount": 1.5}, "amount"),
         ({"amount": True}, "amount"),
         ({"currency": "RMB¥"}, "currency"),
@@ -45,6 +46,12 @@ def test_an_ordinary_request_has_no_problem():
 )
 def test_a_request_that_cannot_be_stored_names_its_field(fields, field):
     assert transfer_request_problem(request(**fields))[0] == field
+
+
+def test_a_zero_or_negative_amount_that_fits_a_bigint_is_left_to_the_engine():
+    # The engine answers amount_must_not_be_zero for it, as TigerBeetle does.
+    assert transfer_request_problem(request(amount=0)) is None
+    assert transfer_request_problem(request(amount=-(2**63) + 1)) is None
 
 
 def test_metadata_that_nests_too_deep_is_refused():
@@ -64,6 +71,19 @@ def test_the_service_refuses_the_whole_batch_and_writes_nothing(now, business_da
         transfers_create(transfers=[good, bad], actor=SYSTEM, now=now, business_date=business_date)
 
     assert refused.value.details == {"index": 1, "field": "timeout_seconds"}
+    assert Transfer.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_single_transfer_no_column_could_hold_is_refused_on_every_path(now, business_date):
+    # On PostgreSQL a single transfer goes to a database function whose amount is a BIGINT.
+    with pytest.raises(TransferInvalid) as refused:
+        transfers_create(
+            transfers=[request(amount=-(2**70))], actor=SYSTEM, now=now,
+            business_date=business_date,
+        )  # fmt: skip
+
+    assert refused.value.details == {"index": 0, "field": "amount"}
     assert Transfer.objects.count() == 0
 
 

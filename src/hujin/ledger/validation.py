@@ -88,7 +88,11 @@ def transfer_request_problem(r: Any) -> tuple[str, str] | None:
         value = getattr(r, name)
         if value is not None and not isinstance(value, uuid.UUID):
             return name, "Must be a UUID."
-    if r.amount is not None and (not _is_int(r.amount) or r.amount > MAX_AMOUNT):
+    # Zero and negative amounts are the engine's result code, but only within a BIGINT: what no
+    # column could hold is refused here, on every path alike.
+    if r.amount is not None and (
+        not _is_int(r.amount) or not -MAX_AMOUNT <= r.amount <= MAX_AMOUNT
+    ):
         return "amount", f"The amount is a whole number of minor units up to {MAX_AMOUNT}."
     if r.currency is not None and not (isinstance(r.currency, str) and len(r.currency) == 3):
         return "currency", "The currency is an ISO 4217 code."
