@@ -236,6 +236,7 @@ def _create_one(
         audit_applied=(audit, applied_hash),
         audit_burnt=(burnt, content_hash_of(burnt)),
         event_id=new_id(),
+        event_type=BATCH_EVENT,
         event_payload=_batch_event_payload(created, business_date),
     )
 
@@ -269,12 +270,13 @@ class _BatchRecord:
             audit_append(*self.audit)
         if self.event is not None:
             event_emit(aggregate_type=BATCH_TARGET, aggregate_id=self.batch_id,
-                       event_type="ledger.transfers_created", occurred_at=self.now,
+                       event_type=BATCH_EVENT, occurred_at=self.now,
                        payload=self.event)  # fmt: skip
 
 
 BATCH_ACTION = "ledger.transfers_create"
-BATCH_TARGET = "ledger.batch"
+BATCH_TARGET = "ledger.batch"  # also the event's aggregate type
+BATCH_EVENT = "ledger.transfers_created"
 
 
 def _batch_audit_after(created: list[uuid.UUID], failed: int, business_date: date) -> dict:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from hujin.core.events import dispatch_after_commit
 from hujin.core.sql import Dialect, hot_cursor
 from hujin.ledger.engine import (
     AccountState,
@@ -117,7 +118,7 @@ def can_create_one(request: TransferRequest) -> bool:
 
 
 CREATION_KINDS = frozenset({"single", "pending"})
-_CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 27) + ")"
+_CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 30) + ")"
 
 
 def create_one(
@@ -128,16 +129,15 @@ def create_one(
     audit_applied: tuple[dict, str],
     audit_burnt: tuple[dict, str],
     event_id: uuid.UUID,
+    event_type: str,
     event_payload: dict,
 ) -> str:
     """Apply one request that ``can_create_one`` accepts, in one call to the database function
     ``ledger_transfer_create_one`` (ledger migration 0004): the same rules as the engine, the
     transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
-    content hash) and the outbox event. Outside a transaction the call is its own transaction.
-    Returns the result code."""
+    content hash) and the outbox event (its aggregate type is the audit entry's target type).
+    Outside a transaction the call is its own transaction. Returns the result code."""
     from psycopg.types.json import Jsonb
-
-    from hujin.core.events import dispatch_after_commit
 
     d = Dialect()
     audit, applied_hash = audit_applied
@@ -145,11 +145,11 @@ def create_one(
     params = [
         r.id, r.kind, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
         r.timeout_seconds, r.code, Jsonb(r.metadata or {}), creation_problem(r),
-        business_date, now, ID_CLAIM_CLASS, r.id.int % ID_CLAIM_BUCKETS,
+        business_date, now, ID_CLAIM_CLASS, _claim_bucket(r.id),
         audit["chain"], audit["actor_kind"], audit["actor_id"], audit["actor_label"],
         audit["target_id"], audit["ip"], audit["request_id"],
         json.dumps(audit["after"]), applied_hash, json.dumps(burnt["after"]), burnt_hash,
-        event_id, json.dumps(event_payload),
+        event_id, json.dumps(event_payload), audit["action"], audit["target_type"], event_type,
     ]  # fmt: skip
     with hot_cursor(d) as cursor:
         d.execute(cursor, _CREATE_ONE, params)
@@ -295,6 +295,12 @@ def _load_transfers_and_failures(
 # two unrelated ids share a bucket 1 time in 256, which only makes one wait for the other.
 ID_CLAIM_BUCKETS = 256
 ID_CLAIM_CLASS = 0x4C47  # the first key of the ledger's advisory locks ("LG")
+
+
+def _claim_bucket(transfer_id: uuid.UUID) -> int:
+    return transfer_id.int % ID_CLAIM_BUCKETS
+
+
 _ACCOUNT_COLUMNS = (
     "SELECT id, currency, closed, debits_must_not_exceed_credits, "
     "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
@@ -311,7 +317,7 @@ def _lock_accounts(
     cursor, d: Dialect, ids: list[uuid.UUID], *, claim_ids: Iterable[uuid.UUID] = ()
 ) -> dict[uuid.UUID, AccountState]:
     if d.postgres and claim_ids and ids:
-        buckets = sorted({i.int % ID_CLAIM_BUCKETS for i in claim_ids})
+        buckets = sorted({_claim_bucket(i) for i in claim_ids})
         d.execute(
             cursor,
             _LOCK_ACCOUNTS_CLAIMING_IDS,

@@ -12,7 +12,8 @@ linked chains, and SQLite); the reference-model property test drives both on Pos
   once the id is known to be new, so those rules live only in Python.
 - Accounts are locked in id order (``FOR UPDATE``), as the engine's store does.
 - The audit entry (``core_audit_append``) and the outbox event are written by the function; the
-  caller computes both possible audit contents (applied, burnt) and their hashes.
+  caller computes both possible audit contents (applied, burnt) and their hashes, and names the
+  action, the target type (also the event's aggregate type) and the event type.
 """
 
 from django.db import migrations
@@ -27,7 +28,8 @@ CREATE OR REPLACE FUNCTION ledger_transfer_create_one(
   p_audit_chain int, p_actor_kind text, p_actor_id text, p_actor_label text,
   p_batch_id text, p_ip text, p_request_id text,
   p_after_ok jsonb, p_hash_ok text, p_after_failed jsonb, p_hash_failed text,
-  p_event_id uuid, p_event_payload jsonb)
+  p_event_id uuid, p_event_payload jsonb,
+  p_action text, p_target_type text, p_event_type text)
 RETURNS text
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -85,7 +87,7 @@ BEGIN
     -- A failure that depends on the ledger's state burns the id.
     INSERT INTO ledger_failedtransfer (id, code, failed_at) VALUES (p_id, v_result, p_now);
     PERFORM core_audit_append(p_audit_chain, p_hash_failed, p_now, p_actor_kind, p_actor_id,
-        p_actor_label, 'ledger.transfers_create', 'ledger.batch', p_batch_id, NULL,
+        p_actor_label, p_action, p_target_type, p_batch_id, NULL,
         p_after_failed, p_ip, p_request_id);
     RETURN v_result;
   END IF;
@@ -111,11 +113,11 @@ BEGIN
       dr.debits_pending, dr.debits_posted, dr.credits_pending, dr.credits_posted,
       cr.debits_pending, cr.debits_posted, cr.credits_pending, cr.credits_posted);
   PERFORM core_audit_append(p_audit_chain, p_hash_ok, p_now, p_actor_kind, p_actor_id,
-      p_actor_label, 'ledger.transfers_create', 'ledger.batch', p_batch_id, NULL, p_after_ok,
+      p_actor_label, p_action, p_target_type, p_batch_id, NULL, p_after_ok,
       p_ip, p_request_id);
   INSERT INTO core_outboxevent (event_id, aggregate_type, aggregate_id, event_type, payload,
       occurred_at, attempts, last_error)
-  VALUES (p_event_id, 'ledger.batch', p_batch_id, 'ledger.transfers_created', p_event_payload,
+  VALUES (p_event_id, p_target_type, p_batch_id, p_event_type, p_event_payload,
       p_now, 0, '');
   RETURN 'ok';
 END
@@ -124,7 +126,7 @@ $fn$
 
 SIGNATURE = (
     "uuid, text, uuid, uuid, bigint, text, int, text, jsonb, text, date, timestamptz, int, int, "
-    "int, text, text, text, text, text, text, jsonb, text, jsonb, text, uuid, jsonb"
+    "int, text, text, text, text, text, text, jsonb, text, jsonb, text, uuid, jsonb, text, text, text"
 )
 
 
