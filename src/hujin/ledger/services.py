@@ -204,11 +204,10 @@ def pending_transfers_expire(
         def attempt() -> int:
             with transaction.atomic():
                 engine, due = store.load_expiry_engine(now=now, limit=limit)
-                for pending in due:
-                    engine.expire(pending)
-                store.write_outcome(engine, business_date=business_date, now=now)
                 record = _BatchRecord(engine, actor=actor, now=now, business_date=business_date)
-                record.make()
+                store.expire(
+                    engine, due, business_date=business_date, now=now, meanwhile=record.make
+                )
                 record.write()
                 return len(due)
 

@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import TypeVar
 
 from hujin.core.events import dispatch_after_commit
 from hujin.core.sql import Dialect, hot_cursor
@@ -165,21 +166,59 @@ def apply(
     *,
     business_date: date,
     now: datetime,
-    meanwhile: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[], None],
 ) -> list[str]:
-    """Apply a batch with ``engine`` and write the outcome; returns the result codes.
+    """Apply a batch with ``engine`` and write the outcome; returns the result codes."""
+    return _run_and_write(
+        engine, lambda: engine.apply(requests), size=len(requests),
+        business_date=business_date, now=now, meanwhile=meanwhile,
+    )  # fmt: skip
 
-    On PostgreSQL a batch of ``COPY_THRESHOLD`` transfers or more streams its transfers into a
+
+def expire(
+    engine: Engine,
+    due: Sequence[StoredTransfer],
+    *,
+    business_date: date,
+    now: datetime,
+    meanwhile: Callable[[], None],
+) -> None:
+    """Release the ``due`` pending transfers (``load_expiry_engine``) and write the outcome."""
+
+    def work() -> None:
+        for pending in due:
+            engine.expire(pending)
+
+    _run_and_write(
+        engine, work, size=len(due), business_date=business_date, now=now, meanwhile=meanwhile
+    )
+
+
+T = TypeVar("T")
+
+
+def _run_and_write(
+    engine: Engine,
+    work: Callable[[], T],
+    *,
+    size: int,
+    business_date: date,
+    now: datetime,
+    meanwhile: Callable[[], None],
+) -> T:
+    """Run ``work`` (which drives ``engine``) and write what it decided.
+
+    On PostgreSQL, work of ``COPY_THRESHOLD`` transfers or more streams its transfers into a
     binary ``COPY`` while the engine is still deciding the rest: the server inserts and indexes
     rows on one CPU while Python works on the other, instead of one waiting for the other.
     ``meanwhile`` runs once the engine is done, while the server finishes that work.
     """
     d = Dialect()
-    if not (d.postgres and len(requests) >= COPY_THRESHOLD):
-        codes = engine.apply(requests)
+    if not (d.postgres and size >= COPY_THRESHOLD):
+        result = work()
         meanwhile()
         write_outcome(engine, business_date=business_date, now=now)
-        return codes
+        return result
     row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=True)
     with hot_cursor(d) as cursor:
         # The seq column's default (nextval) numbers the rows in the order they are written,
@@ -195,7 +234,7 @@ def apply(
 
             engine.sink = sink
             try:
-                codes = engine.apply(requests)
+                result = work()
             finally:
                 engine.sink = None
             # While the server finishes the COPY: the balances' UPDATE, and the caller's work.
@@ -205,7 +244,7 @@ def apply(
         if balances is not None:
             d.execute(cursor, _UPDATE_ACCOUNTS, balances)
     _write_failures(engine, now=now)
-    return codes
+    return result
 
 
 def write_outcome(engine: Engine, *, business_date: date, now: datetime) -> None:
@@ -358,8 +397,7 @@ def _write_transfers(
     now: datetime,
 ) -> None:
     """Insert the batch's new transfers and store the balances of the accounts they touched."""
-    copy = d.postgres and len(engine.created) >= COPY_THRESHOLD
-    rows = _transfer_rows(d, engine, business_date=business_date, now=now, binary_copy=copy)
+    rows = _transfer_rows(d, engine, business_date=business_date, now=now)
     if not d.postgres:
         # The IMMEDIATE transaction holds the only write lock: nobody else numbers rows now.
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer")
@@ -377,14 +415,8 @@ def _write_transfers(
         )
         return
     balances = _balance_arrays(touched)
-    if copy:  # expiry runs: apply() streams large batches itself
-        with cursor.copy(_COPY_SQL) as copy:
-            copy.set_types(_COPY_TYPES)
-            for row in rows:
-                copy.write_row(row)
-        d.execute(cursor, _UPDATE_ACCOUNTS, balances)
-        return
-    # A small batch is one statement: the balances' UPDATE rides along as a CTE.
+    # A small batch (a large one streams, see _run_and_write) is one statement: the balances'
+    # UPDATE rides along as a CTE.
     values = ", ".join([_VALUES_ROW] * len(rows))
     d.execute(
         cursor,
@@ -444,8 +476,6 @@ def _row_maker(
     return row_of
 
 
-def _transfer_rows(
-    d: Dialect, engine: Engine, *, business_date: date, now: datetime, binary_copy: bool
-) -> list:
-    row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=binary_copy)
+def _transfer_rows(d: Dialect, engine: Engine, *, business_date: date, now: datetime) -> list:
+    row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=False)
     return [row_of(new) for new in engine.created]
