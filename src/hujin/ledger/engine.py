@@ -53,6 +53,7 @@ class AccountState:
     credits_pending: int
     credits_posted: int
     touched: bool = False
+    number: int = 0  # the account's number (``Account.number``), written on its transfers
 
     def balances(self) -> tuple[int, int, int, int]:
         return (self.debits_pending, self.debits_posted, self.credits_pending, self.credits_posted)
@@ -88,6 +89,12 @@ class NewTransfer:
     stored: StoredTransfer
     dr: tuple[int, int, int, int]
     cr: tuple[int, int, int, int]
+    dr_number: int
+    cr_number: int
+
+
+def _new(stored: StoredTransfer, dr: AccountState, cr: AccountState) -> NewTransfer:
+    return NewTransfer(stored, dr.balances(), cr.balances(), dr.number, cr.number)
 
 
 @dataclass(slots=True)
@@ -251,7 +258,7 @@ class Engine:
             status="pending" if pending else "",
         )
         self.transfers[r.id] = stored
-        chain.created.append(NewTransfer(stored, dr.balances(), cr.balances()))
+        chain.created.append(_new(stored, dr, cr))
         return Result.OK
 
     def _resolve_pending(self, r: TransferRequest, chain: _Chain) -> str:
@@ -320,7 +327,7 @@ class Engine:
             expires_at=None,
         )
         self.transfers[r.id] = stored
-        chain.created.append(NewTransfer(stored, dr.balances(), cr.balances()))
+        chain.created.append(_new(stored, dr, cr))
         return Result.OK
 
     # -- expiry ----------------------------------------------------------------------------------
@@ -350,7 +357,7 @@ class Engine:
             expires_at=None,
         )
         self.transfers[stored.id] = stored
-        self._keep([NewTransfer(stored, dr.balances(), cr.balances())])
+        self._keep([_new(stored, dr, cr)])
 
     def _keep(self, created: list[NewTransfer]) -> None:
         self.created.extend(created)

@@ -3,6 +3,10 @@
 Balances are four integers per account, as in TigerBeetle: debits and credits, each pending and
 posted. Every transfer also keeps a snapshot of both accounts' balances right after it was
 applied, so an account's history carries its running balance.
+
+Every account also has a number, given in the order accounts are opened. Transfers name their
+accounts by id and by number; an account's history is indexed by number, because an index of
+8-byte numbers is a third the size of one of ids and a batch writes into most of its pages.
 """
 
 from django.db import models
@@ -27,6 +31,8 @@ class TransferKind(models.TextChoices):
 
 class Account(models.Model):
     id = models.UUIDField(primary_key=True)
+    # Given by account_open: PostgreSQL's ledger_account_number_seq, on SQLite the next number.
+    number = models.BigIntegerField(unique=True, editable=False)
     currency = models.CharField(max_length=3)
     code = models.CharField(max_length=64, help_text="What the account is for, e.g. 2001.wallet")
     kind = models.CharField(max_length=16, choices=AccountKind.choices)
@@ -91,6 +97,9 @@ class Transfer(models.Model):
     credit_account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
+    # The accounts' numbers: what the history indexes are keyed by.
+    debit_number = models.BigIntegerField()
+    credit_number = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     amount = models.BigIntegerField()
     # For post/void/expire: the pending transfer this one resolves (at most one resolution each).
@@ -122,8 +131,8 @@ class Transfer(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["debit_account", "seq"], name="ledger_transfer_dr_seq"),
-            models.Index(fields=["credit_account", "seq"], name="ledger_transfer_cr_seq"),
+            models.Index(fields=["debit_number", "seq"], name="ledger_transfer_dr_history"),
+            models.Index(fields=["credit_number", "seq"], name="ledger_transfer_cr_history"),
             models.Index(fields=["business_date"], name="ledger_transfer_bdate"),
             models.Index(
                 fields=["expires_at"],

@@ -195,15 +195,15 @@ def _balances_at(account: Account, as_of: datetime | None, business_date: date |
     if as_of is None and business_date is None:
         return balances_of(account)
     cut = Q(created_at__lte=as_of) if as_of is not None else Q(business_date__lte=business_date)
-    return _summed_balances(account.id, cut)
+    return _summed_balances(account, cut)
 
 
-def _summed_balances(account_id: uuid.UUID, cut: Q) -> Balances:
+def _summed_balances(account: Account, cut: Q) -> Balances:
     def total(condition: Q, amount: str = "amount"):
         return Coalesce(Sum(Case(When(condition, then=F(amount)), default=Value(0),
                                  output_field=IntegerField())), 0)  # fmt: skip
 
-    is_dr, is_cr = Q(debit_account_id=account_id), Q(credit_account_id=account_id)
+    is_dr, is_cr = Q(debit_number=account.number), Q(credit_number=account.number)
     posting, pending = Q(kind__in=POSTING_KINDS), Q(kind="pending")
     sums = (
         Transfer.objects.filter(cut)
@@ -252,18 +252,18 @@ def _entry(account_id: uuid.UUID, row: tuple) -> HistoryEntry:
     )  # fmt: skip
 
 
-def _entries(account_id: uuid.UUID, extra: Q, *, newest_first: bool, limit: int) -> list:
-    """Both sides of an account's history, each read through its own (account, seq) index."""
+def _entries(account: Account, extra: Q, *, newest_first: bool, limit: int) -> list:
+    """Both sides of an account's history, each read through its own (number, seq) index."""
     order = "-seq" if newest_first else "seq"
     rows: list[tuple] = []
-    for side in (Q(debit_account_id=account_id), Q(credit_account_id=account_id)):
+    for side in (Q(debit_number=account.number), Q(credit_number=account.number)):
         rows += (
             Transfer.objects.filter(side, extra)
             .order_by(order)
             .values_list(*_HISTORY_FIELDS)[:limit]
         )
     rows.sort(key=lambda r: r[0], reverse=newest_first)
-    return [_entry(account_id, row) for row in rows[:limit]]
+    return [_entry(account.id, row) for row in rows[:limit]]
 
 
 def account_history(
@@ -280,7 +280,7 @@ def account_history(
 def _history_page(account: Account, before_seq: int | None, limit: int) -> HistoryPage:
     limit = max(1, min(limit, MAX_PAGE))
     extra = Q(seq__lt=before_seq) if before_seq is not None else Q()
-    entries = _entries(account.id, extra, newest_first=True, limit=limit + 1)
+    entries = _entries(account, extra, newest_first=True, limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
     return HistoryPage(entries, entries[-1].seq if more else None)
@@ -318,12 +318,12 @@ def account_statement(
     statement_period_check(from_date, to_date)
     account = account_get(account_id=account_id)
     limit = max(1, min(limit, MAX_PAGE))
-    opening = _summed_balances(account.id, Q(business_date__lte=from_date - timedelta(days=1)))
-    closing = _summed_balances(account.id, Q(business_date__lte=to_date))
+    opening = _summed_balances(account, Q(business_date__lte=from_date - timedelta(days=1)))
+    closing = _summed_balances(account, Q(business_date__lte=to_date))
     period = Q(business_date__gte=from_date, business_date__lte=to_date)
     if after_seq is not None:
         period &= Q(seq__gt=after_seq)
-    entries = _entries(account.id, period, newest_first=False, limit=limit + 1)
+    entries = _entries(account, period, newest_first=False, limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
     in_period = Transfer.objects.filter(
@@ -335,8 +335,8 @@ def account_statement(
         to_date=to_date,
         opening=opening,
         closing=closing,
-        debits_posted_total=_sum(in_period.filter(debit_account_id=account.id)),
-        credits_posted_total=_sum(in_period.filter(credit_account_id=account.id)),
+        debits_posted_total=_sum(in_period.filter(debit_number=account.number)),
+        credits_posted_total=_sum(in_period.filter(credit_number=account.number)),
         entries=entries,
         next_after_seq=entries[-1].seq if more else None,
     )

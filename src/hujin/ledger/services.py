@@ -106,7 +106,9 @@ def account_create(
                 if any(getattr(existing, k) != v for k, v in fields.items()):
                     raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
                 return existing, False
-            account = Account.objects.create(id=account_id, created_at=now, **fields)
+            account = Account.objects.create(
+                id=account_id, number=store.next_account_number(), created_at=now, **fields
+            )
             after = {k: v for k, v in fields.items() if k != "metadata"}
             audit_record(actor=actor, action="ledger.account_create", target_type="ledger.account",
                          target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip

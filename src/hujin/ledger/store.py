@@ -27,7 +27,8 @@ _TRANSFER_COLUMNS = (
     "timeout_seconds, code, metadata, expires_at"
 )
 _INSERT_COLUMNS = (
-    "id, kind, debit_account_id, credit_account_id, currency, amount, pending_id, linked, "
+    "id, kind, debit_account_id, credit_account_id, debit_number, credit_number, currency, "
+    "amount, pending_id, linked, "
     "timeout_seconds, expires_at, code, metadata, business_date, created_at, "
     "dr_debits_pending, dr_debits_posted, dr_credits_pending, dr_credits_posted, "
     "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, seq"
@@ -37,7 +38,8 @@ _COPY_COLUMNS = _INSERT_COLUMNS.removesuffix(", seq")
 COPY_THRESHOLD = 32
 _COPY_SQL = f"COPY ledger_transfer ({_COPY_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 _COPY_TYPES = (
-    ["uuid", "text", "uuid", "uuid", "text", "int8", "uuid", "bool", "int4", "timestamptz"]
+    ["uuid", "text", "uuid", "uuid", "int8", "int8", "text", "int8", "uuid", "bool", "int4"]
+    + ["timestamptz"]
     + ["text", "bytea", "date", "timestamptz"]  # metadata: jsonb's binary form, see _row_maker
     + ["int8"] * 8
 )
@@ -105,6 +107,20 @@ def load_expiry_engine(*, now: datetime, limit: int) -> tuple[Engine, list[Store
     transfers = {p.id: p for p in pendings}
     engine = Engine(accounts=accounts, transfers=transfers, failed={}, now=now)
     return engine, [p for p in pendings if p.status == "pending"]
+
+
+def next_account_number() -> int:
+    """The number for an account being opened, inside the transaction that opens it: on
+    PostgreSQL from ``ledger_account_number_seq``; on SQLite the next after the highest, safe
+    because the IMMEDIATE transaction holds the only write lock."""
+    d = Dialect()
+    with hot_cursor(d) as cursor:
+        cursor.execute(
+            "SELECT nextval('ledger_account_number_seq')"
+            if d.postgres
+            else "SELECT COALESCE(MAX(number), 0) + 1 FROM ledger_account"
+        )
+        return cursor.fetchone()[0]
 
 
 def can_create_one(request: TransferRequest) -> bool:
@@ -343,7 +359,7 @@ def _claim_bucket(transfer_id: uuid.UUID) -> int:
 _ACCOUNT_COLUMNS = (
     "SELECT id, currency, closed, debits_must_not_exceed_credits, "
     "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
-    "credits_posted FROM ledger_account "
+    "credits_posted, number FROM ledger_account "
 )
 _LOCK_ACCOUNTS_CLAIMING_IDS = (
     _ACCOUNT_COLUMNS + "WHERE id = ANY(%b::uuid[]) AND (SELECT count(*) FROM ("
@@ -372,7 +388,7 @@ def _lock_accounts(
     for row in rows:
         account_id = row[0] if asked is None else asked.get(row[0]) or d.uuid_out(row[0])
         account = AccountState(account_id, row[1], bool(row[2]), bool(row[3]), bool(row[4]),
-                               row[5], row[6], row[7], row[8])  # fmt: skip
+                               row[5], row[6], row[7], row[8], number=row[9])  # fmt: skip
         accounts[account_id] = account
     return accounts
 
@@ -404,14 +420,14 @@ def _write_transfers(
         first = cursor.fetchone()[0] + 1
         for seq, row in enumerate(rows, start=first):
             row.append(seq)
-        marks = ", ".join(["%s"] * 23)
+        marks = ", ".join(["%s"] * len(_INSERT_COLUMNS.split(",")))
         cursor.executemany(
             f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) VALUES ({marks})", rows
         )
         cursor.executemany(
             "UPDATE ledger_account SET debits_pending = %s, debits_posted = %s, "
-            "credits_pending = %s, credits_posted = %s WHERE id = %s",
-            [(*a.balances(), a.id.hex) for a in touched],
+            "credits_pending = %s, credits_posted = %s WHERE number = %s",
+            [(*a.balances(), a.number) for a in touched],
         )
         return
     balances = _balance_arrays(touched)
@@ -426,7 +442,7 @@ def _write_transfers(
     )
 
 
-_VALUES_ROW = "(" + ", ".join(["%s"] * 22) + ")"
+_VALUES_ROW = "(" + ", ".join(["%s"] * len(_COPY_COLUMNS.split(","))) + ")"
 _UPDATE_ACCOUNTS = (
     "UPDATE ledger_account AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
     "credits_pending = v.cp, credits_posted = v.cpo "
@@ -467,8 +483,8 @@ def _row_maker(
         t = new.stored
         return [
             uuid_in(t.id), t.kind, uuid_in(t.debit_account_id), uuid_in(t.credit_account_id),
-            t.currency, t.amount, uuid_in(t.pending_id), t.linked, t.timeout_seconds,
-            datetime_in(t.expires_at), t.code,
+            new.dr_number, new.cr_number, t.currency, t.amount, uuid_in(t.pending_id),
+            t.linked, t.timeout_seconds, datetime_in(t.expires_at), t.code,
             json_in(t.metadata) if t.metadata else empty_metadata, bdate, created_at,
             *new.dr, *new.cr,
         ]  # fmt: skip

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
 from hujin.ledger.models import Account, Transfer
 from hujin.ledger.selectors import POSTING_KINDS, VerifyReport
@@ -30,20 +30,26 @@ def ledger_verify() -> VerifyReport:
 
 
 def _references_resolve() -> list[str]:
-    """Every transfer names accounts that exist, and every resolution a transfer that exists.
+    """Every transfer names accounts that exist, by id and by that account's number, and every
+    resolution a transfer that exists.
 
     The database keeps no foreign keys on transfers (see the model): this is where a row written
     around the ledger's services would show up.
     """
-    account = Account.objects.filter(id=OuterRef("pk_ref"))
     problems = []
-    for side in ("debit_account_id", "credit_account_id"):
-        orphans = (
-            Transfer.objects.annotate(pk_ref=F(side))
-            .filter(~Exists(account))
-            .values_list("id", flat=True)[:MAX_REPORTED]
+    for side, number in (("debit_account_id", "debit_number"),
+                         ("credit_account_id", "credit_number")):  # fmt: skip
+        of_side = Account.objects.filter(id=OuterRef(side)).values("number")[:1]
+        rows = (
+            Transfer.objects.annotate(account_number=Subquery(of_side))
+            .filter(Q(account_number__isnull=True) | ~Q(account_number=F(number)))
+            .values_list("id", "account_number")[:MAX_REPORTED]
         )
-        problems += [f"transfer {t}: {side} names no account" for t in orphans]
+        problems += [
+            f"transfer {t}: {side} names no account" if found is None
+            else f"transfer {t}: {number} is not the number of its {side}"
+            for t, found in rows
+        ]  # fmt: skip
     unresolved = (
         Transfer.objects.filter(pending_id__isnull=False)
         .filter(~Exists(Transfer.objects.filter(id=OuterRef("pending_id"))))
