@@ -64,6 +64,27 @@ class TestAccountCreate:
 
         assert first.id != second.id
 
+    def test_numbers_accounts_in_the_order_they_are_opened(self):
+        numbers = [
+            account_create(currency="CNY", code="2001.wallet", kind="liability", actor=SYSTEM,
+                           now=START_AT)[0].number
+            for _ in range(3)
+        ]  # fmt: skip
+
+        assert numbers == sorted(set(numbers))
+        assert [a.number for a in Account.objects.order_by("number")] == numbers
+
+    def test_the_same_request_again_keeps_the_account_s_number(self):
+        first, _ = open_wallet()
+
+        again, _ = open_wallet()
+        other, _ = account_create(
+            currency="CNY", code="1001.bank", kind="asset", actor=SYSTEM, now=START_AT
+        )
+
+        assert again.number == first.number
+        assert other.number > first.number
+
     def test_records_one_audit_entry_and_one_event(self):
         open_wallet()
 

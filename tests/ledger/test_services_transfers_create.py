@@ -14,7 +14,7 @@ from hujin.core.actors import SYSTEM
 from hujin.core.models import AuditEntry, OutboxEvent
 from hujin.ledger.engine import TransferRequest, expiry_id
 from hujin.ledger.errors import BatchEmpty, BatchTooLarge, Result
-from hujin.ledger.models import FailedTransfer, Transfer
+from hujin.ledger.models import Account, FailedTransfer, Transfer
 from hujin.ledger.selectors import transfers_get_many
 from hujin.ledger.services import MAX_BATCH, transfers_create
 
@@ -104,6 +104,16 @@ class TestPostedTransfers:
         row = Transfer.objects.get(id=uuid.UUID(int=7))
         assert (row.dr_debits_posted, row.dr_credits_posted) == (2_500, 10_000)
         assert (row.cr_debits_posted, row.cr_credits_posted) == (0, 2_500)
+
+    @pytest.mark.parametrize("size", [1, 5, 40], ids=["alone", "in a batch", "in a large batch"])
+    def test_each_transfer_names_its_accounts_numbers(self, book, funded, bob, size):
+        requests = [book.single(funded, bob, 10) for _ in range(size)]
+
+        book.apply(*requests)
+
+        numbers = dict(Account.objects.values_list("id", "number"))
+        for row in Transfer.objects.filter(id__in=[r.id for r in requests]):
+            assert (row.debit_number, row.credit_number) == (numbers[funded], numbers[bob])
 
     def test_accounts_in_different_currencies_cannot_trade(self, book, bank, alice):
         usd_wallet = book.open("2001.wallet", currency="USD")

@@ -50,6 +50,16 @@ def test_a_transfer_naming_a_missing_account_is_reported(paid):
     assert f"transfer {stray.id}: debit_account_id names no account" in problems
 
 
+def test_a_transfer_naming_an_account_by_another_account_s_number_is_reported(paid):
+    stray = copy_of(paid, credit_number=paid.debit_number)
+
+    problems = ledger_verify().problems
+
+    assert f"transfer {stray.id}: credit_number is not the number of its credit_account_id" in (
+        problems
+    )
+
+
 def test_a_resolution_of_a_missing_pending_transfer_is_reported(paid):
     stray = copy_of(paid, kind="void_pending", pending_id=uuid.uuid4())
 

@@ -31,7 +31,7 @@ class TransferKind(models.TextChoices):
 
 class Account(models.Model):
     id = models.UUIDField(primary_key=True)
-    # Given by account_open: PostgreSQL's ledger_account_number_seq, on SQLite the next number.
+    # Given by account_create: PostgreSQL's ledger_account_number_seq, on SQLite the next number.
     number = models.BigIntegerField(unique=True, editable=False)
     currency = models.CharField(max_length=3)
     code = models.CharField(max_length=64, help_text="What the account is for, e.g. 2001.wallet")
