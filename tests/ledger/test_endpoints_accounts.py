@@ -11,6 +11,7 @@ import pytest
 
 from hujin.core.actors import SYSTEM
 from hujin.ledger.engine import TransferRequest
+from hujin.ledger.models import Account
 from hujin.ledger.services import transfers_create
 
 BASE = "/api/v1/ledger"
@@ -90,6 +91,7 @@ class TestAccountCreate:
         assert response.status_code == 201
         account = response.json()
         uuid.UUID(account["id"])
+        assert account["number"] == Account.objects.get(id=account["id"]).number
         assert account["currency"] == "CNY"
         assert account["kind"] == "liability"
         assert account["normal_side"] == "credit"

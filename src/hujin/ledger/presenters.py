@@ -42,6 +42,7 @@ def account_out(account: Account, balances: Balances | None = None) -> dict[str,
     balances = balances_of(account) if balances is None else balances
     return {
         "id": account.id,
+        "number": account.number,
         "currency": account.currency,
         "code": account.code,
         "kind": account.kind,
