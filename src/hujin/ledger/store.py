@@ -29,8 +29,8 @@ _TRANSFER_COLUMNS = (
 )
 _INSERT_COLUMNS = (
     "id, kind, debit_account_id, credit_account_id, debit_number, credit_number, currency, "
-    "amount, pending_id, linked, "
-    "timeout_seconds, expires_at, code, metadata, business_date, created_at, "
+    "amount, pending_id, linked, timeout_seconds, expires_at, code, metadata, business_date, "
+    "created_at, "
     "dr_debits_pending, dr_debits_posted, dr_credits_pending, dr_credits_posted, "
     "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, seq"
 )
@@ -40,9 +40,9 @@ COPY_THRESHOLD = 32
 _COPY_SQL = f"COPY ledger_transfer ({_COPY_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 _COPY_TYPES = (
     ["uuid", "text", "uuid", "uuid", "int8", "int8", "text", "int8", "uuid", "bool", "int4"]
-    + ["timestamptz"]
-    + ["text", "bytea", "date", "timestamptz"]  # metadata: jsonb's binary form, see _row_maker
-    + ["int8"] * 8
+    # The metadata goes as bytea: jsonb's binary form, see _row_maker.
+    + ["timestamptz", "text", "bytea", "date", "timestamptz"]
+    + ["int8"] * 8  # both accounts' balances right after the transfer
 )
 
 
