@@ -8,6 +8,7 @@ from datetime import datetime
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hujin.core.dates import business_time_zone
 from hujin.core.money import CURRENCY_EXPONENTS
@@ -28,13 +29,13 @@ KIND_LABELS = {
 }
 TRANSFER_KIND_LABELS = {
     "single": _("Posted"),
-    "pending": _("Pending"),
+    "pending": pgettext_lazy("ledger", "Pending"),
     "post_pending": _("Post pending"),
     "void_pending": _("Void pending"),
     "expire_pending": _("Pending expired"),
 }
 PENDING_STATUS_LABELS = {
-    "pending": _("Pending"),
+    "pending": pgettext_lazy("ledger", "Pending"),
     "posted": _("Posted"),
     "voided": _("Voided"),
     "expired": _("Expired"),
@@ -105,8 +106,12 @@ class BalancesAsOfForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    from_date = forms.DateField(label=_("From"), widget=DateInput, validators=_DATE_BOUNDS)
-    to_date = forms.DateField(label=_("To"), widget=DateInput, validators=_DATE_BOUNDS)
+    from_date = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=DateInput, validators=_DATE_BOUNDS
+    )
+    to_date = forms.DateField(
+        label=pgettext_lazy("date range", "To"), widget=DateInput, validators=_DATE_BOUNDS
+    )
     after = forms.IntegerField(required=False, validators=_SEQ_BOUNDS, widget=forms.HiddenInput)
 
     def clean(self):
