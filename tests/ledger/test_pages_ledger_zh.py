@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from hujin.ledger.models import Account
 from hujin.core.actors import SYSTEM
 from hujin.ledger.engine import TransferRequest
+from hujin.ledger.models import Account
 from hujin.ledger.services import transfers_create
 from tests.ledger.test_pages_ledger import (  # noqa: F401 -- fixtures
     NOW,
