@@ -234,7 +234,7 @@ class BalancesOut(Schema):
 
 class AccountOut(Schema):
     id: uuid.UUID
-    number: int = Field(description="Given in the order accounts are opened; never reused")
+    number: int = Field(description="Increasing in the order accounts are opened; never reused")
     currency: str
     code: str
     kind: str
