@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- the fixtures imported from test_services_transfers_create are arguments
 """A batch whose ids all sort after every stored and burnt id skips looking them up; any other
 batch looks them up, so idempotency answers stay the same."""
 
@@ -8,19 +9,10 @@ import pytest
 from hujin.core.ids import new_id
 from hujin.ledger import store
 from hujin.ledger.errors import Result
+from tests.ledger.test_services_transfers_create import alice, bank  # noqa: F401 -- fixtures
 
 # Sorts after every UUIDv7 made this century: its first bit is set.
 LATE = 2**127
-
-
-@pytest.fixture
-def bank(book):
-    return book.open("1001.bank", kind="asset")
-
-
-@pytest.fixture
-def alice(book):
-    return book.open("2001.wallet", debits_must_not_exceed_credits=True)
 
 
 @pytest.fixture

@@ -52,8 +52,8 @@ class AccountState:
     debits_posted: int
     credits_pending: int
     credits_posted: int
+    number: int  # the account's number (``Account.number``), written on its transfers
     touched: bool = False
-    number: int = 0  # the account's number (``Account.number``), written on its transfers
 
     def balances(self) -> tuple[int, int, int, int]:
         return (self.debits_pending, self.debits_posted, self.credits_pending, self.credits_posted)

@@ -94,12 +94,15 @@ def _all_newer_than_any_stored(cursor, d: Dialect, ids: list[uuid.UUID]) -> bool
     any other batch, or one repeating an id, takes the full lookup. Both databases order UUIDs as
     their 128-bit numbers (PostgreSQL byte by byte, SQLite as fixed-width lower-case hex).
     """
-    cursor.execute(
-        "SELECT (SELECT id FROM ledger_transfer ORDER BY id DESC LIMIT 1), "
-        "(SELECT id FROM ledger_failedtransfer ORDER BY id DESC LIMIT 1)"
-    )
+    d.execute(cursor, _NEWEST_IDS, [])
     stored = [d.uuid_out(i).int for i in cursor.fetchone() if i is not None]
     return not stored or min(i.int for i in ids) > max(stored)
+
+
+_NEWEST_IDS = (
+    "SELECT (SELECT id FROM ledger_transfer ORDER BY id DESC LIMIT 1), "
+    "(SELECT id FROM ledger_failedtransfer ORDER BY id DESC LIMIT 1)"
+)
 
 
 def _distinct(ids: Iterable[uuid.UUID | None]) -> list[uuid.UUID]:
@@ -136,10 +139,12 @@ def next_account_number() -> int:
     because the IMMEDIATE transaction holds the only write lock."""
     d = Dialect()
     with hot_cursor(d) as cursor:
-        cursor.execute(
+        d.execute(
+            cursor,
             "SELECT nextval('ledger_account_number_seq')"
             if d.postgres
-            else "SELECT COALESCE(MAX(number), 0) + 1 FROM ledger_account"
+            else "SELECT COALESCE(MAX(number), 0) + 1 FROM ledger_account",
+            [],
         )
         return cursor.fetchone()[0]
 
@@ -171,7 +176,7 @@ def create_one(
     event_payload: dict,
 ) -> str:
     """Apply one request that ``can_create_one`` accepts, in one call to the database function
-    ``ledger_transfer_create_one`` (ledger migration 0004): the same rules as the engine, the
+    ``ledger_transfer_create_one`` (ledger migrations 0004 and 0005): the engine's rules, the
     transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
     content hash) and the outbox event (its aggregate type is the audit entry's target type).
     Outside a transaction the call is its own transaction. Returns the result code."""
@@ -421,7 +426,7 @@ def _lock_accounts(
     for row in rows:
         account_id = row[0] if asked is None else asked.get(row[0]) or d.uuid_out(row[0])
         account = AccountState(account_id, row[1], bool(row[2]), bool(row[3]), bool(row[4]),
-                               row[5], row[6], row[7], row[8], number=row[9])  # fmt: skip
+                               row[5], row[6], row[7], row[8], row[9])  # fmt: skip
         accounts[account_id] = account
     return accounts
 
