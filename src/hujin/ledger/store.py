@@ -458,15 +458,8 @@ def _write_transfers(
         first = cursor.fetchone()[0] + 1
         for seq, row in enumerate(rows, start=first):
             row.append(seq)
-        marks = ", ".join(["%s"] * len(_INSERT_COLUMNS.split(",")))
-        cursor.executemany(
-            f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) VALUES ({marks})", rows
-        )
-        cursor.executemany(
-            "UPDATE ledger_account SET debits_pending = %s, debits_posted = %s, "
-            "credits_pending = %s, credits_posted = %s WHERE number = %s",
-            [(*a.balances(), a.number) for a in touched],
-        )
+        cursor.executemany(SQLITE_INSERT_TRANSFER, rows)
+        cursor.executemany(SQLITE_UPDATE_BALANCES, [(*a.balances(), a.number) for a in touched])
         return
     balances = _balance_arrays(touched)
     # A small batch (a large one streams, see _run_and_write) is one statement: the balances'
@@ -480,6 +473,15 @@ def _write_transfers(
     )
 
 
+# SQLite's two statements per batch (``bench/ledger_floor.py`` times them alone).
+SQLITE_INSERT_TRANSFER = (
+    f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) "
+    f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS.split(',')))})"
+)
+SQLITE_UPDATE_BALANCES = (
+    "UPDATE ledger_account SET debits_pending = %s, debits_posted = %s, "
+    "credits_pending = %s, credits_posted = %s WHERE number = %s"
+)
 _VALUES_ROW = "(" + ", ".join(["%s"] * len(_COPY_COLUMNS.split(","))) + ")"
 _UPDATE_ACCOUNTS = (
     "UPDATE ledger_account AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
