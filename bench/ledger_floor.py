@@ -32,7 +32,17 @@ VARIANTS = {
     "no_history": "without the two history indexes",
 }
 HISTORY_INDEXES = ("ledger_transfer_dr_history", "ledger_transfer_cr_history")
-P2P_SHARE, PAYMENT_SHARE, MERCHANTS = 0.8, 0.1, 10  # the mix of bench/_ledger_measure.py
+
+
+def _ledger_bench():
+    """``bench/ledger.py``, loaded as ``hujin bench`` loads it: its transfer mix is used here."""
+    from hujin.core.management.commands.bench import load_benchmark
+
+    return load_benchmark(Path(__file__).with_name("ledger.py"))
+
+
+_mix = _ledger_bench()
+P2P_SHARE, PAYMENT_SHARE, MERCHANTS = _mix.P2P_SHARE, _mix.PAYMENT_SHARE, _mix.MERCHANTS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
