@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hujin.ledger.errors import TRANSIENT_FAILURES, Result
+from hujin.ledger.types import TransferRequest
 
 MAX_BALANCE = 2**63 - 1
 RESOLVING_KINDS = frozenset({"post_pending", "void_pending"})
@@ -22,23 +23,6 @@ EXPIRY_NAMESPACE = uuid.UUID("6f1c2f4e-8e55-4b7a-9d38-2a0d3b1c5e77")
 def expiry_id(pending_id: uuid.UUID) -> uuid.UUID:
     """The id of the transfer that records a pending transfer's expiry: one per pending."""
     return uuid.uuid5(EXPIRY_NAMESPACE, str(pending_id))
-
-
-@dataclass(slots=True)
-class TransferRequest:
-    """What a client asks for. ``kind`` is single, pending, post_pending or void_pending."""
-
-    id: uuid.UUID
-    kind: str = "single"
-    debit_account_id: uuid.UUID | None = None
-    credit_account_id: uuid.UUID | None = None
-    amount: int | None = None
-    currency: str | None = None
-    pending_id: uuid.UUID | None = None
-    linked: bool = False
-    timeout_seconds: int | None = None
-    code: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 
@@ -17,17 +17,16 @@ from hujin.core.gc_pause import gc_paused
 from hujin.core.ids import new_id
 from hujin.core.money import currency_exponent
 from hujin.ledger import store
-from hujin.ledger.engine import TransferRequest
 from hujin.ledger.errors import (
     AccountExistsWithDifferentFields,
     AccountInvalid,
     AccountNotFound,
     BatchEmpty,
     BatchTooLarge,
-    Result,
     TransferInvalid,
 )
 from hujin.ledger.models import Account, AccountKind
+from hujin.ledger.types import TransferRequest, TransferResult
 from hujin.ledger.validation import CODE_RE, metadata_problem, transfer_request_problem
 
 logger = logging.getLogger(__name__)
@@ -35,15 +34,6 @@ logger = logging.getLogger(__name__)
 MAX_BATCH = 8_000
 MAX_ATTEMPTS = 12
 T = TypeVar("T")
-
-
-class TransferResult(NamedTuple):  # a tuple: a batch makes 8,000 of them
-    id: uuid.UUID
-    result: str
-
-    @property
-    def ok(self) -> bool:
-        return self.result == Result.OK
 
 
 # -- accounts ------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from hujin.ledger.engine import (
     Engine,
     NewTransfer,
     StoredTransfer,
-    TransferRequest,
     creation_problem,
 )
+from hujin.ledger.types import TransferRequest
 
 _TRANSFER_COLUMNS = (
     "id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, linked, "
