@@ -95,7 +95,7 @@ def test_a_risk_analyst_requests_a_freeze_and_it_waits_for_a_checker(
     role_client, application, officer, now, consents
 ):
     from hujin.core.models import ApprovalRequest
-    from hujin.customers.services_review import kyc_review_decide
+    from hujin.customers.services import kyc_review_decide
 
     kyc_review_decide(
         application_id=application.id, approve=True, reason="", actor=officer, now=now

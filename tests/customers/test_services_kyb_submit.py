@@ -5,9 +5,7 @@ import pytest
 
 from hujin.customers.errors import CustomerTypeFixed, DocumentNumberInvalid, OperatorInvalid
 from hujin.customers.models import Customer, EnterpriseDetails
-from hujin.customers.services import kyc_submit
-from hujin.customers.services_kyb import kyb_submit
-from hujin.customers.services_review import kyc_review_decide
+from hujin.customers.services import kyb_submit, kyc_review_decide, kyc_submit
 from tests.customers.conftest import actor_for, resident_id, uscc
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,7 @@ import pytest
 from hujin.core.approvals import MakerCannotCheck, approval_decide
 from hujin.customers.errors import NotPermitted, OverrideNotApplicable, ReasonRequired
 from hujin.customers.models import Customer
-from hujin.customers.services import kyc_submit
-from hujin.customers.services_review import kyc_override_request
+from hujin.customers.services import kyc_override_request, kyc_submit
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db

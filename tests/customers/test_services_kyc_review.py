@@ -11,8 +11,7 @@ from hujin.customers.errors import (
     ReasonRequired,
 )
 from hujin.customers.models import Customer
-from hujin.customers.services import kyc_submit
-from hujin.customers.services_review import kyc_review_decide
+from hujin.customers.services import kyc_review_decide, kyc_submit
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from hujin.core.models import AuditEntry
 from hujin.privacy.models import ConsentRecord, DataSubjectRequest
-from hujin.privacy.services import consent_accept
-from hujin.privacy.services_requests import data_request_create
+from hujin.privacy.services import consent_accept, data_request_create
 from tests.privacy.conftest import make_customer, publish
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from hujin.privacy.errors import (
 )
 from hujin.privacy.models import ConsentRecord, DataSubjectRequest
 from hujin.privacy.selectors import data_request_for_user, data_request_worklist
-from hujin.privacy.services import consent_accept
-from hujin.privacy.services_requests import (
+from hujin.privacy.services import (
     DUE_DAYS,
+    consent_accept,
     data_request_complete,
     data_request_create,
     data_request_reject,

@@ -29,7 +29,7 @@ def _register_roles() -> None:
 
 def _register_approvals() -> None:
     from hujin.core.approvals import register_approval_action
-    from hujin.customers import services_review, status
+    from hujin.customers import services, status
     from hujin.customers.permissions import APPROVE_FREEZE, REVIEW_KYC
 
     register_approval_action(
@@ -47,10 +47,10 @@ def _register_approvals() -> None:
         label=_("Unfreeze a customer"),
     )
     register_approval_action(
-        services_review.OVERRIDE_ACTION,
+        services.OVERRIDE_ACTION,
         permission=REVIEW_KYC,
-        execute=services_review.kyc_override_execute,
-        describe=services_review.kyc_override_describe,
+        execute=services.kyc_override_execute,
+        describe=services.kyc_override_describe,
         label=_("Verify a customer the identity provider rejected"),
     )
 

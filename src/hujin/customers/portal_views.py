@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hujin.core.errors import HujinError, NotFound
 from hujin.core.money import format_minor
-from hujin.customers import portal, services, services_kyb
+from hujin.customers import portal, services
 from hujin.customers.forms import KybForm, KycForm
 from hujin.customers.wallet import wallet_open_if_ready
 from hujin.identity.access import customer_actor, customer_required
@@ -66,7 +66,7 @@ def verify_enterprise(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services_kyb.kyb_submit(
+            services.kyb_submit(
                 user_id=request.user.pk,
                 uscc=data["uscc"],
                 company_name=data["company_name"],

@@ -20,9 +20,7 @@ from hujin.customers import documents
 from hujin.customers.models import Customer
 from hujin.customers.permissions import ALL as CUSTOMERS_PERMISSIONS
 from hujin.customers.providers import ManualReviewProvider
-from hujin.customers.services import customer_ensure, kyc_submit
-from hujin.customers.services_kyb import kyb_submit
-from hujin.customers.services_review import kyc_review_decide
+from hujin.customers.services import customer_ensure, kyb_submit, kyc_review_decide, kyc_submit
 from hujin.customers.status import customer_freeze_request
 from hujin.customers.wallet import wallet_open_if_ready
 from hujin.identity.access import customer_actor

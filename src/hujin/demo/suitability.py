@@ -11,7 +11,7 @@ from hujin.demo.loader import DemoContext
 from hujin.identity.access import customer_actor
 from hujin.identity.models import User
 from hujin.privacy.models import DataSubjectRequest
-from hujin.privacy.services_requests import data_request_create
+from hujin.privacy.services import data_request_create
 from hujin.suitability.migrations._seed_v1 import QUESTIONS, option_id
 from hujin.suitability.models import Assessment
 from hujin.suitability.services import assessment_submit

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hujin.privacy.models import DataSubjectRequest
-from hujin.privacy.services_requests import (
+from hujin.privacy.services.requests import (
     CORRECTION_FIELDS,
     DETAILS_MAX_CHARS,
     RESOLUTION_MAX_CHARS,

@@ -12,7 +12,7 @@ from hujin.core.masking import mask
 from hujin.privacy.errors import ConsentDocumentNotFound, DataRequestNotFound
 from hujin.privacy.models import ConsentDocument, ConsentRecord, DataSubjectRequest
 from hujin.privacy.registry import withdrawal_guards
-from hujin.privacy.services_requests import CORRECTION_FIELDS, require_request_handler
+from hujin.privacy.services.requests import CORRECTION_FIELDS, require_request_handler
 
 KINDS = tuple(ConsentDocument.Kind.values)
 

@@ -22,7 +22,7 @@ from hujin.identity.access import (
     staff_actor,
     staff_required,
 )
-from hujin.privacy import selectors, services, services_requests
+from hujin.privacy import selectors, services
 from hujin.privacy.errors import ConsentDocumentNotFound, DataRequestNotFound
 from hujin.privacy.forms import CorrectionForm, DeletionForm, ResolutionForm, WorklistFilterForm
 from hujin.privacy.permissions import HANDLE_REQUESTS
@@ -95,7 +95,7 @@ def _my_data(request, *, correction=None, deletion=None, status=200):
         "requests": selectors.data_requests_for_user(user_id=request.user.pk, now=timezone.now()),
         "correction_form": correction or CorrectionForm(prefix="correction"),
         "deletion_form": deletion or DeletionForm(prefix="deletion"),
-        "due_days": services_requests.DUE_DAYS,
+        "due_days": services.DUE_DAYS,
     }
     return render(request, "privacy/my_data.html", context_, status=status)
 
@@ -111,7 +111,7 @@ def my_data(request):
 @require_POST
 def my_data_download(request):
     now = timezone.now()
-    data = services_requests.personal_data_export(
+    data = services.personal_data_export(
         user_id=request.user.pk, actor=customer_actor(request.user), now=now
     )
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -132,7 +132,7 @@ def my_data_request(request, kind: str):
         raise Http404("no such request kind")
     if form.is_valid():
         try:
-            services_requests.data_request_create(
+            services.data_request_create(
                 user_id=request.user.pk,
                 kind=kind,
                 field=form.cleaned_data.get("field", ""),
@@ -146,7 +146,7 @@ def my_data_request(request, kind: str):
             messages.success(
                 request,
                 _("Your request has been received. We will answer within %(days)s days.")
-                % {"days": services_requests.DUE_DAYS},
+                % {"days": services.DUE_DAYS},
             )
             return redirect("privacy:my_data")
     forms_ = {"correction": form} if kind == "correction" else {"deletion": form}
@@ -192,7 +192,7 @@ def _detail(request, request_id, *, form=None, status=200):
         raise Http404("no such request") from None
     if view.details:
         # The customer's own words may carry personal data: reading them leaves a trace.
-        services_requests.data_request_details_read(request_id=view.id, actor=actor, now=now)
+        services.data_request_details_read(request_id=view.id, actor=actor, now=now)
     context_ = {"item": view, "form": form or ResolutionForm()}
     return render(request, "privacy/request_detail.html", context_, status=status)
 
@@ -207,7 +207,7 @@ def request_detail(request, request_id: uuid.UUID):
 @require_POST
 def request_start(request, request_id: uuid.UUID):
     try:
-        services_requests.data_request_start(
+        services.data_request_start(
             request_id=request_id, actor=staff_actor(request.user), now=timezone.now()
         )
     except DataRequestNotFound:
@@ -223,8 +223,8 @@ def request_start(request, request_id: uuid.UUID):
 @require_POST
 def request_close(request, request_id: uuid.UUID, outcome: str):
     service = {
-        "complete": services_requests.data_request_complete,
-        "reject": services_requests.data_request_reject,
+        "complete": services.data_request_complete,
+        "reject": services.data_request_reject,
     }.get(outcome)
     if service is None:
         raise Http404("no such outcome")

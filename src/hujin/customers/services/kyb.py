@@ -25,7 +25,7 @@ from hujin.customers.models import (
     KycApplication,
     KycStatus,
 )
-from hujin.customers.services import (
+from hujin.customers.services.kyc import (
     _audit_submitted,
     _check_may_apply,
     _check_not_verified_elsewhere,

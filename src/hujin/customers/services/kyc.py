@@ -1,4 +1,5 @@
-"""Writes: customer profiles, real-name verification (KYC/KYB) and its review.
+"""Writes: customer profiles and real-name verification of individuals (KYC), with the helpers
+the enterprise (KYB) and review paths share.
 
 Every write is one transaction with its audit entry and domain event. Personal data never goes
 into audit entries or event payloads unmasked.

@@ -26,7 +26,8 @@ from hujin.customers.models import (
     KycStatus,
 )
 from hujin.customers.permissions import REVIEW_KYC
-from hujin.customers.services import (
+from hujin.customers.services.kyb import _verified_individual_by_index
+from hujin.customers.services.kyc import (
     _clean_reason,
     _customer_locked,
     _masked_document,
@@ -34,7 +35,6 @@ from hujin.customers.services import (
     _require,
     _verify,
 )
-from hujin.customers.services_kyb import _verified_individual_by_index
 
 OVERRIDE_ACTION = "customers.kyc_override"
 

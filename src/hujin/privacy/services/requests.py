@@ -23,7 +23,7 @@ from hujin.privacy.errors import (
 from hujin.privacy.models import DataSubjectRequest
 from hujin.privacy.permissions import HANDLE_REQUESTS
 from hujin.privacy.registry import personal_data_parts
-from hujin.privacy.services import customer_lock
+from hujin.privacy.services.consents import customer_lock
 
 # PIPL art. 50 asks for timely handling without a number; GB/T 35273-2020 §8.7 allows 30 days.
 # Hujin answers within 15 calendar days: stricter than the customary "15 working days" and

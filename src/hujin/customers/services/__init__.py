@@ -1,0 +1,35 @@
+"""Customers' writes, one module per area: profiles and individual verification (``kyc``),
+enterprise verification (``kyb``) and compliance review with its override (``review``).
+
+Other apps import from here: ``from hujin.customers.services import kyc_submit``.
+"""
+
+from hujin.customers.services.kyb import kyb_submit
+from hujin.customers.services.kyc import (
+    customer_ensure,
+    document_index_of,
+    kyc_submit,
+    name_index_of,
+    name_normalise,
+)
+from hujin.customers.services.review import (
+    OVERRIDE_ACTION,
+    kyc_override_describe,
+    kyc_override_execute,
+    kyc_override_request,
+    kyc_review_decide,
+)
+
+__all__ = [
+    "OVERRIDE_ACTION",
+    "customer_ensure",
+    "document_index_of",
+    "kyb_submit",
+    "kyc_override_describe",
+    "kyc_override_execute",
+    "kyc_override_request",
+    "kyc_review_decide",
+    "kyc_submit",
+    "name_index_of",
+    "name_normalise",
+]
