@@ -353,7 +353,7 @@ class TestTimeouts:
         assert AuditEntry.objects.count() == audits + 1
         assert OutboxEvent.objects.count() == events + 1
         event = OutboxEvent.objects.latest("id")
-        announced = transfers_get_many(transfer_ids=event.payload["transfer_ids"])
+        announced = transfers_get_many(actor=SYSTEM, transfer_ids=event.payload["transfer_ids"])
         assert [t.kind for t in announced] == ["expire_pending"] * 2
 
 
@@ -571,7 +571,7 @@ class TestBatches:
         assert event.event_type == "ledger.transfers_created"
         assert event.aggregate_id == audit.target_id
         assert event.payload["count"] == 2
-        announced = transfers_get_many(transfer_ids=event.payload["transfer_ids"])
+        announced = transfers_get_many(actor=SYSTEM, transfer_ids=event.payload["transfer_ids"])
         assert [t.amount for t in announced] == [100, 200]
 
     def test_a_batch_that_only_burns_ids_is_audited_but_announces_nothing(self, book, funded, bob):

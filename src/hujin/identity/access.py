@@ -1,8 +1,10 @@
 """Who may use the staff console, and the Actor a staff member acts as.
 
 Pages use ``staff_required`` (functions) or ``StaffRequiredMixin`` (classes). A module that may
-not import identity (ledger) keeps its views plain and is guarded where its URLs are included:
-``path("ledger/", staff_required_urls(include("hujin.ledger.urls")))``.
+not import identity (ledger) keeps its views unguarded and is guarded where its URLs are
+included, with the permission its pages need:
+``path("ledger/", staff_required_urls(include("hujin.ledger.urls"), permission=...))``;
+each of its views then finds the staff member's Actor in ``request.actor``.
 """
 
 from functools import wraps
@@ -127,6 +129,18 @@ class StaffRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def _acting_as_staff(view):
+    """Hands the view the staff member's Actor as ``request.actor`` (run only once the guard
+    has let the request through)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.actor = staff_actor(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _guard(patterns, permission):
     guarded = []
     for p in patterns:
@@ -141,13 +155,15 @@ def _guard(patterns, permission):
                 )
             )
         else:
-            view = staff_required(p.callback, permission=permission)
+            view = staff_required(_acting_as_staff(p.callback), permission=permission)
             guarded.append(URLPattern(p.pattern, view, p.default_args, p.name))
     return guarded
 
 
 def staff_required_urls(included, *, permission: str | None = None):
-    """Guard every view of an ``include(...)`` with ``staff_required``.
+    """Guard every view of an ``include(...)`` with ``staff_required`` (active staff, an
+    MFA-verified session and, when given, ``permission``), and give each view the member's Actor
+    as ``request.actor``.
 
     For the console pages of modules below identity, which cannot import it.
     """

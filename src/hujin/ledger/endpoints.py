@@ -100,8 +100,9 @@ def account_create(request, payload: AccountIn):
 )
 def accounts_search(request, query: Query[AccountSearchQuery]):
     """Accounts ordered by id. Pass ``next_cursor`` as ``after`` for the next page."""
-    require_scope(request.auth, READ)
+    actor = require_scope(request.auth, READ)
     page = selectors.accounts_search(
+        actor=actor,
         text=query.text,
         currency=query.currency or "",
         kind=query.kind or "",
@@ -123,12 +124,12 @@ def accounts_search(request, query: Query[AccountSearchQuery]):
     summary="An account with its balances, now or as of a moment or business date",
 )
 def account_get(request, account_id: uuid.UUID, query: Query[BalancesQuery]):
-    require_scope(request.auth, READ)
-    account = selectors.account_get(account_id=account_id)
+    actor = require_scope(request.auth, READ)
+    account = selectors.account_get(actor=actor, account_id=account_id)
     balances = None
     if query.as_of is not None or query.business_date is not None:
         balances = selectors.account_balances(
-            account_id=account.id, as_of=query.as_of, business_date=query.business_date
+            actor=actor, account_id=account.id, as_of=query.as_of, business_date=query.business_date
         )
     return {
         **presenters.account_out(account, balances),
@@ -173,11 +174,11 @@ def account_reopen(request, account_id: uuid.UUID):
 )
 def account_history(request, account_id: uuid.UUID, query: Query[HistoryQuery]):
     """Pass ``next_before_seq`` as ``before_seq`` for the next (older) page."""
-    require_scope(request.auth, READ)
+    actor = require_scope(request.auth, READ)
     # The account's kind decides which side its running balance is read on.
-    account = selectors.account_get(account_id=account_id)
+    account = selectors.account_get(actor=actor, account_id=account_id)
     page = selectors.account_history(
-        account_id=account.id, before_seq=query.before_seq, limit=query.limit
+        actor=actor, account_id=account.id, before_seq=query.before_seq, limit=query.limit
     )
     return {
         "account_id": account.id,
@@ -196,8 +197,9 @@ def account_history(request, account_id: uuid.UUID, query: Query[HistoryQuery]):
 def account_statement(request, account_id: uuid.UUID, query: Query[StatementQuery]):
     """Opening and closing balances, period totals and the transfers in order. The period is
     ``from_date`` to ``to_date`` inclusive, at most 366 days (400 otherwise)."""
-    require_scope(request.auth, READ)
+    actor = require_scope(request.auth, READ)
     statement = selectors.account_statement(
+        actor=actor,
         account_id=account_id,
         from_date=query.from_date,
         to_date=query.to_date,
@@ -244,8 +246,9 @@ def transfers_create(request, payload: TransfersIn):
 )
 def transfers_list(request, query: Query[TransferListQuery]):
     """Pass ``next_before_seq`` as ``before_seq`` for the next (older) page."""
-    require_scope(request.auth, READ)
+    actor = require_scope(request.auth, READ)
     page = selectors.transfers_list(
+        actor=actor,
         code=query.code or "",
         kind=query.kind or "",
         business_date=query.business_date,
@@ -265,8 +268,10 @@ def transfers_list(request, query: Query[TransferListQuery]):
     summary="A transfer; for a pending one, what became of it",
 )
 def transfer_get(request, transfer_id: uuid.UUID):
-    require_scope(request.auth, READ)
-    return presenters.transfer_detail_out(selectors.transfer_get(transfer_id=transfer_id))
+    actor = require_scope(request.auth, READ)
+    return presenters.transfer_detail_out(
+        selectors.transfer_get(actor=actor, transfer_id=transfer_id)
+    )
 
 
 # -- trial balance -------------------------------------------------------------------------------
@@ -279,5 +284,7 @@ def transfer_get(request, transfer_id: uuid.UUID):
     summary="Balances by currency, account kind and code, with subtotals",
 )
 def trial_balance(request, query: Query[TrialBalanceQuery]):
-    require_scope(request.auth, READ)
-    return presenters.trial_balance_out(selectors.trial_balance(currency=query.currency or ""))
+    actor = require_scope(request.auth, READ)
+    return presenters.trial_balance_out(
+        selectors.trial_balance(actor=actor, currency=query.currency or "")
+    )

@@ -3,7 +3,7 @@
 Django's CharField already refuses NUL characters; dates are bounded as at the API.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -55,10 +55,12 @@ class DateInput(forms.DateInput):
 
 
 class DateTimeInput(forms.DateTimeInput):
+    """To the second, as the pages show times."""
+
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        super().__init__({"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
 
 
 class AccountSearchForm(forms.Form):
@@ -103,6 +105,13 @@ class BalancesAsOfForm(forms.Form):
         if cleaned.get("as_of") and cleaned.get("business_date"):
             raise forms.ValidationError(_("Choose a moment or a business date, not both."))
         return cleaned
+
+    @staticmethod
+    def through_second(as_of: datetime) -> datetime:
+        """The last moment balances "as of" ``as_of`` include: the pages show times to the
+        second while the ledger records them to the microsecond, so a transfer shown at
+        10:00:05 is in the balances as of 10:00:05."""
+        return as_of.replace(microsecond=0) + timedelta(microseconds=999_999)
 
 
 class StatementForm(forms.Form):

@@ -15,7 +15,6 @@ from hujin.ledger.selectors import (
     Statement,
     TransferView,
     TrialBalanceRow,
-    balances_of,
 )
 
 
@@ -39,7 +38,7 @@ def balances_out(balances: Balances, *, kind: str, currency: str) -> dict[str, s
 
 def account_out(account: Account, balances: Balances | None = None) -> dict[str, Any]:
     """The account with its balances (now, unless other balances are given)."""
-    balances = balances_of(account) if balances is None else balances
+    balances = Balances.of_account(account) if balances is None else balances
     return {
         "id": account.id,
         "number": account.number,

@@ -1,4 +1,5 @@
-"""The ledger's console pages, under /ledger/ (staff only; see views.staff_page)."""
+"""The ledger's console pages, under /ledger/. Guarded where config/urls.py includes them (an
+MFA-verified staff session holding the ledger read permission); see hujin.ledger.views."""
 
 from django.urls import path
 

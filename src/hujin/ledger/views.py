@@ -1,6 +1,12 @@
 """The ledger's console pages: accounts, an account's balances and history, statements,
 transfers and the trial balance. Read-only, for staff.
 
+The ledger sits below identity, so these views hold no guard of their own: config/urls.py includes
+them behind identity's ``staff_required_urls`` with the ledger read permission (an MFA-verified
+staff session holding ``ledger.view_account``), which hands each request its staff Actor as
+``request.actor``. Every read goes through the selectors with that Actor, and the selectors decide
+what it may see.
+
 Each page validates its filters with a form, reads through the selectors and hands the template
 plain values (the same dicts the JSON API returns, plus translated labels).
 """
@@ -9,13 +15,14 @@ import uuid
 from datetime import date
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from hujin.core import errors as core_errors
+from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get, business_time_zone
 from hujin.ledger import presenters, selectors
 from hujin.ledger.errors import AccountNotFound, TransferNotFound
@@ -34,21 +41,22 @@ from hujin.ledger.forms import (
 PAGE_SIZE = 50
 
 
-def staff_page(view):
-    """Anonymous visitors go to the login page; anyone but active staff gets 403.
-
-    The same rule as the console's (identity's ``staff_required``), written with Django's auth
-    alone because the ledger sits below identity.
-    """
+def ledger_page(view):
+    """Runs ``view(request, actor, ...)`` with the Actor the guard gave the request, and shows a
+    selector's refusal as the 403 page. No Actor, no page: a view reached without the guard
+    shows nothing rather than everything."""
 
     @wraps(view)
-    def check(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and getattr(user, "kind", None) == "staff"):
-            raise PermissionDenied("staff only")
-        return view(request, *args, **kwargs)
+    def with_actor(request, *args, **kwargs):
+        actor = getattr(request, "actor", None)
+        if not isinstance(actor, Actor):
+            raise PermissionDenied("no actor")
+        try:
+            return view(request, actor, *args, **kwargs)
+        except core_errors.PermissionDenied as exc:
+            raise PermissionDenied(exc.code) from None
 
-    return login_required(check)
+    return with_actor
 
 
 def _is_htmx_fragment(request) -> bool:
@@ -84,13 +92,14 @@ def _month_so_far(today: date) -> tuple[date, date]:
 # -- accounts ------------------------------------------------------------------------------------
 
 
-@staff_page
-def accounts(request):
+@ledger_page
+def accounts(request, actor: Actor):
     """Search accounts by text, currency and kind; htmx swaps in the results as you type."""
     form = AccountSearchForm(request.GET)
     rows, next_cursor = [], None
     if form.is_valid():
         page = selectors.accounts_search(
+            actor=actor,
             text=form.cleaned_data["q"].strip(),
             currency=form.cleaned_data["currency"],
             kind=form.cleaned_data["kind"],
@@ -112,8 +121,8 @@ def accounts(request):
     return response
 
 
-@staff_page
-def account_detail(request, account_id: uuid.UUID):
+@ledger_page
+def account_detail(request, actor: Actor, account_id: uuid.UUID):
     """Balances now or then, and the history with the running balance after each transfer."""
     form = BalancesAsOfForm(request.GET)
     valid = form.is_valid()
@@ -122,8 +131,9 @@ def account_detail(request, account_id: uuid.UUID):
     before = form.cleaned_data.get("before") if valid else None
     try:
         overview = selectors.account_overview(
+            actor=actor,
             account_id=account_id,
-            as_of=as_of,
+            as_of=None if as_of is None else BalancesAsOfForm.through_second(as_of),
             business_date=business_date,
             before_seq=before,
             limit=PAGE_SIZE,
@@ -150,11 +160,11 @@ def account_detail(request, account_id: uuid.UUID):
     return render(request, "ledger/account_detail.html", context)
 
 
-@staff_page
-def account_statement(request, account_id: uuid.UUID):
+@ledger_page
+def account_statement(request, actor: Actor, account_id: uuid.UUID):
     """Opening and closing balances, period totals and the transfers, for business dates."""
     try:
-        account = selectors.account_get(account_id=account_id)
+        account = selectors.account_get(actor=actor, account_id=account_id)
     except AccountNotFound:
         raise Http404("no such account") from None
     if "from_date" in request.GET or "to_date" in request.GET:
@@ -167,6 +177,7 @@ def account_statement(request, account_id: uuid.UUID):
         data = form.cleaned_data
         statement = presenters.statement_out(
             selectors.account_statement(
+                actor=actor,
                 account_id=account.id,
                 from_date=data["from_date"],
                 to_date=data["to_date"],
@@ -187,14 +198,15 @@ def account_statement(request, account_id: uuid.UUID):
 # -- transfers -----------------------------------------------------------------------------------
 
 
-@staff_page
-def transfers(request):
+@ledger_page
+def transfers(request, actor: Actor):
     """Transfers newest first, filtered by code, kind and business date."""
     form = TransferFilterForm(request.GET)
     rows, older = [], None
     if form.is_valid():
         data = form.cleaned_data
         page = selectors.transfers_list(
+            actor=actor,
             code=data["code"],
             kind=data["kind"],
             business_date=data["business_date"],
@@ -212,11 +224,11 @@ def transfers(request):
     return render(request, "ledger/transfers.html", context)
 
 
-@staff_page
-def transfer_detail(request, transfer_id: uuid.UUID):
+@ledger_page
+def transfer_detail(request, actor: Actor, transfer_id: uuid.UUID):
     """A transfer; for a pending one, whether it is still held and what resolved it."""
     try:
-        view = selectors.transfer_get(transfer_id=transfer_id)
+        view = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
     except TransferNotFound:
         raise Http404("no such transfer") from None
     return render(
@@ -228,13 +240,13 @@ def transfer_detail(request, transfer_id: uuid.UUID):
 # -- trial balance -------------------------------------------------------------------------------
 
 
-@staff_page
-def trial_balance(request):
+@ledger_page
+def trial_balance(request, actor: Actor):
     """Per currency: each account kind's codes with subtotals, and the check that total debits
     equal total credits."""
     form = TrialBalanceForm(request.GET)
     currency = form.cleaned_data["currency"] if form.is_valid() else ""
-    report = presenters.trial_balance_out(selectors.trial_balance(currency=currency))
+    report = presenters.trial_balance_out(selectors.trial_balance(actor=actor, currency=currency))
     for block in report["currencies"]:
         for kind in block["kinds"]:
             kind["kind_label"] = KIND_LABELS.get(kind["kind"], kind["kind"])

@@ -1,0 +1,76 @@
+"""Reads from the ledger: balances (now and as of a moment or business date), history,
+statements, transfers and the trial balance. Values out, never querysets.
+
+Every read takes the ``actor`` that asks, keyword-only, and shows it only what it may see
+(``hujin.ledger.scope``): the system, staff with the ledger read permission and API keys with the
+``ledger:read`` scope see the whole ledger; a customer sees only their own accounts (and the
+transfers that touch them) and gets "not found" for anyone else's; anyone else is refused with
+PermissionDenied. The one function here without an actor, ``customer_owner_refs_register``, is how
+the app that keeps customers tells these reads which accounts a customer owns.
+"""
+
+from hujin.ledger.scope import (
+    LEDGER_READ_PERMISSION,
+    LEDGER_READ_SCOPE,
+    customer_owner_refs_register,
+)
+from hujin.ledger.selectors.accounts import (
+    account_balances,
+    account_get,
+    account_history,
+    account_overview,
+    account_statement,
+    accounts_search,
+)
+from hujin.ledger.selectors.transfers import (
+    transfer_get,
+    transfers_get_many,
+    transfers_list,
+    trial_balance,
+)
+from hujin.ledger.selectors.values import (
+    DEBIT_NORMAL,
+    MAX_PAGE,
+    POSTING_KINDS,
+    RESOLUTION_STATUS,
+    AccountOverview,
+    AccountPage,
+    Balances,
+    HistoryEntry,
+    HistoryPage,
+    Statement,
+    TransferPage,
+    TransferView,
+    TrialBalanceRow,
+    VerifyReport,
+)
+
+__all__ = [
+    "DEBIT_NORMAL",
+    "LEDGER_READ_PERMISSION",
+    "LEDGER_READ_SCOPE",
+    "MAX_PAGE",
+    "POSTING_KINDS",
+    "RESOLUTION_STATUS",
+    "AccountOverview",
+    "AccountPage",
+    "Balances",
+    "HistoryEntry",
+    "HistoryPage",
+    "Statement",
+    "TransferPage",
+    "TransferView",
+    "TrialBalanceRow",
+    "VerifyReport",
+    "account_balances",
+    "account_get",
+    "account_history",
+    "account_overview",
+    "account_statement",
+    "accounts_search",
+    "customer_owner_refs_register",
+    "transfer_get",
+    "transfers_get_many",
+    "transfers_list",
+    "trial_balance",
+]
