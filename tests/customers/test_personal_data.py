@@ -3,6 +3,7 @@
 import pytest
 
 from hujin.core.actors import SYSTEM
+from hujin.core.personal_data import personal_data_parts
 from hujin.customers.models import Customer, KycApplication
 from hujin.customers.personal_data import (
     customer_data_anonymise,
@@ -14,7 +15,6 @@ from hujin.customers.services import kyc_submit
 from hujin.customers.status import customer_close
 from hujin.customers.wallet import wallet_open_if_ready
 from hujin.ledger.models import Account
-from hujin.privacy.registry import personal_data_parts
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db

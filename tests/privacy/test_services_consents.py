@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
+from hujin.core import personal_data as registry
 from hujin.core.models import AuditEntry, OutboxEvent
-from hujin.privacy import registry
 from hujin.privacy.errors import (
     ConsentChannelInvalid,
     ConsentDocumentNotFound,

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from hujin.core import personal_data as registry
 from hujin.core.actors import SYSTEM
 from hujin.core.errors import PermissionDenied
 from hujin.core.models import AuditEntry, OutboxEvent
@@ -10,7 +11,6 @@ from hujin.identity.models import User
 from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Transfer
 from hujin.ledger.services import account_create, transfers_create
-from hujin.privacy import registry
 from hujin.privacy.errors import (
     DataRequestClosed,
     DataRequestDuplicate,

@@ -56,8 +56,8 @@ def _register_approvals() -> None:
 
 
 def _register_personal_data() -> None:
+    from hujin.core.personal_data import register_personal_data, register_withdrawal_guard
     from hujin.customers import personal_data
-    from hujin.privacy.registry import register_personal_data, register_withdrawal_guard
 
     register_personal_data(
         "customers",

@@ -1,6 +1,7 @@
 """A person's data held by identity: exported for them, anonymised when they ask to be forgotten.
 
-Privacy (above identity) registers these two functions in its registry of personal-data parts.
+IdentityConfig.ready registers both with the personal-data registry
+(``hujin.core.personal_data``), which privacy reads for data downloads and deletion requests.
 Anonymising keeps the user row (other modules' records point at it: ledger accounts, audit
 entries) but removes everything that identifies the person and closes the login for good.
 """
@@ -16,6 +17,8 @@ from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.identity.models import SecurityEvent, User, UserSession
 from hujin.identity.sessions import sessions_revoke_all
+
+RETENTION = "The account row stays as an anonymised tombstone that financial records point to."
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -50,6 +53,11 @@ def user_personal_data(*, user_id: uuid.UUID) -> dict[str, Any]:
             for e in SecurityEvent.objects.filter(user=user).order_by("occurred_at")
         ],
     }
+
+
+def identity_export(user_id: uuid.UUID) -> dict[str, Any]:
+    """The registry's exporter: called with the user id alone."""
+    return user_personal_data(user_id=user_id)
 
 
 def user_anonymise(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> None:

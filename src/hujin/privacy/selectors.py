@@ -9,9 +9,9 @@ from django.utils.translation import get_language
 
 from hujin.core.actors import Actor
 from hujin.core.masking import mask
+from hujin.core.personal_data import withdrawal_guards
 from hujin.privacy.errors import ConsentDocumentNotFound, DataRequestNotFound
 from hujin.privacy.models import ConsentDocument, ConsentRecord, DataSubjectRequest
-from hujin.privacy.registry import withdrawal_guards
 from hujin.privacy.services.requests import CORRECTION_FIELDS, require_request_handler
 
 KINDS = tuple(ConsentDocument.Kind.values)

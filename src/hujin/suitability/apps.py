@@ -16,3 +16,16 @@ class SuitabilityConfig(AppConfig):
         from hujin.suitability.migrations._seed_v1 import seed
 
         keep_reference_data(self, "Questionnaire", seed)
+        _register_personal_data()
+
+
+def _register_personal_data() -> None:
+    from hujin.core.personal_data import register_personal_data
+    from hujin.suitability import personal_data
+
+    register_personal_data(
+        "suitability",
+        export=personal_data.suitability_export,
+        anonymise=personal_data.suitability_anonymise,
+        retention=personal_data.RETENTION,
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
+from hujin.core.personal_data import withdrawal_guards
 from hujin.privacy.errors import (
     ConsentChannelInvalid,
     ConsentDocumentNotFound,
@@ -19,7 +20,6 @@ from hujin.privacy.errors import (
     NotACustomer,
 )
 from hujin.privacy.models import ConsentDocument, ConsentRecord
-from hujin.privacy.registry import withdrawal_guards
 
 
 def customer_lock(user_id: uuid.UUID | str):

@@ -13,6 +13,7 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_personal_data_viewed, audit_record
 from hujin.core.errors import PermissionDenied
 from hujin.core.events import event_emit
+from hujin.core.personal_data import personal_data_parts
 from hujin.privacy.errors import (
     DataRequestClosed,
     DataRequestDuplicate,
@@ -22,7 +23,6 @@ from hujin.privacy.errors import (
 )
 from hujin.privacy.models import DataSubjectRequest
 from hujin.privacy.permissions import HANDLE_REQUESTS
-from hujin.privacy.registry import personal_data_parts
 from hujin.privacy.services.consents import customer_lock
 
 # PIPL art. 50 asks for timely handling without a number; GB/T 35273-2020 §8.7 allows 30 days.

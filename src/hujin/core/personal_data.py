@@ -1,7 +1,8 @@
 """The registry of personal data: who holds what about a person, how to export it and how to
 anonymise it.
 
-Every module that stores personal data registers one part, from its ``AppConfig.ready``:
+Every module that stores personal data registers its own part, from its own
+``AppConfig.ready``:
 
     register_personal_data(
         "customers",
@@ -11,9 +12,10 @@ Every module that stores personal data registers one part, from its ``AppConfig.
         deletion_blocker=fn,                          # optional: fn(*, user_id) -> str | None
     )
 
-Modules below privacy that cannot import it (identity, suitability) are registered by privacy
-itself (``hujin.privacy.parts``). An anonymiser runs inside the deletion's transaction: it must
-only write, never commit, and leave financial records (ledger transfers) untouched.
+The registry lives in core so that every module, whatever its layer, can register itself;
+privacy only reads it (the data download and deletion requests). An anonymiser runs inside the
+deletion's transaction: it must only write, never commit, and leave financial records (ledger
+transfers) untouched.
 
 A module may also guard the withdrawal of a consent (``register_withdrawal_guard``): the guard
 returns a reason, shown to the customer, while the consent may not be withdrawn.

@@ -1,6 +1,8 @@
+"""The personal-data registry (hujin.core.personal_data) and the parts the modules register."""
+
 import pytest
 
-from hujin.privacy import registry
+from hujin.core import personal_data as registry
 
 
 @pytest.fixture
@@ -40,11 +42,21 @@ class TestRegisterPersonalData:
         with pytest.raises(ValueError):
             registry.register_personal_data("my data!", export=export, anonymise=anonymise)
 
-    def test_privacy_registers_identity_suitability_and_itself(self):
+    def test_identity_suitability_and_privacy_are_registered(self):
         names = {p.name for p in registry.personal_data_parts()}
 
         assert {"identity", "suitability", "privacy"} <= names
         assert all(p.retention for p in registry.personal_data_parts() if p.name in names)
+
+
+class TestEachModuleRegistersItsOwnPart:
+    @pytest.mark.parametrize("name", ["customers", "identity", "privacy", "suitability"])
+    def test_the_part_is_the_modules_own_code(self, name):
+        (part,) = [p for p in registry.personal_data_parts() if p.name == name]
+
+        assert part.export.__module__ == f"hujin.{name}.personal_data"
+        assert part.anonymise.__module__ == f"hujin.{name}.personal_data"
+        assert part.retention
 
 
 def test_withdrawal_guards_are_kept_per_kind(empty_registry):
