@@ -17,6 +17,7 @@ class CustomersConfig(AppConfig):
         _register_roles()
         _register_approvals()
         _register_personal_data()
+        _register_ledger_owner()
 
 
 def _register_roles() -> None:
@@ -67,3 +68,11 @@ def _register_personal_data() -> None:
         deletion_blocker=personal_data.customer_deletion_blocker,
     )
     register_withdrawal_guard("service_agreement", personal_data.service_agreement_withdrawal_guard)
+
+
+def _register_ledger_owner() -> None:
+    from hujin.customers.wallet import owner_refs_of_actor
+    from hujin.ledger.selectors import customer_owner_refs_register
+
+    # The ledger's reads show a customer actor only the accounts this finds for it.
+    customer_owner_refs_register(owner_refs_of_actor)

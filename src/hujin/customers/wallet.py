@@ -35,6 +35,12 @@ def owner_ref_for(customer_id: uuid.UUID) -> str:
     return f"customer:{customer_id}"
 
 
+def owner_refs_of_actor(actor: Actor) -> list[str]:
+    """The ledger owner references of a customer actor (whose id is their user id)."""
+    customer_ids = Customer.objects.filter(user_id=actor.id).values_list("id", flat=True)
+    return [owner_ref_for(customer_id) for customer_id in customer_ids]
+
+
 @dataclass(frozen=True, slots=True)
 class Readiness:
     verified: bool
