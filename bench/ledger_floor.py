@@ -131,13 +131,13 @@ def _open_accounts(conn: sqlite3.Connection, count: int) -> None:
         if 1 < number <= 1 + MERCHANTS:
             code = "2202.merchant"
         rows.append((new_id().hex, number, "CNY", code, kind, f"floor {number}", "",
-                     number > 1, False, False, 0, 0, 0, 10**12, "{}", created))  # fmt: skip
+                     number > 1, False, False, False, 0, 0, 0, 10**12, "{}", created))  # fmt: skip
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
         "INSERT INTO ledger_account (id, number, currency, code, kind, name, owner_ref, "
-        "debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed, "
+        "debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed, debits_frozen, "
         "debits_pending, debits_posted, credits_pending, credits_posted, metadata, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     conn.execute("COMMIT")

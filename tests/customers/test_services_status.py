@@ -6,6 +6,7 @@ import pytest
 
 from hujin.core.actors import SYSTEM
 from hujin.core.approvals import MakerCannotCheck, approval_decide
+from hujin.core.models import AuditEntry
 from hujin.customers.errors import (
     BalancesNotZero,
     CustomerClosed,
@@ -17,9 +18,10 @@ from hujin.customers.models import Customer
 from hujin.customers.services import kyc_submit
 from hujin.customers.status import customer_close, customer_freeze_request, customer_may_send
 from hujin.customers.wallet import wallet_open_if_ready
-from hujin.ledger.engine import TransferRequest
+from hujin.ledger.errors import Result
 from hujin.ledger.models import Account
 from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.types import TransferRequest
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,96 @@ class TestFreeze:
 
         customer.refresh_from_db()
         assert customer.status == "active"
+
+
+def approved(customer, officer, second_officer, now, *, freeze=True):
+    request = customer_freeze_request(
+        customer_id=customer.id,
+        freeze=freeze,
+        reason="suspicious activity" if freeze else "cleared",
+        actor=officer,
+        now=now,
+    )
+    approval_decide(actor=second_officer, request_id=request.id, approve=True, reason="ok", now=now)
+    return request
+
+
+def pay(customer, funding, now, business_date, *, out: bool) -> str:
+    """Move 1.00 out of (``out``) or into the customer's wallet; the ledger's result code."""
+    wallet = customer.wallet_account_id
+    [result] = transfers_create(
+        transfers=[
+            TransferRequest(
+                id=uuid.uuid4(),
+                debit_account_id=wallet if out else funding,
+                credit_account_id=funding if out else wallet,
+                amount=100,
+                code="p2p" if out else "topup",
+            )
+        ],
+        actor=SYSTEM,
+        now=now,
+        business_date=business_date,
+    )
+    return result.result
+
+
+class TestFreezeInTheLedger:
+    @pytest.fixture
+    def funding(self, customer, now, business_date):
+        bank, _ = account_create(
+            currency="CNY", code="1001.bank", kind="asset", actor=SYSTEM, now=now
+        )
+        assert pay(customer, bank.id, now, business_date, out=False) == Result.OK
+        return bank.id
+
+    def test_a_frozen_customer_s_wallet_refuses_debits_whoever_sends_them(
+        self, customer, funding, officer, second_officer, now, business_date
+    ):
+        approved(customer, officer, second_officer, now)
+
+        assert Account.objects.get(id=customer.wallet_account_id).debits_frozen
+        assert pay(customer, funding, now, business_date, out=True) == Result.DEBITS_FROZEN
+        assert pay(customer, funding, now, business_date, out=False) == Result.OK
+
+    def test_an_unfreeze_lets_debits_through_again(
+        self, customer, funding, officer, second_officer, now, business_date
+    ):
+        approved(customer, officer, second_officer, now)
+
+        approved(customer, officer, second_officer, now, freeze=False)
+
+        assert not Account.objects.get(id=customer.wallet_account_id).debits_frozen
+        assert pay(customer, funding, now, business_date, out=True) == Result.OK
+
+    def test_the_ledger_audits_its_own_freeze_of_the_wallet_after_the_customer_s(
+        self, customer, officer, second_officer, now
+    ):
+        approved(customer, officer, second_officer, now)
+
+        customer_entry = AuditEntry.objects.get(action="customers.freeze")
+        ledger_entry = AuditEntry.objects.get(action="ledger.account_debits_freeze")
+        assert ledger_entry.chain == customer_entry.chain
+        assert ledger_entry.position == customer_entry.position + 1
+        assert ledger_entry.target_id == str(customer.wallet_account_id)
+        assert ledger_entry.after["reason_code"] == "customers.freeze"
+
+    def test_the_customer_and_the_ledger_freeze_are_one_transaction(
+        self, customer, officer, second_officer, now, monkeypatch
+    ):
+        from hujin.customers import status
+
+        def refuse(**kwargs):
+            raise RuntimeError("the ledger is unavailable")
+
+        monkeypatch.setattr(status, "account_debits_freeze", refuse)
+
+        with pytest.raises(RuntimeError):
+            approved(customer, officer, second_officer, now)
+
+        customer.refresh_from_db()
+        assert customer.status == "active"
+        assert not Account.objects.get(id=customer.wallet_account_id).debits_frozen
 
 
 class TestMaySend:

@@ -10,6 +10,8 @@ from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Account
 from hujin.ledger.services import (
     account_create,
+    account_debits_freeze,
+    account_debits_unfreeze,
     account_set_closed,
     pending_transfers_expire,
     transfers_create,
@@ -45,6 +47,17 @@ class Book:
 
     def reopen(self, account_id: uuid.UUID) -> None:
         account_set_closed(account_id=account_id, closed=False, actor=SYSTEM, now=self.now)
+
+    def freeze(self, account_id: uuid.UUID) -> None:
+        """Freeze the account's debits (``account_debits_freeze``)."""
+        account_debits_freeze(
+            account_ids=[account_id], reason_code="test.freeze", actor=SYSTEM, now=self.now
+        )
+
+    def unfreeze(self, account_id: uuid.UUID) -> None:
+        account_debits_unfreeze(
+            account_ids=[account_id], reason_code="test.unfreeze", actor=SYSTEM, now=self.now
+        )
 
     def balances(self, account_id: uuid.UUID) -> dict[str, int]:
         """The account's non-zero balances, e.g. ``{"credits_posted": 10_000}``."""

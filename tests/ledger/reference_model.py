@@ -29,6 +29,7 @@ LINKED_EVENT_CHAIN_OPEN = "linked_event_chain_open"
 BURNS_THE_ID = {
     "account_not_found",
     "account_closed",
+    "debits_frozen",
     "exceeds_credits",
     "exceeds_debits",
     "overflows_balance",
@@ -44,6 +45,7 @@ class ModelAccount:
     debits_must_not_exceed_credits: bool = False
     credits_must_not_exceed_debits: bool = False
     closed: bool = False
+    debits_frozen: bool = False
     debits_pending: int = 0
     debits_posted: int = 0
     credits_pending: int = 0
@@ -86,6 +88,9 @@ class ReferenceLedger:
 
     def set_closed(self, account_id: uuid.UUID, closed: bool) -> None:
         self.accounts[account_id].closed = closed
+
+    def set_debits_frozen(self, account_id: uuid.UUID, frozen: bool) -> None:
+        self.accounts[account_id].debits_frozen = frozen
 
     # -- batches ---------------------------------------------------------------------------------
 
@@ -155,6 +160,8 @@ class ReferenceLedger:
             return "currency_mismatch"
         if debit.closed or credit.closed:
             return "account_closed"
+        if debit.debits_frozen:
+            return "debits_frozen"
         debit_total = debit.debits_pending + debit.debits_posted + r.amount
         credit_total = credit.credits_pending + credit.credits_posted + r.amount
         if debit_total > MAX_BALANCE or credit_total > MAX_BALANCE:
@@ -223,6 +230,8 @@ class ReferenceLedger:
         credit = self.accounts[p.credit_account_id]
         if r.kind == "post_pending" and (debit.closed or credit.closed):
             return "account_closed"
+        if r.kind == "post_pending" and debit.debits_frozen:
+            return "debits_frozen"  # a void still releases the hold
 
         debit.debits_pending -= p.amount
         credit.credits_pending -= p.amount

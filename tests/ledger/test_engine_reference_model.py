@@ -4,7 +4,8 @@ Each example opens a few accounts (some with a balance limit, some in another cu
 runs a random sequence of steps through the real services on the database: batches of single,
 pending, post and void transfers (full and partial), linked chains with failing members and chains
 left open, retries of earlier ids with the same or different fields, references to unknown holds,
-a clock that moves so that holds time out, expiry runs, and accounts closed and reopened. After
+a clock that moves so that holds time out, expiry runs, accounts closed and reopened, and their
+debits frozen and unfrozen. After
 every step each result code, every account's four balances, the burnt ids, the stored transfers
 and the audit and outbox rows must be what the model says; after every example the tables must
 pass the auditor. Each example runs in a savepoint that is rolled back, so each starts empty.
@@ -25,10 +26,13 @@ from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Account, FailedTransfer, Transfer
 from hujin.ledger.services import (
     account_create,
+    account_debits_freeze,
+    account_debits_unfreeze,
     account_set_closed,
     pending_transfers_expire,
     transfers_create,
 )
+from hujin.ledger.verify import ledger_verify
 from tests.ledger.conftest import BUSINESS_DATE, START_AT
 from tests.ledger.reference_model import (
     BALANCE_NAMES,
@@ -232,15 +236,19 @@ class History:
     # -- steps -----------------------------------------------------------------------------------
 
     def step(self) -> None:
-        action = self.draw(st.sampled_from(["batch"] * 5 + ["tick", "expire"] * 2 + ["close"]))
+        action = self.draw(
+            st.sampled_from(["batch"] * 5 + ["tick", "expire"] * 2 + ["close", "freeze"])
+        )
         if action == "batch":
             self.send_batch()
         elif action == "tick":
             self.tick()
         elif action == "expire":
             self.expire()
-        else:
+        elif action == "close":
             self.toggle_closed()
+        else:
+            self.toggle_debits_frozen()
 
     def send_batch(self) -> None:
         batch: list[TransferRequest] = []
@@ -297,15 +305,27 @@ class History:
         self.model.set_closed(account_id, closed)
         note(f"account {self.accounts.index(account_id)} closed={closed}")
 
+    def toggle_debits_frozen(self) -> None:
+        account_id = self.draw(st.sampled_from(self.accounts))
+        frozen = not self.model.accounts[account_id].debits_frozen
+        change = account_debits_freeze if frozen else account_debits_unfreeze
+        change(account_ids=[account_id], reason_code="test", actor=SYSTEM, now=self.now)
+        self.model.set_debits_frozen(account_id, frozen)
+        note(f"account {self.accounts.index(account_id)} debits_frozen={frozen}")
+
     # -- comparison ------------------------------------------------------------------------------
 
     def compare(self, audits_before: int, events_before: int) -> None:
-        stored = {a["id"]: a for a in Account.objects.values("id", "closed", *BALANCE_NAMES)}
+        stored = {
+            a["id"]: a
+            for a in Account.objects.values("id", "closed", "debits_frozen", *BALANCE_NAMES)
+        }
         for account_id, expected in self.model.accounts.items():
             row = stored[account_id]
             actual = tuple(row[name] for name in BALANCE_NAMES)
             assert actual == expected.balances(), f"account {self.accounts.index(account_id)}"
             assert row["closed"] == expected.closed
+            assert row["debits_frozen"] == expected.debits_frozen
 
         assert dict(FailedTransfer.objects.values_list("id", "code")) == self.model.burnt
 
@@ -341,4 +361,5 @@ def test_the_ledger_agrees_with_the_reference_model(db, data):
         for _ in range(history.draw(st.integers(3, 16), "steps")):
             history.step()
         assert ledger_problems() == []
+        assert ledger_verify().problems == []
         transaction.set_rollback(True)

@@ -287,6 +287,64 @@ def closed_and_overdrawn(book: ScenarioBook) -> TransferRequest:
     return book.single(wallet, merchant, 99_999)
 
 
+def frozen(*roles: str, kind: str = "single") -> Arrange:
+    """A payment from the bank to a merchant after the debits of ``roles`` were frozen."""
+
+    def arrange(book: ScenarioBook) -> TransferRequest:
+        bank, merchant = bank_and_merchant(book)
+        for role in roles:
+            book.freeze({"bank": bank, "merchant": merchant}[role])
+        maker = book.pending if kind == "pending" else book.single
+        return maker(bank, merchant, 2_500)
+
+    return arrange
+
+
+def frozen_and_unfrozen(book: ScenarioBook) -> TransferRequest:
+    bank, merchant = bank_and_merchant(book)
+    book.freeze(bank)
+    book.unfreeze(bank)
+    return book.single(bank, merchant, 2_500)
+
+
+def frozen_and_closed(book: ScenarioBook) -> TransferRequest:
+    """Closure is checked before frozen debits."""
+    bank, merchant = bank_and_merchant(book)
+    book.freeze(bank)
+    book.close(bank)
+    return book.single(bank, merchant, 2_500)
+
+
+def frozen_and_overdrawn(book: ScenarioBook) -> TransferRequest:
+    """Frozen debits are checked before the balance limits."""
+    _, wallet = funded_wallet(book)
+    merchant = book.open("2101.merchant")
+    book.freeze(wallet)
+    return book.single(wallet, merchant, 99_999)
+
+
+def frozen_and_overflowing(book: ScenarioBook) -> TransferRequest:
+    source, sink = debits_near_the_limit(book)
+    book.freeze(source)
+    return book.single(source, sink, 6)
+
+
+def burnt_by_frozen_debits_then_retried(book: ScenarioBook) -> TransferRequest:
+    """A payment refused while the debits were frozen stays refused after the unfreeze."""
+    bank, merchant = bank_and_merchant(book)
+    book.freeze(bank)
+    payment = book.single(bank, merchant, 2_500)
+    assert book.apply(payment) == [Result.DEBITS_FROZEN]
+    book.unfreeze(bank)
+    return payment
+
+
+def retried_after_its_debit_account_was_frozen(book: ScenarioBook) -> TransferRequest:
+    request = retried({})(book)
+    book.freeze(request.debit_account_id)
+    return request
+
+
 def across_currencies(book: ScenarioBook) -> TransferRequest:
     bank = book.open("1001.bank", kind="asset")
     usd_wallet = book.open("2001.wallet", currency="USD")
@@ -375,6 +433,8 @@ SCENARIOS = [
         "ok: a loan repaid in full", Result.OK, lambda book: book.single(*a_loan(book), 5_000)
     ),
     Scenario("ok: a balance reaches exactly 2**63 - 1", Result.OK, up_to_the_largest_balance),
+    Scenario("ok: into an account whose debits are frozen", Result.OK, frozen("merchant")),
+    Scenario("ok: from an account frozen and unfrozen again", Result.OK, frozen_and_unfrozen),
     # exists
     Scenario("exists: the same single transfer retried", Result.EXISTS, retried({})),
     Scenario(
@@ -414,6 +474,11 @@ SCENARIOS = [
         "exists: retried after an account was closed",
         Result.EXISTS,
         retried_after_its_credit_account_closed,
+    ),
+    Scenario(
+        "exists: retried after its debit account's debits were frozen",
+        Result.EXISTS,
+        retried_after_its_debit_account_was_frozen,
     ),
     Scenario(
         "exists: the second of a batch of two retried alone",
@@ -523,6 +588,11 @@ SCENARIOS = [
         burnt_then_retried({"amount": 0}),
     ),
     Scenario(
+        "id_already_failed: an id burnt by debits_frozen retried after the unfreeze",
+        Result.ID_ALREADY_FAILED,
+        burnt_by_frozen_debits_then_retried,
+    ),
+    Scenario(
         "id_already_failed: an id burnt by account_not_found retried corrected",
         Result.ID_ALREADY_FAILED,
         burnt_for_a_missing_account,
@@ -616,6 +686,19 @@ SCENARIOS = [
     Scenario("account_closed: the debit account", Result.ACCOUNT_CLOSED, closed("bank")),
     Scenario("account_closed: the credit account", Result.ACCOUNT_CLOSED, closed("merchant")),
     Scenario("account_closed: before an overdraft", Result.ACCOUNT_CLOSED, closed_and_overdrawn),
+    Scenario("account_closed: before frozen debits", Result.ACCOUNT_CLOSED, frozen_and_closed),
+    # debits_frozen
+    Scenario("debits_frozen: the debit account", Result.DEBITS_FROZEN, frozen("bank")),
+    Scenario(
+        "debits_frozen: a hold on the debit account",
+        Result.DEBITS_FROZEN,
+        frozen("bank", kind="pending"),
+    ),
+    Scenario(
+        "debits_frozen: both accounts frozen", Result.DEBITS_FROZEN, frozen("bank", "merchant")
+    ),
+    Scenario("debits_frozen: before an overdraft", Result.DEBITS_FROZEN, frozen_and_overdrawn),
+    Scenario("debits_frozen: before an overflow", Result.DEBITS_FROZEN, frozen_and_overflowing),
     # overflows_balance
     Scenario(
         "overflows_balance: the debit account's debits",
@@ -670,7 +753,8 @@ def test_every_result_code_a_single_or_pending_transfer_can_get_has_a_scenario()
                        Result.ID_ALREADY_FAILED, Result.AMOUNT_MUST_NOT_BE_ZERO,
                        Result.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER, Result.ACCOUNTS_REQUIRED,
                        Result.ACCOUNTS_MUST_BE_DIFFERENT, Result.ACCOUNT_NOT_FOUND,
-                       Result.CURRENCY_MISMATCH, Result.ACCOUNT_CLOSED, Result.OVERFLOWS_BALANCE,
+                       Result.CURRENCY_MISMATCH, Result.ACCOUNT_CLOSED, Result.DEBITS_FROZEN,
+                       Result.OVERFLOWS_BALANCE,
                        Result.EXCEEDS_CREDITS, Result.EXCEEDS_DEBITS}  # fmt: skip
 
     assert {s.expected for s in SCENARIOS} == fast_path_codes

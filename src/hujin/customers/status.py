@@ -5,7 +5,10 @@ Freezing and unfreezing are maker-checker actions: one staff member asks
 inbox, which then runs ``customer_freeze_execute`` / ``customer_unfreeze_execute``. Closing is a
 direct staff action with a reason.
 
-Payments and every other outgoing-money path ask ``customer_may_send`` before moving money.
+A freeze also freezes the debits of every ledger account the customer owns, in the same
+transaction (``ledger.services.account_debits_freeze``): the ledger itself refuses any transfer
+out of them (result ``debits_frozen``), whoever sends it; an unfreeze lifts that. Payments and
+every other outgoing-money path still ask ``customer_may_send`` first, to refuse early.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from hujin.customers.errors import (
 from hujin.customers.models import Customer, CustomerStatus, KycStatus
 from hujin.customers.permissions import CLOSE_CUSTOMER, REQUEST_FREEZE
 from hujin.customers.wallet import owner_ref_for
-from hujin.ledger.models import Account
-from hujin.ledger.services import account_set_closed
+from hujin.ledger.errors import AccountsNotAtZero
+from hujin.ledger.services import account_debits_freeze, account_debits_unfreeze, accounts_close
 
 FREEZE_ACTION = "customers.freeze"
 UNFREEZE_ACTION = "customers.unfreeze"
@@ -138,17 +141,24 @@ def _status_set(
 
 
 def _execute(request, *, freeze: bool, actor: Actor, now: datetime) -> Customer:
+    action = FREEZE_ACTION if freeze else UNFREEZE_ACTION
     with transaction.atomic():
         customer = _customer(uuid.UUID(request.payload["customer_id"]), lock=True)
         _check_transition(customer, freeze=freeze)
-        return _status_set(
+        customer = _status_set(
             customer,
             CustomerStatus.FROZEN if freeze else CustomerStatus.ACTIVE,
             reason=request.maker_reason[:REASON_MAX],
-            action="customers.freeze" if freeze else "customers.unfreeze",
+            action=action,
             actor=actor,
             now=now,
         )
+        # The ledger locks the customer's accounts and records its own audit entries and events.
+        ledger_change = account_debits_freeze if freeze else account_debits_unfreeze
+        ledger_change(
+            owner_ref=owner_ref_for(customer.id), reason_code=action, actor=actor, now=now
+        )
+        return customer
 
 
 def customer_freeze_execute(*, request, actor: Actor, now: datetime) -> Customer:
@@ -173,20 +183,10 @@ def customer_close(*, customer_id: uuid.UUID, reason: str, actor: Actor, now: da
         customer = _customer(customer_id, lock=True)
         if customer.status == CustomerStatus.CLOSED:
             raise CustomerClosed()
-        accounts = list(
-            Account.objects.select_for_update()
-            .filter(owner_ref=owner_ref_for(customer.id))
-            .order_by("pk")
-        )
-        not_zero = [
-            str(a.id)
-            for a in accounts
-            if a.debits_posted != a.credits_posted or a.debits_pending or a.credits_pending
-        ]
-        if not_zero:
-            raise BalancesNotZero(details={"accounts": not_zero})
-        for account in accounts:
-            account_set_closed(account_id=account.id, closed=True, actor=actor, now=now)
+        try:
+            accounts_close(owner_ref=owner_ref_for(customer.id), actor=actor, now=now)
+        except AccountsNotAtZero as exc:
+            raise BalancesNotZero(details={"accounts": exc.details["accounts"]}) from exc
         return _status_set(
             customer,
             CustomerStatus.CLOSED,

@@ -30,6 +30,7 @@ class AccountState:
     id: uuid.UUID
     currency: str
     closed: bool
+    debits_frozen: bool
     debits_must_not_exceed_credits: bool
     credits_must_not_exceed_debits: bool
     debits_pending: int
@@ -200,6 +201,8 @@ class Engine:
             return Result.CURRENCY_MISMATCH
         if dr.closed or cr.closed:
             return Result.ACCOUNT_CLOSED
+        if dr.debits_frozen:
+            return Result.DEBITS_FROZEN
         if (
             dr.debits_pending + dr.debits_posted + amount > MAX_BALANCE
             or cr.credits_pending + cr.credits_posted + amount > MAX_BALANCE
@@ -285,6 +288,8 @@ class Engine:
         cr = self.accounts[p.credit_account_id]
         if post and (dr.closed or cr.closed):
             return Result.ACCOUNT_CLOSED
+        if post and dr.debits_frozen:  # a void releases the hold: frozen debits allow it
+            return Result.DEBITS_FROZEN
 
         _remember(chain, dr)
         _remember(chain, cr)

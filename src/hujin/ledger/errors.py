@@ -26,6 +26,7 @@ class Result:
     ACCOUNT_NOT_FOUND = "account_not_found"
     CURRENCY_MISMATCH = "currency_mismatch"
     ACCOUNT_CLOSED = "account_closed"
+    DEBITS_FROZEN = "debits_frozen"
     EXCEEDS_CREDITS = "exceeds_credits"
     EXCEEDS_DEBITS = "exceeds_debits"
     OVERFLOWS_BALANCE = "overflows_balance"
@@ -50,6 +51,7 @@ TRANSIENT_FAILURES: frozenset[str] = frozenset(
     {
         Result.ACCOUNT_NOT_FOUND,
         Result.ACCOUNT_CLOSED,
+        Result.DEBITS_FROZEN,
         Result.EXCEEDS_CREDITS,
         Result.EXCEEDS_DEBITS,
         Result.OVERFLOWS_BALANCE,
@@ -75,6 +77,11 @@ class TransferNotFound(NotFound):
 class AccountExistsWithDifferentFields(Conflict):
     code = "account_exists_with_different_fields"
     message = "An account with this id already exists with different fields."
+
+
+class AccountsNotAtZero(Conflict):
+    code = "accounts_not_at_zero"
+    message = "Some accounts are not at zero: posted debits differ from credits, or holds remain."
 
 
 class AccountInvalid(InvalidInput):

@@ -41,6 +41,8 @@ class Account(models.Model):
     debits_must_not_exceed_credits = models.BooleanField(default=False)
     credits_must_not_exceed_debits = models.BooleanField(default=False)
     closed = models.BooleanField(default=False)
+    # Debits refused (result ``debits_frozen``): no new transfer from it, no post of a hold on it.
+    debits_frozen = models.BooleanField(default=False)
     debits_pending = models.BigIntegerField(default=0)
     debits_posted = models.BigIntegerField(default=0)
     credits_pending = models.BigIntegerField(default=0)

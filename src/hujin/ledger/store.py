@@ -149,6 +149,16 @@ def next_account_number() -> int:
         return cursor.fetchone()[0]
 
 
+def highest_seq() -> int:
+    """The highest ``seq`` of a committed transfer (0 for none). Read under an account's lock, it
+    parts that account's history: every transfer on it committed before has a ``seq`` at most
+    this, every one after a greater ``seq`` (numbers are taken after the account locks)."""
+    d = Dialect()
+    with hot_cursor(d) as cursor:
+        d.execute(cursor, "SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer", [])
+        return cursor.fetchone()[0]
+
+
 def can_create_one(request: TransferRequest) -> bool:
     """Whether ``create_one`` can apply this request alone (PostgreSQL; a single or pending
     transfer outside a linked chain). Anything else goes through the engine."""
@@ -395,7 +405,7 @@ def _claim_bucket(transfer_id: uuid.UUID) -> int:
 
 
 _ACCOUNT_COLUMNS = (
-    "SELECT id, currency, closed, debits_must_not_exceed_credits, "
+    "SELECT id, currency, closed, debits_frozen, debits_must_not_exceed_credits, "
     "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
     "credits_posted, number FROM ledger_account "
 )
@@ -426,7 +436,7 @@ def _lock_accounts(
     for row in rows:
         account_id = row[0] if asked is None else asked.get(row[0]) or d.uuid_out(row[0])
         account = AccountState(account_id, row[1], bool(row[2]), bool(row[3]), bool(row[4]),
-                               row[5], row[6], row[7], row[8], row[9])  # fmt: skip
+                               bool(row[5]), row[6], row[7], row[8], row[9], row[10])  # fmt: skip
         accounts[account_id] = account
     return accounts
 

@@ -1,9 +1,11 @@
 """``ledger_verify``: the ledger's invariants, checked from the rows themselves."""
 
+import uuid
 from collections import defaultdict
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
+from hujin.core.models import AuditEntry
 from hujin.ledger.models import Account, Transfer
 from hujin.ledger.selectors import POSTING_KINDS, VerifyReport
 
@@ -12,13 +14,15 @@ MAX_REPORTED = 50
 
 def ledger_verify() -> VerifyReport:
     """Check that debits equal credits per currency, that every account's stored balances are
-    the sums of its transfers, and that no balance-limit flag was ever crossed."""
+    the sums of its transfers, that no balance-limit flag was ever crossed and that no transfer
+    debited an account while its debits were frozen (as far as the audit trail tells)."""
     problems: list[str] = []
     problems += _references_resolve()
     problems += _currencies_balance()
     accounts_checked = _stored_equals_summed(problems)
     problems += _limits_never_crossed()
     problems += _resolutions_match_their_pending()
+    problems += _no_debits_while_frozen()
     return VerifyReport(
         accounts_checked=accounts_checked,
         transfers_checked=Transfer.objects.count(),
@@ -135,3 +139,51 @@ def _resolutions_match_their_pending() -> list[str]:
     )
     return [f"transfer {t} does not match the pending transfer it resolves"
             for t in bad.values_list("id", flat=True)[:MAX_REPORTED]]  # fmt: skip
+
+
+# Transfers that debit their debit account on their own account (voids and expiries release).
+DEBITING_KINDS = ("single", "pending", "post_pending")
+_FREEZE_ACTIONS = {"ledger.account_debits_freeze": True, "ledger.account_debits_unfreeze": False}
+
+
+def _no_debits_while_frozen() -> list[str]:
+    """No transfer debited an account between a freeze of its debits and the unfreeze.
+
+    The flag alone says only whether an account is frozen now. Each freeze and unfreeze leaves an
+    audit entry with ``transfers_seq``, the highest transfer ``seq`` when it happened, read under
+    the account's lock: a transfer on that account with a greater ``seq`` came after it. Those
+    marks give each account's frozen spans of history; a debiting transfer inside one is
+    reported. Flags set without the services (no audit entry) give no span and are not checked.
+    """
+    spans: dict[uuid.UUID, list[tuple[int, int | None]]] = defaultdict(list)
+    frozen_since: dict[uuid.UUID, int] = {}
+    entries = (
+        AuditEntry.objects.filter(target_type="ledger.account", action__in=_FREEZE_ACTIONS)
+        .order_by("id")  # an account's freezes and unfreezes are serialised by its lock
+        .values_list("target_id", "action", "after")
+    )
+    for target_id, action, after in entries.iterator(chunk_size=5000):
+        seq = (after or {}).get("transfers_seq")
+        if not isinstance(seq, int):
+            continue
+        account_id = uuid.UUID(target_id)
+        if _FREEZE_ACTIONS[action]:
+            frozen_since.setdefault(account_id, seq)
+        elif account_id in frozen_since:
+            spans[account_id].append((frozen_since.pop(account_id), seq))
+    for account_id, seq in frozen_since.items():
+        spans[account_id].append((seq, None))
+    numbers = dict(Account.objects.filter(id__in=list(spans)).values_list("id", "number"))
+    problems = []
+    for account_id, account_spans in spans.items():
+        for after_seq, until_seq in account_spans:
+            debits = Transfer.objects.filter(
+                debit_number=numbers.get(account_id), seq__gt=after_seq, kind__in=DEBITING_KINDS
+            )
+            if until_seq is not None:
+                debits = debits.filter(seq__lte=until_seq)
+            problems += [
+                f"transfer {t}: debited account {account_id} while its debits were frozen"
+                for t in debits.order_by("seq").values_list("id", flat=True)[:MAX_REPORTED]
+            ]
+    return problems

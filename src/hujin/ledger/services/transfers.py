@@ -1,142 +1,23 @@
-"""Writes to the ledger. Every money movement in Hujin goes through ``transfers_create``."""
+"""Writes of transfers: every money movement in Hujin goes through ``transfers_create``."""
 
-import logging
-import random
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
 
-from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db import transaction
 
 from hujin.core.actors import Actor
-from hujin.core.audit import audit_append, audit_prepare, audit_record, content_hash_of
+from hujin.core.audit import audit_append, audit_prepare, content_hash_of
 from hujin.core.events import event_emit
 from hujin.core.gc_pause import gc_paused
 from hujin.core.ids import new_id
-from hujin.core.money import currency_exponent
 from hujin.ledger import store
-from hujin.ledger.errors import (
-    AccountExistsWithDifferentFields,
-    AccountInvalid,
-    AccountNotFound,
-    BatchEmpty,
-    BatchTooLarge,
-    TransferInvalid,
-)
-from hujin.ledger.models import Account, AccountKind
+from hujin.ledger.errors import BatchEmpty, BatchTooLarge, TransferInvalid
+from hujin.ledger.services._retries import with_retries
 from hujin.ledger.types import TransferRequest, TransferResult
-from hujin.ledger.validation import CODE_RE, metadata_problem, transfer_request_problem
-
-logger = logging.getLogger(__name__)
+from hujin.ledger.validation import transfer_request_problem
 
 MAX_BATCH = 8_000
-MAX_ATTEMPTS = 12
-T = TypeVar("T")
-
-
-# -- accounts ------------------------------------------------------------------------------------
-
-
-def account_create(
-    *,
-    currency: str,
-    code: str,
-    kind: str,
-    actor: Actor,
-    now: datetime,
-    id: uuid.UUID | None = None,
-    name: str = "",
-    owner_ref: str = "",
-    debits_must_not_exceed_credits: bool = False,
-    credits_must_not_exceed_debits: bool = False,
-    metadata: dict[str, Any] | None = None,
-) -> tuple[Account, bool]:
-    """Open a ledger account; returns (account, created).
-
-    Idempotent on ``id``: the same id with the same fields returns the existing account.
-    Raises AccountInvalid, AccountExistsWithDifferentFields.
-    """
-    currency_exponent(currency)  # raises InvalidCurrency
-    if kind not in AccountKind.values:
-        raise AccountInvalid("Unknown account kind.", details={"kind": kind})
-    if not CODE_RE.match(code or ""):
-        raise AccountInvalid(
-            "Code must be 1-64 letters, digits or _.:- characters.", details={"code": code}
-        )
-    if debits_must_not_exceed_credits and credits_must_not_exceed_debits:
-        raise AccountInvalid("An account takes at most one balance-limit flag.")
-    for field_name, value in (("name", name), ("owner_ref", owner_ref)):
-        limit = Account._meta.get_field(field_name).max_length
-        if not isinstance(value, str) or len(value) > limit:
-            raise AccountInvalid(
-                f"{field_name} is text of at most {limit} characters.",
-                details={"field": field_name},
-            )
-    problem = metadata_problem(metadata or {})
-    if problem:
-        raise AccountInvalid(problem, details={"field": "metadata"})
-    fields = {
-        "currency": currency,
-        "code": code,
-        "kind": kind,
-        "name": name,
-        "owner_ref": owner_ref,
-        "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
-        "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
-        "metadata": metadata or {},
-    }
-    account_id = id or new_id()
-
-    def attempt() -> tuple[Account, bool]:
-        with transaction.atomic():
-            existing = Account.objects.filter(id=account_id).first()
-            if existing is not None:
-                if any(getattr(existing, k) != v for k, v in fields.items()):
-                    raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
-                return existing, False
-            account = Account.objects.create(
-                id=account_id, number=store.next_account_number(), created_at=now, **fields
-            )
-            after = {k: v for k, v in fields.items() if k != "metadata"}
-            audit_record(actor=actor, action="ledger.account_create", target_type="ledger.account",
-                         target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip
-            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
-                       event_type="ledger.account_created", occurred_at=now,
-                       payload={"id": str(account.id), **after})  # fmt: skip
-            return account, True
-
-    return _with_retries(attempt)
-
-
-def account_set_closed(
-    *, account_id: uuid.UUID, closed: bool, actor: Actor, now: datetime
-) -> Account:
-    """Close an account (no new transfers; pending ones may still be voided) or reopen it.
-
-    Raises AccountNotFound.
-    """
-
-    def attempt() -> Account:
-        with transaction.atomic():
-            account = Account.objects.select_for_update().filter(id=account_id).first()
-            if account is None:
-                raise AccountNotFound(details={"id": str(account_id)})
-            if account.closed == closed:
-                return account
-            account.closed = closed
-            account.save(update_fields=["closed"])
-            action = "ledger.account_close" if closed else "ledger.account_reopen"
-            audit_record(actor=actor, action=action, target_type="ledger.account",
-                         target_id=str(account.id), occurred_at=now,
-                         before={"closed": not closed}, after={"closed": closed})  # fmt: skip
-            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
-                       event_type="ledger.account_closed" if closed else "ledger.account_reopened",
-                       occurred_at=now, payload={"id": str(account.id)})  # fmt: skip
-            return account
-
-    return _with_retries(attempt)
 
 
 # -- transfers -----------------------------------------------------------------------------------
@@ -166,7 +47,7 @@ def transfers_create(
 
     if len(transfers) == 1 and store.can_create_one(transfers[0]):
         request = transfers[0]
-        code = _with_retries(
+        code = with_retries(
             lambda: _create_one(request, actor=actor, now=now, business_date=business_date)
         )
         return [TransferResult(request.id, code)]
@@ -183,7 +64,7 @@ def transfers_create(
         return [TransferResult(r.id, code) for r, code in zip(transfers, codes, strict=True)]
 
     with gc_paused():  # a batch makes no reference cycles; see hujin.core.gc_pause
-        return _with_retries(attempt)
+        return with_retries(attempt)
 
 
 def pending_transfers_expire(
@@ -203,7 +84,7 @@ def pending_transfers_expire(
                 record.write()
                 return len(due)
 
-        expired = _with_retries(attempt)
+        expired = with_retries(attempt)
         total += expired
         if expired < limit:
             return total
@@ -286,35 +167,3 @@ def _batch_event_payload(created: list[uuid.UUID], business_date: date) -> dict:
         "count": len(created),
         "transfer_ids": [str(i) for i in created],
     }
-
-
-# -- retries -------------------------------------------------------------------------------------
-
-
-def _retryable(exc: Exception) -> bool:
-    cause = exc.__cause__
-    sqlstate = getattr(cause, "sqlstate", None)
-    if isinstance(exc, store.LockedTooLittle):
-        return True
-    if sqlstate in ("40001", "40P01", "55P03"):  # serialization, deadlock, lock not available
-        return True
-    if isinstance(exc, IntegrityError):
-        # Another writer inserted the same transfer id (or resolved the same pending) first:
-        # running again turns it into an ordinary `exists` or `already_*` result.
-        return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc)
-    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
-
-
-def _with_retries(attempt: Callable[[], T]) -> T:
-    """Run one transaction, again if it lost a race, as long as we own the transaction."""
-    if connection.in_atomic_block:
-        return attempt()  # the caller's transaction decides; a retry here could not help
-    for n in range(1, MAX_ATTEMPTS + 1):
-        try:
-            return attempt()
-        except (DatabaseError, store.LockedTooLittle) as exc:
-            if n == MAX_ATTEMPTS or not _retryable(exc):
-                raise
-            logger.info("ledger write lost a race, retrying", extra={"attempt": n})
-            time.sleep(min(0.002 * 2**n, 0.2) * random.random())
-    raise AssertionError("unreachable")

@@ -1,0 +1,28 @@
+"""Writes to the ledger: accounts (``accounts``) and transfers (``transfers``).
+
+Other modules import the services from here: ``from hujin.ledger.services import
+transfers_create``. Each is keyword-only, one transaction (the caller's when there is one), with
+its audit entries and outbox events in that transaction.
+"""
+
+from hujin.ledger.services.accounts import (
+    account_create,
+    account_debits_freeze,
+    account_debits_unfreeze,
+    account_set_closed,
+    accounts_close,
+)
+from hujin.ledger.services.transfers import MAX_BATCH, pending_transfers_expire, transfers_create
+from hujin.ledger.types import TransferResult
+
+__all__ = [
+    "MAX_BATCH",
+    "TransferResult",
+    "account_create",
+    "account_debits_freeze",
+    "account_debits_unfreeze",
+    "account_set_closed",
+    "accounts_close",
+    "pending_transfers_expire",
+    "transfers_create",
+]

@@ -1,0 +1,273 @@
+"""Writes to the ledger's accounts: open, close or reopen, freeze or unfreeze their debits."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hujin.core.actors import Actor
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.core.ids import new_id
+from hujin.core.money import currency_exponent
+from hujin.ledger import store
+from hujin.ledger.errors import (
+    AccountExistsWithDifferentFields,
+    AccountInvalid,
+    AccountNotFound,
+    AccountsNotAtZero,
+)
+from hujin.ledger.models import Account, AccountKind
+from hujin.ledger.services._retries import with_retries
+from hujin.ledger.validation import CODE_RE, metadata_problem
+
+TARGET = "ledger.account"  # the audit entries' target type, the events' aggregate type
+
+
+def account_create(
+    *,
+    currency: str,
+    code: str,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    id: uuid.UUID | None = None,
+    name: str = "",
+    owner_ref: str = "",
+    debits_must_not_exceed_credits: bool = False,
+    credits_must_not_exceed_debits: bool = False,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[Account, bool]:
+    """Open a ledger account; returns (account, created).
+
+    Idempotent on ``id``: the same id with the same fields returns the existing account.
+    Raises AccountInvalid, AccountExistsWithDifferentFields.
+    """
+    currency_exponent(currency)  # raises InvalidCurrency
+    if kind not in AccountKind.values:
+        raise AccountInvalid("Unknown account kind.", details={"kind": kind})
+    if not CODE_RE.match(code or ""):
+        raise AccountInvalid(
+            "Code must be 1-64 letters, digits or _.:- characters.", details={"code": code}
+        )
+    if debits_must_not_exceed_credits and credits_must_not_exceed_debits:
+        raise AccountInvalid("An account takes at most one balance-limit flag.")
+    for field_name, value in (("name", name), ("owner_ref", owner_ref)):
+        limit = Account._meta.get_field(field_name).max_length
+        if not isinstance(value, str) or len(value) > limit:
+            raise AccountInvalid(
+                f"{field_name} is text of at most {limit} characters.",
+                details={"field": field_name},
+            )
+    problem = metadata_problem(metadata or {})
+    if problem:
+        raise AccountInvalid(problem, details={"field": "metadata"})
+    fields = {
+        "currency": currency,
+        "code": code,
+        "kind": kind,
+        "name": name,
+        "owner_ref": owner_ref,
+        "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
+        "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
+        "metadata": metadata or {},
+    }
+    account_id = id or new_id()
+
+    def attempt() -> tuple[Account, bool]:
+        with transaction.atomic():
+            existing = Account.objects.filter(id=account_id).first()
+            if existing is not None:
+                if any(getattr(existing, k) != v for k, v in fields.items()):
+                    raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
+                return existing, False
+            account = Account.objects.create(
+                id=account_id, number=store.next_account_number(), created_at=now, **fields
+            )
+            after = {k: v for k, v in fields.items() if k != "metadata"}
+            audit_record(actor=actor, action="ledger.account_create", target_type="ledger.account",
+                         target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip
+            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
+                       event_type="ledger.account_created", occurred_at=now,
+                       payload={"id": str(account.id), **after})  # fmt: skip
+            return account, True
+
+    return with_retries(attempt)
+
+
+def account_set_closed(
+    *, account_id: uuid.UUID, closed: bool, actor: Actor, now: datetime
+) -> Account:
+    """Close an account (no new transfers; pending ones may still be voided) or reopen it.
+
+    Raises AccountNotFound.
+    """
+
+    def attempt() -> Account:
+        with transaction.atomic():
+            account = Account.objects.select_for_update().filter(id=account_id).first()
+            if account is None:
+                raise AccountNotFound(details={"id": str(account_id)})
+            _closed_set(account, closed, actor=actor, now=now)
+            return account
+
+    return with_retries(attempt)
+
+
+def accounts_close(*, owner_ref: str, actor: Actor, now: datetime) -> list[uuid.UUID]:
+    """Close every account of ``owner_ref``, all or none: each must be at zero (posted debits
+    equal posted credits, nothing pending). Returns their ids in id order (empty when the owner
+    has none); accounts already closed stay closed.
+
+    Raises AccountInvalid (no owner_ref), AccountsNotAtZero (details: ``accounts``, the ids of
+    those not at zero).
+    """
+    if not owner_ref:
+        raise AccountInvalid(
+            "Name the owner whose accounts are closed.", details={"field": "owner_ref"}
+        )
+
+    def attempt() -> list[uuid.UUID]:
+        with transaction.atomic():
+            accounts = _locked(owner_ref=owner_ref)
+            not_zero = [
+                str(a.id)
+                for a in accounts
+                if a.debits_posted != a.credits_posted or a.debits_pending or a.credits_pending
+            ]
+            if not_zero:
+                raise AccountsNotAtZero(details={"accounts": not_zero})
+            for account in accounts:
+                _closed_set(account, True, actor=actor, now=now)
+            return [a.id for a in accounts]
+
+    return with_retries(attempt)
+
+
+def _closed_set(account: Account, closed: bool, *, actor: Actor, now: datetime) -> None:
+    if account.closed == closed:
+        return
+    account.closed = closed
+    account.save(update_fields=["closed"])
+    action = "ledger.account_close" if closed else "ledger.account_reopen"
+    audit_record(actor=actor, action=action, target_type=TARGET, target_id=str(account.id),
+                 occurred_at=now, before={"closed": not closed},
+                 after={"closed": closed})  # fmt: skip
+    event_emit(aggregate_type=TARGET, aggregate_id=str(account.id),
+               event_type="ledger.account_closed" if closed else "ledger.account_reopened",
+               occurred_at=now, payload={"id": str(account.id)})  # fmt: skip
+
+
+# -- frozen debits -------------------------------------------------------------------------------
+
+
+def account_debits_freeze(
+    *,
+    account_ids: Sequence[uuid.UUID] = (),
+    owner_ref: str = "",
+    reason_code: str,
+    actor: Actor,
+    now: datetime,
+) -> list[uuid.UUID]:
+    """Freeze the debits of some accounts: from now on the ledger refuses, with the result code
+    ``debits_frozen``, every single or pending transfer that debits one of them and every post
+    of a hold on one of them. Credits still arrive; holds can still be voided and still expire.
+
+    The accounts are named by ``account_ids`` or are all the accounts of ``owner_ref`` (exactly
+    one of the two). ``reason_code`` says why, as a code (``customers.freeze``), never as prose:
+    it goes into the audit entry and the event. One transaction, accounts locked in id order;
+    inside a caller's transaction, that one. Accounts already frozen are left alone. Returns the
+    ids of the accounts this call froze, in id order.
+
+    Raises AccountInvalid, AccountNotFound (an id in ``account_ids`` names no account).
+    """
+    return _debits_frozen_set(
+        True, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
+        actor=actor, now=now,
+    )  # fmt: skip
+
+
+def account_debits_unfreeze(
+    *,
+    account_ids: Sequence[uuid.UUID] = (),
+    owner_ref: str = "",
+    reason_code: str,
+    actor: Actor,
+    now: datetime,
+) -> list[uuid.UUID]:
+    """Let the accounts be debited again (``account_debits_freeze``'s reverse, with the same
+    arguments). Returns the ids of the accounts this call unfroze, in id order.
+
+    Raises AccountInvalid, AccountNotFound.
+    """
+    return _debits_frozen_set(
+        False, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
+        actor=actor, now=now,
+    )  # fmt: skip
+
+
+def _debits_frozen_set(
+    frozen: bool,
+    *,
+    account_ids: Sequence[uuid.UUID],
+    owner_ref: str,
+    reason_code: str,
+    actor: Actor,
+    now: datetime,
+) -> list[uuid.UUID]:
+    if bool(account_ids) == bool(owner_ref):
+        raise AccountInvalid(
+            "Name the accounts by account_ids or by owner_ref, not both.",
+            details={"field": "account_ids"},
+        )
+    if not isinstance(reason_code, str) or not CODE_RE.match(reason_code):
+        raise AccountInvalid(
+            "The reason is a code of 1-64 letters, digits or _.:- characters.",
+            details={"field": "reason_code"},
+        )
+    ids = sorted(set(account_ids))
+
+    def attempt() -> list[uuid.UUID]:
+        with transaction.atomic():
+            accounts = _locked(account_ids=ids) if ids else _locked(owner_ref=owner_ref)
+            if ids and len(accounts) != len(ids):
+                missing = sorted(set(ids) - {a.id for a in accounts})
+                raise AccountNotFound(details={"id": str(missing[0])})
+            changed = [a for a in accounts if a.debits_frozen != frozen]
+            action, event_type = _FROZEN_NAMES[frozen]
+            # Where the accounts' histories stand: ``ledger_verify`` checks that no transfer
+            # debited them between a freeze's mark and its unfreeze's.
+            seq = store.highest_seq() if changed else 0
+            for account in changed:
+                account.debits_frozen = frozen
+                account.save(update_fields=["debits_frozen"])
+                audit_record(actor=actor, action=action, target_type=TARGET,
+                             target_id=str(account.id), occurred_at=now,
+                             before={"debits_frozen": not frozen},
+                             after={"debits_frozen": frozen, "reason_code": reason_code,
+                                    "transfers_seq": seq})  # fmt: skip
+                event_emit(aggregate_type=TARGET, aggregate_id=str(account.id),
+                           event_type=event_type, occurred_at=now,
+                           payload={"id": str(account.id), "number": account.number,
+                                    "owner_ref": account.owner_ref,
+                                    "reason_code": reason_code})  # fmt: skip
+            return [a.id for a in changed]
+
+    return with_retries(attempt)
+
+
+_FROZEN_NAMES = {  # the audit action and the event type, by the flag's new value
+    True: ("ledger.account_debits_freeze", "ledger.account_debits_frozen"),
+    False: ("ledger.account_debits_unfreeze", "ledger.account_debits_unfrozen"),
+}
+
+
+def _locked(*, account_ids: Sequence[uuid.UUID] = (), owner_ref: str = "") -> list[Account]:
+    """The accounts, locked in id order (the order every ledger write locks accounts in)."""
+    accounts = Account.objects.select_for_update()
+    accounts = (
+        accounts.filter(id__in=account_ids) if account_ids else accounts.filter(owner_ref=owner_ref)
+    )
+    return list(accounts.order_by("pk"))
