@@ -6,7 +6,6 @@ their ready() never run in core's tests, and a test's own registrations never le
 """
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from hujin.core import cob, events
+from hujin.core import cob, subscribers
 from hujin.core.actors import system_actor
 from hujin.core.dates import business_date_set
 from hujin.core.events import event_emit
@@ -22,7 +21,7 @@ from hujin.core.events import event_emit
 
 @pytest.fixture(autouse=True)
 def empty_registries(monkeypatch):
-    monkeypatch.setattr(events, "_subscribers", defaultdict(list))
+    monkeypatch.setattr(subscribers, "_subscribers", {})
     monkeypatch.setattr(cob, "_steps", {})
 
 

@@ -82,7 +82,15 @@ class AuditChainHead(models.Model):
 
 
 class OutboxEvent(models.Model):
-    """A domain event written in the same transaction as the change it describes."""
+    """A domain event written in the same transaction as the change it describes.
+
+    The dispatcher hands it to every subscriber once (``fanned_out_at``); a subscriber that fails
+    gets its own ``EventDelivery`` row and is retried on its own. The other columns sum up those
+    deliveries: ``dispatched_at`` once every subscriber has it (delivered or discarded),
+    ``attempts`` the most tries any subscriber needed, ``last_error`` the latest failure and
+    ``next_attempt_at`` the next retry of any of them. Rows dispatched before core migration
+    0006 have no ``fanned_out_at``.
+    """
 
     id = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(unique=True)
@@ -94,21 +102,92 @@ class OutboxEvent(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    # After a failed delivery: not retried (and its aggregate held back) before this instant.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
+            # What the dispatcher has not handed out yet: a few rows, however long the history.
             models.Index(
                 fields=["id"],
-                name="outbox_undispatched_idx",
-                condition=models.Q(dispatched_at__isnull=True),
+                name="outbox_to_fan_out_idx",
+                condition=models.Q(dispatched_at__isnull=True, fanned_out_at__isnull=True),
             ),
             models.Index(fields=["aggregate_type", "aggregate_id", "id"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.aggregate_type}:{self.aggregate_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")  # first open one of its lane: tried when due
+    WAITING = "waiting", _("Waiting")  # behind an earlier open delivery of its lane
+    PARKED = "parked", _("Parked")  # failed too often: a person retries or discards it
+    DELIVERED = "delivered", _("Delivered")
+    DISCARDED = "discarded", _("Discarded")
+
+
+OPEN_DELIVERY_STATUSES = ("pending", "waiting", "parked")
+
+
+class EventDelivery(models.Model):
+    """One subscriber's delivery of one event, written only when it did not go through at once.
+
+    A subscriber's events of one aggregate form a lane (subscriber, aggregate_type,
+    aggregate_id) delivered in event order: the lane's first open delivery is pending (or
+    parked) and every later one waits behind it. See ``hujin.core.deliveries``.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.PROTECT, related_name="deliveries", db_index=False
+    )
+    subscriber = models.CharField(max_length=100)
+    aggregate_type = models.CharField(max_length=64)  # the event's, copied for the lane index
+    aggregate_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    parked_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)  # delivered or discarded
+
+    class Meta:
+        default_permissions = ()
+        permissions = [
+            ("manage_events", _("Can retry or discard event deliveries that keep failing"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscriber"], name="core_eventdelivery_one_per_subscriber"
+            ),
+            models.CheckConstraint(
+                name="core_eventdelivery_status_valid",
+                condition=models.Q(
+                    status__in=["pending", "waiting", "parked", "delivered", "discarded"]
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="core_delivery_due_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["aggregate_id", "aggregate_type", "subscriber", "event"],
+                name="core_delivery_lane_idx",
+                condition=models.Q(status__in=OPEN_DELIVERY_STATUSES),
+            ),
+            models.Index(
+                fields=["id"], name="core_delivery_parked_idx", condition=models.Q(status="parked")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} <- event {self.event_id}: {self.status}"
 
 
 class BusinessDate(models.Model):

@@ -2,13 +2,16 @@
 
 Tasks are the edge: they read the clock and pass ``now`` to the services.
 
-- ``outbox_dispatch_task``: enqueued after every commit that emitted events;
+- ``outbox_dispatch_task``: enqueued after every commit that emitted events, through
+  ``outbox_dispatch_request``, the hook ``CoreConfig.ready()`` installs in ``hujin.core.events``;
 - ``outbox_sweep``: every minute, delivers whatever an enqueue missed and retries failures;
 - ``cob_scheduled``: closes the business day on ``settings.HUJIN_COB_CRONTAB`` (five crontab
   fields read in ``HUJIN_BUSINESS_TIME_ZONE``; default "5 0 * * *", 00:05 every day).
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -16,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from hujin.core.actors import system_actor
 from hujin.core.cob import cob_run_due
@@ -45,6 +48,28 @@ def outbox_drain() -> int:
 @db_task()
 def outbox_dispatch_task() -> None:
     outbox_drain()
+
+
+# A busy process commits thousands of transactions a second; one queued dispatch per short
+# window serves them all (it drains the whole outbox), instead of one queue write per commit.
+DISPATCH_DEBOUNCE_S = 0.5
+_dispatch_lock = threading.Lock()
+_dispatch_due_at = 0.0  # monotonic time at which this process's last queued dispatch runs
+
+
+def outbox_dispatch_request() -> None:
+    """Queue a dispatch (at once when huey runs tasks immediately). May raise when the queue is
+    down: ``hujin.core.events.dispatch_request`` logs that and the sweep delivers."""
+    global _dispatch_due_at
+    if HUEY.immediate:
+        outbox_dispatch_task()
+        return
+    with _dispatch_lock:
+        now = time.monotonic()
+        if now < _dispatch_due_at - 0.05:
+            return  # a dispatch already queued runs after this commit and will see it
+        _dispatch_due_at = now + DISPATCH_DEBOUNCE_S
+    outbox_dispatch_task.schedule(delay=DISPATCH_DEBOUNCE_S)
 
 
 @db_periodic_task(crontab(minute="*"))

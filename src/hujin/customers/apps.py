@@ -11,9 +11,17 @@ class CustomersConfig(AppConfig):
         from hujin.core.events import event_subscribe
         from hujin.customers import handlers
 
-        event_subscribe("identity.customer_registered", handlers.on_customer_registered)
-        event_subscribe("privacy.consent_given", handlers.on_consent_given)
-        event_subscribe("customers.kyc_verified", handlers.on_kyc_verified)
+        event_subscribe(
+            "identity.customer_registered",
+            handlers.on_customer_registered,
+            name="customers.profile_on_signup",
+        )
+        event_subscribe(
+            "privacy.consent_given", handlers.on_consent_given, name="customers.wallet_on_consent"
+        )
+        event_subscribe(
+            "customers.kyc_verified", handlers.on_kyc_verified, name="customers.wallet_on_kyc"
+        )
         _register_roles()
         _register_approvals()
         _register_personal_data()
