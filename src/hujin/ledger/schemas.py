@@ -1,8 +1,12 @@
 """The ledger's shapes at the edge, shared by the JSON API and the console pages.
 
 What comes in is bounded and refuses unknown fields; what goes out carries money as decimal
-strings ("1234.50") next to its currency and ids as UUIDs. ``hujin.ledger.presenters`` makes the
-plain dicts the ``*Out`` schemas describe.
+strings ("1234.50") next to its currency, ids as UUIDs and moments to the microsecond, as stored.
+``hujin.ledger.presenters`` makes the plain dicts the ``*Out`` schemas describe.
+
+Every rule the server enforces on input is also written into the OpenAPI document, so clients
+and fuzzers see it: patterns, bounds and formats where JSON Schema has a word for them
+(``hujin.ledger.openapi``), and descriptions for rules between fields of a query string.
 """
 
 import re
@@ -26,10 +30,27 @@ from pydantic import (
 )
 
 from hujin.core.money import CURRENCY_EXPONENTS, InvalidAmount, parse_amount
-from hujin.ledger.engine import TransferRequest
+from hujin.ledger.openapi import (
+    AT_MOST_ONE_LIMIT_FLAG,
+    BUSINESS_DATE_RULE,
+    MOMENT_RULE,
+    PLAIN_TEXT_RULE,
+    Money,
+    SchemaSays,
+    Timestamp,
+    statement_period_rule,
+)
 from hujin.ledger.selectors import MAX_PAGE
 from hujin.ledger.services import MAX_BATCH
-from hujin.ledger.validation import CODE_RE, MAX_TIMEOUT_SECONDS, metadata_problem
+from hujin.ledger.types import TransferRequest
+from hujin.ledger.validation import (
+    CODE_RE,
+    MAX_METADATA_BYTES,
+    MAX_METADATA_DEPTH,
+    MAX_STATEMENT_DAYS,
+    MAX_TIMEOUT_SECONDS,
+    metadata_problem,
+)
 
 MAX_SEQ = 2**63 - 1
 # Dates and moments the ledger can reason about; far outside them date arithmetic overflows.
@@ -76,7 +97,7 @@ def _iso_date_text(value: Any) -> Any:
 
 def _text(max_length: int):
     return Annotated[StrictStr, StringConstraints(max_length=max_length),
-                     AfterValidator(_plain_text)]  # fmt: skip
+                     AfterValidator(_plain_text), PLAIN_TEXT_RULE]  # fmt: skip
 
 
 # The ISO 4217 codes Hujin knows, listed in the OpenAPI description.
@@ -85,17 +106,24 @@ Code = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64, patte
 # Digits only in ASCII: a decimal string, never a JSON number (floats lose cents).
 AMOUNT_PATTERN = r"^[0-9]{1,19}(\.[0-9]{1,18})?$"
 Amount = Annotated[StrictStr, StringConstraints(max_length=40, pattern=AMOUNT_PATTERN)]
-Metadata = Annotated[dict[str, Any], AfterValidator(_small_json_object)]
+Metadata = Annotated[
+    dict[str, Any],
+    AfterValidator(_small_json_object),
+    SchemaSays(description=f"A JSON object of at most {MAX_METADATA_BYTES} bytes, nested at most "
+               f"{MAX_METADATA_DEPTH} levels; no text in it holds NUL or a lone surrogate."),
+]  # fmt: skip
 Name = _text(200)
 OwnerRef = _text(128)
 SearchText = _text(200)
-Cursor = Annotated[str, StringConstraints(max_length=64), AfterValidator(_plain_text)]
+Cursor = Annotated[
+    str, StringConstraints(max_length=64), AfterValidator(_plain_text), PLAIN_TEXT_RULE
+]
 Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
 Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 BusinessDate = Annotated[date, BeforeValidator(_iso_date_text),
-                         Field(ge=EARLIEST_DATE, le=LATEST_DATE)]  # fmt: skip
+                         Field(ge=EARLIEST_DATE, le=LATEST_DATE), BUSINESS_DATE_RULE]  # fmt: skip
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_date_text),
-                   Field(ge=EARLIEST_MOMENT, le=LATEST_MOMENT)]  # fmt: skip
+                   Field(ge=EARLIEST_MOMENT, le=LATEST_MOMENT), MOMENT_RULE]  # fmt: skip
 
 
 class _In(Schema):
@@ -110,14 +138,20 @@ class QueryIn(_In):
 
 
 class AccountIn(_In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=AT_MOST_ONE_LIMIT_FLAG)
+
     id: uuid.UUID | None = Field(None, description="Client-chosen id; makes the create idempotent.")
     currency: Currency
     code: Code = Field(description="What the account is for, e.g. 2001.wallet.")
     kind: AccountKindName
     name: Name = ""
     owner_ref: OwnerRef = ""
-    debits_must_not_exceed_credits: StrictBool = False
-    credits_must_not_exceed_debits: StrictBool = False
+    debits_must_not_exceed_credits: StrictBool = Field(
+        False, description="At most one of the two balance-limit flags is true (400 otherwise)."
+    )
+    credits_must_not_exceed_debits: StrictBool = Field(
+        False, description="At most one of the two balance-limit flags is true (400 otherwise)."
+    )
     metadata: Metadata = Field(default_factory=dict)
 
 
@@ -126,7 +160,11 @@ class TransferIn(_In):
     kind: RequestKindName
     debit_account_id: uuid.UUID | None = None
     credit_account_id: uuid.UUID | None = None
-    amount: Amount | None = Field(None, description="Decimal string, e.g. '1234.50'.")
+    amount: Amount | None = Field(
+        None,
+        description="Decimal string, e.g. '1234.50', with at most as many decimals as the "
+        "currency has; needs currency.",
+    )
     currency: Currency | None = None
     pending_id: uuid.UUID | None = None
     linked: StrictBool = False
@@ -176,8 +214,14 @@ class AccountSearchQuery(QueryIn):
 
 
 class BalancesQuery(QueryIn):
-    as_of: Moment | None = Field(None, description="Balances at this moment (ISO 8601 with zone).")
-    business_date: BusinessDate | None = Field(None, description="Balances at this day's end.")
+    as_of: Moment | None = Field(
+        None,
+        description="Balances at this moment (ISO 8601 with zone), including every transfer "
+        "created at or before it, to the microsecond. Not together with business_date (422).",
+    )
+    business_date: BusinessDate | None = Field(
+        None, description="Balances at this day's end. Not together with as_of (422)."
+    )
 
     @model_validator(mode="after")
     def _one_cut(self) -> "BalancesQuery":
@@ -192,8 +236,8 @@ class HistoryQuery(QueryIn):
 
 
 class StatementQuery(QueryIn):
-    from_date: BusinessDate
-    to_date: BusinessDate
+    from_date: BusinessDate = Field(description=statement_period_rule(MAX_STATEMENT_DAYS))
+    to_date: BusinessDate = Field(description=statement_period_rule(MAX_STATEMENT_DAYS))
     after_seq: Seq | None = Field(None, description="next_after_seq of the previous page.")
     limit: Limit = 200
 
@@ -224,12 +268,12 @@ class ErrorOut(Schema):
 
 
 class BalancesOut(Schema):
-    debits_pending: str
-    debits_posted: str
-    credits_pending: str
-    credits_posted: str
-    net: str = Field(description="Posted balance on the account's normal side.")
-    available: str = Field(description="Net less pending holds against it.")
+    debits_pending: Money
+    debits_posted: Money
+    credits_pending: Money
+    credits_posted: Money
+    net: Money = Field(description="Posted balance on the account's normal side.")
+    available: Money = Field(description="Net less pending holds against it.")
 
 
 class AccountOut(Schema):
@@ -245,12 +289,12 @@ class AccountOut(Schema):
     credits_must_not_exceed_debits: bool
     closed: bool
     metadata: dict[str, Any]
-    created_at: datetime
+    created_at: Timestamp
     balances: BalancesOut
 
 
 class AccountDetailOut(AccountOut):
-    balances_as_of: datetime | None = None
+    balances_as_of: Timestamp | None = None
     balances_business_date: date | None = None
 
 
@@ -264,12 +308,12 @@ class HistoryEntryOut(Schema):
     transfer_id: uuid.UUID
     kind: str
     side: Literal["debit", "credit"]
-    amount: str
+    amount: Money
     currency: str
     other_account_id: uuid.UUID
     code: str
     business_date: date
-    created_at: datetime
+    created_at: Timestamp
     balances_after: BalancesOut
 
 
@@ -286,8 +330,8 @@ class StatementOut(Schema):
     to_date: date
     opening: BalancesOut
     closing: BalancesOut
-    debits_posted_total: str
-    credits_posted_total: str
+    debits_posted_total: Money
+    credits_posted_total: Money
     entries: list[HistoryEntryOut]
     next_after_seq: int | None
 
@@ -298,16 +342,16 @@ class TransferOut(Schema):
     kind: str
     debit_account_id: uuid.UUID
     credit_account_id: uuid.UUID
-    amount: str
+    amount: Money
     currency: str
     pending_id: uuid.UUID | None
     linked: bool
     timeout_seconds: int | None
-    expires_at: datetime | None
+    expires_at: Timestamp | None
     code: str
     metadata: dict[str, Any]
     business_date: date
-    created_at: datetime
+    created_at: Timestamp
 
 
 class TransferDetailOut(TransferOut):
@@ -336,12 +380,12 @@ class TransfersResultOut(Schema):
 
 class TrialBalanceTotalsOut(Schema):
     accounts: int
-    debits_posted: str
-    credits_posted: str
-    debits_pending: str
-    credits_pending: str
-    debit_balance: str = Field(description="Posted debits over credits, where that is positive.")
-    credit_balance: str = Field(description="Posted credits over debits, where that is positive.")
+    debits_posted: Money
+    credits_posted: Money
+    debits_pending: Money
+    credits_pending: Money
+    debit_balance: Money = Field(description="Posted debits over credits, where that is positive.")
+    credit_balance: Money = Field(description="Posted credits over debits, where that is positive.")
 
 
 class TrialBalanceRowOut(TrialBalanceTotalsOut):

@@ -44,7 +44,11 @@ PAGE_SIZE = 50
 def ledger_page(view):
     """Runs ``view(request, actor, ...)`` with the Actor the guard gave the request, and shows a
     selector's refusal as the 403 page. No Actor, no page: a view reached without the guard
-    shows nothing rather than everything."""
+    shows nothing rather than everything.
+
+    Moments show in the business time zone, to the second: the zone the "as of" form reads, so
+    a time copied from a page into it means the same moment (``BalancesAsOfForm.through_second``
+    takes in the whole second)."""
 
     @wraps(view)
     def with_actor(request, *args, **kwargs):
@@ -52,7 +56,8 @@ def ledger_page(view):
         if not isinstance(actor, Actor):
             raise PermissionDenied("no actor")
         try:
-            return view(request, actor, *args, **kwargs)
+            with timezone.override(business_time_zone()):
+                return view(request, actor, *args, **kwargs)
         except core_errors.PermissionDenied as exc:
             raise PermissionDenied(exc.code) from None
 
