@@ -1,7 +1,8 @@
 """The ledger's JSON API, mounted at /api/v1/ledger/ behind API-key authentication.
 
-Each endpoint checks the key's scope (``ledger:read`` for reads, ``ledger:write`` for writes),
-validates its input against a schema, makes one service or selector call and returns a schema.
+Each endpoint checks the key's scope early (``ledger:read`` for reads, ``ledger:write`` for
+writes), validates its input against a schema, makes one service or selector call with the key's
+Actor and returns a schema. The selectors check the Actor again: that check is the one that holds.
 The wall clock and the business date are read here, at the edge, and passed in.
 """
 
