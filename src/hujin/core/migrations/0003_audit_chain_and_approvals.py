@@ -4,49 +4,25 @@ database keeps append-only; maker-checker approval requests."""
 
 from django.db import migrations, models
 
-from hujin.core.ddl import vendor_sql
+from hujin.core.ddl import append_only_sql, vendor_sql
 
 # Test databases (Django names them test_*) are wiped with TRUNCATE between tests; any other
 # database refuses it, like UPDATE and DELETE of a row.
-POSTGRES_UP = """
+WIPE_ALLOWED = """
 CREATE FUNCTION hujin_audit_wipe_allowed() RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT current_database() LIKE 'test\\_%'
-$$;
-CREATE FUNCTION core_audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' AND hujin_audit_wipe_allowed() THEN
-    RETURN NULL;
-  END IF;
-  RAISE EXCEPTION 'the audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME
-    USING ERRCODE = 'restrict_violation';
-END $$;
-CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry
-  FOR EACH ROW EXECUTE FUNCTION core_audit_refuse_change();
-CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
-  FOR EACH STATEMENT EXECUTE FUNCTION core_audit_refuse_change();
-"""
-POSTGRES_DOWN = """
-DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;
-DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;
-DROP FUNCTION IF EXISTS core_audit_refuse_change();
-DROP FUNCTION IF EXISTS hujin_audit_wipe_allowed();
-"""
+$$;"""
 # SQLite has no TRUNCATE; a test database is wiped with DELETE, which hujin_audit_wipe_allowed()
 # (registered on each connection by hujin.core.models) allows on Django test databases only. A
 # connection without that function (the sqlite3 shell) cannot delete at all.
-SQLITE_UP = [
-    "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry BEGIN "
-    "SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on core_auditentry refused'); "
-    "END;",
-    "CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "WHEN NOT hujin_audit_wipe_allowed() BEGIN "
-    "SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on core_auditentry refused'); "
-    "END;",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
-]
+APPEND_ONLY = append_only_sql(
+    "core_auditentry", function="core_audit_refuse_change", reason="the audit trail is append-only"
+)
+# The same text this migration has always run (tests/core/test_ddl.py holds the original).
+POSTGRES_UP = WIPE_ALLOWED + APPEND_ONLY.postgresql
+POSTGRES_DOWN = APPEND_ONLY.postgresql_reverse + "DROP FUNCTION IF EXISTS hujin_audit_wipe_allowed();\n"
+SQLITE_UP = APPEND_ONLY.sqlite
+SQLITE_DOWN = APPEND_ONLY.sqlite_reverse
 
 
 def chain_existing_entries(apps, schema_editor):
