@@ -1,15 +1,20 @@
 """The JSON API under /api/v1/: one NinjaAPI, one error shape for every failure.
 
 Every error is ``{"error": {"code", "message", "details"}}`` with a 4xx status, whatever raised
-it: a domain error (HujinError), input that does not validate (422), a body that is not JSON
+it: a domain error (HujinError), input that does not validate (422), a body that is not UTF-8 JSON
 (400 ``malformed_json``) or is too large (413), a missing or invalid key (401), a path that
-matches no operation (404) or a method the path does not take (405).
+matches no operation (404) or a method the path does not take (405). A body that is not
+``application/json`` (415) or a malformed ``Content-Length`` (400) is refused before it gets here
+(``hujin.core.middleware.RequestGuardMiddleware``). A bug answers 500 ``internal_error`` in the
+same shape: never a traceback, whatever ``DEBUG`` says.
 """
 
 import functools
 import json
+import logging
+import traceback
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import re_path
 from django.utils.translation import gettext as _
@@ -22,17 +27,20 @@ from hujin.core.errors import HujinError
 from hujin.identity.api_auth import ApiKeyAuth
 from hujin.ledger.endpoints import router as ledger_router
 
+logger = logging.getLogger(__name__)
+
 
 class MalformedJson(ValueError):
     """The request body is not a JSON document."""
 
 
 class _JsonParser(Parser):
-    """Standard JSON only: NaN and Infinity are not JSON and no database stores them."""
+    """Standard JSON only, in UTF-8 (RFC 8259): NaN and Infinity are not JSON and no database
+    stores them; ``json.loads`` would also take UTF-16 and UTF-32 bytes, and a byte-order mark."""
 
     def parse_body(self, request):
         try:
-            return json.loads(request.body, parse_constant=_refuse_constant)
+            return json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
             raise MalformedJson(str(exc)) from exc
 
@@ -155,6 +163,26 @@ def _http_404(request, exc):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return _error(request, 413, "request_too_large", _("The request body is too large."))
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def _bad_request(request, exc):
+    # Too many query parameters, a bad Host header...: Django's 400s, in the error shape.
+    return _error(request, 400, "bad_request", _("The request is malformed."))
+
+
+@api.exception_handler(Exception)
+def _internal_error(request, exc):
+    # Replaces django-ninja's default, which answers a traceback as text/plain when DEBUG is on.
+    # The client gets the error shape; the log gets where it failed, without the exception's
+    # message, which may quote input (personal data never goes to the log).
+    logger.error(
+        "Internal error in %s %s (request id %s): %s\n%s", request.method, request.path,
+        getattr(request, "request_id", ""), type(exc).__qualname__,
+        "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+    )  # fmt: skip
+    return _error(request, 500, "internal_error", _("Something went wrong on our side."))
 
 
 api.add_router("/ledger/", ledger_router, auth=ApiKeyAuth(), tags=["ledger"])

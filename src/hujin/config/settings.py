@@ -84,6 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses malformed requests before anything reads them (a Content-Length that is not
+    # a number, a body that is not JSON under the API), answers the API's errors in its error
+    # shape and keeps tracebacks out of every response, whatever DEBUG says.
+    "hujin.core.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hujin.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +194,8 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Request bodies: the API refuses anything larger with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# Where the JSON API lives (config/urls.py): its errors are JSON, its bodies JSON only.
+HUJIN_API_PREFIX = "/api/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -236,10 +242,33 @@ else:
 # See docs/operations/cob.md.
 HUJIN_COB_CRONTAB = os.environ.get("HUJIN_COB_CRONTAB", "5 0 * * *")
 
+# No query string is ever logged (hujin.core.logs): the access log of `hujin serve` (Django's
+# format, on stderr) and django.request's lines show "/path?…". Under gunicorn, log the path
+# without the query too (--access-logformat with %(U)s, not %(r)s or %(q)s).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "hujin.core.logs.QueryStringFilter"}},
+    "formatters": {
+        "access": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "access": {"class": "logging.StreamHandler", "formatter": "access"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    "loggers": {
+        "huey": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["access"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query_strings"],
+        },
+        "django.request": {"filters": ["no_query_strings"]},
+    },
 }

@@ -1,6 +1,156 @@
+"""Middleware every request goes through.
+
+``RequestGuardMiddleware`` (placed early) refuses malformed requests before anything reads them
+and keeps tracebacks out of every response; ``RequestContextMiddleware`` gives each request the
+id and client IP the audit trail records.
+"""
+
+import re
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext_lazy as _
+from django.views.debug import ExceptionReporter
+
 from hujin.core import context
+
+# RFC 9110: Content-Length = 1*DIGIT. ASCII digits only: Python's int() also takes "+5", "1_0",
+# " 5" and other scripts' digits, which no HTTP server means.
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,19}")
+JSON_MEDIA_TYPE = "application/json"
+
+# Django's own error pages under the API, as the error shape: status -> (code, message).
+_STATUS_ERRORS = {
+    400: ("bad_request", _("The request is malformed.")),
+    401: ("unauthenticated", _("A valid API key is required.")),
+    403: ("permission_denied", _("You do not have permission to do this.")),
+    404: ("not_found", _("Not found.")),
+    405: ("method_not_allowed", _("This path does not take this method.")),
+    413: ("request_too_large", _("The request body is too large.")),
+    415: ("unsupported_media_type", _("The request body must be JSON.")),
+    429: ("too_many_requests", _("Too many requests.")),
+}
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    """The API's error shape: ``{"error": {"code", "message", "details"}}``."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+class PlainExceptionReporter(ExceptionReporter):
+    """What Django shows for an exception with DEBUG on, minus the traceback.
+
+    Django's "technical" error pages (a 500, or a 400 for a suspicious request) list the
+    traceback, local variables and settings. Tracebacks belong in the log (``django.request``
+    still logs them), never in a response: this reporter writes the same plain page the client
+    gets with DEBUG off.
+    """
+
+    def _title(self) -> str:
+        if self.exc_type is not None and issubclass(self.exc_type, SuspiciousOperation):
+            return "Bad Request (400)"
+        return "Server Error (500)"
+
+    def get_traceback_html(self) -> str:
+        title = self._title()
+        return f"<!doctype html>\n<title>{title}</title>\n<h1>{title}</h1>\n"
+
+    def get_traceback_text(self) -> str:
+        return self._title() + "\n"
+
+
+class RequestGuardMiddleware:
+    """Malformed requests get a 4xx before anything reads them; no response shows a traceback.
+
+    - A ``Content-Length`` that is not a plain number of bytes (``abc``, ``1.5``, ``0x10``,
+      ``-1``): 400 ``malformed_request``. Django would fail reading such a body with a 500.
+    - Under the API (``HUJIN_API_PREFIX``), a body whose ``Content-Type`` is not
+      ``application/json`` (``charset=utf-8`` allowed, no other charset): 415
+      ``unsupported_media_type``.
+    - Under the API, an error response that is not JSON (one of Django's own pages: a bad Host
+      header, a server error) is replaced by the error shape; any 5xx is ``internal_error``.
+    - Anywhere, an error page Django builds from an exception with DEBUG on carries no
+      traceback (``PlainExceptionReporter``).
+
+    Outside the API a refusal is a plain-text 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.api_prefix = getattr(settings, "HUJIN_API_PREFIX", "/api/")
+
+    def __call__(self, request):
+        request.exception_reporter_class = PlainExceptionReporter
+        api = request.path_info.startswith(self.api_prefix)
+        refusal = _refusal(request.META, api=api)
+        if refusal is not None:
+            return _refuse(request, *refusal, api=api)
+        response = self.get_response(request)
+        if api and response.status_code >= 400 and not _is_json(response):
+            response = _json_error_for(response)
+        return response
+
+
+def _refusal(meta, *, api: bool) -> tuple[int, str, object, dict] | None:
+    """(status, code, message, details) for a request refused unread, else None."""
+    length = meta.get("CONTENT_LENGTH") or ""
+    if length and not _CONTENT_LENGTH.fullmatch(length):
+        return (400, "malformed_request", _("The Content-Length header is not a number of bytes."),
+                {"header": "Content-Length"})  # fmt: skip
+    has_body = int(length) > 0 if length else bool(meta.get("HTTP_TRANSFER_ENCODING"))
+    if api and has_body and not _json_media_type(meta.get("CONTENT_TYPE") or ""):
+        return (415, "unsupported_media_type",
+                _("The request body must be JSON (Content-Type: application/json, UTF-8)."),
+                {"accepted": [JSON_MEDIA_TYPE]})  # fmt: skip
+    return None
+
+
+def _json_media_type(content_type: str) -> bool:
+    """``application/json``, with no charset or ``charset=utf-8`` (JSON is UTF-8: RFC 8259)."""
+    media_type, params = parse_header_parameters(content_type)
+    if media_type != JSON_MEDIA_TYPE:
+        return False
+    return params.get("charset", "utf-8").lower() == "utf-8"
+
+
+def _refuse(request, status: int, code: str, message, details: dict, *, api: bool):
+    # Refused before LocaleMiddleware ran: the message follows Accept-Language here.
+    with translation.override(translation.get_language_from_request(request)):
+        message = str(message)
+    if api:
+        response = JsonResponse(error_body(code, message, details), status=status)
+    else:
+        response = HttpResponse(
+            f"Bad Request ({status})\n{message}\n",
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
+    # Answered before SecurityMiddleware could add it.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith(JSON_MEDIA_TYPE)
+
+
+def _json_error_for(response):
+    status = response.status_code
+    if status >= 500:
+        code, message = "internal_error", _("Something went wrong on our side.")
+    else:
+        code, message = _STATUS_ERRORS.get(
+            status, ("http_error", _("The request could not be completed."))
+        )
+    json_response = JsonResponse(error_body(code, str(message)), status=status)
+    for header in ("Allow", "Retry-After", "X-Request-ID"):
+        if header in response:
+            json_response[header] = response[header]
+    return json_response
 
 
 class RequestContextMiddleware:

@@ -1,0 +1,146 @@
+"""RequestGuardMiddleware outside the API: a malformed request gets a plain 400 page, no page
+ever shows a traceback (whatever DEBUG says), and the access log never holds a query string."""
+
+import logging
+import socket
+import threading
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+from django.test import Client
+
+from hujin.core.logs import QueryStringFilter, without_query_strings
+from hujin.customers import selectors as customer_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[False, True], ids=["debug-off", "debug-on"])
+def debug(request, settings):
+    settings.DEBUG = request.param
+    return request.param
+
+
+def assert_plain_page_without_traceback(response, status: int) -> str:
+    assert response.status_code == status
+    body = response.content.decode("utf-8", errors="replace")
+    assert "Traceback" not in body
+    assert 'File "' not in body
+    assert "DJANGO_SETTINGS_MODULE" not in body  # the technical page lists the settings
+    return body
+
+
+class TestMalformedRequestsToPages:
+    @pytest.mark.parametrize("length", ["abc", "1.5", "0x10", "-1"])
+    def test_a_post_with_a_malformed_content_length_answers_a_plain_400(self, debug, length):
+        response = Client().generic(
+            "POST", "/auth/login/", b"username=a&password=b",
+            content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=length,
+        )  # fmt: skip
+
+        body = assert_plain_page_without_traceback(response, 400)
+        assert response["Content-Type"].startswith("text/plain")
+        assert "Content-Length" in body
+
+    def test_a_page_takes_a_form_body_as_before(self):
+        response = Client().post("/auth/login/", {"username": "a", "password": "b"})
+
+        assert response.status_code in (200, 403)  # the form, or a CSRF refusal: not a 415
+
+
+class TestNoTracebackOnPages:
+    def test_an_unexpected_exception_shows_a_plain_500(self, staff_client, debug, monkeypatch):
+        def boom(**kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(customer_selectors, "customers_search", boom)
+        staff_client.raise_request_exception = False
+
+        response = staff_client.get("/customers/")
+
+        body = assert_plain_page_without_traceback(response, 500)
+        assert "RuntimeError" not in body
+
+    def test_a_bad_host_header_shows_a_plain_400(self, debug):
+        response = Client().get("/auth/login/", headers={"host": "evil.example"})
+
+        body = assert_plain_page_without_traceback(response, 400)
+        assert "DisallowedHost" not in body
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+        self.seen = threading.Event()
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+        self.seen.set()
+
+
+@pytest.fixture
+def access_log():
+    """What the ``django.server`` logger (the access log of ``hujin serve``) writes."""
+    records = Records()
+    logger = logging.getLogger("django.server")
+    logger.addHandler(records)
+    yield records
+    logger.removeHandler(records)
+
+
+@pytest.fixture
+def dev_server():
+    """Django's development server (what ``hujin serve`` runs), on a free port, in a thread."""
+    server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def raw_get(address, target: str) -> bytes:
+    with socket.create_connection(address, timeout=30) as sock:
+        sock.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+        )
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class TestAccessLog:
+    def test_hujin_serves_access_log_holds_no_query_string(self, dev_server, access_log):
+        number = "13812345678"
+
+        answer = raw_get(dev_server, f"/auth/login/?next=/customers/&q={number}")
+        assert access_log.seen.wait(timeout=30)
+
+        assert answer.startswith(b"HTTP/1.1 200") or answer.startswith(b"HTTP/1.0 200")
+        (line,) = access_log.lines
+        assert number not in line
+        assert "/auth/login/?…" in line
+
+    @pytest.mark.parametrize(
+        "message, logged",
+        [
+            ('"GET /customers/?q=13812345678 HTTP/1.1" 200 512',
+             '"GET /customers/?… HTTP/1.1" 200 512'),
+            ("Not Found: /x?id=110105194912310029", "Not Found: /x?…"),
+            ("code 400, message Bad request syntax ('GET /?a=1 b')",
+             "code 400, message Bad request syntax ('GET /?… b')"),
+            ('"GET /customers/ HTTP/1.1" 200 512', '"GET /customers/ HTTP/1.1" 200 512'),
+        ],
+    )  # fmt: skip
+    def test_the_filter_cuts_every_query_string(self, message, logged):
+        record = logging.LogRecord(
+            "django.server", logging.INFO, __file__, 1, "%s", (message,), None
+        )
+
+        assert QueryStringFilter().filter(record) is True
+        assert record.getMessage() == logged == without_query_strings(message)
