@@ -163,6 +163,7 @@ class _Rows:
         rng, ids = self.rng, self.ids
         now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
         rows, touched = [], set()
+        batch_id = new_id().hex
         for seq in range(first_seq, first_seq + self.size):
             pick = rng.random()
             if pick < P2P_SHARE:
@@ -178,7 +179,8 @@ class _Rows:
                 "currency": "CNY", "amount": rng.randint(1, 10_000), "pending_id": None,
                 "linked": False, "timeout_seconds": None, "expires_at": None,
                 "code": "bench.floor.p2p", "metadata": "{}", "business_date": now[:10],
-                "created_at": now, "seq": seq,
+                "created_at": now, "seq": seq, "actor_kind": "system", "actor_id": "bench",
+                "batch_id": batch_id,
                 **{f"{side}_{b}": rng.randint(0, 10**9) for side in ("dr", "cr")
                    for b in ("debits_pending", "debits_posted", "credits_pending",
                              "credits_posted")},

@@ -41,6 +41,7 @@ TRANSFER_FIELDS = (
     "code", "metadata", "business_date", "created_at",
     "dr_debits_pending", "dr_debits_posted", "dr_credits_pending", "dr_credits_posted",
     "cr_debits_pending", "cr_debits_posted", "cr_credits_pending", "cr_credits_posted",
+    "actor_kind", "actor_id",
 )  # fmt: skip
 AUDIT_FIELDS = (
     "action", "target_type", "before", "after", "occurred_at",
@@ -809,7 +810,7 @@ def run(
         burnt_as=FailedTransfer.objects.filter(id=request.id)
         .values_list("code", flat=True)
         .first(),
-        transfer=_transfer_fields(book, request.id),
+        transfer=_transfer_fields(book, request.id, batch_ids),
         audit_entries=[
             {
                 **{name: getattr(a, name) for name in AUDIT_FIELDS},
@@ -822,6 +823,7 @@ def run(
             {
                 "aggregate_type": e.aggregate_type,
                 "aggregate_id is the audited batch": e.aggregate_id in batch_ids,
+                "payload names its batch": e.payload.get("batch_id") == e.aggregate_id,
                 "event_type": e.event_type,
                 "occurred_at": e.occurred_at,
                 "payload keys": sorted(e.payload),
@@ -836,13 +838,17 @@ def run(
     )
 
 
-def _transfer_fields(book: ScenarioBook, transfer_id: uuid.UUID) -> dict[str, Any] | None:
+def _transfer_fields(
+    book: ScenarioBook, transfer_id: uuid.UUID, batch_ids: list[str]
+) -> dict[str, Any] | None:
     transfer = Transfer.objects.filter(id=transfer_id).first()
     if transfer is None:
         return None
     return {
         "debit_account": book.name_of(transfer.debit_account_id),
         "credit_account": book.name_of(transfer.credit_account_id),
+        # Made now: its call's audit entry; made by the scenario earlier: another call's.
+        "batch_id is the audited batch": str(transfer.batch_id) in batch_ids,
         **{name: getattr(transfer, name) for name in TRANSFER_FIELDS},
     }
 
@@ -880,6 +886,9 @@ def test_the_fast_path_leaves_what_the_engine_leaves(db, fast_path, monkeypatch,
         assert fast.audit_entries[0]["after"] == {"created": 1, "failed": 0,
             "business_date": "2026-03-02", "first_id": REQUEST_ID}  # fmt: skip
         assert fast.outbox_events[0]["transfer_ids"] == [REQUEST_ID]
+        assert fast.transfer["batch_id is the audited batch"]
+        assert fast.outbox_events[0]["payload names its batch"]
+        assert (fast.transfer["actor_kind"], fast.transfer["actor_id"]) == ("system", "system")
         timeout = fast.transfer["timeout_seconds"]
         assert fast.transfer["expires_at"] == (
             fast.transfer["created_at"] + timedelta(seconds=timeout) if timeout else None

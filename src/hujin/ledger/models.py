@@ -130,6 +130,14 @@ class Transfer(models.Model):
     cr_debits_posted = models.BigIntegerField()
     cr_credits_pending = models.BigIntegerField()
     cr_credits_posted = models.BigIntegerField()
+    # Who made it (hujin.core.actors.Actor: kind and id, cut as the audit log cuts them) and the
+    # transfers_create call (or expiry run) it came in: that call's audit entry has the batch id
+    # as its target id, its outbox event as aggregate id. Not indexed: an auditor reads them on a
+    # transfer; a batch's transfers are listed in its event. Transfers written before ledger
+    # migration 0007 have actor_kind "unknown", actor_id "" and no batch_id.
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64)
+    batch_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from operator import attrgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
+from hujin.core.actors import Actor
 from hujin.core.events import dispatch_after_commit
 from hujin.core.sql import Dialect, hot_cursor
 from hujin.ledger.engine import (
@@ -32,7 +33,8 @@ _INSERT_COLUMNS = (
     "amount, pending_id, linked, timeout_seconds, expires_at, code, metadata, business_date, "
     "created_at, "
     "dr_debits_pending, dr_debits_posted, dr_credits_pending, dr_credits_posted, "
-    "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, seq"
+    "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, "
+    "actor_kind, actor_id, batch_id, seq"
 )
 # Without seq: PostgreSQL's column default numbers the rows.
 _COPY_COLUMNS = _INSERT_COLUMNS.removesuffix(", seq")
@@ -43,7 +45,22 @@ _COPY_TYPES = (
     # The metadata goes as bytea: jsonb's binary form, see _row_maker.
     + ["timestamptz", "text", "bytea", "date", "timestamptz"]
     + ["int8"] * 8  # both accounts' balances right after the transfer
+    + ["text", "text", "uuid"]  # who made it and the call it came in (Provenance)
 )
+
+
+class Provenance(NamedTuple):
+    """Who made a call's transfers and the call's batch id: the same on every row it writes, and
+    the batch id is also its audit entry's target id and its outbox event's aggregate id."""
+
+    actor_kind: str
+    actor_id: str
+    batch_id: uuid.UUID
+
+    @classmethod
+    def of(cls, actor: Actor, batch_id: uuid.UUID) -> "Provenance":
+        # Cut as the audit entry cuts them (hujin.core.audit), so the two always agree.
+        return cls(actor.kind[:16], str(actor.id)[:64], batch_id)
 
 
 class LockedTooLittle(Exception):
@@ -218,12 +235,13 @@ def apply(
     *,
     business_date: date,
     now: datetime,
+    made_by: Provenance,
     meanwhile: Callable[[], None],
 ) -> list[str]:
     """Apply a batch with ``engine`` and write the outcome; returns the result codes."""
     return _run_and_write(
         engine, lambda: engine.apply(requests), size=len(requests),
-        business_date=business_date, now=now, meanwhile=meanwhile,
+        business_date=business_date, now=now, made_by=made_by, meanwhile=meanwhile,
     )  # fmt: skip
 
 
@@ -233,6 +251,7 @@ def expire(
     *,
     business_date: date,
     now: datetime,
+    made_by: Provenance,
     meanwhile: Callable[[], None],
 ) -> None:
     """Release the ``due`` pending transfers (``load_expiry_engine``) and write the outcome."""
@@ -242,8 +261,9 @@ def expire(
             engine.expire(pending)
 
     _run_and_write(
-        engine, work, size=len(due), business_date=business_date, now=now, meanwhile=meanwhile
-    )
+        engine, work, size=len(due), business_date=business_date, now=now, made_by=made_by,
+        meanwhile=meanwhile,
+    )  # fmt: skip
 
 
 T = TypeVar("T")
@@ -256,6 +276,7 @@ def _run_and_write(
     size: int,
     business_date: date,
     now: datetime,
+    made_by: Provenance,
     meanwhile: Callable[[], None],
 ) -> T:
     """Run ``work`` (which drives ``engine``) and write what it decided.
@@ -269,9 +290,9 @@ def _run_and_write(
     if not (d.postgres and size >= COPY_THRESHOLD):
         result = work()
         meanwhile()
-        write_outcome(engine, business_date=business_date, now=now)
+        write_outcome(engine, business_date=business_date, now=now, made_by=made_by)
         return result
-    row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=True)
+    row_of = _row_maker(d, business_date=business_date, now=now, made_by=made_by, binary_copy=True)
     with hot_cursor(d) as cursor:
         # The seq column's default (nextval) numbers the rows in the order they are written,
         # i.e. the order the engine applied them. Binary COPY spends a third less client time
@@ -298,14 +319,17 @@ def _run_and_write(
     return result
 
 
-def write_outcome(engine: Engine, *, business_date: date, now: datetime) -> None:
+def write_outcome(
+    engine: Engine, *, business_date: date, now: datetime, made_by: Provenance
+) -> None:
     """Insert the new transfers and failed ids and store the touched accounts' balances."""
     d = Dialect()
     if engine.created:
         with hot_cursor(d) as cursor:
             _write_transfers(
-                cursor, d, engine, _touched(engine), business_date=business_date, now=now
-            )
+                cursor, d, engine, _touched(engine),
+                business_date=business_date, now=now, made_by=made_by,
+            )  # fmt: skip
     _write_failures(engine, now=now)
 
 
@@ -459,9 +483,10 @@ def _write_transfers(
     *,
     business_date: date,
     now: datetime,
+    made_by: Provenance,
 ) -> None:
     """Insert the batch's new transfers and store the balances of the accounts they touched."""
-    rows = _transfer_rows(d, engine, business_date=business_date, now=now)
+    rows = _transfer_rows(d, engine, business_date=business_date, now=now, made_by=made_by)
     if not d.postgres:
         # The IMMEDIATE transaction holds the only write lock: nobody else numbers rows now.
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer")
@@ -510,12 +535,17 @@ def _balance_arrays(accounts: list[AccountState]) -> list[list]:
 
 
 def _row_maker(
-    d: Dialect, *, business_date: date, now: datetime, binary_copy: bool
+    d: Dialect, *, business_date: date, now: datetime, made_by: Provenance, binary_copy: bool
 ) -> Callable[[NewTransfer], list]:
     """A function from a new transfer to its row (the columns of ``_COPY_COLUMNS``), for a
     binary ``COPY`` or for plain parameters."""
     bdate = d.date_in(business_date)
     created_at = d.datetime_in(now)
+    actor_kind, actor_id, batch_id = (
+        made_by.actor_kind,
+        made_by.actor_id,
+        d.uuid_in(made_by.batch_id),
+    )
     uuid_in, datetime_in = d.uuid_in, d.datetime_in
     if binary_copy:
         # jsonb's binary form is a version byte and the JSON text: encoded here, sent as bytes
@@ -536,12 +566,14 @@ def _row_maker(
             new.dr_number, new.cr_number, t.currency, t.amount, uuid_in(t.pending_id),
             t.linked, t.timeout_seconds, datetime_in(t.expires_at), t.code,
             json_in(t.metadata) if t.metadata else empty_metadata, bdate, created_at,
-            *new.dr, *new.cr,
+            *new.dr, *new.cr, actor_kind, actor_id, batch_id,
         ]  # fmt: skip
 
     return row_of
 
 
-def _transfer_rows(d: Dialect, engine: Engine, *, business_date: date, now: datetime) -> list:
-    row_of = _row_maker(d, business_date=business_date, now=now, binary_copy=False)
+def _transfer_rows(
+    d: Dialect, engine: Engine, *, business_date: date, now: datetime, made_by: Provenance
+) -> list:
+    row_of = _row_maker(d, business_date=business_date, now=now, made_by=made_by, binary_copy=False)
     return [row_of(new) for new in engine.created]

@@ -34,7 +34,10 @@ def transfers_create(
 
     Linked chains succeed or fail as a whole; everything else is independent. The batch is one
     database transaction, retried on deadlock, serialisation failure or a concurrent insert of
-    the same id. Raises BatchEmpty, BatchTooLarge; per-transfer problems are result codes.
+    the same id. Every transfer it writes records ``actor`` (``actor_kind``, ``actor_id``) and
+    the call's ``batch_id``, which is also its audit entry's target id and its outbox event's
+    aggregate id (and ``batch_id`` in the payload). Raises BatchEmpty, BatchTooLarge;
+    per-transfer problems are result codes.
     """
     if not transfers:
         raise BatchEmpty()
@@ -58,8 +61,9 @@ def transfers_create(
             record = _BatchRecord(engine, actor=actor, now=now, business_date=business_date)
             # The record is made while the database finishes writing the transfers.
             codes = store.apply(
-                engine, transfers, business_date=business_date, now=now, meanwhile=record.make
-            )
+                engine, transfers, business_date=business_date, now=now,
+                made_by=record.made_by, meanwhile=record.make,
+            )  # fmt: skip
             record.write()
         return [TransferResult(r.id, code) for r, code in zip(transfers, codes, strict=True)]
 
@@ -70,7 +74,10 @@ def transfers_create(
 def pending_transfers_expire(
     *, now: datetime, business_date: date, actor: Actor, limit: int = 1000
 ) -> int:
-    """Void every pending transfer whose timeout has passed; returns how many were expired."""
+    """Void every pending transfer whose timeout has passed; returns how many were expired.
+
+    The expiries record ``actor`` (the COB and the every-minute task pass the ledger's system
+    actor) and each run's batch id, as ``transfers_create`` does."""
     total = 0
     while True:
 
@@ -79,8 +86,9 @@ def pending_transfers_expire(
                 engine, due = store.load_expiry_engine(now=now, limit=limit)
                 record = _BatchRecord(engine, actor=actor, now=now, business_date=business_date)
                 store.expire(
-                    engine, due, business_date=business_date, now=now, meanwhile=record.make
-                )
+                    engine, due, business_date=business_date, now=now,
+                    made_by=record.made_by, meanwhile=record.make,
+                )  # fmt: skip
                 record.write()
                 return len(due)
 
@@ -94,7 +102,7 @@ def _create_one(
     request: TransferRequest, *, actor: Actor, now: datetime, business_date: date
 ) -> str:
     """One single or pending transfer in one database call (PostgreSQL): see store.create_one."""
-    batch_id = str(new_id())
+    batch_id = str(new_id())  # the function writes it on the transfer, with audit's actor
     created = [request.id]
     audit, applied_hash = audit_prepare(
         actor=actor, action=BATCH_ACTION, target_type=BATCH_TARGET, target_id=batch_id,
@@ -109,7 +117,7 @@ def _create_one(
         audit_burnt=(burnt, content_hash_of(burnt)),
         event_id=new_id(),
         event_type=BATCH_EVENT,
-        event_payload=_batch_event_payload(created, business_date),
+        event_payload=_batch_event_payload(created, business_date, batch_id),
     )
 
 
@@ -119,7 +127,9 @@ class _BatchRecord:
 
     def __init__(self, engine, *, actor: Actor, now: datetime, business_date: date):
         self.engine, self.actor, self.now, self.business_date = engine, actor, now, business_date
-        self.batch_id = ""
+        # Known before the engine runs: a large batch streams its rows while it decides.
+        self.made_by = store.Provenance.of(actor, new_id())
+        self.batch_id = str(self.made_by.batch_id)
         self.audit: tuple[dict, str] | None = None
         self.event: dict | None = None
 
@@ -127,7 +137,6 @@ class _BatchRecord:
         engine = self.engine
         if not (engine.created or engine.new_failures):
             return
-        self.batch_id = str(new_id())
         created = [n.stored.id for n in engine.created]
         self.audit = audit_prepare(
             actor=self.actor, action=BATCH_ACTION, target_type=BATCH_TARGET,
@@ -135,7 +144,7 @@ class _BatchRecord:
             after=_batch_audit_after(created, len(engine.new_failures), self.business_date),
         )  # fmt: skip
         if created:
-            self.event = _batch_event_payload(created, self.business_date)
+            self.event = _batch_event_payload(created, self.business_date, self.batch_id)
 
     def write(self) -> None:
         if self.audit is not None:
@@ -160,9 +169,10 @@ def _batch_audit_after(created: list[uuid.UUID], failed: int, business_date: dat
     }
 
 
-def _batch_event_payload(created: list[uuid.UUID], business_date: date) -> dict:
+def _batch_event_payload(created: list[uuid.UUID], business_date: date, batch_id: str) -> dict:
     # Ids only: a consumer reads the transfers it cares about (transfers_get_many).
     return {
+        "batch_id": batch_id,
         "business_date": business_date.isoformat(),
         "count": len(created),
         "transfer_ids": [str(i) for i in created],
