@@ -29,7 +29,7 @@ def application(make_customer_user, now, manual_provider, consents):
 def test_customer_service_searches_and_sees_masked_data_only(role_client, application):
     client = role_client("customer_service")
 
-    html = client.get(reverse("customers:search"), {"q": "136 1111 2222"}).content.decode()
+    html = client.post(reverse("customers:search"), {"q": "136 1111 2222"}).content.decode()
     detail = client.get(reverse("customers:detail", args=[application.customer_id]))
 
     assert "136****2222" in html
@@ -154,7 +154,7 @@ def test_an_unknown_customer_is_404(staff_client):
 def test_the_htmx_search_returns_only_the_results(role_client, application):
     client = role_client("customer_service")
 
-    response = client.get(reverse("customers:search"), {"q": NUMBER}, HTTP_HX_REQUEST="true")
+    response = client.post(reverse("customers:search"), {"q": NUMBER}, HTTP_HX_REQUEST="true")
 
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="customer-results">')

@@ -27,11 +27,21 @@ from hujin.customers.services import review as services_review
 from hujin.identity.access import staff_actor, staff_required
 
 
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
 @staff_required(permission=VIEW_CUSTOMERS)
 def customer_search(request):
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    """The newest customers (GET), or those matching a search (POST).
+
+    A search holds a mobile or identity number, so it travels in a POST body (CSRF-checked),
+    never in a URL, where the web server's access log, the browser's history and the Referer
+    header would keep it. A GET with a query string (an old bookmark, a hand-made link) is sent
+    to the bare page, so that the number is neither searched nor kept in the address bar.
+    """
+    if request.method == "GET" and request.GET:
+        return redirect("customers:search")
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     rows = selectors.customers_search(actor=staff_actor(request.user), query=query)
     template = (
         "customers/_results.html" if request.headers.get("HX-Request") else "customers/search.html"
