@@ -33,16 +33,14 @@ CHART = [
                 "Withdrawals in flight (在途提现)"),
 ]  # fmt: skip
 
-CUSTOMERS = [
-    ("wang", "王芳 Wang Fang"),
-    ("li", "李伟 Li Wei"),
-    ("zhang", "张敏 Zhang Min"),
-    ("chen", "陈静 Chen Jing"),
-    ("liu", "刘洋 Liu Yang"),
-]
+# The trading customers behind the demo's wallets, by key (the key makes the account's id, so
+# loading twice changes nothing). An account's name says what it is for and never who owns it:
+# the owner is the account's owner_ref, a reference, and personal data stays in the customers
+# module where it is encrypted, masked and erasable.
+WALLET_OWNERS = ("wang", "li", "zhang", "chen", "liu")
 
 WALLETS = [
-    DemoAccount(f"wallet_{key}", "2001.customer.wallet", "liability", f"Wallet {label}",
+    DemoAccount(f"wallet_{key}", "2001.customer.wallet", "liability", "Wallet",
                 owner_ref=f"customer:{key}", debits_must_not_exceed_credits=True)
-    for key, label in CUSTOMERS
+    for key in WALLET_OWNERS
 ]  # fmt: skip
