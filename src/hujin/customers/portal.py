@@ -101,7 +101,8 @@ def my_onboarding(*, user_id: uuid.UUID, now: datetime) -> Onboarding:
         application = customer.applications.order_by("-submitted_at").first()
         latest = _mine(application) if application is not None else None
         wallet = next(
-            (a for a in accounts_of(customer.id) if a.id == customer.wallet_account_id), None
+            (a for a in accounts_of(customer_id=customer.id) if a.id == customer.wallet_account_id),
+            None,
         )
         if wallet is not None:
             balance, currency = wallet.balance_minor, wallet.currency

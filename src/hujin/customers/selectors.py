@@ -27,13 +27,11 @@ from hujin.customers.models import (
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
 from hujin.customers.services import document_index_of, name_index_of
 from hujin.customers.wallet import owner_ref_for
-from hujin.identity.errors import MobileInvalid
-from hujin.identity.phones import mobile_index_of, mobile_normalise
-from hujin.ledger.models import Account
-from hujin.privacy.models import ConsentDocument
+from hujin.identity.selectors import user_id_for_mobile
+from hujin.ledger import selectors as ledger_selectors
+from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS
 from hujin.suitability.selectors import risk_profile_current
 
-CONSENT_LABELS = dict(ConsentDocument.Kind.choices)
 SEARCH_LIMIT = 50
 QUEUE_LIMIT = 200
 
@@ -85,13 +83,6 @@ def _row(customer: Customer) -> CustomerRow:
     )
 
 
-def _mobile_index(query: str) -> str | None:
-    try:
-        return mobile_index_of(mobile_normalise(query))
-    except MobileInvalid:
-        return None
-
-
 def customers_search(*, actor: Actor, query: str) -> list[CustomerRow]:
     """Customers whose legal name, mobile number or document number is exactly ``query``.
 
@@ -116,13 +107,9 @@ def customers_search(*, actor: Actor, query: str) -> list[CustomerRow]:
         ids |= set(
             Customer.objects.filter(name_index=name_index_of(query)).values_list("id", flat=True)
         )
-        mobile_index = _mobile_index(query)
-        if mobile_index:
-            ids |= set(
-                Customer.objects.filter(user__mobile_index=mobile_index).values_list(
-                    "id", flat=True
-                )
-            )
+        user_id = user_id_for_mobile(mobile=query)
+        if user_id is not None:
+            ids |= set(Customer.objects.filter(user_id=user_id).values_list("id", flat=True))
         qs = qs.filter(id__in=ids)
     return [_row(c) for c in qs.order_by("-created_at")[:SEARCH_LIMIT]]
 
@@ -286,22 +273,40 @@ class Customer360:
     consents_outstanding: list[str]
 
 
-def accounts_of(customer_id: uuid.UUID) -> list[AccountLine]:
-    """The customer's ledger accounts with their posted and available balances (minor units)."""
+def accounts_of(*, customer_id: uuid.UUID) -> list[AccountLine]:
+    """The customer's ledger accounts with their posted and available balances (minor units,
+    on each account's normal side, as the ledger defines them), by code.
+
+    Read from the ledger with the customer's own read scope, so only this customer's accounts
+    can come back, whoever asks: the caller has already checked that the person asking may see
+    this customer (``customers.view_customers``, or the customer themselves).
+    """
+    user_id = Customer.objects.filter(id=customer_id).values_list("user_id", flat=True).first()
+    if user_id is None:
+        return []
+    reader = Actor(kind="customer", id=str(user_id), label="customers.accounts_of")
+    page = ledger_selectors.accounts_search(
+        actor=reader, owner_ref=owner_ref_for(customer_id), limit=ledger_selectors.MAX_PAGE
+    )
     lines = []
-    for account in Account.objects.filter(owner_ref=owner_ref_for(customer_id)).order_by("code"):
-        balance = account.credits_posted - account.debits_posted
+    for account in sorted(page.accounts, key=lambda a: (a.code, str(a.id))):
+        balances = ledger_selectors.Balances.of_account(account)
         lines.append(
             AccountLine(
                 account.id,
                 account.code,
                 account.currency,
-                balance,
-                balance - account.debits_pending,
+                balances.net(account.kind),
+                balances.available(account.kind),
                 account.closed,
             )
         )
     return lines
+
+
+def customer_id_for_user(*, user_id: uuid.UUID | str) -> uuid.UUID | None:
+    """The id of the customer profile of a customer login, or None while it has none."""
+    return Customer.objects.filter(user_id=user_id).values_list("id", flat=True).first()
 
 
 def _risk(user_id: uuid.UUID, now: datetime):
@@ -342,7 +347,7 @@ def customer_360(
         status_changed_at=customer.status_changed_at,
         wallet_account_id=customer.wallet_account_id,
         applications=applications,
-        accounts=accounts_of(customer.id),
+        accounts=accounts_of(customer_id=customer.id),
         risk_level=getattr(risk, "level", "") if risk else "",
         risk_label=str(getattr(risk, "label", "")) if risk else "",
         risk_expires_at=getattr(risk, "expires_at", None) if risk else None,

@@ -9,28 +9,33 @@ and are decided by a demo compliance actor.
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from hujin.core.actors import Actor
+from hujin.core.actors import Actor, system_actor
 from hujin.core.approvals import approval_decide
-from hujin.customers import documents
-from hujin.customers.models import Customer
 from hujin.customers.permissions import ALL as CUSTOMERS_PERMISSIONS
-from hujin.customers.providers import ManualReviewProvider
-from hujin.customers.services import customer_ensure, kyb_submit, kyc_review_decide, kyc_submit
-from hujin.customers.status import customer_freeze_request
-from hujin.customers.wallet import wallet_open_if_ready
-from hujin.identity.access import customer_actor
-from hujin.identity.models import User
-from hujin.identity.phones import mobile_index_of
+from hujin.customers.selectors import customer_id_for_user
+from hujin.customers.services import (
+    customer_ensure,
+    customer_freeze_request,
+    kyb_submit,
+    kyc_review_decide,
+    kyc_submit,
+    wallet_open_if_ready,
+)
+from hujin.customers.types import RESIDENT_ID, ManualReviewProvider
+from hujin.identity.selectors import customer_actor_get, user_id_for_mobile
+from hujin.identity.services import customer_login_create
 from hujin.privacy.selectors import KINDS
 from hujin.privacy.services import consent_accept, current_document
 
 PASSWORD = "hujin-customer-demo"
 REVIEW = ManualReviewProvider()
+SYSTEM = system_actor("demo")
 MAKER = Actor(
     kind="system", id="demo-maker", label="demo maker", scopes=frozenset(CUSTOMERS_PERMISSIONS)
 )
@@ -39,73 +44,55 @@ CHECKER = Actor(
 )
 
 
-def _resident_id(region: str, birth: str, seq: str) -> str:
-    body = f"{region}{birth}{seq}"
-    return body + documents.mod11_2_check(body)
-
-
 @dataclass(frozen=True)
 class DemoCustomer:
     mobile: str  # E.164
     name: str
-    document: str
+    document: str  # a valid number (GB 11643 check character), made up for the demo
     state: str  # what load_customers makes of them
 
 
 CUSTOMERS = [
-    DemoCustomer("+8613800138001", "张伟", _resident_id("110105", "19880512", "135"), "open"),
-    DemoCustomer("+8613800138002", "李娜", _resident_id("310104", "19920303", "246"), "open"),
-    DemoCustomer("+8613800138003", "王芳", _resident_id("440305", "19950707", "358"), "pending"),
-    DemoCustomer("+8613800138004", "刘洋", _resident_id("510107", "19790101", "468"), "rejected"),
-    DemoCustomer("+8613800138005", "陈静", _resident_id("330106", "19850909", "572"), "frozen"),
+    DemoCustomer("+8613800138001", "张伟", "110105198805121352", "open"),
+    DemoCustomer("+8613800138002", "李娜", "310104199203032462", "open"),
+    DemoCustomer("+8613800138003", "王芳", "440305199507073585", "pending"),
+    DemoCustomer("+8613800138004", "刘洋", "510107197901014680", "rejected"),
+    DemoCustomer("+8613800138005", "陈静", "330106198509095724", "frozen"),
     DemoCustomer("+8613800138006", "", "", "registered"),
     DemoCustomer("+8613800138007", "杭州互金示范科技有限公司", "", "enterprise"),
 ]
-ENTERPRISE_USCC_BODY = "91330100MA2H3J4K"  # authority 9, kind 1, Hangzhou, organisation code
+# Authority 9, kind 1, Hangzhou, organisation code MA2H3J4K-3, GB 32100 check character H.
+ENTERPRISE_USCC = "91330100MA2H3J4K3H"
 
 
-def _uscc() -> str:
-    organisation = ENTERPRISE_USCC_BODY[8:16]
-    body = ENTERPRISE_USCC_BODY[:8] + organisation + documents.organisation_code_check(organisation)
-    return body + documents.uscc_check(body)
-
-
-def _user(spec: DemoCustomer, *, now: datetime) -> tuple[User, bool]:
-    existing = User.objects.filter(mobile_index=mobile_index_of(spec.mobile)).first()
+def _user(spec: DemoCustomer, *, now: datetime) -> tuple[uuid.UUID, bool]:
+    existing = user_id_for_mobile(mobile=spec.mobile)
     if existing is not None:
         return existing, False
-    user = User(
-        username=f"demo-{spec.mobile[-4:]}",
-        kind=User.Kind.CUSTOMER,
-        mobile=spec.mobile,
-        date_joined=now,
-    )
-    user.set_password(PASSWORD)
-    user.save()
-    return user, True
+    return customer_login_create(mobile=spec.mobile, password=PASSWORD, actor=SYSTEM, now=now), True
 
 
-def _consent_all(user: User, *, now: datetime) -> None:
+def _consent_all(user_id: uuid.UUID, actor: Actor, *, now: datetime) -> None:
     for kind in KINDS:
         document = current_document(kind)
         if document is not None:
             consent_accept(
-                user_id=user.pk,
+                user_id=user_id,
                 document_id=document.id,
                 channel="web",
                 ip=None,
-                actor=customer_actor(user),
+                actor=actor,
                 now=now,
             )
 
 
-def _verify(user: User, spec: DemoCustomer, *, approve: bool, now: datetime) -> None:
+def _verify(user_id: uuid.UUID, actor: Actor, spec: DemoCustomer, *, approve, now) -> None:
     application = kyc_submit(
-        user_id=user.pk,
-        document_type=documents.RESIDENT_ID,
+        user_id=user_id,
+        document_type=RESIDENT_ID,
         document_number=spec.document,
         legal_name=spec.name,
-        actor=customer_actor(user),
+        actor=actor,
         now=now,
         provider=REVIEW,
     )
@@ -119,16 +106,17 @@ def _verify(user: User, spec: DemoCustomer, *, approve: bool, now: datetime) -> 
     )
 
 
-def _make(spec: DemoCustomer, user: User, *, now: datetime) -> None:
+def _make(spec: DemoCustomer, user_id: uuid.UUID, *, now: datetime) -> None:
+    actor = customer_actor_get(actor=SYSTEM, user_id=user_id)
     with transaction.atomic():
         if spec.state in ("open", "frozen"):
-            _consent_all(user, now=now)
-            _verify(user, spec, approve=True, now=now)
-            customer = Customer.objects.get(user=user)
-            wallet_open_if_ready(customer_id=customer.id, actor=CHECKER, now=now)
+            _consent_all(user_id, actor, now=now)
+            _verify(user_id, actor, spec, approve=True, now=now)
+            customer_id = customer_id_for_user(user_id=user_id)
+            wallet_open_if_ready(customer_id=customer_id, actor=CHECKER, now=now)
             if spec.state == "frozen":
                 request = customer_freeze_request(
-                    customer_id=customer.id,
+                    customer_id=customer_id,
                     freeze=True,
                     reason="Fraud report received (demo)",
                     actor=MAKER,
@@ -143,29 +131,29 @@ def _make(spec: DemoCustomer, user: User, *, now: datetime) -> None:
                 )
         elif spec.state == "pending":
             kyc_submit(
-                user_id=user.pk,
-                document_type=documents.RESIDENT_ID,
+                user_id=user_id,
+                document_type=RESIDENT_ID,
                 document_number=spec.document,
                 legal_name=spec.name,
-                actor=customer_actor(user),
+                actor=actor,
                 now=now,
                 provider=REVIEW,
             )
         elif spec.state == "rejected":
-            _verify(user, spec, approve=False, now=now)
+            _verify(user_id, actor, spec, approve=False, now=now)
         elif spec.state == "registered":
-            customer_ensure(user_id=user.pk, actor=customer_actor(user), now=now)
+            customer_ensure(user_id=user_id, actor=actor, now=now)
         elif spec.state == "enterprise":
             representative = CUSTOMERS[0]
             kyb_submit(
-                user_id=user.pk,
-                uscc=_uscc(),
+                user_id=user_id,
+                uscc=ENTERPRISE_USCC,
                 company_name=spec.name,
                 representative_name=representative.name,
-                representative_document_type=documents.RESIDENT_ID,
+                representative_document_type=RESIDENT_ID,
                 representative_document_number=representative.document,
                 operator_document_numbers=[CUSTOMERS[1].document],
-                actor=customer_actor(user),
+                actor=actor,
                 now=now,
             )
 
@@ -174,9 +162,10 @@ def load_customers(*, now: datetime, stdout=None) -> list[str]:
     """Create the demo customers that do not exist yet; returns (and writes) the login notes."""
     created = 0
     for offset, spec in enumerate(CUSTOMERS):
-        user, new = _user(spec, now=now)
+        when = now + timedelta(seconds=offset)
+        user_id, new = _user(spec, now=when)
         if new:
-            _make(spec, user, now=now + timedelta(seconds=offset))
+            _make(spec, user_id, now=when)
             created += 1
     notes = [
         f"Customers: {created} created. Portal: http://127.0.0.1:8000/me/ "

@@ -16,20 +16,15 @@ from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.db import transaction
 
 from hujin.core.actors import Actor, system_actor
-from hujin.core.audit import audit_record
 from hujin.core.dates import business_date_get
 from hujin.demo.chart import CHART, WALLETS, demo_id
-from hujin.identity.mfa.models import TotpDevice
 from hujin.identity.mfa.selectors import otpauth_uri
-from hujin.identity.models import User
-from hujin.identity.roles import ROLE_LABELS, roles_sync
-from hujin.identity.services import api_key_create
-from hujin.ledger.engine import TransferRequest
+from hujin.identity.roles import ROLE_LABELS
+from hujin.identity.services import api_key_create, staff_login_provision
 from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.types import TransferRequest
 
 CNY = "CNY"
 DAYS = 10
@@ -109,49 +104,25 @@ def demo_load(*, now: datetime) -> DemoReport:
 
 
 def _staff_step(ctx: DemoContext) -> None:
-    if Group.objects.filter(name__in={s.role for s in STAFF}).count() != len(STAFF):
-        roles_sync()
     for spec in STAFF:
-        with transaction.atomic():
-            user = User.objects.filter(username=spec.username).first()
-            if user is None:
-                user = User(username=spec.username, first_name=spec.name, is_staff=True,
-                            is_superuser=spec.superuser, kind=User.Kind.STAFF)  # fmt: skip
-                user.set_password(spec.password)
-                user.save()
-                audit_record(
-                    actor=ctx.actor,
-                    action="staff.created",
-                    target_type="user",
-                    target_id=str(user.pk),
-                    occurred_at=ctx.now,
-                    after={"username": spec.username, "role": spec.role},
-                )
-            if not user.groups.filter(name=spec.role).exists():
-                user.groups.add(Group.objects.get(name=spec.role))
-            device = TotpDevice.objects.filter(user=user).first()
-            if device is None or device.confirmed_at is None:
-                if device is not None:
-                    device.delete()
-                device = TotpDevice.objects.create(
-                    user=user, secret=spec.totp_secret, created_at=ctx.now, confirmed_at=ctx.now
-                )
-                audit_record(
-                    actor=ctx.actor,
-                    action="mfa.enabled",
-                    target_type="user",
-                    target_id=str(user.pk),
-                    occurred_at=ctx.now,
-                    after={"mfa": True, "device_id": str(device.id), "demo": True},
-                )
+        login = staff_login_provision(
+            username=spec.username,
+            display_name=spec.name,
+            role=spec.role,
+            password=spec.password,
+            superuser=spec.superuser,
+            totp_secret=spec.totp_secret,
+            actor=ctx.actor,
+            now=ctx.now,
+        )
         ctx.report.staff.append(
             StaffLogin(
                 username=spec.username,
                 password=spec.password,
                 role=spec.role,
                 role_label=str(ROLE_LABELS[spec.role]),
-                totp_secret=device.secret,
-                otpauth_uri=otpauth_uri(secret=device.secret, account=spec.username),
+                totp_secret=login.totp_secret,
+                otpauth_uri=otpauth_uri(secret=login.totp_secret, account=spec.username),
             )
         )
 

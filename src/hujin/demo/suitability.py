@@ -5,18 +5,19 @@ Two steps for ``hujin.demo.loader.STEPS`` (after the customers step):
 ``demo_suitability_step`` and ``demo_privacy_step``. Both are idempotent.
 """
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
+from hujin.core.actors import Actor
 from hujin.demo.loader import DemoContext
-from hujin.identity.access import customer_actor
-from hujin.identity.models import User
-from hujin.privacy.models import DataSubjectRequest
+from hujin.identity.selectors import customer_actor_get, customer_login_ids
+from hujin.privacy.selectors import data_requests_for_user
 from hujin.privacy.services import data_request_create
-from hujin.suitability.migrations._seed_v1 import QUESTIONS, option_id
-from hujin.suitability.models import Assessment
+from hujin.suitability.selectors import questionnaire_active, risk_profile_latest
 from hujin.suitability.services import assessment_submit
 
-# Option numbers (from 1) per question code of questionnaire v1, one dict per demo profile.
+# Option numbers (from 1, in the order shown) per question code of questionnaire v1, one dict per
+# demo profile.
 PROFILES = {
     # 8+4+4+3+4+4+3+4+7+8 = 49 -> C3 Balanced
     "balanced": {
@@ -60,29 +61,31 @@ PROFILES = {
 }
 
 
-def _answers(profile: dict[str, int]) -> dict[str, str]:
-    return {code: str(option_id(code, profile[code])) for code, *_ in QUESTIONS}
+def _answers(profile: dict[str, int], *, now: datetime) -> dict[str, str]:
+    """The option ids of the questionnaire in force at ``now`` that ``profile`` picks."""
+    questions = questionnaire_active(now=now).questions
+    return {q.code: str(q.options[profile[q.code] - 1].id) for q in questions}
 
 
-def _customers() -> list[User]:
-    return list(
-        User.objects.filter(kind=User.Kind.CUSTOMER, is_active=True).order_by("date_joined", "id")
-    )
+def _customers(actor: Actor) -> list[tuple[uuid.UUID, Actor]]:
+    """Every active customer login, oldest first, with the Actor each acts as."""
+    return [
+        (user_id, customer_actor_get(actor=actor, user_id=user_id))
+        for user_id in customer_login_ids(actor=actor)
+    ]
 
 
 def demo_suitability_step(ctx: DemoContext) -> None:
     """Every active demo customer without an assessment gets one, profiles in turn."""
     names = list(PROFILES)
     assessed = 0
-    for index, user in enumerate(_customers()):
-        if Assessment.objects.filter(user=user).exists():
+    when = ctx.now - timedelta(days=30)
+    for index, (user_id, actor) in enumerate(_customers(ctx.actor)):
+        if risk_profile_latest(user_id=user_id, now=ctx.now) is not None:
             continue
         profile = PROFILES[names[index % len(names)]]
         assessment_submit(
-            user_id=user.pk,
-            answers=_answers(profile),
-            actor=customer_actor(user),
-            now=ctx.now - timedelta(days=30),
+            user_id=user_id, answers=_answers(profile, now=when), actor=actor, now=when
         )
         assessed += 1
     if assessed:
@@ -91,25 +94,34 @@ def demo_suitability_step(ctx: DemoContext) -> None:
 
 def demo_privacy_step(ctx: DemoContext) -> None:
     """One correction request (overdue) and one fresh deletion request, from demo customers."""
-    customers = _customers()
-    if len(customers) < 2 or DataSubjectRequest.objects.exclude(kind="access").exists():
+    customers = _customers(ctx.actor)
+    if len(customers) < 2 or _has_requests([user_id for user_id, _ in customers[:2]], ctx.now):
         return
-    first, second = customers[0], customers[1]
+    (first, first_actor), (second, second_actor) = customers[0], customers[1]
     data_request_create(
-        user_id=first.pk,
+        user_id=first,
         kind="correction",
         field="address",
         details="My address changed: I moved to Pudong, Shanghai in January.",
-        actor=customer_actor(first),
+        actor=first_actor,
         now=ctx.now - timedelta(days=16),
     )
     data_request_create(
-        user_id=second.pk,
+        user_id=second,
         kind="deletion",
         details="I no longer use Hujin.",
-        actor=customer_actor(second),
+        actor=second_actor,
         now=ctx.now - timedelta(days=2),
     )
     ctx.report.notes.append(
         "Personal-data requests: 2 waiting in the console (/privacy/requests/)."
+    )
+
+
+def _has_requests(user_ids: list[uuid.UUID], now: datetime) -> bool:
+    """Whether these customers already made a request other than a data download (the step ran)."""
+    return any(
+        request.kind != "access"
+        for user_id in user_ids
+        for request in data_requests_for_user(user_id=user_id, now=now)
     )

@@ -39,6 +39,16 @@ class ApiKeyManagementDenied(PermissionDenied):
     message = _("You do not have permission to manage API keys.")
 
 
+class ProvisioningDenied(PermissionDenied):
+    code = "provisioning_denied"
+    message = _("Only the system provisions logins.")
+
+
+class NotACustomerLogin(NotFound):
+    code = "not_a_customer_login"
+    message = _("No such customer.")
+
+
 # --- mobile numbers, SMS codes ------------------------------------------------------------------
 
 

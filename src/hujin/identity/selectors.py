@@ -1,4 +1,4 @@
-"""Identity's reads. Pages get plain values, never querysets."""
+"""Identity's reads. Pages and other modules get plain values, never querysets."""
 
 import uuid
 from dataclasses import dataclass
@@ -7,8 +7,15 @@ from datetime import datetime
 from django.db.models import Q
 
 from hujin.core.actors import Actor
-from hujin.identity.errors import ApiKeyNotFound
-from hujin.identity.models import ApiKey
+from hujin.identity.access import customer_actor
+from hujin.identity.errors import (
+    ApiKeyNotFound,
+    MobileInvalid,
+    NotACustomerLogin,
+    ProvisioningDenied,
+)
+from hujin.identity.models import ApiKey, User
+from hujin.identity.phones import mobile_index_of, mobile_normalise
 from hujin.identity.scopes import Scope, scope_catalogue
 from hujin.identity.services import api_key_require_manager
 
@@ -122,3 +129,46 @@ def api_key_get(*, actor: Actor, api_key_id: uuid.UUID | str, now: datetime) -> 
 def api_key_scope_choices() -> list[Scope]:
     """The scopes a key may be given."""
     return scope_catalogue()
+
+
+# -- customer logins, for the modules that keep customers ------------------------------------
+
+
+def user_id_for_mobile(*, mobile: str) -> uuid.UUID | None:
+    """The id of the login registered with this mobile number, however it was typed (with or
+    without +86, spaces, hyphens); None when it is malformed or not registered. Matched on the
+    blind index: returns an id, never personal data."""
+    try:
+        index = mobile_index_of(mobile_normalise(mobile))
+    except MobileInvalid:
+        return None
+    return User.objects.filter(mobile_index=index).values_list("id", flat=True).first()
+
+
+def customer_login_exists(*, user_id: uuid.UUID | str) -> bool:
+    """Whether ``user_id`` is a customer login (active or not)."""
+    return User.objects.filter(id=user_id, kind=User.Kind.CUSTOMER).exists()
+
+
+def _require_system(actor: Actor) -> None:
+    if actor.kind != "system":
+        raise ProvisioningDenied()
+
+
+def customer_login_ids(*, actor: Actor) -> list[uuid.UUID]:
+    """Every active customer login, oldest first: for system jobs that act for each customer
+    (the demo). Raises ProvisioningDenied for anyone but the system."""
+    _require_system(actor)
+    rows = User.objects.filter(kind=User.Kind.CUSTOMER, is_active=True)
+    return list(rows.order_by("date_joined", "id").values_list("id", flat=True))
+
+
+def customer_actor_get(*, actor: Actor, user_id: uuid.UUID | str) -> Actor:
+    """The Actor of a customer acting on their own things, as ``access.customer_actor`` makes it
+    for a logged-in customer: for system jobs that act on a customer's behalf (the demo).
+    Raises ProvisioningDenied for anyone but the system, NotACustomerLogin."""
+    _require_system(actor)
+    user = User.objects.filter(id=user_id, kind=User.Kind.CUSTOMER).first()
+    if user is None:
+        raise NotACustomerLogin()
+    return customer_actor(user)

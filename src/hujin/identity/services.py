@@ -1,4 +1,5 @@
-"""Identity's writes: API keys for integrators."""
+"""Identity's writes: API keys for integrators; provisioning of staff and customer logins by the
+system (``hujin.identity.provisioning``, re-exported here)."""
 
 import hashlib
 import hmac
@@ -23,6 +24,11 @@ from hujin.identity.errors import (
 )
 from hujin.identity.models import ApiKey
 from hujin.identity.permissions import MANAGE_API_KEYS
+from hujin.identity.provisioning import (  # noqa: F401 -- re-exported: the public face
+    StaffLoginProvisioned,
+    customer_login_create,
+    staff_login_provision,
+)
 from hujin.identity.scopes import scope_is_known
 
 KEY_MARKER = "hk"

@@ -15,6 +15,7 @@ from hujin.privacy.models import ConsentDocument, ConsentRecord, DataSubjectRequ
 from hujin.privacy.services.requests import CORRECTION_FIELDS, require_request_handler
 
 KINDS = tuple(ConsentDocument.Kind.values)
+KIND_LABELS = dict(ConsentDocument.Kind.choices)  # kind -> its translated name
 
 
 def _zh() -> bool:

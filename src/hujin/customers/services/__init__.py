@@ -1,5 +1,7 @@
 """Customers' writes, one module per area: profiles and individual verification (``kyc``),
-enterprise verification (``kyb``) and compliance review with its override (``review``).
+enterprise verification (``kyb``) and compliance review with its override (``review``); the
+wallet's opening (``hujin.customers.wallet``) and the customer's status (freeze by maker-checker,
+close: ``hujin.customers.status``) are re-exported here too.
 
 Other apps import from here: ``from hujin.customers.services import kyc_submit``.
 """
@@ -19,10 +21,14 @@ from hujin.customers.services.review import (
     kyc_override_request,
     kyc_review_decide,
 )
+from hujin.customers.status import customer_close, customer_freeze_request
+from hujin.customers.wallet import wallet_open_if_ready
 
 __all__ = [
     "OVERRIDE_ACTION",
+    "customer_close",
     "customer_ensure",
+    "customer_freeze_request",
     "document_index_of",
     "kyb_submit",
     "kyc_override_describe",
@@ -32,4 +38,5 @@ __all__ = [
     "kyc_submit",
     "name_index_of",
     "name_normalise",
+    "wallet_open_if_ready",
 ]

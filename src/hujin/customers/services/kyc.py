@@ -42,6 +42,7 @@ from hujin.customers.models import (
     KycApplication,
     KycStatus,
 )
+from hujin.identity.selectors import customer_login_exists
 
 NAME_PURPOSE = "customers.name"
 DOCUMENT_PURPOSE = "customers.document"
@@ -112,12 +113,10 @@ def customer_ensure(*, user_id: uuid.UUID, actor: Actor, now: datetime) -> Custo
     Idempotent: sign-up's event and the portal may both call it. Raises CustomerNotFound when
     the user is not a customer login.
     """
-    from hujin.identity.models import User
-
     existing = Customer.objects.filter(user_id=user_id).first()
     if existing is not None:
         return existing
-    if not User.objects.filter(id=user_id, kind="customer").exists():
+    if not customer_login_exists(user_id=user_id):
         raise CustomerNotFound(details={"user_id": str(user_id)})
     try:
         with transaction.atomic():
