@@ -26,6 +26,7 @@ from hujin.customers.models import (
 )
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
 from hujin.customers.services import document_index_of, name_index_of
+from hujin.customers.status import customer_may_send  # noqa: F401 -- re-exported (public)
 from hujin.customers.wallet import owner_ref_for
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.ledger import selectors as ledger_selectors
