@@ -3,7 +3,6 @@
 from django.db import migrations
 
 from hujin.core.ddl import vendor_sql
-from hujin.ledger.migrations._sql import SQLITE_TRIGGERS
 
 POSTGRES_UP = """
 CREATE SEQUENCE IF NOT EXISTS ledger_transfer_seq_seq;
@@ -28,7 +27,13 @@ DROP FUNCTION IF EXISTS ledger_refuse_change();
 DROP SEQUENCE IF EXISTS ledger_transfer_seq_seq;
 """
 # SQLite: refuse UPDATE; DELETE stays possible because test databases are flushed with DELETE.
-SQLITE_UP = SQLITE_TRIGGERS
+SQLITE_UP = [
+    "CREATE TRIGGER IF NOT EXISTS ledger_transfer_immutable BEFORE UPDATE ON ledger_transfer "
+    "BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable: UPDATE on ledger_transfer refused'); END;",
+    "CREATE TRIGGER IF NOT EXISTS ledger_failedtransfer_immutable BEFORE UPDATE "
+    "ON ledger_failedtransfer BEGIN SELECT RAISE(ABORT, "
+    "'ledger rows are immutable: UPDATE on ledger_failedtransfer refused'); END;",
+]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS ledger_transfer_immutable;",
     "DROP TRIGGER IF EXISTS ledger_failedtransfer_immutable;",

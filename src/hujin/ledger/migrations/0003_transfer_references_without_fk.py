@@ -14,7 +14,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 from hujin.core.ddl import vendor_sql
-from hujin.ledger.migrations import _sql
+
+# The SQLite triggers as migration 0002 made them (the table rebuild drops them).
+SQLITE_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS ledger_transfer_immutable BEFORE UPDATE ON ledger_transfer "
+    "BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable: UPDATE on ledger_transfer refused'); END;",
+    "CREATE TRIGGER IF NOT EXISTS ledger_failedtransfer_immutable BEFORE UPDATE "
+    "ON ledger_failedtransfer BEGIN SELECT RAISE(ABORT, "
+    "'ledger rows are immutable: UPDATE on ledger_failedtransfer refused'); END;",
+]
 
 
 def _reference(to: str, **kwargs):
@@ -57,6 +65,6 @@ class Migration(migrations.Migration):
                 "ALTER TABLE ledger_transfer ALTER COLUMN seq DROP DEFAULT",
                 "ALTER TABLE ledger_account RESET (fillfactor)",
             ],
-            sqlite=_sql.SQLITE_TRIGGERS,
+            sqlite=SQLITE_TRIGGERS,
         ),
     ]

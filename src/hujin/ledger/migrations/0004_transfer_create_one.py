@@ -14,12 +14,22 @@ linked chains, and SQLite); the reference-model property test drives both on Pos
 - The audit entry (``core_audit_append``) and the outbox event are written by the function; the
   caller computes both possible audit contents (applied, burnt) and their hashes, and names the
   action, the target type (also the event's aggregate type) and the event type.
+
+The function's text is ``sql/0004_transfer_create_one.sql``, read by this migration only (and by
+0005 to go back): later versions are new files, never edits of this one.
 """
+
+from pathlib import Path
 
 from django.db import migrations
 
 from hujin.core.ddl import vendor_sql
-from hujin.ledger.migrations._sql import TRANSFER_CREATE_ONE, TRANSFER_CREATE_ONE_SIGNATURE
+
+TRANSFER_CREATE_ONE = (Path(__file__).with_name("sql") / "0004_transfer_create_one.sql").read_text()
+TRANSFER_CREATE_ONE_SIGNATURE = (
+    "uuid, text, uuid, uuid, bigint, text, int, text, jsonb, text, date, timestamptz, int, int, "
+    "int, text, text, text, text, text, text, jsonb, text, jsonb, text, uuid, jsonb, text, text, text"
+)
 
 
 class Migration(migrations.Migration):

@@ -11,13 +11,26 @@ size on SQLite and three quarters on PostgreSQL.
   that one update (PostgreSQL disables it; SQLite's table is rebuilt, which drops its triggers,
   and they are made again at the end).
 - PostgreSQL: new numbers come from ``ledger_account_number_seq``.
-- ``ledger_transfer_create_one`` (migration 0004) writes the numbers as well.
+- ``ledger_transfer_create_one`` (migration 0004) writes the numbers as well:
+  ``sql/0005_transfer_create_one.sql``, read by this migration only (and by 0006 to go back);
+  going back restores 0004's from its own file.
 """
+
+from pathlib import Path
 
 from django.db import migrations, models
 
 from hujin.core.ddl import vendor_sql
-from hujin.ledger.migrations import _sql
+
+SQL = Path(__file__).with_name("sql")
+# The SQLite triggers as migration 0002 made them (the table rebuild drops them).
+SQLITE_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS ledger_transfer_immutable BEFORE UPDATE ON ledger_transfer "
+    "BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable: UPDATE on ledger_transfer refused'); END;",
+    "CREATE TRIGGER IF NOT EXISTS ledger_failedtransfer_immutable BEFORE UPDATE "
+    "ON ledger_failedtransfer BEGIN SELECT RAISE(ABORT, "
+    "'ledger rows are immutable: UPDATE on ledger_failedtransfer refused'); END;",
+]
 
 NUMBER_EXISTING = [
     "UPDATE ledger_account SET number = n.rn FROM (SELECT id, row_number() OVER "
@@ -26,30 +39,6 @@ NUMBER_EXISTING = [
     "debit_number = (SELECT number FROM ledger_account a WHERE a.id = debit_account_id), "
     "credit_number = (SELECT number FROM ledger_account a WHERE a.id = credit_account_id)",
 ]
-
-
-def _with_numbers(function: str) -> str:
-    """Migration 0004's function, reading the accounts' numbers and writing them."""
-    edits = [
-        ("  v_currency text;\n", "  v_currency text;\n  v_dr_number bigint;\n  v_cr_number bigint;\n"),
-        ("FOR a IN SELECT id, currency,", "FOR a IN SELECT id, number, currency,"),
-        (
-            "  v_currency := dr.currency;\n",
-            "  v_currency := dr.currency;\n  v_dr_number := dr.number;\n"
-            "  v_cr_number := cr.number;\n",
-        ),
-        (
-            "debit_account_id, credit_account_id, currency, amount,\n",
-            "debit_account_id, credit_account_id, debit_number,\n      credit_number, currency, "
-            "amount,\n",
-        ),
-        ("VALUES (p_id, p_kind, p_debit, p_credit, ", "VALUES (p_id, p_kind, p_debit, p_credit, "
-         "v_dr_number, v_cr_number, "),
-    ]  # fmt: skip
-    for old, new in edits:
-        assert function.count(old) == 1, old
-        function = function.replace(old, new)
-    return function
 
 
 class Migration(migrations.Migration):
@@ -71,7 +60,7 @@ class Migration(migrations.Migration):
             postgresql_reverse="DROP SEQUENCE IF EXISTS ledger_account_number_seq",
             sqlite=["DROP TRIGGER IF EXISTS ledger_transfer_immutable", *NUMBER_EXISTING],
             # Going back rebuilds the table without the columns, dropping its triggers again.
-            sqlite_reverse=_sql.SQLITE_TRIGGERS,
+            sqlite_reverse=SQLITE_TRIGGERS,
         ),
         migrations.AlterField(
             "account", "number", models.BigIntegerField(editable=False, unique=True)
@@ -89,9 +78,9 @@ class Migration(migrations.Migration):
             models.Index(fields=["credit_number", "seq"], name="ledger_transfer_cr_history"),
         ),
         vendor_sql(
-            postgresql=_with_numbers(_sql.TRANSFER_CREATE_ONE),
-            postgresql_reverse=_sql.TRANSFER_CREATE_ONE,
-            sqlite=_sql.SQLITE_TRIGGERS,
+            postgresql=(SQL / "0005_transfer_create_one.sql").read_text(),
+            postgresql_reverse=(SQL / "0004_transfer_create_one.sql").read_text(),
+            sqlite=SQLITE_TRIGGERS,
             params=None,
         ),
     ]
