@@ -5,3 +5,10 @@ class ComplianceConfig(AppConfig):
     name = "hujin.compliance"
     label = "compliance"
     verbose_name = "Compliance"
+
+    def ready(self) -> None:
+        from hujin.identity import roles
+
+        # The event-deliveries page (dead letters): those who run the platform.
+        for role in (roles.OPERATIONS, roles.ADMINISTRATOR):
+            roles.register_role_permissions(role, ["core.manage_events"])

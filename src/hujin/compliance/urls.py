@@ -9,4 +9,15 @@ urlpatterns = [
     path("approvals/", views.approval_inbox, name="approvals"),
     path("approvals/<uuid:approval_id>/", views.approval_detail, name="approval_detail"),
     path("approvals/<uuid:approval_id>/cancel/", views.approval_cancel, name="approval_cancel"),
+    path("events/", views.event_deliveries, name="events"),
+    path(
+        "events/deliveries/<int:delivery_id>/retry/",
+        views.event_delivery_retry,
+        name="event_delivery_retry",
+    ),
+    path(
+        "events/deliveries/<int:delivery_id>/discard/",
+        views.event_delivery_discard,
+        name="event_delivery_discard",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Compliance console pages: the audit trail viewer and the maker-checker inbox.
+"""Compliance console pages: the audit trail viewer, the maker-checker inbox and the event
+deliveries that keep failing (dead letters).
 
 Each view validates its input, makes one domain call and hands the template plain values.
 """
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hujin.compliance import selectors
 from hujin.compliance.forms import ApprovalDecisionForm, ApprovalFilterForm, AuditFilterForm
-from hujin.core import approvals
+from hujin.core import approvals, event_status
 from hujin.core.errors import HujinError, NotFound, PermissionDenied
 from hujin.core.models import ApprovalStatus
 from hujin.identity.access import staff_actor, staff_required
@@ -156,3 +157,60 @@ def approval_cancel(request, approval_id: uuid.UUID):
     else:
         messages.success(request, _("Request cancelled."))
     return redirect("compliance:approval_detail", approval_id=approval_id)
+
+
+# --- event deliveries: lag and dead letters ---------------------------------------------------
+
+_MAX_ID = 2**63 - 1
+
+
+def _cursor(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) <= _MAX_ID else None
+
+
+@staff_required(permission=event_status.MANAGE_EVENTS)
+def event_deliveries(request):
+    overview = event_status.dead_letters_get(
+        actor=staff_actor(request.user),
+        now=timezone.now(),
+        after=_cursor(request.GET.get("after")),
+    )
+    return render(request, "compliance/events/deliveries.html", {"overview": overview})
+
+
+def _delivery_action(request, delivery_id: int, action, done: str):
+    if delivery_id > _MAX_ID:
+        raise Http404("no such event delivery")
+    try:
+        result = action(
+            actor=staff_actor(request.user), delivery_id=delivery_id, now=timezone.now()
+        )
+    except event_status.EventDeliveryNotFound:
+        raise Http404("no such event delivery") from None
+    if result.changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, _("That delivery is no longer parked; nothing was changed."))
+    return redirect("compliance:events")
+
+
+@staff_required(permission=event_status.MANAGE_EVENTS)
+@require_POST
+def event_delivery_retry(request, delivery_id: int):
+    return _delivery_action(
+        request,
+        delivery_id,
+        event_status.event_delivery_retry,
+        _("Delivery queued again: it is tried within a minute."),
+    )
+
+
+@staff_required(permission=event_status.MANAGE_EVENTS)
+@require_POST
+def event_delivery_discard(request, delivery_id: int):
+    return _delivery_action(
+        request,
+        delivery_id,
+        event_status.event_delivery_discard,
+        _("Delivery discarded: the subscriber will not get that event."),
+    )

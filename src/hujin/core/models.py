@@ -2,6 +2,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AUDIT_CHAINS = 16  # parallel hash chains; see hujin.core.audit
 GENESIS_HASH = "0" * 64  # the "previous hash" of every chain's first entry
@@ -121,11 +122,11 @@ class OutboxEvent(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")  # first open one of its lane: tried when due
-    WAITING = "waiting", _("Waiting")  # behind an earlier open delivery of its lane
-    PARKED = "parked", _("Parked")  # failed too often: a person retries or discards it
-    DELIVERED = "delivered", _("Delivered")
-    DISCARDED = "discarded", _("Discarded")
+    PENDING = "pending", pgettext_lazy("event delivery", "Pending")  # first open one of its lane
+    WAITING = "waiting", pgettext_lazy("event delivery", "Waiting")  # behind an earlier one
+    PARKED = "parked", pgettext_lazy("event delivery", "Parked")  # a person retries or discards
+    DELIVERED = "delivered", pgettext_lazy("event delivery", "Delivered")
+    DISCARDED = "discarded", pgettext_lazy("event delivery", "Discarded")
 
 
 OPEN_DELIVERY_STATUSES = ("pending", "waiting", "parked")
