@@ -1,19 +1,18 @@
-"""The database itself refuses to change or remove audit entries.
+"""The database itself refuses to change or remove audit entries, and lets a chain head only
+advance by one entry linked to its last.
 
 Test databases may be wiped between tests (TRUNCATE on PostgreSQL, DELETE on SQLite), which the
 triggers allow through ``hujin_audit_wipe_allowed()``; these tests swap that function for one
 answering "no", as it does on every other database.
 """
 
-from contextlib import contextmanager
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from hujin.core.actors import system_actor
 from hujin.core.audit import audit_record
-from hujin.core.models import AuditEntry
-from tests.core.audit_tampering import raw
+from hujin.core.models import AuditChainHead, AuditEntry
+from tests.core.audit_tampering import as_a_production_database, raw
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +26,6 @@ def entry(now):
         target_id="1",
         occurred_at=now,
     )
-
-
-@contextmanager
-def as_a_production_database():
-    if connection.vendor == "postgresql":
-        # Rolled back with the test's transaction.
-        raw(
-            "CREATE OR REPLACE FUNCTION hujin_audit_wipe_allowed() RETURNS boolean "
-            "LANGUAGE sql STABLE AS $$ SELECT false $$"
-        )
-        yield
-    else:
-        connection.ensure_connection()
-        sqlite = connection.connection
-        sqlite.create_function("hujin_audit_wipe_allowed", 0, lambda: False)
-        try:
-            yield
-        finally:
-            sqlite.create_function("hujin_audit_wipe_allowed", 0, lambda: True)
 
 
 class TestAuditEntriesAreAppendOnly:
@@ -90,3 +70,52 @@ class TestWipeAllowance:
             assert bool(cursor.fetchone()[0]) is True
         name = connection.settings_dict["NAME"]
         assert name == connection.creation._get_test_db_name() or name.startswith("test_")
+
+
+class TestChainHeadsOnlyAdvance:
+    def test_appending_advances_a_head_through_the_trigger(self, entry):
+        second = audit_record(
+            actor=system_actor("test"), action="test.written", target_type="test.thing",
+            target_id="2", occurred_at=entry.occurred_at,
+        )  # fmt: skip
+
+        head = AuditChainHead.objects.get(chain=entry.chain)
+        assert (head.length, head.last_hash, head.prev_hash) == (
+            2,
+            second.entry_hash,
+            entry.entry_hash,
+        )
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            "last_seq = 0, length = 0, last_hash = prev_hash",  # emptied
+            "last_hash = repeat('f', 64)",  # another end
+            "last_seq = last_seq + 2, length = length + 2",  # skipping
+            "last_seq = last_seq + 1, length = length + 1",  # advancing from the wrong link
+        ],
+    )
+    def test_any_other_update_is_refused(self, entry, change):
+        with pytest.raises(DatabaseError, match="only advances"), transaction.atomic():
+            raw(f"UPDATE core_auditchainhead SET {change} WHERE chain = %s", [entry.chain])
+
+        assert AuditChainHead.objects.get(chain=entry.chain).last_hash == entry.entry_hash
+
+    def test_a_delete_is_refused(self, entry):
+        with (
+            as_a_production_database(),
+            pytest.raises(DatabaseError, match="only advances"),
+            transaction.atomic(),
+        ):
+            raw("DELETE FROM core_auditchainhead WHERE chain = %s", [entry.chain])
+
+        assert AuditChainHead.objects.filter(chain=entry.chain).exists()
+
+    @pytest.mark.postgres
+    def test_truncate_is_refused(self, entry):
+        with (
+            as_a_production_database(),
+            pytest.raises(DatabaseError, match="TRUNCATE on core_auditchainhead refused"),
+            transaction.atomic(),
+        ):
+            raw("TRUNCATE core_auditchainhead")

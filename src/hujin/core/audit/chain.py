@@ -1,10 +1,4 @@
-"""The audit trail: every write records who did what to which object, in the same transaction.
-
-Entries form ``AUDIT_CHAINS`` (16) independent hash chains rather than one, so that audited writes
-from many processes do not all queue on one lock. A transaction picks a chain at random on its
-first ``audit_record`` and keeps it until it commits: it then holds one chain head at most, so two
-transactions can never wait on each other's heads (no lock-order deadlock). After a rollback the
-remembered choice may outlive its transaction; that is harmless, any chain is correct.
+"""Hashing and appending audit entries (the package's docstring describes the chains).
 
 Each entry's hash covers the previous entry's hash, its position and every field::
 
@@ -13,7 +7,7 @@ Each entry's hash covers the previous entry's hash, its position and every field
     entry_hash   = sha256("<prev_hash>|<position>|<content_hash>")
 
 The second step is simple enough for PostgreSQL to compute itself, which lets one statement lock
-the chain head, advance it and insert the entry. ``audit_verify`` recomputes every chain.
+the chain head, advance it and insert the entry (``core_audit_append``).
 """
 
 from __future__ import annotations
@@ -21,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -217,12 +210,16 @@ def _json_param(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _head_create(cursor, chain: int) -> None:
-    """A chain's head row, created on first use (and again after a test database flush)."""
+def heads_create(cursor) -> None:
+    """Every chain's head, all created together when the trail's first entry is written (a
+    migration creates them in every database; a test database's flush removes them). Once the
+    trail has begun, ``audit_verify`` requires all ``AUDIT_CHAINS`` heads."""
+    rows = ", ".join(["(%s, 0, %s, %s, 0)"] * AUDIT_CHAINS)
+    params = [v for chain in range(AUDIT_CHAINS) for v in (chain, GENESIS_HASH, GENESIS_HASH)]
     cursor.execute(
         "INSERT INTO core_auditchainhead (chain, last_seq, last_hash, prev_hash, length) "
-        "VALUES (%s, 0, %s, %s, 0) ON CONFLICT (chain) DO NOTHING",
-        [chain, GENESIS_HASH, GENESIS_HASH],
+        f"VALUES {rows} ON CONFLICT (chain) DO NOTHING",
+        params,
     )
 
 
@@ -236,12 +233,15 @@ def _append_postgresql(fields: dict[str, Any], content_hash: str) -> tuple[int, 
 def _append_generic(fields: dict[str, Any], content_hash: str) -> tuple[int, int, str, str]:
     """SQLite (one writer at a time): read the head, insert, advance the head."""
     chain = fields["chain"]
+    head = "SELECT last_seq, last_hash FROM core_auditchainhead WHERE chain = %s"
     with connection.cursor() as cursor:
-        _head_create(cursor, chain)
-        cursor.execute(
-            "SELECT last_seq, last_hash FROM core_auditchainhead WHERE chain = %s", [chain]
-        )
-        last_seq, prev_hash = cursor.fetchone()
+        cursor.execute(head, [chain])
+        row = cursor.fetchone()
+        if row is None:
+            heads_create(cursor)
+            cursor.execute(head, [chain])
+            row = cursor.fetchone()
+    last_seq, prev_hash = row
     position = last_seq + 1
     entry_hash = entry_hash_of(prev_hash=prev_hash, position=position, content_hash=content_hash)
     entry = AuditEntry.objects.create(
@@ -270,157 +270,3 @@ def audit_personal_data_viewed(
         occurred_at=occurred_at,
         after={"fields": sorted(fields)},
     )
-
-
-# --- verifying ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AuditProblem:
-    chain: int
-    position: int | None
-    entry_id: int | None
-    kind: str  # content_changed | link_broken | gap | head_mismatch | head_missing | chain_unknown
-    message: str
-
-    def __str__(self) -> str:
-        where = f"chain {self.chain}"
-        if self.position is not None:
-            where += f" position {self.position}"
-        if self.entry_id is not None:
-            where += f" (entry id {self.entry_id})"
-        return f"{where}: {self.kind}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ChainSummary:
-    chain: int
-    length: int
-    last_hash: str
-
-
-@dataclass(slots=True)
-class AuditVerifyReport:
-    entries_checked: int = 0
-    chains: list[ChainSummary] = field(default_factory=list)
-    problems: list[AuditProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-_VERIFY_COLUMNS = ("id", "position", "prev_hash", "entry_hash", *CONTENT_FIELDS)
-
-
-def audit_verify(*, max_problems: int = 1000) -> AuditVerifyReport:
-    """Walk every chain from its first entry, recomputing each hash and link, and compare each
-    chain's end with its head row. Called outside a transaction, it reads one consistent
-    snapshot on PostgreSQL, so writers carry on meanwhile."""
-    report = AuditVerifyReport()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        heads = {h.chain: h for h in AuditChainHead.objects.all()}
-        rows = (
-            AuditEntry.objects.order_by("chain", "position")
-            .values_list(*_VERIFY_COLUMNS)
-            .iterator(chunk_size=2000)
-        )
-        walker = _ChainWalker(report, heads, max_problems)
-        for values in rows:
-            walker.feed(dict(zip(_VERIFY_COLUMNS, values, strict=True)))
-        walker.finish_all()
-    return report
-
-
-class _ChainWalker:
-    def __init__(self, report: AuditVerifyReport, heads: dict, max_problems: int):
-        self.report = report
-        self.heads = heads
-        self.max_problems = max_problems
-        self.chain: int | None = None
-        self.last_position = 0
-        self.last_hash = GENESIS_HASH
-        self.seen: set[int] = set()
-
-    def problem(self, kind: str, message: str, row: dict | None = None, chain=None) -> None:
-        if len(self.report.problems) >= self.max_problems:
-            return
-        self.report.problems.append(
-            AuditProblem(
-                chain=chain if chain is not None else row["chain"],
-                position=row["position"] if row else None,
-                entry_id=row["id"] if row else None,
-                kind=kind,
-                message=message,
-            )
-        )
-
-    def feed(self, row: dict) -> None:
-        if row["chain"] != self.chain:
-            self.finish()
-            self.chain = row["chain"]
-            self.seen.add(self.chain)
-            self.last_position, self.last_hash = 0, GENESIS_HASH
-            if not 0 <= self.chain < AUDIT_CHAINS:
-                self.problem("chain_unknown", "entry in a chain that does not exist", row)
-        self.report.entries_checked += 1
-        expected_position = self.last_position + 1
-        if row["position"] != expected_position:
-            self.problem(
-                "gap",
-                f"expected position {expected_position}: entries before it were removed",
-                row,
-            )
-        if row["prev_hash"] != self.last_hash:
-            self.problem(
-                "link_broken",
-                "prev_hash is not the hash of the entry before it (removed or inserted entry)",
-                row,
-            )
-        recomputed = entry_hash_of(
-            prev_hash=row["prev_hash"],
-            position=row["position"],
-            content_hash=content_hash_of(row),
-        )
-        if recomputed != row["entry_hash"]:
-            self.problem("content_changed", "the entry's hash does not match its content", row)
-        self.last_position, self.last_hash = row["position"], row["entry_hash"]
-
-    def finish(self) -> None:
-        if self.chain is None:
-            return
-        head = self.heads.get(self.chain)
-        if head is None:
-            self.problem("head_missing", "the chain has entries but no head", chain=self.chain)
-        elif (head.last_seq, head.last_hash, head.length) != (
-            self.last_position,
-            self.last_hash,
-            self.last_position,
-        ):
-            self.problem(
-                "head_mismatch",
-                f"head says {head.length} entries ending in {head.last_hash[:12]}…, "
-                f"the chain has {self.last_position} ending in {self.last_hash[:12]}… "
-                "(entries removed from or added to its end)",
-                chain=self.chain,
-            )
-        self.report.chains.append(ChainSummary(self.chain, self.last_position, self.last_hash))
-        self.chain = None
-
-    def finish_all(self) -> None:
-        self.finish()
-        for chain, head in sorted(self.heads.items()):
-            if chain in self.seen:
-                continue
-            if head.length or head.last_seq or head.last_hash != GENESIS_HASH:
-                self.problem(
-                    "head_mismatch",
-                    f"head says {head.length} entries, the chain has none",
-                    chain=chain,
-                )
-            self.report.chains.append(ChainSummary(chain, 0, GENESIS_HASH))
-        self.report.chains.sort(key=lambda summary: summary.chain)
