@@ -21,6 +21,8 @@ SCALARS = (
     | st.integers(-(2**70), 2**70)
     | st.floats(allow_nan=False, allow_infinity=False, width=32)
     | st.sampled_from([0, 1, -1, 0.0, 1.0, -0.0, 2.5])
+    # Floats jsonb gives back as integers, and the integers it gives back for them.
+    | st.sampled_from([1e16, 10**16, 1e23, 10**23, 1.5e300, 15 * 10**299, float(2**70), 2**70])
     | TEXT
 )
 JSON = st.recursive(
@@ -50,6 +52,14 @@ class TestInPython:
 
     def test_a_whole_float_is_the_number_it_equals(self):
         assert same_json({"n": 1}, {"n": 1.0})
+
+    def test_a_float_is_the_decimal_it_is_written_as(self):
+        assert same_json({"n": 1e23}, {"n": 10**23})  # 1e23 is not exactly 10**23 as a float
+        assert same_json([1.5e300], [15 * 10**299])
+        assert same_json(1e16, 10**16)
+        assert same_json(-0.0, 0)
+        assert not same_json(1.0000000000000001e23, 10**23)  # the next float up
+        assert not same_json(float(2**70), 2**70)  # written as 1.1805916207174113e+21
 
     def test_key_order_does_not_matter_but_list_order_does(self):
         assert same_json({"a": 1, "b": 2}, {"b": 2, "a": 1})

@@ -13,6 +13,7 @@ from hujin.core.events import event_emit
 from hujin.core.ids import new_id
 from hujin.core.money import currency_exponent
 from hujin.ledger import store
+from hujin.ledger.engine import same_json
 from hujin.ledger.errors import (
     AccountExistsWithDifferentFields,
     AccountInvalid,
@@ -80,7 +81,7 @@ def account_create(
         with transaction.atomic():
             existing = Account.objects.filter(id=account_id).first()
             if existing is not None:
-                if any(getattr(existing, k) != v for k, v in fields.items()):
+                if not _same_account_fields(existing, fields):
                     raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
                 return existing, False
             account = Account.objects.create(
@@ -95,6 +96,14 @@ def account_create(
             return account, True
 
     return with_retries(attempt)
+
+
+def _same_account_fields(existing: Account, fields: dict[str, Any]) -> bool:
+    """Whether a retried opening asks for what is stored; metadata compares as JSON does."""
+    return all(
+        same_json(getattr(existing, k), v) if k == "metadata" else getattr(existing, k) == v
+        for k, v in fields.items()
+    )
 
 
 def account_set_closed(
