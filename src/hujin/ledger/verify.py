@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
 from hujin.core.models import AuditEntry
@@ -18,8 +19,8 @@ def ledger_verify() -> VerifyReport:
     debited an account while its debits were frozen (as far as the audit trail tells)."""
     problems: list[str] = []
     problems += _references_resolve()
-    problems += _currencies_balance()
-    accounts_checked = _stored_equals_summed(problems)
+    currency_problems, account_problems, accounts_checked = _balances_add_up()
+    problems += currency_problems + account_problems
     problems += _limits_never_crossed()
     problems += _resolutions_match_their_pending()
     problems += _no_debits_while_frozen()
@@ -63,55 +64,82 @@ def _references_resolve() -> list[str]:
     return problems
 
 
-def _currencies_balance() -> list[str]:
-    problems = []
-    totals = Account.objects.values("currency").annotate(
-        dp=Sum("debits_pending"), dpo=Sum("debits_posted"),
-        cp=Sum("credits_pending"), cpo=Sum("credits_posted"),
-    )  # fmt: skip
-    for t in totals:
-        if t["dpo"] != t["cpo"]:
-            problems.append(
-                f"{t['currency']}: posted debits {t['dpo']} != posted credits {t['cpo']}"
-            )
-        if t["dp"] != t["cp"]:
-            problems.append(
-                f"{t['currency']}: pending debits {t['dp']} != pending credits {t['cp']}"
-            )
-    return problems
+def _balances_add_up() -> tuple[list[str], list[str], int]:
+    """Per currency, debits equal credits (posted, and pending); every account's stored
+    balances equal the sums of its transfers. Returns (currency problems, account problems,
+    accounts checked).
+
+    Sums are Python integers: a currency's balances together, or an account's holds made and
+    released over time, can pass 2**63 - 1 though each balance fits in a BIGINT. The accounts are
+    read once, streamed; so are the transfers on SQLite (see ``_summed_by_account``)."""
+    expected = _summed_by_account()
+    names = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    account_problems = []
+    count = 0
+    rows = Account.objects.values_list("id", "currency", *names).iterator(chunk_size=5000)
+    for account_id, currency, *stored in rows:
+        count += 1
+        total = totals[currency]
+        want = expected.get(account_id, (0, 0, 0, 0))
+        for i, (name, value, summed) in enumerate(zip(names, stored, want, strict=True)):
+            total[i] += value
+            if value != summed:
+                account_problems.append(
+                    f"account {account_id}: stored {name} {value} != sum of transfers {summed}"
+                )
+    currency_problems = []
+    for currency, (dp, dpo, cp, cpo) in sorted(totals.items()):
+        if dpo != cpo:
+            currency_problems.append(f"{currency}: posted debits {dpo} != posted credits {cpo}")
+        if dp != cp:
+            currency_problems.append(f"{currency}: pending debits {dp} != pending credits {cp}")
+    return currency_problems, account_problems, count
+
+
+def _summed_by_account() -> dict:
+    """Each account's four balances as its transfers add them up.
+
+    PostgreSQL sums bigints as numeric, so it sums by account itself. SQLite's SUM() stops at
+    2**63 - 1 with ``integer overflow``, and an account's holds (each one added, then taken off
+    by its post, void or expiry) can add up past that: there the transfers are read once,
+    streamed, and summed in Python."""
+    expected: dict = defaultdict(lambda: [0, 0, 0, 0])
+    if connection.vendor == "postgresql":
+        posting = Transfer.objects.filter(kind__in=POSTING_KINDS)
+        holds = Transfer.objects.filter(kind="pending")
+        releases = Transfer.objects.filter(pending__isnull=False)
+        sums = [
+            (0, _grouped(holds, "debit_account_id"), 1),
+            (0, _grouped(releases, "debit_account_id", "pending__amount"), -1),
+            (1, _grouped(posting, "debit_account_id"), 1),
+            (2, _grouped(holds, "credit_account_id"), 1),
+            (2, _grouped(releases, "credit_account_id", "pending__amount"), -1),
+            (3, _grouped(posting, "credit_account_id"), 1),
+        ]
+        for index, by_account, sign in sums:
+            for account_id, total in by_account.items():
+                expected[account_id][index] += sign * int(total)
+        return expected
+    rows = Transfer.objects.values_list(
+        "kind", "debit_account_id", "credit_account_id", "amount", "pending__amount"
+    ).iterator(chunk_size=10_000)
+    for kind, debit, credit, amount, held in rows:
+        dr, cr = expected[debit], expected[credit]
+        if kind == "pending":
+            dr[0] += amount
+            cr[2] += amount
+        elif held is not None:  # a post, void or expiry releases the hold
+            dr[0] -= held
+            cr[2] -= held
+        if kind in POSTING_KINDS:
+            dr[1] += amount
+            cr[3] += amount
+    return expected
 
 
 def _grouped(qs, side: str, amount: str = "amount") -> dict:
     return dict(qs.values_list(side).annotate(total=Sum(amount)).values_list(side, "total"))
-
-
-def _stored_equals_summed(problems: list[str]) -> int:
-    posting = Transfer.objects.filter(kind__in=POSTING_KINDS)
-    holds = Transfer.objects.filter(kind="pending")
-    releases = Transfer.objects.filter(pending__isnull=False)
-    expected: dict = defaultdict(lambda: [0, 0, 0, 0])
-    sums = [
-        (0, _grouped(holds, "debit_account_id"), 1),
-        (0, _grouped(releases, "debit_account_id", "pending__amount"), -1),
-        (1, _grouped(posting, "debit_account_id"), 1),
-        (2, _grouped(holds, "credit_account_id"), 1),
-        (2, _grouped(releases, "credit_account_id", "pending__amount"), -1),
-        (3, _grouped(posting, "credit_account_id"), 1),
-    ]
-    for index, by_account, sign in sums:
-        for account_id, total in by_account.items():
-            expected[account_id][index] += sign * total
-    names = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
-    count = 0
-    for row in Account.objects.values_list("id", *names).iterator(chunk_size=5000):
-        count += 1
-        want = expected.get(row[0], [0, 0, 0, 0])
-        for name, stored, summed in zip(names, row[1:], want, strict=True):
-            if stored != summed:
-                problems.append(
-                    f"account {row[0]}: stored {name} {stored} != sum of transfers {summed}"
-                )
-    return count
 
 
 def _limits_never_crossed() -> list[str]:
