@@ -43,7 +43,9 @@ def account_create(
 ) -> tuple[Account, bool]:
     """Open a ledger account; returns (account, created).
 
-    Idempotent on ``id``: the same id with the same fields returns the existing account.
+    Idempotent on ``id``: the same id with the same fields returns the existing account. The
+    audit entry and the ``ledger.account_created`` event carry the account's references (id,
+    number, code, currency, kind, owner_ref, limit flags), not its ``name`` or ``metadata``.
     Raises AccountInvalid, AccountExistsWithDifferentFields.
     """
     currency_exponent(currency)  # raises InvalidCurrency
@@ -87,15 +89,31 @@ def account_create(
             account = Account.objects.create(
                 id=account_id, number=store.next_account_number(), created_at=now, **fields
             )
-            after = {k: v for k, v in fields.items() if k != "metadata"}
-            audit_record(actor=actor, action="ledger.account_create", target_type="ledger.account",
+            after = _references(account)
+            audit_record(actor=actor, action="ledger.account_create", target_type=TARGET,
                          target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip
-            event_emit(aggregate_type="ledger.account", aggregate_id=str(account.id),
+            event_emit(aggregate_type=TARGET, aggregate_id=str(account.id),
                        event_type="ledger.account_created", occurred_at=now,
-                       payload={"id": str(account.id), **after})  # fmt: skip
+                       payload=after)  # fmt: skip
             return account, True
 
     return with_retries(attempt)
+
+
+def _references(account: Account) -> dict[str, Any]:
+    """What the audit log and the outbox say of an account: references and its rules, never the
+    free-text ``name`` or the ``metadata``, which may hold personal data (a customer's legal
+    name) that an append-only log could never erase."""
+    return {
+        "id": str(account.id),
+        "number": account.number,
+        "code": account.code,
+        "currency": account.currency,
+        "kind": account.kind,
+        "owner_ref": account.owner_ref,
+        "debits_must_not_exceed_credits": account.debits_must_not_exceed_credits,
+        "credits_must_not_exceed_debits": account.credits_must_not_exceed_debits,
+    }
 
 
 def _same_account_fields(existing: Account, fields: dict[str, Any]) -> bool:
