@@ -1,5 +1,4 @@
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from hujin.core import tasks
 from hujin.core.events import DomainEvent, event_subscribe, outbox_dispatch
 from hujin.core.models import AuditEntry, OutboxEvent
 from tests.core.conftest import in_thread
+from tests.core.workers import TransactionLog, wait_until
 
 
 class Recorder:
@@ -258,10 +258,12 @@ class TestOutboxDispatchConcurrently:
         delivered: list[str] = []
         handling = threading.Event()
         release = threading.Event()
+        log = TransactionLog()
 
         def handler(event):
-            if event.payload["name"] == "x1":
+            if event.payload["name"] == "x1" and not handling.is_set():
                 handling.set()
+                log.committed("A")
                 assert release.wait(10)
             delivered.append(event.payload["name"])
 
@@ -271,10 +273,18 @@ class TestOutboxDispatchConcurrently:
 
         worker_a, outcome_a = in_thread(lambda: outbox_dispatch(now=now))
         assert handling.wait(10)
-        # Worker B starts while A is inside its transaction: on PostgreSQL it skips A's rows, on
-        # SQLite it waits for A's IMMEDIATE transaction to end.
-        worker_b, outcome_b = in_thread(lambda: outbox_dispatch(now=now))
-        time.sleep(0.3)
+        # Worker B starts while A is inside its transaction, and A is let go only once B has run
+        # into it: on PostgreSQL B skips A's rows and is done; on SQLite B has asked for its
+        # IMMEDIATE transaction, which waits for A's to end. (A worker B that got past A would
+        # finish too, and what it delivered shows below.)
+        worker_b, outcome_b = in_thread(log.watch("B", lambda: outbox_dispatch(now=now)))
+        sqlite = connection.vendor == "sqlite"
+        wait_until(
+            lambda: not worker_b.is_alive() or (sqlite and log.asked["B"].is_set()),
+            what="worker B skipped worker A's events (PostgreSQL) or queued for its lock (SQLite)",
+        )
+        if not sqlite:
+            assert outcome_b["value"].selected == 0  # everything was A's
         release.set()
         worker_a.join(10)
         worker_b.join(40)
@@ -283,3 +293,5 @@ class TestOutboxDispatchConcurrently:
         assert sorted(delivered) == ["x1", "x2", "y1"]
         assert delivered.index("x1") < delivered.index("x2")
         assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+        if sqlite:
+            assert log.events.index("A committed") < log.events.index("B began")
