@@ -128,7 +128,9 @@ def _status_set(
         target_id=str(customer.id),
         occurred_at=now,
         before={"status": before},
-        after={"status": status, "reason": reason},
+        # The reason is free text (it may name the person): it stays on the customer row, which
+        # an erasure can reach; the append-only trail says only that it changed.
+        after={"status": status, "changed": ["status", "status_changed_at", "status_reason"]},
     )
     event_emit(
         aggregate_type="customers.customer",

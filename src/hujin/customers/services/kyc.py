@@ -341,7 +341,9 @@ def _reject(application, customer, *, actor: Actor, now: datetime, reason: str) 
         target_type="customers.kyc_application",
         target_id=str(application.id),
         occurred_at=now,
-        after={"status": "rejected", "reason": reason[:REASON_MAX]},
+        # The reason is free text (it may name the person): it stays on the application, which
+        # an erasure can reach; the append-only trail says only that it was written.
+        after={"status": "rejected", "changed": ["decided_at", "review_reason", "status"]},
     )
     event_emit(
         aggregate_type="customers.customer",
