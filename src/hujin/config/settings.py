@@ -241,6 +241,9 @@ else:
 # read in HUJIN_BUSINESS_TIME_ZONE; it closes every business date before today.
 # See docs/operations/cob.md.
 HUJIN_COB_CRONTAB = os.environ.get("HUJIN_COB_CRONTAB", "5 0 * * *")
+# A domain-event delivery that fails this many times is parked until a person retries or discards
+# it on the console's event-deliveries page. See docs/architecture/background-work.md.
+HUJIN_EVENTS_MAX_ATTEMPTS = int(os.environ.get("HUJIN_EVENTS_MAX_ATTEMPTS", "10"))
 
 # No query string is ever logged (hujin.core.logs): the access log of `hujin serve` (Django's
 # format, on stderr) and django.request's lines show "/path?…". Under gunicorn, log the path
