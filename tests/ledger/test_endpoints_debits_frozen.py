@@ -83,3 +83,15 @@ class TestTransfersFromAFrozenAccount:
         )
 
         assert results(client, single(wallet, merchant, "1.00")) == ["ok"]
+
+
+class TestTheFlagIsShown:
+    def test_the_account_says_its_debits_are_frozen_and_again_when_unfrozen(self, client, accounts):
+        _, wallet, _ = accounts
+
+        assert client.get(f"{BASE}/accounts/{wallet['id']}").json()["debits_frozen"] is True
+
+        account_debits_unfreeze(
+            account_ids=[uuid.UUID(wallet["id"])], reason_code="risk.clear", actor=SYSTEM, now=NOW
+        )
+        assert client.get(f"{BASE}/accounts/{wallet['id']}").json()["debits_frozen"] is False

@@ -295,6 +295,17 @@ class TestTransferGet:
         assert transfer["pending_status"] is None
         assert transfer["resolution_id"] is None
 
+    def test_names_the_api_key_that_made_it_and_the_batch_it_came_in(self, client, bank, alice):
+        first, second = single(bank, alice, "1.00"), single(bank, alice, "2.00")
+        send(client, first, second)
+
+        shown = [client.get(f"{BASE}/transfers/{item['id']}").json() for item in (first, second)]
+
+        assert {t["made_by"]["kind"] for t in shown} == {"api_key"}
+        assert shown[0]["made_by"]["id"] == str(client.api_key.id)
+        assert shown[0]["batch_id"] is not None
+        assert shown[0]["batch_id"] == shown[1]["batch_id"]
+
     def test_a_pending_transfer_shows_it_is_pending_then_what_resolved_it(
         self, client, bank, alice
     ):

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from hujin.core.actors import SYSTEM
 from hujin.ledger.engine import TransferRequest
-from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.models import Transfer
+from hujin.ledger.services import account_create, account_debits_freeze, transfers_create
 
 NOW = datetime(2025, 3, 14, 2, 0, tzinfo=UTC)
 TODAY = date(2025, 3, 14)
@@ -295,6 +296,28 @@ class TestTransferPages:
         assert "Hold Pending" in held and "Not yet" in held
         assert "Hold Posted" in text(posted)
         assert reverse("ledger:transfer_detail", args=[post.id]) in posted.content.decode()
+
+    def test_a_transfer_says_who_made_it_and_in_which_batch(self, staff_client, bank, alice):
+        transfer_id = move(bank, alice, 1_000)
+        batch_id = Transfer.objects.get(id=transfer_id).batch_id
+
+        shown = text(staff_client.get(reverse("ledger:transfer_detail", args=[transfer_id])))
+
+        assert f"Made by System {SYSTEM.id}" in shown
+        assert f"Batch {batch_id}" in shown
+
+    def test_an_account_whose_debits_are_frozen_says_so_in_the_list_and_on_its_page(
+        self, staff_client, alice
+    ):
+        account_debits_freeze(
+            account_ids=[alice.id], reason_code="risk.block", actor=SYSTEM, now=NOW
+        )
+
+        listed = text(staff_client.get(reverse("ledger:accounts")))
+        detail = text(staff_client.get(reverse("ledger:account_detail", args=[alice.id])))
+
+        assert "Open Debits frozen" in listed
+        assert "Open Debits frozen" in detail
 
     def test_a_bad_filter_is_a_form_error(self, staff_client, db):
         response = staff_client.get(reverse("ledger:transfers"), {"code": "no spaces please"})

@@ -41,6 +41,13 @@ PENDING_STATUS_LABELS = {
     "expired": _("Expired"),
 }
 SIDE_LABELS = {"debit": _("Debit"), "credit": _("Credit")}
+MADE_BY_LABELS = {
+    "staff": _("Staff member"),
+    "customer": _("Customer"),
+    "api_key": _("API key"),
+    "system": _("System"),
+    "unknown": _("Not recorded"),
+}
 
 CURRENCY_CHOICES = [("", _("Any currency"))] + [(c, c) for c in sorted(CURRENCY_EXPONENTS)]
 _DATE_BOUNDS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]

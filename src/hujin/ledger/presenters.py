@@ -51,6 +51,7 @@ def account_out(account: Account, balances: Balances | None = None) -> dict[str,
         "debits_must_not_exceed_credits": account.debits_must_not_exceed_credits,
         "credits_must_not_exceed_debits": account.credits_must_not_exceed_debits,
         "closed": account.closed,
+        "debits_frozen": account.debits_frozen,
         "metadata": account.metadata,
         "created_at": account.created_at,
         "balances": balances_out(balances, kind=account.kind, currency=account.currency),
@@ -106,6 +107,8 @@ def transfer_out(transfer: Transfer) -> dict[str, Any]:
         "metadata": transfer.metadata,
         "business_date": transfer.business_date,
         "created_at": transfer.created_at,
+        "made_by": {"kind": transfer.actor_kind, "id": transfer.actor_id},
+        "batch_id": transfer.batch_id,
     }
 
 

@@ -288,6 +288,10 @@ class AccountOut(Schema):
     debits_must_not_exceed_credits: bool
     credits_must_not_exceed_debits: bool
     closed: bool
+    debits_frozen: bool = Field(
+        description="The ledger refuses every new debit of this account (transfers and posts of "
+        "holds answer debits_frozen); credits, voids and expiries still apply."
+    )
     metadata: dict[str, Any]
     created_at: Timestamp
     balances: BalancesOut
@@ -336,6 +340,13 @@ class StatementOut(Schema):
     next_after_seq: int | None
 
 
+class MadeByOut(Schema):
+    kind: Literal["staff", "customer", "api_key", "system", "unknown"] = Field(
+        description="unknown only on transfers made before the ledger recorded who made them."
+    )
+    id: str = Field(description="The user's, key's or system job's id (empty when unknown).")
+
+
 class TransferOut(Schema):
     id: uuid.UUID
     seq: int
@@ -352,6 +363,12 @@ class TransferOut(Schema):
     metadata: dict[str, Any]
     business_date: date
     created_at: Timestamp
+    made_by: MadeByOut = Field(description="Who made the transfer.")
+    batch_id: uuid.UUID | None = Field(
+        description="The call that made it: every transfer of one request shares this id, which "
+        "is also the target of that call's audit entry. Null on transfers from before batches "
+        "were recorded."
+    )
 
 
 class TransferDetailOut(TransferOut):

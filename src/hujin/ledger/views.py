@@ -28,6 +28,7 @@ from hujin.ledger import presenters, selectors
 from hujin.ledger.errors import AccountNotFound, TransferNotFound
 from hujin.ledger.forms import (
     KIND_LABELS,
+    MADE_BY_LABELS,
     PENDING_STATUS_LABELS,
     SIDE_LABELS,
     TRANSFER_KIND_LABELS,
@@ -79,6 +80,7 @@ def _labelled_transfer(row: dict) -> dict:
         **row,
         "kind_label": TRANSFER_KIND_LABELS.get(row["kind"], row["kind"]),
         "pending_status_label": PENDING_STATUS_LABELS.get(row.get("pending_status") or "", ""),
+        "made_by_label": MADE_BY_LABELS.get(row["made_by"]["kind"], row["made_by"]["kind"]),
     }
 
 
