@@ -15,7 +15,7 @@ from hujin.core.models import ApprovalRequest
 from hujin.customers.models import Customer
 from hujin.customers.permissions import ALL
 from hujin.customers.services import kyc_submit
-from hujin.customers.status import customer_freeze_request
+from hujin.customers.services.status import customer_freeze_request
 from hujin.identity.models import User
 from tests.customers.conftest import _staff_actor, actor_for, resident_id
 from tests.trail_scan import personal_data_in_trail, trail_is_written
@@ -29,7 +29,9 @@ NAME, NUMBER, MOBILE = "东方晓白", resident_id("310101", "19791111", "468"),
 def verifies_at_once(settings, monkeypatch):
     """The simulated identity provider, and no consent outstanding: verified with a wallet."""
     settings.HUJIN_IDENTITY_PROVIDER = "hujin.customers.providers.LocalSimulatedProvider"
-    monkeypatch.setattr("hujin.customers.wallet.consents_outstanding", lambda *, user_id: [])
+    monkeypatch.setattr(
+        "hujin.customers.services.wallet.consents_outstanding", lambda *, user_id: []
+    )
 
 
 def test_a_freeze_and_unfreeze_by_maker_checker_leave_no_personal_data_in_the_trail(

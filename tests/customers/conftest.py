@@ -87,7 +87,7 @@ def consents(monkeypatch):
 
     state = Consents()
     monkeypatch.setattr(
-        "hujin.customers.wallet.consents_outstanding",
+        "hujin.customers.services.wallet.consents_outstanding",
         lambda *, user_id: list(state.outstanding),
     )
     return state

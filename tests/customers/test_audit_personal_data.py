@@ -10,7 +10,7 @@ from hujin.customers.models import Customer
 from hujin.customers.personal_data import customer_data_anonymise
 from hujin.customers.selectors import customer_360
 from hujin.customers.services import kyb_submit, kyc_review_decide, kyc_submit
-from hujin.customers.status import customer_close
+from hujin.customers.services.status import customer_close
 from tests.customers.conftest import actor_for, resident_id, uscc
 from tests.trail_scan import personal_data_in_trail, trail_is_written
 

@@ -8,7 +8,7 @@ from django.db import connection
 from hujin.core.actors import SYSTEM
 from hujin.customers.models import Customer
 from hujin.customers.services import kyb_submit, kyc_submit
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.wallet import wallet_open_if_ready
 from tests.customers.conftest import actor_for, resident_id, uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -77,7 +77,7 @@ def test_a_verified_customer_with_consents_sees_the_wallet_balance(
     customer_client, customer_user, simulated_provider, consents, now
 ):
     from hujin.core.actors import SYSTEM
-    from hujin.customers.wallet import wallet_open_if_ready
+    from hujin.customers.services.wallet import wallet_open_if_ready
 
     consents.outstanding = []
     kyc_submit(

@@ -12,8 +12,8 @@ from hujin.customers.personal_data import (
 )
 from hujin.customers.selectors import customers_search
 from hujin.customers.services import kyc_submit
-from hujin.customers.status import customer_close
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.status import customer_close
+from hujin.customers.services.wallet import wallet_open_if_ready
 from hujin.ledger.models import Account
 from tests.customers.conftest import actor_for, resident_id
 

@@ -16,8 +16,12 @@ from hujin.customers.errors import (
 )
 from hujin.customers.models import Customer
 from hujin.customers.services import kyc_submit
-from hujin.customers.status import customer_close, customer_freeze_request, customer_may_send
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.status import (
+    customer_close,
+    customer_freeze_request,
+    customer_may_send,
+)
+from hujin.customers.services.wallet import wallet_open_if_ready
 from hujin.ledger.errors import Result
 from hujin.ledger.models import Account
 from hujin.ledger.services import account_create, transfers_create
@@ -202,7 +206,7 @@ class TestFreezeInTheLedger:
     def test_the_customer_and_the_ledger_freeze_are_one_transaction(
         self, customer, officer, second_officer, now, monkeypatch
     ):
-        from hujin.customers import status
+        from hujin.customers.services import status
 
         def refuse(**kwargs):
             raise RuntimeError("the ledger is unavailable")

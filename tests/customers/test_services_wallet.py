@@ -7,7 +7,7 @@ from hujin.core.actors import SYSTEM
 from hujin.core.events import event_emit, outbox_dispatch
 from hujin.customers.models import Customer
 from hujin.customers.services import customer_ensure, kyc_submit
-from hujin.customers.wallet import WALLET_CODE, owner_ref_for, wallet_open_if_ready
+from hujin.customers.services.wallet import WALLET_CODE, owner_ref_for, wallet_open_if_ready
 from hujin.ledger.models import Account
 from tests.customers.conftest import actor_for, resident_id
 

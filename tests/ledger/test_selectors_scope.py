@@ -143,7 +143,7 @@ class TestCustomerActorThroughTheCustomersApp:
         from django.contrib.auth import get_user_model
 
         from hujin.customers.models import Customer
-        from hujin.customers.wallet import owner_ref_for
+        from hujin.customers.services.wallet import owner_ref_for
         from hujin.identity.access import customer_actor
 
         mine = Customer.objects.create(user=customer_user, created_at=book.now)

@@ -38,8 +38,9 @@ def _register_roles() -> None:
 
 def _register_approvals() -> None:
     from hujin.core.approvals import register_approval_action
-    from hujin.customers import services, status
+    from hujin.customers import services
     from hujin.customers.permissions import APPROVE_FREEZE, REVIEW_KYC
+    from hujin.customers.services import status
 
     register_approval_action(
         status.FREEZE_ACTION,
@@ -79,7 +80,7 @@ def _register_personal_data() -> None:
 
 
 def _register_ledger_owner() -> None:
-    from hujin.customers.wallet import owner_refs_of_actor
+    from hujin.customers.services.wallet import owner_refs_of_actor
     from hujin.ledger.selectors import customer_owner_refs_register
 
     # The ledger's reads show a customer actor only the accounts this finds for it.

@@ -6,7 +6,7 @@ from hujin.core.actors import system_actor
 from hujin.core.events import DomainEvent
 from hujin.customers.models import Customer
 from hujin.customers.services import customer_ensure
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.wallet import wallet_open_if_ready
 
 ACTOR = system_actor("customers")
 

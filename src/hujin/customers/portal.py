@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hujin.core.masking import mask
-from hujin.customers import wallet as wallets
 from hujin.customers.errors import ApplicationNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycApplication, KycStatus
 from hujin.customers.selectors import accounts_of
-from hujin.customers.wallet import wallet_readiness
+from hujin.customers.services import wallet as wallets
+from hujin.customers.services.wallet import wallet_readiness
 from hujin.suitability.selectors import risk_profile_current
 
 

@@ -14,7 +14,7 @@ from hujin.core.errors import HujinError, NotFound
 from hujin.core.money import format_minor
 from hujin.customers import portal, services
 from hujin.customers.forms import KybForm, KycForm
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.wallet import wallet_open_if_ready
 from hujin.identity.access import customer_actor, customer_required
 
 FIELD_OF_ERROR = {"name_invalid": "legal_name", "document_invalid": "document_number"}

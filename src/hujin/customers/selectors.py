@@ -16,7 +16,6 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_personal_data_viewed
 from hujin.core.masking import mask
 from hujin.core.money import format_minor
-from hujin.customers import wallet
 from hujin.customers.errors import ApplicationNotFound, CustomerNotFound, NotPermitted
 from hujin.customers.models import (
     ApplicationStatus,
@@ -25,9 +24,9 @@ from hujin.customers.models import (
     KycApplication,
 )
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
-from hujin.customers.services import document_index_of, name_index_of
-from hujin.customers.status import customer_may_send  # noqa: F401 -- re-exported (public)
-from hujin.customers.wallet import owner_ref_for
+from hujin.customers.services import document_index_of, name_index_of, wallet
+from hujin.customers.services.status import customer_may_send  # noqa: F401 -- re-exported (public)
+from hujin.customers.services.wallet import owner_ref_for
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.ledger import selectors as ledger_selectors
 from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hujin.core.errors import HujinError, NotFound
 from hujin.core.errors import PermissionDenied as HujinPermissionDenied
-from hujin.customers import selectors, status
+from hujin.customers import selectors
 from hujin.customers.forms import DecisionForm, ReasonForm, SearchForm
 from hujin.customers.permissions import (
     CLOSE_CUSTOMER,
@@ -24,6 +24,7 @@ from hujin.customers.permissions import (
     VIEW_PERSONAL_DATA,
 )
 from hujin.customers.services import review as services_review
+from hujin.customers.services import status
 from hujin.identity.access import staff_actor, staff_required
 
 

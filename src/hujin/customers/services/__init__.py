@@ -1,7 +1,7 @@
 """Customers' writes, one module per area: profiles and individual verification (``kyc``),
-enterprise verification (``kyb``) and compliance review with its override (``review``); the
-wallet's opening (``hujin.customers.wallet``) and the customer's status (freeze by maker-checker,
-close: ``hujin.customers.status``) are re-exported here too.
+enterprise verification (``kyb``), compliance review with its override (``review``), the
+wallet's opening (``wallet``) and the customer's status (``status``: freeze and unfreeze by
+maker-checker, close).
 
 Other apps import from here: ``from hujin.customers.services import kyc_submit``.
 """
@@ -21,8 +21,8 @@ from hujin.customers.services.review import (
     kyc_override_request,
     kyc_review_decide,
 )
-from hujin.customers.status import customer_close, customer_freeze_request
-from hujin.customers.wallet import wallet_open_if_ready
+from hujin.customers.services.status import customer_close, customer_freeze_request
+from hujin.customers.services.wallet import wallet_open_if_ready
 
 __all__ = [
     "OVERRIDE_ACTION",
