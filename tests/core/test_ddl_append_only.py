@@ -7,6 +7,7 @@ on every other database.
 """
 
 import importlib
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -16,6 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from hujin.core.actors import system_actor
 from hujin.core.audit import audit_record
 from hujin.core.ddl import append_only_sql
+from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.types import TransferRequest
 from tests.suitability.conftest import answers, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -104,10 +107,45 @@ def _assessment(now) -> str:
     return assessment.pk.hex if connection.vendor == "sqlite" else str(assessment.pk)
 
 
+def _ledger_payment(now, *, wallet_may_go_below_zero: bool) -> tuple[str, str]:
+    """A wallet pays a shop 1.00 CNY: (the result code, the transfer's id)."""
+    actor = system_actor("test")
+    shop, _ = account_create(
+        currency="CNY", code="2101.shop", kind="liability", actor=actor, now=now
+    )
+    wallet, _ = account_create(
+        currency="CNY",
+        code="2001.wallet",
+        kind="liability",
+        debits_must_not_exceed_credits=not wallet_may_go_below_zero,
+        actor=actor,
+        now=now,
+    )
+    payment = TransferRequest(
+        id=uuid.uuid4(), debit_account_id=wallet.id, credit_account_id=shop.id, amount=100
+    )
+    [result] = transfers_create(transfers=[payment], actor=actor, now=now, business_date=now.date())
+    return result.result, payment.id.hex if connection.vendor == "sqlite" else str(payment.id)
+
+
+def _ledger_transfer(now) -> str:
+    result, transfer_id = _ledger_payment(now, wallet_may_go_below_zero=True)
+    assert result == "ok"
+    return transfer_id
+
+
+def _ledger_burnt_id(now) -> str:
+    result, transfer_id = _ledger_payment(now, wallet_may_go_below_zero=False)
+    assert result == "exceeds_credits"
+    return transfer_id
+
+
 # table -> (reason in its error, a function writing one row at `now`, returning its primary key)
 APPEND_ONLY_TABLES: dict[str, tuple[str, Callable[[object], object]]] = {
     "core_auditentry": ("the audit trail is append-only", _audit_entry),
     "suitability_assessment": ("risk assessments are history", _assessment),
+    "ledger_transfer": ("ledger rows are immutable", _ledger_transfer),
+    "ledger_failedtransfer": ("ledger rows are immutable", _ledger_burnt_id),
 }
 
 

@@ -1,8 +1,9 @@
 """The database's own guard rails, beneath the services: what a stray UPDATE or DELETE meets.
 
-History is immutable (a trigger refuses to change or, on PostgreSQL, delete a transfer or a burnt
-id), accounts are never deleted on PostgreSQL, and CHECK constraints refuse balances that the
-engine would never write.
+History is immutable (triggers refuse to change, delete or truncate a transfer or a burnt id; a
+test database may still be wiped between tests, by DELETE on SQLite, so the DELETE cases here run
+on PostgreSQL and ``tests/core/test_ddl_append_only.py`` tries them on both), accounts are never
+deleted on PostgreSQL, and CHECK constraints refuse balances that the engine would never write.
 """
 
 import uuid
