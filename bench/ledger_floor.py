@@ -147,7 +147,7 @@ class _Rows:
     """Batches of transfer rows in the store's column order, made outside the timed part."""
 
     def __init__(self, conn: sqlite3.Connection, opts):
-        from hujin.ledger.store import _INSERT_COLUMNS
+        from hujin.ledger.store.write import _INSERT_COLUMNS
 
         self.columns = [c.strip() for c in _INSERT_COLUMNS.split(",")]
         self.ids = dict(conn.execute("SELECT number, id FROM ledger_account"))

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from hujin.core.ids import new_id
-from hujin.ledger import store
 from hujin.ledger.errors import Result
+from hujin.ledger.store import load
 from tests.ledger.test_services_transfers_create import alice, bank  # noqa: F401 -- fixtures
 
 # Sorts after every UUIDv7 made this century: its first bit is set.
@@ -19,13 +19,13 @@ LATE = 2**127
 def looked_up(monkeypatch):
     """The ids each lookup of transfers and burnt ids asked for."""
     asked: list[set[uuid.UUID]] = []
-    real = store._load_transfers_and_failures
+    real = load._load_transfers_and_failures
 
     def spy(cursor, d, ids):
         asked.append(set(ids))
         return real(cursor, d, ids)
 
-    monkeypatch.setattr(store, "_load_transfers_and_failures", spy)
+    monkeypatch.setattr(load, "_load_transfers_and_failures", spy)
     return asked
 
 

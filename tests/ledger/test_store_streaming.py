@@ -33,6 +33,7 @@ from hujin.ledger.engine import Engine, TransferRequest, expiry_id
 from hujin.ledger.errors import Result
 from hujin.ledger.models import Account, FailedTransfer, Transfer
 from hujin.ledger.services import pending_transfers_expire
+from hujin.ledger.store import write as store_write
 from hujin.ledger.verify import ledger_verify
 from tests.ledger.conftest import BALANCE_FIELDS, Book
 from tests.ledger.reference_model import ledger_problems
@@ -97,13 +98,14 @@ class PathSpy:
     """Watches which path wrote a batch.
 
     Every chain the engine keeps goes through ``Engine._keep``: the spy notes whether a sink was
-    streaming it at that moment. Only the engine-then-write path calls ``store.write_outcome``.
+    streaming it at that moment. Only the engine-then-write path calls ``store.write_outcome``
+    (watched where ``store.write`` calls it).
     """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.kept: list[tuple[bool, int]] = []  # (streamed?, transfers) per kept chain
         self.outcomes_written = 0
-        keep, write_outcome = Engine._keep, store.write_outcome
+        keep, write_outcome = Engine._keep, store_write.write_outcome
 
         def spy_keep(engine, created):
             self.kept.append((engine.sink is not None, len(created)))
@@ -114,7 +116,7 @@ class PathSpy:
             return write_outcome(*args, **kwargs)
 
         monkeypatch.setattr(Engine, "_keep", spy_keep)
-        monkeypatch.setattr(store, "write_outcome", spy_write_outcome)
+        monkeypatch.setattr(store_write, "write_outcome", spy_write_outcome)
 
     def reset(self) -> None:
         self.kept.clear()
@@ -388,7 +390,7 @@ def run_the_large_batch(spy: PathSpy, monkeypatch, *, forced_unstreamed: bool) -
     spy.reset()
     with monkeypatch.context() as patch:
         if forced_unstreamed:
-            patch.setattr(store, "COPY_THRESHOLD", LARGE)
+            patch.setattr(store_write, "COPY_THRESHOLD", LARGE)
         results = book.apply(*batch)
     outcome = outcome_of(book, results, marks)
     # Each created transfer holds what its request said (the comparison alone would let both
@@ -468,7 +470,7 @@ def run_an_expiry(spy: PathSpy, monkeypatch, *, forced_unstreamed: bool) -> Outc
     spy.reset()
     with monkeypatch.context() as patch:
         if forced_unstreamed:
-            patch.setattr(store, "COPY_THRESHOLD", LARGE)
+            patch.setattr(store_write, "COPY_THRESHOLD", LARGE)
         expired = pending_transfers_expire(
             now=book.now, business_date=book.business_date, actor=SYSTEM
         )

@@ -1,0 +1,67 @@
+"""One single or pending transfer in one call to the database function
+``ledger_transfer_create_one`` (PostgreSQL): the engine's rules, the row, the audit entry and the
+outbox event in one round trip. Anything else goes through the engine (``load`` then ``write``).
+"""
+
+import json
+import uuid
+from datetime import date, datetime
+
+from hujin.core.events import dispatch_after_commit
+from hujin.core.sql import Dialect, hot_cursor
+from hujin.ledger.engine import creation_problem
+from hujin.ledger.store.load import ID_CLAIM_CLASS, _claim_bucket
+from hujin.ledger.types import TransferRequest
+
+
+def can_create_one(request: TransferRequest) -> bool:
+    """Whether ``create_one`` can apply this request alone (PostgreSQL; a single or pending
+    transfer outside a linked chain). Anything else goes through the engine."""
+    return (
+        request.kind in CREATION_KINDS
+        and not request.linked
+        and request.pending_id is None
+        and Dialect().postgres
+    )
+
+
+CREATION_KINDS = frozenset({"single", "pending"})
+_CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 30) + ")"
+
+
+def create_one(
+    r: TransferRequest,
+    *,
+    business_date: date,
+    now: datetime,
+    audit_applied: tuple[dict, str],
+    audit_burnt: tuple[dict, str],
+    event_id: uuid.UUID,
+    event_type: str,
+    event_payload: dict,
+) -> str:
+    """Apply one request that ``can_create_one`` accepts, in one call to the database function
+    ``ledger_transfer_create_one`` (ledger migrations 0004 and 0005): the engine's rules, the
+    transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
+    content hash) and the outbox event (its aggregate type is the audit entry's target type).
+    Outside a transaction the call is its own transaction. Returns the result code."""
+    from psycopg.types.json import Jsonb
+
+    d = Dialect()
+    audit, applied_hash = audit_applied
+    burnt, burnt_hash = audit_burnt
+    params = [
+        r.id, r.kind, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
+        r.timeout_seconds, r.code, Jsonb(r.metadata or {}), creation_problem(r),
+        business_date, now, ID_CLAIM_CLASS, _claim_bucket(r.id),
+        audit["chain"], audit["actor_kind"], audit["actor_id"], audit["actor_label"],
+        audit["target_id"], audit["ip"], audit["request_id"],
+        json.dumps(audit["after"]), applied_hash, json.dumps(burnt["after"]), burnt_hash,
+        event_id, json.dumps(event_payload), audit["action"], audit["target_type"], event_type,
+    ]  # fmt: skip
+    with hot_cursor(d) as cursor:
+        d.execute(cursor, _CREATE_ONE, params)
+        code = cursor.fetchone()[0]
+    if code == "ok":
+        dispatch_after_commit(d)
+    return code
