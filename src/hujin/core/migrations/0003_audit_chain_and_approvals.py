@@ -18,7 +18,7 @@ $$;"""
 APPEND_ONLY = append_only_sql(
     "core_auditentry", function="core_audit_refuse_change", reason="the audit trail is append-only"
 )
-# The same text this migration has always run (tests/core/test_ddl.py holds the original).
+# The same text this migration has always run (tests/core/test_ddl_append_only.py holds the original).
 POSTGRES_UP = WIPE_ALLOWED + APPEND_ONLY.postgresql
 POSTGRES_DOWN = APPEND_ONLY.postgresql_reverse + "DROP FUNCTION IF EXISTS hujin_audit_wipe_allowed();\n"
 SQLITE_UP = APPEND_ONLY.sqlite
