@@ -12,6 +12,7 @@ from hujin.core.actors import Actor
 from hujin.ledger.errors import AccountNotFound
 from hujin.ledger.models import Account, Transfer
 from hujin.ledger.scope import ReadScope, read_scope
+from hujin.ledger.selectors.sums import STREAM_CHUNK, sums_in_database
 from hujin.ledger.selectors.values import (
     MAX_PAGE,
     POSTING_KINDS,
@@ -97,6 +98,14 @@ def _balances_at(account: Account, as_of: datetime | None, business_date: date |
 
 
 def _summed_balances(account: Account, cut: Q) -> Balances:
+    """The account's balances from its transfers within ``cut``, exactly: the holds it ever had
+    may add up past 2**63 - 1 though no balance ever did (``selectors.sums``)."""
+    if sums_in_database():
+        return _summed_in_database(account, cut)
+    return _summed_in_python(account, cut)
+
+
+def _summed_in_database(account: Account, cut: Q) -> Balances:
     def total(condition: Q, amount: str = "amount"):
         return Coalesce(Sum(Case(When(condition, then=F(amount)), default=Value(0),
                                  output_field=IntegerField())), 0)  # fmt: skip
@@ -123,11 +132,34 @@ def _summed_balances(account: Account, cut: Q) -> Balances:
         )
     )
     return Balances(
-        debits_pending=sums["debits_held"] - released["debits"],
-        debits_posted=sums["debits_posted"],
-        credits_pending=sums["credits_held"] - released["credits"],
-        credits_posted=sums["credits_posted"],
+        debits_pending=int(sums["debits_held"] - released["debits"]),
+        debits_posted=int(sums["debits_posted"]),
+        credits_pending=int(sums["credits_held"] - released["credits"]),
+        credits_posted=int(sums["credits_posted"]),
     )
+
+
+def _summed_in_python(account: Account, cut: Q) -> Balances:
+    """The same sums as ``_summed_in_database``, over the account's transfers read once."""
+    # debits pending, debits posted, credits pending, credits posted
+    sums = [0, 0, 0, 0]
+    rows = (
+        Transfer.objects.filter(cut)
+        .filter(Q(debit_number=account.number) | Q(credit_number=account.number))
+        .values_list("kind", "debit_number", "credit_number", "amount", "pending__amount")
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    for kind, debit_number, credit_number, amount, released in rows:
+        for side, number in ((0, debit_number), (2, credit_number)):
+            if number != account.number:
+                continue
+            if kind in POSTING_KINDS:
+                sums[side + 1] += amount
+            if kind == "pending":
+                sums[side] += amount
+            if released is not None:  # a post, void or expiry releases its hold
+                sums[side] -= released
+    return Balances(*sums)
 
 
 # -- history and statements ----------------------------------------------------------------------
@@ -244,4 +276,6 @@ def account_statement(
 
 
 def _sum(qs) -> int:
-    return qs.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    # Posted amounts on one side of one account: never more than that side's posted balance,
+    # which fits in a BIGINT, so no database's SUM() overflows here.
+    return int(qs.aggregate(total=Coalesce(Sum("amount"), 0))["total"])

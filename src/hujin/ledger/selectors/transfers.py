@@ -2,15 +2,17 @@
 asks and sees only what it may."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Sum, Value
+from django.db.models import Count, Sum
 
 from hujin.core.actors import Actor
 from hujin.ledger.errors import TransferNotFound
 from hujin.ledger.models import Account, AccountKind, Transfer
 from hujin.ledger.scope import read_scope
+from hujin.ledger.selectors.sums import STREAM_CHUNK, sums_in_database
 from hujin.ledger.selectors.values import (
     MAX_PAGE,
     RESOLUTION_STATUS,
@@ -75,20 +77,44 @@ def transfers_list(
 
 def trial_balance(*, actor: Actor, currency: str = "") -> list[TrialBalanceRow]:
     """Balances summed by currency, account kind and code, over the whole ledger (so not for
-    customers). Raises PermissionDenied."""
+    customers), exactly: a column's total may pass 2**63 - 1 (``selectors.sums``).
+    Raises PermissionDenied."""
     read_scope(actor).require_everything()
     qs = Account.objects.all()
     if currency:
         qs = qs.filter(currency=currency)
+    totals = _totals_in_database(qs) if sums_in_database() else _totals_in_python(qs)
+    order = {kind: i for i, kind in enumerate(AccountKind.values)}
+    result = [TrialBalanceRow(*key, *values) for key, values in totals.items()]
+    return sorted(result, key=lambda r: (r.currency, order[r.kind], r.code))
+
+
+# The order of TrialBalanceRow's sums, after the number of accounts.
+_BALANCES = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
+_Totals = dict[tuple[str, str, str], list[int]]
+
+
+def _totals_in_database(qs) -> _Totals:
     rows = (
         qs.values("currency", "kind", "code")
-        .annotate(
-            n=Sum(Value(1)), dpo=Sum("debits_posted"), cpo=Sum("credits_posted"),
-            dp=Sum("debits_pending"), cp=Sum("credits_pending"),
-        )
-        .order_by("currency", "kind", "code")
-    )  # fmt: skip
-    order = {kind: i for i, kind in enumerate(AccountKind.values)}
-    result = [TrialBalanceRow(r["currency"], r["kind"], r["code"], r["n"], r["dpo"], r["cpo"],
-                              r["dp"], r["cp"]) for r in rows]  # fmt: skip
-    return sorted(result, key=lambda r: (r.currency, order[r.kind], r.code))
+        .annotate(n=Count("id"), **{f"sum_{name}": Sum(name) for name in _BALANCES})
+        .order_by()
+    )
+    return {
+        (r["currency"], r["kind"], r["code"]): [
+            r["n"],
+            *(int(r[f"sum_{name}"]) for name in _BALANCES),
+        ]
+        for r in rows
+    }
+
+
+def _totals_in_python(qs) -> _Totals:
+    totals: _Totals = defaultdict(lambda: [0] * (1 + len(_BALANCES)))
+    rows = qs.values_list("currency", "kind", "code", *_BALANCES).iterator(chunk_size=STREAM_CHUNK)
+    for currency, kind, code, *balances in rows:
+        total = totals[(currency, kind, code)]
+        total[0] += 1
+        for i, value in enumerate(balances, start=1):
+            total[i] += value
+    return totals
