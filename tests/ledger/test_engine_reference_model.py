@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from hujin.core.actors import SYSTEM
 from hujin.core.models import AuditEntry, OutboxEvent
-from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Account, FailedTransfer, Transfer
 from hujin.ledger.services import (
     account_create,
@@ -32,6 +31,7 @@ from hujin.ledger.services import (
     pending_transfers_expire,
     transfers_create,
 )
+from hujin.ledger.types import TransferRequest
 from hujin.ledger.verify import ledger_verify
 from tests.ledger.conftest import BUSINESS_DATE, START_AT
 from tests.ledger.reference_model import (
