@@ -1,16 +1,19 @@
 """`audit_verify` knows how many chains the trail has and requires every chain's head, so a
-chain removed together with its head does not go unnoticed."""
+chain removed together with its head does not go unnoticed, and writing to such a chain fails
+rather than quietly starting it again."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import InternalError, connection
 
 from hujin.core.actors import system_actor
 from hujin.core.audit import audit_record, audit_verify
 from hujin.core.audit.chain import heads_create
-from hujin.core.models import AUDIT_CHAINS, GENESIS_HASH, AuditChainHead
+from hujin.core.dates import business_date_set
+from hujin.core.models import AUDIT_CHAINS, GENESIS_HASH, AuditChainHead, BusinessDate, OutboxEvent
 from tests.core.audit_tampering import (
     append_only_triggers_off,
     as_a_production_database,
@@ -125,6 +128,41 @@ class TestAMissingChainIsFound:
 
         assert {p.chain for p in problems} == set(range(AUDIT_CHAINS)) - {KEPT}
         assert {p.kind for p in problems} == {"chain_missing"}
+
+
+class TestAWriteToARemovedChain:
+    def test_fails_and_rolls_back_and_verify_still_reports_the_chain_missing(self, two_chains, now):
+        remove_chain(REMOVED)
+
+        with as_a_production_database():
+            with on_chain(REMOVED), pytest.raises(InternalError) as raised:
+                business_date_set(to_date=date(2025, 3, 14), actor=system_actor("test"), now=now)
+            report = audit_verify()
+
+        assert f"audit chain head {REMOVED} missing" in str(raised.value)
+        assert not BusinessDate.objects.exists()  # the write's transaction rolled back
+        assert not OutboxEvent.objects.filter(aggregate_type="business_date").exists()
+        assert not AuditChainHead.objects.filter(chain=REMOVED).exists()  # not recreated
+        assert [(p.kind, p.chain) for p in report.problems] == [("chain_missing", REMOVED)]
+
+    def test_writes_to_the_other_chains_carry_on(self, two_chains, now):
+        remove_chain(REMOVED)
+
+        with as_a_production_database(), on_chain(KEPT):
+            (entry,) = write(now, 1)
+            report = audit_verify()
+
+        assert (entry.chain, entry.position) == (KEPT, 3)
+        assert [(p.kind, p.chain) for p in report.problems] == [("chain_missing", REMOVED)]
+
+    def test_a_test_database_flushed_between_tests_gets_its_heads_back(self, two_chains, now):
+        remove_chain(REMOVED)
+
+        with on_chain(REMOVED):
+            (entry,) = write(now, 1)
+
+        assert (entry.chain, entry.position) == (REMOVED, 1)
+        assert AuditChainHead.objects.get(chain=REMOVED).length == 1
 
 
 class TestAnEmptyTrail:

@@ -12,7 +12,10 @@ remembered choice may outlive its transaction; that is harmless, any chain is co
   checks every seal.
 
 Every chain's head exists from core migration 0007 on, and the database lets a head only advance
-by one entry at a time (triggers, as for the entries themselves).
+by one entry at a time (triggers, as for the entries themselves). A head is never recreated
+outside a test database: an entry for a chain whose head is missing fails its write (``audit
+chain head N missing``, core migration 0008), so a chain removed with its head stays missing for
+``audit_verify`` instead of quietly starting again.
 """
 
 from hujin.core.audit.chain import (

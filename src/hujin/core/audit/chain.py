@@ -18,7 +18,7 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import InternalError, connection, transaction
 
 from hujin.core import context
 from hujin.core.actors import Actor
@@ -202,7 +202,7 @@ def _append_params(fields: dict[str, Any], content_hash: str) -> list[Any]:
 
 
 # One round trip: the function locks and advances the head and inserts the entry linked to it
-# (core migration 0004).
+# (core migration 0004; 0008: a missing head fails the write, as in ``_append_generic``).
 _POSTGRES_APPEND = "SELECT * FROM core_audit_append(" + ", ".join(["%s"] * 13) + ")"
 
 
@@ -211,15 +211,34 @@ def _json_param(value: Any) -> str | None:
 
 
 def heads_create(cursor) -> None:
-    """Every chain's head, all created together when the trail's first entry is written (a
-    migration creates them in every database; a test database's flush removes them). Once the
-    trail has begun, ``audit_verify`` requires all ``AUDIT_CHAINS`` heads."""
+    """Every chain's head, all created together (what core migration 0007 does; also a flushed
+    test database's first entry, see ``_append_generic``). Once the trail has begun,
+    ``audit_verify`` requires all ``AUDIT_CHAINS`` heads."""
     rows = ", ".join(["(%s, 0, %s, %s, 0)"] * AUDIT_CHAINS)
     params = [v for chain in range(AUDIT_CHAINS) for v in (chain, GENESIS_HASH, GENESIS_HASH)]
     cursor.execute(
         "INSERT INTO core_auditchainhead (chain, last_seq, last_hash, prev_hash, length) "
         f"VALUES {rows} ON CONFLICT (chain) DO NOTHING",
         params,
+    )
+
+
+def wipe_allowed() -> bool:
+    """``hujin_audit_wipe_allowed()``: true on a Django test database only, whose tables are
+    flushed between tests (PostgreSQL: core migration 0003; SQLite: ``hujin.core.models``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hujin_audit_wipe_allowed()")
+        return bool(cursor.fetchone()[0])
+
+
+def head_missing(chain: int) -> InternalError:
+    """What an append raises on a chain without a head, on both databases (PostgreSQL's
+    ``core_audit_append`` raises it as SQLSTATE XX001, data_corrupted): heads are never deleted,
+    so the chain was removed with its head. Recreating the head would start that chain afresh
+    and hide the removal from ``audit_verify``."""
+    return InternalError(
+        f"audit chain head {chain} missing: the chain or its head was removed; "
+        "run hujin audit verify"
     )
 
 
@@ -231,16 +250,22 @@ def _append_postgresql(fields: dict[str, Any], content_hash: str) -> tuple[int, 
 
 
 def _append_generic(fields: dict[str, Any], content_hash: str) -> tuple[int, int, str, str]:
-    """SQLite (one writer at a time): read the head, insert, advance the head."""
+    """SQLite (one writer at a time): read the head, insert, advance the head.
+
+    No head: on a flushed test database every head is created again; anywhere else the write
+    fails (``head_missing``), as on PostgreSQL (core migration 0008).
+    """
     chain = fields["chain"]
     head = "SELECT last_seq, last_hash FROM core_auditchainhead WHERE chain = %s"
     with connection.cursor() as cursor:
         cursor.execute(head, [chain])
         row = cursor.fetchone()
-        if row is None:
+        if row is None and wipe_allowed():
             heads_create(cursor)
             cursor.execute(head, [chain])
             row = cursor.fetchone()
+    if row is None:
+        raise head_missing(chain)
     last_seq, prev_hash = row
     position = last_seq + 1
     entry_hash = entry_hash_of(prev_hash=prev_hash, position=position, content_hash=content_hash)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from hujin.core.audit.chain import CONTENT_FIELDS, content_hash_of, entry_hash_of
+from hujin.core.audit.chain import CONTENT_FIELDS, content_hash_of, entry_hash_of, wipe_allowed
 from hujin.core.audit.seal import SEAL_ACTION, seal_heads
 from hujin.core.models import AUDIT_CHAINS, GENESIS_HASH, AuditChainHead, AuditEntry
 
@@ -91,16 +91,9 @@ def audit_verify(*, max_problems: int = 1000) -> AuditVerifyReport:
         for values in rows:
             walker.feed(dict(zip(_VERIFY_COLUMNS, values, strict=True)))
         walker.finish_all()
-        walker.require_heads(required=bool(heads or walker.seen) or not _wipe_allowed())
+        walker.require_heads(required=bool(heads or walker.seen) or not wipe_allowed())
         walker.check_seals()
     return report
-
-
-def _wipe_allowed() -> bool:
-    """True on a Django test database only (its tables are flushed between tests)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT hujin_audit_wipe_allowed()")
-        return bool(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True, slots=True)
