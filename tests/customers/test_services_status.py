@@ -15,12 +15,9 @@ from hujin.customers.errors import (
     StatusUnchanged,
 )
 from hujin.customers.models import Customer
+from hujin.customers.selectors import customer_may_send
 from hujin.customers.services import kyc_submit
-from hujin.customers.services.status import (
-    customer_close,
-    customer_freeze_request,
-    customer_may_send,
-)
+from hujin.customers.services.status import customer_close, customer_freeze_request
 from hujin.customers.services.wallet import wallet_open_if_ready
 from hujin.ledger.errors import Result
 from hujin.ledger.models import Account

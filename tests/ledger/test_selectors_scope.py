@@ -33,9 +33,13 @@ def customers_known(monkeypatch):
     the customers app registers one; here customer actor "u-alice" owns "customer:alice"."""
     from hujin.ledger import scope
 
-    monkeypatch.setattr(scope, "_customer_owner_refs", [])
-    selectors.customer_owner_refs_register(
-        lambda actor: {"u-alice": ["customer:alice"], "u-bob": ["customer:bob"]}.get(actor.id, [])
+    monkeypatch.setattr(scope, "_owner_resolvers", [])
+    selectors.readable_owners_register(
+        lambda actor: selectors.ReadableOwners(
+            owner_refs=frozenset(
+                {"u-alice": ["customer:alice"], "u-bob": ["customer:bob"]}.get(actor.id, [])
+            )
+        )
     )
 
 
@@ -130,8 +134,10 @@ class TestCustomerActor:
     def test_accounts_without_an_owner_belong_to_no_customer(self, book, monkeypatch):
         from hujin.ledger import scope
 
-        monkeypatch.setattr(scope, "_customer_owner_refs", [])
-        selectors.customer_owner_refs_register(lambda actor: [""])  # a resolver gone wrong
+        monkeypatch.setattr(scope, "_owner_resolvers", [])
+        selectors.readable_owners_register(  # a resolver gone wrong
+            lambda actor: selectors.ReadableOwners(owner_refs=frozenset({""}))
+        )
         house = book.open("1001.bank", kind="asset")
 
         with pytest.raises(AccountNotFound):
@@ -202,6 +208,77 @@ class TestStaffActor:
 
         with pytest.raises(PermissionDenied):
             selectors.accounts_search(actor=staff)
+
+
+class TestStaffAModuleLetsReadOwners:
+    """Staff without the ledger read permission read what a registered resolver grants them:
+    here, staff holding "customers.view_customers" read the whole "customer:" namespace."""
+
+    @pytest.fixture
+    def agent(self, ledger, monkeypatch) -> Actor:
+        from hujin.ledger import scope
+
+        def customer_service(actor: Actor) -> selectors.ReadableOwners:
+            if actor.kind == "staff" and actor.has_scope("customers.view_customers"):
+                return selectors.ReadableOwners(namespaces=frozenset({"customer:"}))
+            return selectors.ReadableOwners()
+
+        monkeypatch.setattr(scope, "_owner_resolvers", [])
+        selectors.readable_owners_register(customer_service)
+        return Actor(kind="staff", id="4", scopes=frozenset({"customers.view_customers"}))
+
+    def test_they_read_every_account_in_the_namespace(self, ledger, agent):
+        for wallet in (ledger.alice_wallet, ledger.bob_wallet):
+            for name, read in account_reads(wallet):
+                assert read(agent) is not None, name
+        page = selectors.accounts_search(actor=agent)
+        assert {a.id for a in page.accounts} == {ledger.alice_wallet, ledger.bob_wallet}
+
+    def test_the_house_s_accounts_are_not_found(self, ledger, agent):
+        for name, read in account_reads(ledger.bank):
+            with pytest.raises(AccountNotFound):
+                read(agent)
+            assert read(SYSTEM) is not None, name
+
+    def test_the_whole_ledger_s_trial_balance_is_refused(self, ledger, agent):
+        with pytest.raises(PermissionDenied) as refused:
+            selectors.trial_balance(actor=agent)
+        assert refused.value.details == {"required_permission": "ledger.view_account"}
+
+    def test_a_namespace_matches_exactly_not_ignoring_case(self, ledger, agent, book):
+        lookalike = book.open("2001.wallet", owner_ref="Customer:alice")
+        no_colon = book.open("2001.wallet", owner_ref="customerx")
+
+        for account_id in (lookalike, no_colon):
+            with pytest.raises(AccountNotFound):
+                selectors.account_get(actor=agent, account_id=account_id)
+
+    @pytest.mark.parametrize("namespace", ["", ":", "customer", "a:b:"])
+    def test_a_namespace_that_is_not_a_name_and_a_colon_grants_nothing(
+        self, ledger, monkeypatch, namespace
+    ):
+        from hujin.ledger import scope
+
+        monkeypatch.setattr(scope, "_owner_resolvers", [])
+        selectors.readable_owners_register(
+            lambda actor: selectors.ReadableOwners(namespaces=frozenset({namespace}))
+        )
+        clerk = Actor(kind="staff", id="5")
+
+        with pytest.raises(PermissionDenied):
+            selectors.account_get(actor=clerk, account_id=ledger.bank)
+
+    def test_a_customer_granted_a_namespace_reads_it_too(self, ledger, monkeypatch):
+        from hujin.ledger import scope
+
+        monkeypatch.setattr(scope, "_owner_resolvers", [])
+        selectors.readable_owners_register(
+            lambda actor: selectors.ReadableOwners(namespaces=frozenset({"customer:"}))
+        )
+
+        assert selectors.account_get(actor=ledger.alice, account_id=ledger.bob_wallet)
+        with pytest.raises(AccountNotFound):
+            selectors.account_get(actor=ledger.alice, account_id=ledger.bank)
 
 
 class TestOtherActors:

@@ -80,8 +80,9 @@ def _register_personal_data() -> None:
 
 
 def _register_ledger_owner() -> None:
-    from hujin.customers.services.wallet import owner_refs_of_actor
-    from hujin.ledger.selectors import customer_owner_refs_register
+    from hujin.customers.selectors import ledger_readable_owners
+    from hujin.ledger.selectors import readable_owners_register
 
-    # The ledger's reads show a customer actor only the accounts this finds for it.
-    customer_owner_refs_register(owner_refs_of_actor)
+    # The ledger's reads show a customer their own accounts, and staff who may view customers
+    # every customer's (never the house's), as this answers.
+    readable_owners_register(ledger_readable_owners)

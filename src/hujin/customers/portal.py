@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from hujin.core.actors import Actor
 from hujin.core.masking import mask
 from hujin.customers.errors import ApplicationNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycApplication, KycStatus
@@ -88,8 +89,9 @@ def _mine(application: KycApplication) -> MyApplication:
     )
 
 
-def my_onboarding(*, user_id: uuid.UUID, now: datetime) -> Onboarding:
-    """Where the logged-in customer stands on each onboarding step."""
+def my_onboarding(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> Onboarding:
+    """Where the logged-in customer stands on each onboarding step. ``actor`` is that customer:
+    their wallet's balance is read from the ledger as them."""
     customer = Customer.objects.filter(user_id=user_id).first()
     risk = risk_profile_current(user_id=user_id, now=now)
     outstanding = wallets.consents_outstanding(user_id=user_id)
@@ -101,7 +103,11 @@ def my_onboarding(*, user_id: uuid.UUID, now: datetime) -> Onboarding:
         application = customer.applications.order_by("-submitted_at").first()
         latest = _mine(application) if application is not None else None
         wallet = next(
-            (a for a in accounts_of(customer_id=customer.id) if a.id == customer.wallet_account_id),
+            (
+                a
+                for a in accounts_of(actor=actor, customer_id=customer.id)
+                if a.id == customer.wallet_account_id
+            ),
             None,
         )
         if wallet is not None:

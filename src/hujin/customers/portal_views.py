@@ -26,10 +26,16 @@ KYB_FIELDS = {
 }
 
 
+def _my_onboarding(request):
+    return portal.my_onboarding(
+        actor=customer_actor(request.user), user_id=request.user.pk, now=timezone.now()
+    )
+
+
 @require_GET
 @customer_required
 def home(request):
-    onboarding = portal.my_onboarding(user_id=request.user.pk, now=timezone.now())
+    onboarding = _my_onboarding(request)
     balance = ""
     if onboarding.wallet_balance_minor is not None:
         balance = format_minor(onboarding.wallet_balance_minor, onboarding.wallet_currency)
@@ -54,7 +60,7 @@ def verify_individual(request):
         else:
             _tell_outcome(request, application.status)
             return redirect("customers_portal:home")
-    onboarding = portal.my_onboarding(user_id=request.user.pk, now=timezone.now())
+    onboarding = _my_onboarding(request)
     return render(request, "customers/portal/verify.html", {"form": form, "o": onboarding})
 
 
@@ -85,7 +91,7 @@ def verify_enterprise(request):
         else:
             _tell_outcome(request, "needs_review")
             return redirect("customers_portal:home")
-    onboarding = portal.my_onboarding(user_id=request.user.pk, now=timezone.now())
+    onboarding = _my_onboarding(request)
     return render(
         request, "customers/portal/verify_enterprise.html", {"form": form, "o": onboarding}
     )
@@ -109,7 +115,7 @@ def _tell_outcome(request, status: str) -> None:
 @require_GET
 @customer_required
 def status_page(request):
-    onboarding = portal.my_onboarding(user_id=request.user.pk, now=timezone.now())
+    onboarding = _my_onboarding(request)
     applications = portal.my_applications(user_id=request.user.pk)
     context = {"o": onboarding, "applications": applications}
     return render(request, "customers/portal/status.html", context)
@@ -128,7 +134,7 @@ def application_detail(request, application_id: uuid.UUID):
 @customer_required
 @require_POST
 def open_account(request):
-    onboarding = portal.my_onboarding(user_id=request.user.pk, now=timezone.now())
+    onboarding = _my_onboarding(request)
     if onboarding.customer_id is not None:
         opened = wallet_open_if_ready(
             customer_id=onboarding.customer_id,

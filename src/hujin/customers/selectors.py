@@ -1,4 +1,6 @@
-"""Reads for the console: customer search, Customer 360 and the KYC review queue.
+"""Reads for the console: customer search, Customer 360 and the KYC review queue; a customer's
+ledger accounts, whose ledger accounts an actor may read (the ledger asks), and whether money may
+leave a customer's accounts.
 
 Values out, never querysets. Personal data is masked unless the caller asks to reveal it and
 holds ``customers.view_personal_data``; every reveal writes a "personal_data.viewed" audit entry.
@@ -20,12 +22,13 @@ from hujin.customers.errors import ApplicationNotFound, CustomerNotFound, NotPer
 from hujin.customers.models import (
     ApplicationStatus,
     Customer,
+    CustomerStatus,
     EnterpriseDetails,
     KycApplication,
+    KycStatus,
 )
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
 from hujin.customers.services import document_index_of, name_index_of, wallet
-from hujin.customers.services.status import customer_may_send  # noqa: F401 -- re-exported (public)
 from hujin.customers.services.wallet import owner_ref_for
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.ledger import selectors as ledger_selectors
@@ -273,20 +276,17 @@ class Customer360:
     consents_outstanding: list[str]
 
 
-def accounts_of(*, customer_id: uuid.UUID) -> list[AccountLine]:
+def accounts_of(*, actor: Actor, customer_id: uuid.UUID) -> list[AccountLine]:
     """The customer's ledger accounts with their posted and available balances (minor units,
     on each account's normal side, as the ledger defines them), by code.
 
-    Read from the ledger with the customer's own read scope, so only this customer's accounts
-    can come back, whoever asks: the caller has already checked that the person asking may see
-    this customer (``customers.view_customers``, or the customer themselves).
+    Read from the ledger as ``actor``, the one asking, and the ledger decides what it may see
+    (``ledger_readable_owners``): the customer themselves, staff who may view customers, staff
+    with the ledger read permission. Anyone else's customer gives no accounts; an actor the
+    ledger refuses outright raises PermissionDenied.
     """
-    user_id = Customer.objects.filter(id=customer_id).values_list("user_id", flat=True).first()
-    if user_id is None:
-        return []
-    reader = Actor(kind="customer", id=str(user_id), label="customers.accounts_of")
     page = ledger_selectors.accounts_search(
-        actor=reader, owner_ref=owner_ref_for(customer_id), limit=ledger_selectors.MAX_PAGE
+        actor=actor, owner_ref=owner_ref_for(customer_id), limit=ledger_selectors.MAX_PAGE
     )
     lines = []
     for account in sorted(page.accounts, key=lambda a: (a.code, str(a.id))):
@@ -302,6 +302,32 @@ def accounts_of(*, customer_id: uuid.UUID) -> list[AccountLine]:
             )
         )
     return lines
+
+
+def ledger_readable_owners(actor: Actor) -> ledger_selectors.ReadableOwners:
+    """Whose ledger accounts ``actor`` may read, as customers sees it (registered with the
+    ledger in ``CustomersConfig.ready``): a customer, their own; staff who may view customers
+    (customer service: Customer 360 shows balances), every customer's, and never the house's;
+    anyone else, none by this module's say."""
+    if actor.kind == "customer":
+        ids = Customer.objects.filter(user_id=actor.id).values_list("id", flat=True)
+        return ledger_selectors.ReadableOwners(owner_refs=frozenset(map(owner_ref_for, ids)))
+    if actor.kind == "staff" and actor.has_scope(VIEW_CUSTOMERS):
+        return ledger_selectors.ReadableOwners(
+            namespaces=frozenset({ledger_selectors.CUSTOMER_OWNER_NAMESPACE})
+        )
+    return ledger_selectors.ReadableOwners()
+
+
+def customer_may_send(*, customer_id: uuid.UUID) -> bool:
+    """May money leave this customer's accounts? Only for a verified, active customer.
+
+    Frozen and closed customers (and unverified ones) may not send; incoming money is not
+    affected by this check.
+    """
+    return Customer.objects.filter(
+        id=customer_id, status=CustomerStatus.ACTIVE, kyc_status=KycStatus.VERIFIED
+    ).exists()
 
 
 def customer_id_for_user(*, user_id: uuid.UUID | str) -> uuid.UUID | None:
@@ -347,7 +373,7 @@ def customer_360(
         status_changed_at=customer.status_changed_at,
         wallet_account_id=customer.wallet_account_id,
         applications=applications,
-        accounts=accounts_of(customer_id=customer.id),
+        accounts=accounts_of(actor=actor, customer_id=customer.id),
         risk_level=getattr(risk, "level", "") if risk else "",
         risk_label=str(getattr(risk, "label", "")) if risk else "",
         risk_expires_at=getattr(risk, "expires_at", None) if risk else None,

@@ -8,7 +8,8 @@ direct staff action with a reason.
 A freeze also freezes the debits of every ledger account the customer owns, in the same
 transaction (``ledger.services.account_debits_freeze``): the ledger itself refuses any transfer
 out of them (result ``debits_frozen``), whoever sends it; an unfreeze lifts that. Payments and
-every other outgoing-money path still ask ``customer_may_send`` first, to refuse early.
+every other outgoing-money path still ask ``customers.selectors.customer_may_send`` first, to
+refuse early.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from hujin.customers.errors import (
     ReasonRequired,
     StatusUnchanged,
 )
-from hujin.customers.models import Customer, CustomerStatus, KycStatus
+from hujin.customers.models import Customer, CustomerStatus
 from hujin.customers.permissions import CLOSE_CUSTOMER, REQUEST_FREEZE
 from hujin.customers.services.wallet import owner_ref_for
 from hujin.ledger.errors import AccountsNotAtZero
@@ -49,17 +50,6 @@ def customer_request_describe(request) -> str:
         return "—"
     name = mask("name", customer.legal_name) or str(customer.id)
     return f"{name} · {customer.get_status_display()}"
-
-
-def customer_may_send(*, customer_id: uuid.UUID) -> bool:
-    """May money leave this customer's accounts? Only for a verified, active customer.
-
-    Frozen and closed customers (and unverified ones) may not send; incoming money is not
-    affected by this check.
-    """
-    return Customer.objects.filter(
-        id=customer_id, status=CustomerStatus.ACTIVE, kyc_status=KycStatus.VERIFIED
-    ).exists()
 
 
 def _reason(reason: str) -> str:

@@ -19,6 +19,7 @@ from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.customers.errors import CustomerNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycStatus
+from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE
 from hujin.ledger.services import account_create
 from hujin.privacy import selectors as privacy_selectors
 
@@ -32,13 +33,9 @@ def wallet_account_id_for(customer_id: uuid.UUID) -> uuid.UUID:
 
 
 def owner_ref_for(customer_id: uuid.UUID) -> str:
-    return f"customer:{customer_id}"
-
-
-def owner_refs_of_actor(actor: Actor) -> list[str]:
-    """The ledger owner references of a customer actor (whose id is their user id)."""
-    customer_ids = Customer.objects.filter(user_id=actor.id).values_list("id", flat=True)
-    return [owner_ref_for(customer_id) for customer_id in customer_ids]
+    """The owner reference of the customer's ledger accounts, in the ``customer:`` namespace
+    only this module opens accounts under."""
+    return f"{CUSTOMER_OWNER_NAMESPACE}{customer_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,16 +3,19 @@ statements, transfers and the trial balance. Values out, never querysets.
 
 Every read takes the ``actor`` that asks, keyword-only, and shows it only what it may see
 (``hujin.ledger.scope``): the system, staff with the ledger read permission and API keys with the
-``ledger:read`` scope see the whole ledger; a customer sees only their own accounts (and the
-transfers that touch them) and gets "not found" for anyone else's; anyone else is refused with
-PermissionDenied. The one function here without an actor, ``customer_owner_refs_register``, is how
-the app that keeps customers tells these reads which accounts a customer owns.
+``ledger:read`` scope see the whole ledger; a customer, or staff without that permission, see
+only the accounts of the owners a module above lets them read (and the transfers that touch
+them) and get "not found" for anyone else's; anyone else is refused with PermissionDenied. The
+one function here without an actor, ``readable_owners_register``, is how the module that keeps
+owners (customers) tells these reads whose accounts an actor may read, as ``ReadableOwners``.
 """
 
 from hujin.ledger.scope import (
+    CUSTOMER_OWNER_NAMESPACE,
     LEDGER_READ_PERMISSION,
     LEDGER_READ_SCOPE,
-    customer_owner_refs_register,
+    ReadableOwners,
+    readable_owners_register,
 )
 from hujin.ledger.selectors.accounts import (
     account_balances,
@@ -46,6 +49,7 @@ from hujin.ledger.selectors.values import (
 )
 
 __all__ = [
+    "CUSTOMER_OWNER_NAMESPACE",
     "DEBIT_NORMAL",
     "LEDGER_READ_PERMISSION",
     "LEDGER_READ_SCOPE",
@@ -57,6 +61,7 @@ __all__ = [
     "Balances",
     "HistoryEntry",
     "HistoryPage",
+    "ReadableOwners",
     "Statement",
     "TransferPage",
     "TransferView",
@@ -68,7 +73,7 @@ __all__ = [
     "account_overview",
     "account_statement",
     "accounts_search",
-    "customer_owner_refs_register",
+    "readable_owners_register",
     "transfer_get",
     "transfers_get_many",
     "transfers_list",
