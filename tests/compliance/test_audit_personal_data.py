@@ -3,9 +3,11 @@ maker-checker (requested by an officer, approved in the console's inbox, which a
 with the customer's details in front of them) and unfrozen the same way; neither the customer's
 legal name, identity number nor mobile number is in the audit trail or the outbox.
 
-The reasons typed here hold no personal data: maker-checker reasons are free text that the
-approvals inbox shows and the audit trail records, and the forms tell staff to keep personal data
-out of them.
+The reasons typed here do hold personal data, as free text may: maker-checker reasons stay on the
+approval request (erasable) and the trail records only that a reason was given. The maker's
+reasons hold the customer's numbers and the checker's their name too; the maker's leave the name
+out because the inbox page, which shows the maker's reason as typed, is checked here for the
+customer's name (masked there).
 """
 
 import pytest
@@ -46,15 +48,18 @@ def test_a_freeze_and_unfreeze_by_maker_checker_leave_no_personal_data_in_the_tr
     customer = Customer.objects.get(user=user)
 
     for freeze in (True, False):
+        maker_reason = f"Unusual card activity; ID {NUMBER}, called {MOBILE}"
         request = customer_freeze_request(
-            customer_id=customer.id, freeze=freeze, reason="Unusual card activity",
-            actor=officer, now=now,
+            customer_id=customer.id, freeze=freeze, reason=maker_reason, actor=officer, now=now,
         )  # fmt: skip
         url = reverse("compliance:approval_detail", args=[request.id])
         assert NAME not in staff_client.get(url).content.decode()  # the inbox shows it masked
-        response = staff_client.post(url, {"decision": "approve", "reason": "Checked"})
+        checker_reason = f"Checked with {NAME} on {MOBILE}, ID {NUMBER}"
+        response = staff_client.post(url, {"decision": "approve", "reason": checker_reason})
         assert response.status_code == 302
-        assert ApprovalRequest.objects.get(id=request.id).status == "approved"
+        decided = ApprovalRequest.objects.get(id=request.id)
+        assert decided.status == "approved"
+        assert (decided.maker_reason, decided.checker_reason) == (maker_reason, checker_reason)
 
     customer.refresh_from_db()
     assert customer.status == "active"

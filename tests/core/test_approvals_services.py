@@ -1,4 +1,5 @@
 # ruff: noqa: F811 -- the fixtures imported from approvals_support are redefined as arguments
+import json
 from datetime import timedelta
 
 import pytest
@@ -68,7 +69,12 @@ class TestApprovalRequest:
         entry = AuditEntry.objects.get(target_id=str(request.id))
         assert entry.after["action"] == "test.freeze"
         assert entry.after["target_id"] == "t-1"
-        assert entry.after["reason"] == "suspicious activity"
+        # The reason is free text that may name a person: it stays on the request (erasable);
+        # the append-only trail records only that one was given.
+        assert ApprovalRequest.objects.get(id=request.id).maker_reason == "suspicious activity"
+        assert "reason" not in entry.after
+        assert "suspicious activity" not in json.dumps(entry.after)
+        assert (entry.after["reason_given"], entry.after["reason_length"]) == (True, 19)
 
     def test_refuses_an_unknown_action(self, freeze_log, now):
         with pytest.raises(ApprovalActionUnknown) as raised:
@@ -132,6 +138,21 @@ class TestApprovalDecide:
         )
         assert audit_actions(request) == ["approval.requested", "approval.approved"]
         assert event_types(request) == ["approval.requested", "approval.approved"]
+
+    @pytest.mark.parametrize("approve", [True, False], ids=["approved", "rejected"])
+    def test_the_checkers_reason_stays_on_the_request_not_in_the_trail(
+        self, ask, freeze_log, now, approve
+    ):
+        request = ask()
+        reason = "Called the customer back on their mobile"
+        approval_decide(
+            actor=CHECKER, request_id=request.id, approve=approve, reason=reason, now=now
+        )
+
+        entry = AuditEntry.objects.filter(target_id=str(request.id)).latest("id")
+        assert ApprovalRequest.objects.get(id=request.id).checker_reason == reason
+        assert reason not in json.dumps(entry.after)
+        assert (entry.after["reason_given"], entry.after["reason_length"]) == (True, len(reason))
 
     def test_rejecting_does_not_run_the_action(self, ask, freeze_log, now):
         request = ask()

@@ -21,7 +21,10 @@ and asks for it with ``approval_request``; a checker holding the permission deci
 - the maker's right to *ask* is the calling module's business: check it before calling
   ``approval_request``;
 - ``payload`` holds what ``execute`` needs (ids, codes, amounts) and never personal data: it is
-  shown in the inbox and recorded in the audit trail.
+  shown in the inbox and recorded in the audit trail;
+- the maker's and the checker's reasons are free text that may name a person: they stay on the
+  request (shown in the inbox, erasable) and the append-only audit trail records only that a
+  reason was given and its length.
 """
 
 from __future__ import annotations
@@ -185,8 +188,9 @@ def _is_maker(request: ApprovalRequest, actor: Actor) -> bool:
 
 
 def _summary(request: ApprovalRequest) -> dict[str, Any]:
-    """What the audit trail and the events say about a request (no reasons, no payload values
-    beyond what the registering module put there, which is never personal data)."""
+    """What the audit trail and the events say about any request: references only. The audit
+    entries add the payload (never personal data) and whether a reason was given
+    (``_reason_given``); the reasons' text stays on the request."""
     return {
         "action": request.action,
         "target_type": request.target_type,
@@ -195,12 +199,18 @@ def _summary(request: ApprovalRequest) -> dict[str, Any]:
     }
 
 
+def _reason_given(reason: str) -> dict[str, Any]:
+    """What the append-only trail keeps of a reason: that there was one and how long it was (the
+    text may name a person, so it stays on the request row, where it can be erased)."""
+    return {"reason_given": bool(reason), "reason_length": len(reason)}
+
+
 def _record(request: ApprovalRequest, *, actor: Actor, event: str, now: datetime, before=None):
     after = _summary(request)
     if event == "approval.requested":
-        after |= {"payload": request.payload, "reason": request.maker_reason}
+        after |= {"payload": request.payload, **_reason_given(request.maker_reason)}
     elif event in ("approval.approved", "approval.rejected"):
-        after |= {"reason": request.checker_reason}
+        after |= _reason_given(request.checker_reason)
     audit_record(
         actor=actor,
         action=event,
