@@ -2,7 +2,9 @@
 shows a traceback, whatever DEBUG says.
 
 The test client takes a crafted WSGI environ (``CONTENT_LENGTH="abc"``); the last tests send the
-same bytes over a socket to a real server, as an outside client would.
+same bytes over a socket to a real server, as an outside client would: the live server runs
+``hujin.config.wsgi.application`` (tests/api/conftest.py), which also answers the requests
+Django cannot even build (a ``Content-Type`` it fails to parse) before any middleware runs.
 """
 
 import json
@@ -173,3 +175,89 @@ class TestOnARealServer:
         assert status == 415
         assert headers["content-type"].startswith("application/json")
         assert json.loads(body)["error"]["code"] == "unsupported_media_type"
+
+
+def raw_post_with_content_type(path: str, *, key: str, content_type: bytes) -> bytes:
+    """A JSON body under a ``Content-Type`` given as raw bytes (non-ASCII and NUL included)."""
+    body = json.dumps(ACCOUNT).encode()
+    return (
+        (
+            f"POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            f"Authorization: Bearer {key}\r\n"
+        ).encode()
+        + b"Content-Type: "
+        + content_type
+        + f"\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+# Django fails on these while building the request, before any middleware runs.
+UNPARSABLE_CONTENT_TYPES = {
+    "rfc2231-unknown-charset": b"application/json; charset*=bogus''x",
+    "rfc2231-unbalanced-quote": b"application/json; charset*=\"bogus''x",
+    "rfc2231-non-ascii-charset": b"application/json; charset*=\xe9''x",
+    "nul-in-charset": b"application/json; charset=utf-8\x00",
+}
+# Django builds these; they are not JSON as the API takes it.
+NOT_JSON_CONTENT_TYPES = {
+    "unbalanced-quote": b'application/json; charset="utf-8',
+    "lone-quote": b'application/json; charset="',
+    "non-ascii-charset": b"application/json; charset=\xe9",
+    "non-ascii-media-type": b"appl\xffcation/json",
+    "rfc2231-undecodable-charset": b"application/json; charset*=utf-8''%ff",
+}
+
+
+class TestMalformedContentTypeOnARealServer:
+    @pytest.fixture
+    def send(self, live_server, api_client):
+        key = api_client("ledger:write", name="raw socket").secret
+        host, port = live_server.thread.host, live_server.thread.port
+
+        def send(path: str, content_type: bytes) -> tuple[int, dict, bytes]:
+            request = raw_post_with_content_type(path, key=key, content_type=content_type)
+            return http_exchange(host, port, request)
+
+        return send
+
+    @pytest.mark.parametrize(
+        "content_type", UNPARSABLE_CONTENT_TYPES.values(), ids=UNPARSABLE_CONTENT_TYPES.keys()
+    )
+    def test_one_django_cannot_parse_answers_400_json(self, send, content_type):
+        status, headers, body = send(f"{BASE}/accounts", content_type)
+
+        assert status == 400
+        assert headers["content-type"].startswith("application/json")
+        assert json.loads(body)["error"] == {
+            "code": "malformed_request",
+            "message": "The Content-Type header is malformed.",
+            "details": {"header": "Content-Type"},
+        }
+        assert b"Traceback" not in body
+
+    @pytest.mark.parametrize(
+        "content_type", NOT_JSON_CONTENT_TYPES.values(), ids=NOT_JSON_CONTENT_TYPES.keys()
+    )
+    def test_one_that_parses_but_is_not_json_answers_415_json(self, send, content_type):
+        status, headers, body = send(f"{BASE}/accounts", content_type)
+
+        assert status == 415
+        assert headers["content-type"].startswith("application/json")
+        assert json.loads(body)["error"]["code"] == "unsupported_media_type"
+        assert b"Traceback" not in body
+
+    def test_a_page_answers_a_plain_400(self, send):
+        status, headers, body = send(
+            "/auth/login/", UNPARSABLE_CONTENT_TYPES["rfc2231-unknown-charset"]
+        )
+
+        assert status == 400
+        assert headers["content-type"].startswith("text/plain")
+        assert body.decode() == "Bad Request (400)\nThe Content-Type header is malformed.\n"
+
+    def test_the_log_names_the_error_not_the_header(self, send, caplog):
+        send(f"{BASE}/accounts", b"application/json; charset*=secret-charset''x")
+
+        assert "refused a request whose headers Django cannot parse (ValueError)" in caplog.text
+        assert "secret-charset" not in caplog.text

@@ -94,6 +94,16 @@ class TestServeCommand:
 
         assert not (seen["threads"] & CONSUMER_THREADS)
 
+    def test_serves_the_wsgi_application_gunicorn_runs(self, settings):
+        from hujin.config.wsgi import application
+        from hujin.core.management.commands.serve import Command
+
+        settings.DEBUG = False  # with DEBUG, static files are served around it
+
+        handler = Command().get_handler(use_static_handler=True, insecure_serving=False)
+
+        assert handler is application
+
     def test_refuses_fewer_than_one_worker(self):
         with pytest.raises(CommandError, match="at least 1"):
             call_command("serve", "--workers", "0")

@@ -6,11 +6,13 @@ import socket
 import threading
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
+from hujin.config.wsgi import application
 from hujin.core.logs import QueryStringFilter, without_query_strings
+from hujin.core.middleware import GuardedWSGIHandler, RequestGuardMiddleware
 from hujin.customers import selectors as customer_selectors
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,25 @@ class TestMalformedRequestsToPages:
         response = Client().post("/auth/login/", {"username": "a", "password": "b"})
 
         assert response.status_code in (200, 403)  # the form, or a CSRF refusal: not a 415
+
+
+class TestAContentTypeDjangoCannotParse:
+    """The WSGI application answers it before any middleware runs (tests/api has the tests
+    through a real server); the middleware refuses it too, should a request reach it."""
+
+    def test_the_application_is_the_guarded_handler(self):
+        assert isinstance(application, GuardedWSGIHandler)
+
+    def test_the_middleware_refuses_it_under_the_api_with_415(self):
+        request = RequestFactory().post(
+            "/api/v1/ledger/accounts", b"{}", content_type="application/json"
+        )
+        request.META["CONTENT_TYPE"] = "application/json; charset*=bogus''x"
+
+        response = RequestGuardMiddleware(lambda request: HttpResponse("read"))(request)
+
+        assert response.status_code == 415
+        assert response["Content-Type"].startswith("application/json")
 
 
 class TestNoTracebackOnPages:
@@ -94,7 +115,7 @@ def access_log():
 def dev_server():
     """Django's development server (what ``hujin serve`` runs), on a free port, in a thread."""
     server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
-    server.set_app(WSGIHandler())
+    server.set_app(application)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address

@@ -1,22 +1,28 @@
 """Middleware every request goes through.
 
-``RequestGuardMiddleware`` (placed early) refuses malformed requests before anything reads them
-and keeps tracebacks out of every response; ``RequestContextMiddleware`` gives each request the
-id and client IP the audit trail records.
+``GuardedWSGIHandler`` (the WSGI application itself, ``hujin.config.wsgi``) answers a request
+Django cannot even build; ``RequestGuardMiddleware`` (placed early) refuses malformed requests
+before anything reads them and keeps tracebacks out of every response;
+``RequestContextMiddleware`` gives each request the id and client IP the audit trail records.
 """
 
+import codecs
+import logging
 import re
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse, JsonResponse
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_path_info
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from django.views.debug import ExceptionReporter
 
 from hujin.core import context
+
+logger = logging.getLogger(__name__)
 
 # RFC 9110: Content-Length = 1*DIGIT. ASCII digits only: Python's int() also takes "+5", "1_0",
 # " 5" and other scripts' digits, which no HTTP server means.
@@ -61,6 +67,68 @@ class PlainExceptionReporter(ExceptionReporter):
 
     def get_traceback_text(self) -> str:
         return self._title() + "\n"
+
+
+class MalformedRequest(Exception):
+    """Django could not build a request from what the client sent."""
+
+
+class _CheckedWSGIRequest(WSGIRequest):
+    def __init__(self, environ):
+        try:
+            super().__init__(environ)
+        except (ValueError, UnicodeError) as exc:
+            raise MalformedRequest(type(exc).__name__) from exc
+
+
+class GuardedWSGIHandler(WSGIHandler):
+    """Django's WSGI handler, answering 400 to a request it cannot even build.
+
+    Django parses some headers while it builds the request, before any middleware runs: a
+    ``Content-Type`` whose RFC 2231 parameter names an unknown charset (``charset*=bogus''x``)
+    or holds a NUL raises ValueError there, which Django's own handler lets out as a 500 (the
+    server's traceback page). Here it is a 400 ``malformed_request``: the error shape under the
+    API, a plain page elsewhere. Only building the request is guarded; an exception in a view
+    is Django's to answer as ever.
+    """
+
+    request_class = _CheckedWSGIRequest
+
+    def __call__(self, environ, start_response):
+        try:
+            return super().__call__(environ, start_response)
+        except MalformedRequest as exc:
+            # The exception's type only: its message quotes the header.
+            logger.warning("refused a request whose headers Django cannot parse (%s)", exc)
+            response = _malformed_response(environ)
+            response._handler_class = self.__class__  # close() sends request_finished
+            start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
+            return response
+
+
+def _malformed_response(environ) -> HttpResponse:
+    request = HttpRequest()  # what _refuse needs to pick the language: the headers
+    request.META = environ
+    api = get_path_info(environ).startswith(getattr(settings, "HUJIN_API_PREFIX", "/api/"))
+    if _content_type_unparsable(environ.get("CONTENT_TYPE") or ""):
+        message = _("The Content-Type header is malformed.")
+        details = {"header": "Content-Type"}
+    else:
+        message, details = _("The request headers are malformed."), {}
+    return _refuse(request, 400, "malformed_request", message, details, api=api)
+
+
+def _content_type_unparsable(content_type: str) -> bool:
+    """Whether building a request fails on this ``Content-Type`` as Django reads it: the
+    parameters, then the charset's codec (an unknown charset is ignored, a NUL in it is not)."""
+    try:
+        _media_type, params = parse_header_parameters(content_type)
+        codecs.lookup(params.get("charset", "utf-8"))
+    except LookupError:
+        return False
+    except ValueError:
+        return True
+    return False
 
 
 class RequestGuardMiddleware:
@@ -110,8 +178,12 @@ def _refusal(meta, *, api: bool) -> tuple[int, str, object, dict] | None:
 
 
 def _json_media_type(content_type: str) -> bool:
-    """``application/json``, with no charset or ``charset=utf-8`` (JSON is UTF-8: RFC 8259)."""
-    media_type, params = parse_header_parameters(content_type)
+    """``application/json``, with no charset or ``charset=utf-8`` (JSON is UTF-8: RFC 8259).
+    A header Django cannot parse (``charset*=bogus''x``) is not JSON either."""
+    try:
+        media_type, params = parse_header_parameters(content_type)
+    except ValueError:
+        return False
     if media_type != JSON_MEDIA_TYPE:
         return False
     return params.get("charset", "utf-8").lower() == "utf-8"
