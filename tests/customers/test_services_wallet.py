@@ -9,6 +9,7 @@ from hujin.customers.models import Customer
 from hujin.customers.services import customer_ensure, kyc_submit
 from hujin.customers.services.wallet import WALLET_CODE, owner_ref_for, wallet_open_if_ready
 from hujin.ledger.models import Account
+from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,21 @@ def test_opens_a_cny_liability_wallet_that_cannot_go_negative(verified, consents
     assert account.owner_ref == owner_ref_for(verified.id)
     verified.refresh_from_db()
     assert verified.wallet_account_id == account_id
+
+
+def test_opens_in_the_customer_namespace_the_api_refuses(verified, consents, now, api_client):
+    consents.outstanding = []
+
+    account_id = wallet_open_if_ready(customer_id=verified.id, actor=SYSTEM, now=now)
+
+    owner_ref = Account.objects.get(id=account_id).owner_ref
+    assert owner_ref == f"{CUSTOMER_OWNER_NAMESPACE}{verified.id}"
+    refused = api_client("ledger:write").post(
+        "/api/v1/ledger/accounts",
+        {"currency": "CNY", "code": WALLET_CODE, "kind": "liability", "owner_ref": owner_ref},
+    )
+    assert refused.status_code == 422
+    assert Account.objects.filter(owner_ref=owner_ref).count() == 1
 
 
 def test_waits_while_a_consent_is_outstanding(verified, now):

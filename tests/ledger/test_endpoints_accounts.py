@@ -69,7 +69,7 @@ def bank(client):
 @pytest.fixture
 def wallet(client):
     return open_account(
-        client, name="Alice", owner_ref="customer:alice", debits_must_not_exceed_credits=True
+        client, name="Alice", owner_ref="partner:alice", debits_must_not_exceed_credits=True
     )
 
 
@@ -82,7 +82,7 @@ class TestAccountCreate:
                 "code": "2001.wallet",
                 "kind": "liability",
                 "name": "Alice",
-                "owner_ref": "customer:alice",
+                "owner_ref": "partner:alice",
                 "debits_must_not_exceed_credits": True,
                 "metadata": {"tier": "gold"},
             },
@@ -192,6 +192,55 @@ class TestAccountCreate:
 
         assert response.status_code == 403
         assert response.json()["error"]["details"] == {"required_scope": "ledger:write"}
+
+
+class TestAccountCreateInTheCustomerNamespace:
+    """``customer:`` owner references belong to the customers module: they decide whose reads,
+    Customer 360, freezes and closing an account joins. Only customers' own services open
+    accounts under them; the API, the outside door, refuses them."""
+
+    @pytest.mark.parametrize(
+        "owner_ref",
+        ["customer:", "customer:victim", "customer:01938e5c-7a3b-7c61-9d1e-2f0a6b4c8e77"],
+    )
+    def test_refuses_an_owner_in_the_customer_namespace_with_422(self, client, owner_ref):
+        response = client.post(
+            f"{BASE}/accounts",
+            {"currency": "CNY", "code": "2001.wallet", "kind": "liability",
+             "owner_ref": owner_ref},
+        )  # fmt: skip
+
+        assert response.status_code == 422
+        assert error_code(response) == "validation_error"
+        (problem,) = response.json()["error"]["details"]["errors"]
+        assert problem["loc"][-1] == "owner_ref"
+        assert problem["type"] == "owner_ref_reserved"
+        assert "customer:" in problem["msg"]
+        assert not Account.objects.exists()
+
+    def test_a_retry_of_such_an_account_is_refused_too(self, client):
+        body = {"id": str(uuid.uuid4()), "currency": "CNY", "code": "2001.wallet",
+                "kind": "liability", "owner_ref": "customer:victim"}  # fmt: skip
+
+        assert [client.post(f"{BASE}/accounts", body).status_code for _ in "ab"] == [422, 422]
+
+    @pytest.mark.parametrize("owner_ref", ["", "partner:acme", "customers:x", "x-customer:1"])
+    def test_other_owners_are_the_client_s_to_name(self, client, owner_ref):
+        account = open_account(client, owner_ref=owner_ref)
+
+        assert account["owner_ref"] == owner_ref
+
+    def test_searching_by_a_customer_owner_is_still_a_read(self, reader):
+        response = reader.get(f"{BASE}/accounts", {"owner_ref": "customer:alice"})
+
+        assert response.status_code == 200
+
+    def test_the_openapi_document_states_the_rule(self, client):
+        document = client.get("/api/v1/openapi.json").json()
+
+        owner_ref = document["components"]["schemas"]["AccountIn"]["properties"]["owner_ref"]
+        assert owner_ref["not"] == {"pattern": "^customer:"}
+        assert "customer:" in owner_ref["description"]
 
 
 class TestAccountGet:
@@ -336,10 +385,10 @@ class TestAccountsSearch:
     def accounts(self, client):
         return {
             "bank": open_account(client, code="1001.bank", kind="asset", name="Custodian bank"),
-            "alice": open_account(client, name="Alice", owner_ref="customer:alice"),
-            "bob": open_account(client, name="Bob", owner_ref="customer:bob"),
+            "alice": open_account(client, name="Alice", owner_ref="partner:alice"),
+            "bob": open_account(client, name="Bob", owner_ref="partner:bob"),
             "usd": open_account(
-                client, currency="USD", name="Alice USD", owner_ref="customer:alice"
+                client, currency="USD", name="Alice USD", owner_ref="partner:alice"
             ),
         }
 
@@ -350,7 +399,7 @@ class TestAccountsSearch:
             ({"currency": "USD"}, {"usd"}),
             ({"kind": "asset"}, {"bank"}),
             ({"code": "2001.wallet"}, {"alice", "bob", "usd"}),
-            ({"owner_ref": "customer:alice"}, {"alice", "usd"}),
+            ({"owner_ref": "partner:alice"}, {"alice", "usd"}),
             ({"text": "alice"}, {"alice", "usd"}),
             ({"text": "custodian"}, {"bank"}),
             ({"text": "alice", "currency": "CNY"}, {"alice"}),

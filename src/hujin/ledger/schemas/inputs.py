@@ -25,6 +25,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from hujin.core.money import CURRENCY_EXPONENTS, InvalidAmount, parse_amount
 from hujin.ledger.openapi import (
@@ -35,7 +36,7 @@ from hujin.ledger.openapi import (
     SchemaSays,
     statement_period_rule,
 )
-from hujin.ledger.selectors import MAX_PAGE
+from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE, MAX_PAGE
 from hujin.ledger.services import MAX_BATCH
 from hujin.ledger.types import TransferRequest
 from hujin.ledger.validation import (
@@ -109,6 +110,30 @@ Metadata = Annotated[
 ]  # fmt: skip
 Name = _text(200)
 OwnerRef = _text(128)
+
+
+def _not_a_customer(value: str) -> str:
+    # The customers module's services open the accounts whose owner_ref decides whose reads,
+    # Customer 360, freezes and closing they join; a key holder may not claim a customer's.
+    if value.startswith(CUSTOMER_OWNER_NAMESPACE):
+        raise PydanticCustomError("owner_ref_reserved", _OWNER_REF_RESERVED)
+    return value
+
+
+_OWNER_REF_RESERVED = (
+    f"Owner references starting with '{CUSTOMER_OWNER_NAMESPACE}' belong to Hujin's customers: "
+    "their accounts are opened by Hujin itself, never through the API."
+)
+# An account's owner, as the API may name it: never one in the customers' namespace (422).
+AccountOwnerRef = Annotated[
+    OwnerRef,
+    AfterValidator(_not_a_customer),
+    SchemaSays(
+        extra={"not": {"pattern": f"^{CUSTOMER_OWNER_NAMESPACE}"}},
+        description=f"Who owns the account, in the client's own terms. {_OWNER_REF_RESERVED} "
+        "(422, type owner_ref_reserved)",
+    ),
+]
 SearchText = _text(200)
 Cursor = Annotated[
     str, StringConstraints(max_length=64), AfterValidator(_plain_text), PLAIN_TEXT_RULE
@@ -140,7 +165,7 @@ class AccountIn(_In):
     code: Code = Field(description="What the account is for, e.g. 2001.wallet.")
     kind: AccountKindName
     name: Name = ""
-    owner_ref: OwnerRef = ""
+    owner_ref: AccountOwnerRef = ""
     debits_must_not_exceed_credits: StrictBool = Field(
         False, description="At most one of the two balance-limit flags is true (400 otherwise)."
     )
