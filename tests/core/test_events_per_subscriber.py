@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from hujin.core.deliveries import retry_delay
 from hujin.core.events import DomainEvent, event_subscribe, event_subscribers, outbox_dispatch
 from hujin.core.models import DeliveryStatus, EventDelivery, OutboxEvent
 
@@ -199,20 +200,75 @@ class TestParking:
 
         assert (report.failed, report.parked) == (1, 1)
 
-    def test_a_delivery_whose_subscriber_is_gone_is_parked_at_once(
-        self, emit_n, broken, now, monkeypatch
-    ):
+
+class Releases:
+    """A rolling deploy: ``old()`` makes this worker one on the previous release, which has none
+    of the subscribers; ``new()`` makes it one on the new release again."""
+
+    def __init__(self, monkeypatch) -> None:
         from hujin.core import subscribers
 
+        self.monkeypatch, self.module = monkeypatch, subscribers
+        self.registered = subscribers._subscribers
+
+    def old(self) -> None:
+        self.monkeypatch.setattr(self.module, "_subscribers", {})
+
+    def new(self) -> None:
+        self.monkeypatch.setattr(self.module, "_subscribers", self.registered)
+
+
+@pytest.fixture
+def releases(monkeypatch) -> Releases:
+    return Releases(monkeypatch)
+
+
+@pytest.mark.django_db
+class TestASubscriberThisWorkerDoesNotKnow:
+    def test_its_delivery_stays_pending_untried_and_uncounted(
+        self, emit_n, broken, now, releases, caplog
+    ):
+        emit_n("a", 1)
+        outbox_dispatch(now=now)  # one failed try
+        releases.old()
+        later = now + timedelta(minutes=1)
+
+        report = outbox_dispatch(now=later)
+
+        delivery = EventDelivery.objects.get()
+        assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+        assert delivery.next_attempt_at == later + retry_delay(1)
+        assert delivery.last_error == "no subscriber test.broken for test.happened in this process"
+        assert (report.failed, report.parked, report.held_back) == (0, 0, 1)
+        assert OutboxEvent.objects.get().next_attempt_at == later + retry_delay(1)
+        assert "for test.broken: no such subscriber in this process" in caplog.text
+
+    def test_it_is_never_parked_however_often_it_comes_round(
+        self, emit_n, broken, now, releases, settings
+    ):
+        settings.HUJIN_EVENTS_MAX_ATTEMPTS = 2
         emit_n("a", 1)
         outbox_dispatch(now=now)
-        monkeypatch.setattr(subscribers, "_subscribers", {})  # renamed in a later release
+        releases.old()
 
-        outbox_dispatch(now=now + timedelta(minutes=1))
+        dispatch_until_parked(now + timedelta(minutes=1), times=5)
 
-        parked = EventDelivery.objects.get()
-        assert parked.status == DeliveryStatus.PARKED
-        assert parked.last_error == "no subscriber test.broken for test.happened in this process"
+        delivery = EventDelivery.objects.get()
+        assert (delivery.status, delivery.attempts, delivery.parked_at) == ("pending", 1, None)
+
+    def test_a_worker_that_knows_it_delivers_it_and_its_lane(self, emit_n, broken, now, releases):
+        emit_n("a", 1)
+        emit_n("a", 2)
+        outbox_dispatch(now=now)
+        releases.old()
+        outbox_dispatch(now=now + timedelta(minutes=1))  # left for another worker
+        releases.new()
+        broken.failing.clear()
+
+        outbox_dispatch(now=now + timedelta(hours=1))
+
+        assert broken.of("a") == [1, 1, 2]  # failed once, then delivered in order
+        assert deliveries("test.broken") == [(1, "delivered"), (2, "delivered")]
 
 
 def on_thing(event: DomainEvent) -> None:

@@ -8,6 +8,10 @@ subscriber that did not get it gets a row:
   or discard (``hujin.core.event_status``);
 - an earlier event of the same aggregate is still open for it: a **waiting** row.
 
+A retry for a subscriber name this process has not registered (during a rolling deploy, a worker
+still on the previous release meets a subscriber the new release added or renamed) is left
+pending, untried and not counted towards parking, for a worker that knows the subscriber.
+
 A subscriber's events of one aggregate form a lane. Its first open row is pending or parked,
 every later one waits; when the first is delivered (or discarded) the next one is tried at once.
 So one subscriber that keeps failing holds back only its own lane: other subscribers, and its
@@ -70,11 +74,11 @@ def handler_call(handler: Handler, event: DomainEvent) -> str | None:
     return None
 
 
-def delivery_failed(delivery: EventDelivery, error: str, *, now: datetime, park: bool = False):
+def delivery_failed(delivery: EventDelivery, error: str, *, now: datetime):
     """Count a failed try on ``delivery`` (not saved): retried later, or parked."""
     delivery.attempts += 1
     delivery.last_error = error
-    if park or delivery.attempts >= max_attempts():
+    if delivery.attempts >= max_attempts():
         delivery.status = DeliveryStatus.PARKED
         delivery.parked_at = now
         delivery.next_attempt_at = None
@@ -91,27 +95,45 @@ def delivery_failed(delivery: EventDelivery, error: str, *, now: datetime, park:
     )
 
 
+def _delivery_defer(delivery: EventDelivery, *, now: datetime) -> None:
+    """Leave ``delivery`` (not saved) pending for a worker that knows its subscriber: retried
+    after the delay its failures so far call for, and not counted as a failed try."""
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = now + retry_delay(max(delivery.attempts, 1))
+    delivery.last_error = (
+        f"no subscriber {delivery.subscriber} for {delivery.event.event_type} in this process"
+    )[:LAST_ERROR_MAX_CHARS]
+    logger.warning(
+        "event %s (%s) for %s: no such subscriber in this process (older code?); left pending, "
+        "not counted as a failed try",
+        delivery.event_id,
+        delivery.event.event_type,
+        delivery.subscriber,
+    )
+
+
 _UPDATED = ["status", "attempts", "last_error", "next_attempt_at", "parked_at", "settled_at"]
+# What delivery_attempt answers for a delivery it left untried (not a stored status).
+DEFERRED = "deferred"
 
 
 def delivery_attempt(delivery: EventDelivery, *, now: datetime) -> str:
-    """Try ``delivery`` (locked, its event loaded) once and save the outcome: its new status."""
+    """Try ``delivery`` (locked, its event loaded) once and save the outcome: its new status, or
+    ``DEFERRED`` when this process has no such subscriber (``_delivery_defer``)."""
     event_row = delivery.event
     handler = subscriber_handler(event_row.event_type, delivery.subscriber)
     if handler is None:
-        # Renamed or removed, or a process running older code: a person decides.
-        error = f"no subscriber {delivery.subscriber} for {event_row.event_type} in this process"
-        delivery_failed(delivery, error, now=now, park=True)
+        _delivery_defer(delivery, now=now)
+        delivery.save(update_fields=_UPDATED)
+        return DEFERRED
+    error = handler_call(handler, DomainEvent.from_row(event_row, attempts=delivery.attempts))
+    if error is None:
+        delivery.attempts += 1
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.settled_at = now
+        delivery.next_attempt_at = None
     else:
-        event = DomainEvent.from_row(event_row, attempts=delivery.attempts)
-        error = handler_call(handler, event)
-        if error is None:
-            delivery.attempts += 1
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.settled_at = now
-            delivery.next_attempt_at = None
-        else:
-            delivery_failed(delivery, error, now=now)
+        delivery_failed(delivery, error, now=now)
     delivery.save(update_fields=_UPDATED)
     return delivery.status
 
@@ -161,7 +183,7 @@ class RetryRun:
     delivered: int
     failed: int  # of which `parked` were parked
     parked: int
-    held_back: int  # waiting, or not yet due (counted up to the limit)
+    held_back: int  # waiting, not yet due (counted up to the limit), or left for another worker
 
 
 def deliveries_retry_due(*, now: datetime, limit: int) -> RetryRun:
@@ -170,7 +192,7 @@ def deliveries_retry_due(*, now: datetime, limit: int) -> RetryRun:
     A lane whose pending delivery goes through carries on with its waiting ones in the same
     transaction (within ``limit``; the next one left is made pending, due at once).
     """
-    delivered = failed = parked = taken = 0
+    delivered = failed = parked = taken = deferred = 0
     errors: dict[int, str | None] = {}
     tried: list[int] = []
     with transaction.atomic():
@@ -189,6 +211,10 @@ def deliveries_retry_due(*, now: datetime, limit: int) -> RetryRun:
                 taken += 1
                 tried.append(delivery.id)
                 status = delivery_attempt(delivery, now=now)
+                if status == DEFERRED:
+                    deferred += 1
+                    errors.setdefault(delivery.event_id, None)  # its next try moved
+                    break
                 failure = None if status == DeliveryStatus.DELIVERED else delivery.last_error
                 errors[delivery.event_id] = failure or errors.get(delivery.event_id)
                 if status != DeliveryStatus.DELIVERED:
@@ -200,7 +226,7 @@ def deliveries_retry_due(*, now: datetime, limit: int) -> RetryRun:
                 if delivery is not None and taken >= limit:
                     lane_promote(delivery, now=now)
                     delivery = None
-        held_back = (
+        held_back = deferred + (
             EventDelivery.objects.filter(
                 Q(status=DeliveryStatus.WAITING)
                 | Q(status=DeliveryStatus.PENDING, next_attempt_at__gt=now)
