@@ -208,9 +208,9 @@ def event_delivery_retry(*, actor: Actor, delivery_id: int, now: datetime) -> De
     """
     _require_manager(actor)
     with transaction.atomic():
-        delivery = _delivery_lock(delivery_id)
-        if delivery.status != DeliveryStatus.PARKED:
-            return DeliveryActionResult(delivery.id, changed=False, status=delivery.status)
+        delivery, unchanged = _parked_lock(delivery_id)
+        if unchanged is not None:
+            return unchanged
         delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = now
         delivery.parked_at = None
@@ -230,9 +230,9 @@ def event_delivery_discard(
     """
     _require_manager(actor)
     with transaction.atomic():
-        delivery = _delivery_lock(delivery_id)
-        if delivery.status != DeliveryStatus.PARKED:
-            return DeliveryActionResult(delivery.id, changed=False, status=delivery.status)
+        delivery, unchanged = _parked_lock(delivery_id)
+        if unchanged is not None:
+            return unchanged
         delivery.status = DeliveryStatus.DISCARDED
         delivery.settled_at = now
         delivery.next_attempt_at = None
@@ -247,12 +247,16 @@ def event_delivery_discard(
     return DeliveryActionResult(delivery.id, changed=True, status=delivery.status)
 
 
-def _delivery_lock(delivery_id: int) -> EventDelivery:
+def _parked_lock(delivery_id: int) -> tuple[EventDelivery, DeliveryActionResult | None]:
+    """The delivery, locked, and the answer to give at once when it is no longer parked (retry
+    and discard then change nothing), else None. Raises EventDeliveryNotFound."""
     queryset = EventDelivery.objects.select_related("event").filter(id=delivery_id)
     delivery = locked(queryset, of=("self",)).first()
     if delivery is None:
         raise EventDeliveryNotFound(details={"id": delivery_id})
-    return delivery
+    if delivery.status != DeliveryStatus.PARKED:
+        return delivery, DeliveryActionResult(delivery.id, changed=False, status=delivery.status)
+    return delivery, None
 
 
 def _record(delivery: EventDelivery, *, actor: Actor, action: str, now: datetime) -> None:
