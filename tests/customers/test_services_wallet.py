@@ -1,15 +1,25 @@
 """Account opening: a verified, consenting, active customer gets exactly one CNY wallet."""
 
+import uuid
+
 import pytest
 from django.db import transaction
 
 from hujin.core.actors import SYSTEM
+from hujin.core.approvals import approval_decide
 from hujin.core.events import event_emit, outbox_dispatch
 from hujin.customers.models import Customer
 from hujin.customers.services import customer_ensure, kyc_submit
-from hujin.customers.services.wallet import WALLET_CODE, owner_ref_for, wallet_open_if_ready
+from hujin.customers.services.status import customer_freeze_request
+from hujin.customers.services.wallet import (
+    WALLET_CODE,
+    customer_account_open,
+    owner_ref_for,
+    wallet_open_if_ready,
+)
 from hujin.ledger.models import Account
 from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE
+from hujin.ledger.verify import ledger_verify
 from tests.customers.conftest import actor_for, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +129,49 @@ def test_verification_opens_the_wallet_when_consents_are_already_given(
 
     customer = Customer.objects.get(user=customer_user)
     assert Account.objects.get(id=customer.wallet_account_id).credits_posted == 0
+
+
+class TestAccountsOpenedForACustomer:
+    """Every account customers opens for a customer follows the customer's freeze: opened while
+    they are frozen, it opens with its debits frozen, and their unfreeze lifts it."""
+
+    @pytest.fixture
+    def with_wallet(self, verified, consents, now):
+        consents.outstanding = []
+        wallet_open_if_ready(customer_id=verified.id, actor=SYSTEM, now=now)
+        verified.refresh_from_db()
+        return verified
+
+    def status_change(self, customer, officer, second_officer, now, *, freeze: bool):
+        request = customer_freeze_request(customer_id=customer.id, freeze=freeze, reason="r",
+                                          actor=officer, now=now)  # fmt: skip
+        approval_decide(actor=second_officer, request_id=request.id, approve=True, reason="ok",
+                        now=now)  # fmt: skip
+
+    def open_savings(self, customer, now) -> Account:
+        with transaction.atomic():
+            locked = Customer.objects.select_for_update().get(id=customer.id)
+            account_id = customer_account_open(
+                customer=locked, id=uuid.uuid4(), currency="CNY", code="2002.savings",
+                kind="liability", name="Savings", actor=SYSTEM, now=now,
+            )  # fmt: skip
+        return Account.objects.get(id=account_id)
+
+    def test_opens_unfrozen_for_an_active_customer(self, with_wallet, now):
+        savings = self.open_savings(with_wallet, now)
+
+        assert not savings.debits_frozen
+        assert savings.owner_ref == owner_ref_for(with_wallet.id)
+
+    def test_opens_frozen_for_a_frozen_customer_and_their_unfreeze_lifts_it(
+        self, with_wallet, officer, second_officer, now
+    ):
+        self.status_change(with_wallet, officer, second_officer, now, freeze=True)
+
+        savings = self.open_savings(with_wallet, now)
+
+        assert savings.debits_frozen
+        self.status_change(with_wallet, officer, second_officer, now, freeze=False)
+        assert not Account.objects.filter(owner_ref=owner_ref_for(with_wallet.id),
+                                          debits_frozen=True).exists()  # fmt: skip
+        assert ledger_verify().ok

@@ -7,10 +7,22 @@ import pytest
 from hujin.core.actors import SYSTEM
 from hujin.core.models import AuditEntry, OutboxEvent
 from hujin.core.money import InvalidCurrency
-from hujin.ledger.errors import AccountExistsWithDifferentFields, AccountInvalid, AccountNotFound
+from hujin.ledger.errors import (
+    AccountExistsWithDifferentFields,
+    AccountInvalid,
+    AccountNotFound,
+    Result,
+)
 from hujin.ledger.models import Account
-from hujin.ledger.services import account_create, account_set_closed
-from tests.ledger.conftest import START_AT
+from hujin.ledger.services import (
+    account_create,
+    account_debits_unfreeze,
+    account_set_closed,
+    transfers_create,
+)
+from hujin.ledger.types import TransferRequest
+from hujin.ledger.verify import ledger_verify
+from tests.ledger.conftest import BUSINESS_DATE, START_AT
 
 WALLET_ID = uuid.UUID("0190f0d2-0000-7000-8000-000000000001")
 
@@ -121,6 +133,7 @@ class TestAccountCreate:
             {"owner_ref": "customer:43"},
             {"debits_must_not_exceed_credits": False},
             {"metadata": {"channel": "web"}},
+            {"debits_frozen": True, "debits_frozen_reason_code": "customers.freeze"},
         ],
     )
     def test_the_same_id_with_different_fields_is_a_conflict(self, change):
@@ -140,6 +153,9 @@ class TestAccountCreate:
             ({"code": "has space"}, AccountInvalid),
             ({"code": "x" * 65}, AccountInvalid),
             ({"credits_must_not_exceed_debits": True}, AccountInvalid),  # both limit flags
+            ({"debits_frozen": True}, AccountInvalid),  # frozen for no reason
+            ({"debits_frozen": True, "debits_frozen_reason_code": "not a code"}, AccountInvalid),
+            ({"debits_frozen_reason_code": "customers.freeze"}, AccountInvalid),  # not frozen
         ],
     )
     def test_refuses_an_invalid_account_and_stores_nothing(self, change, error):
@@ -154,6 +170,78 @@ class TestAccountCreate:
 
         assert created
         assert account.code == "9" * 64
+
+
+def move(debit, credit, amount: int) -> str:
+    request = TransferRequest(
+        id=uuid.uuid4(), debit_account_id=debit, credit_account_id=credit, amount=amount, code="t"
+    )
+    (result,) = transfers_create(
+        transfers=[request], actor=SYSTEM, now=START_AT, business_date=BUSINESS_DATE
+    )
+    return result.result
+
+
+FROZEN = {"debits_frozen": True, "debits_frozen_reason_code": "customers.freeze"}
+
+
+@pytest.mark.django_db
+class TestAccountCreateFrozen:
+    """A module opening an account for an owner whose accounts are frozen opens it frozen, for
+    the same reason, so that lifting that reason lifts it with the rest."""
+
+    def test_opens_with_its_debits_frozen_and_takes_credits(self):
+        open_wallet(debits_must_not_exceed_credits=False, **FROZEN)
+        bank, _ = account_create(currency="CNY", code="1001.bank", kind="asset", actor=SYSTEM,
+                                 now=START_AT)  # fmt: skip
+
+        assert Account.objects.get(id=WALLET_ID).debits_frozen
+        assert move(bank.id, WALLET_ID, 500) == Result.OK
+        assert move(WALLET_ID, bank.id, 100) == Result.DEBITS_FROZEN
+
+    def test_says_so_in_its_audit_entry_and_event_and_records_the_freeze(self):
+        open_wallet(**FROZEN)
+
+        created = AuditEntry.objects.get(action="ledger.account_create")
+        event = OutboxEvent.objects.get(event_type="ledger.account_created")
+        assert created.after["debits_frozen"] is True
+        assert event.payload["debits_frozen"] is True
+        freeze = AuditEntry.objects.get(action="ledger.account_debits_freeze")
+        assert freeze.after["reason_code"] == "customers.freeze"
+        assert freeze.id > created.id
+        assert OutboxEvent.objects.filter(event_type="ledger.account_debits_frozen").count() == 1
+        assert ledger_verify().ok
+
+    def test_an_account_opened_unfrozen_says_so_too(self):
+        open_wallet()
+
+        assert AuditEntry.objects.get().after["debits_frozen"] is False
+        assert OutboxEvent.objects.get().payload["debits_frozen"] is False
+        assert not Account.objects.get(id=WALLET_ID).debits_frozen
+
+    def test_lifting_its_reason_lets_it_be_debited(self):
+        open_wallet(**FROZEN)
+
+        account_debits_unfreeze(account_ids=[WALLET_ID], reason_code="customers.freeze",
+                                actor=SYSTEM, now=START_AT)  # fmt: skip
+
+        assert not Account.objects.get(id=WALLET_ID).debits_frozen
+        assert ledger_verify().ok
+
+    def test_the_same_request_again_returns_the_account_and_writes_nothing(self):
+        open_wallet(**FROZEN)
+        writes = (AuditEntry.objects.count(), OutboxEvent.objects.count())
+
+        account, created = open_wallet(**FROZEN)
+
+        assert (account.id, created, account.debits_frozen) == (WALLET_ID, False, True)
+        assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == writes
+
+    def test_asking_again_unfrozen_is_a_conflict(self):
+        open_wallet(**FROZEN)
+
+        with pytest.raises(AccountExistsWithDifferentFields):
+            open_wallet()
 
 
 @pytest.mark.django_db

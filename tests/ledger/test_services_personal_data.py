@@ -73,6 +73,7 @@ def test_opening_an_account_records_its_references_and_not_its_name_or_metadata(
         "owner_ref": "customer:42",
         "debits_must_not_exceed_credits": True,
         "credits_must_not_exceed_debits": False,
+        "debits_frozen": False,
     }
     assert entry.after == references
     assert event.payload == references

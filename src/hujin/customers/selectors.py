@@ -29,7 +29,7 @@ from hujin.customers.models import (
 )
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
 from hujin.customers.services import document_index_of, name_index_of, wallet
-from hujin.customers.services.wallet import owner_ref_for
+from hujin.customers.services.owners import owner_ref_for
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.ledger import selectors as ledger_selectors
 from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS

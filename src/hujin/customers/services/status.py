@@ -34,7 +34,7 @@ from hujin.customers.errors import (
 )
 from hujin.customers.models import Customer, CustomerStatus
 from hujin.customers.permissions import CLOSE_CUSTOMER, REQUEST_FREEZE
-from hujin.customers.services.wallet import owner_ref_for
+from hujin.customers.services.owners import owner_ref_for
 from hujin.ledger.errors import AccountsNotAtZero
 from hujin.ledger.services import account_debits_freeze, account_debits_unfreeze, accounts_close
 

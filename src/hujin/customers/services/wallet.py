@@ -1,5 +1,9 @@
 """Account opening: a verified, consenting, active customer gets one CNY wallet in the ledger.
 
+Every ledger account customers opens for a customer goes through ``customer_account_open``: it is
+owned under the customer's owner reference and opens with its debits frozen while the customer
+is frozen.
+
 The wallet is a liability account (Hujin owes the customer its balance) with the
 ``debits_must_not_exceed_credits`` flag, so the ledger itself refuses to take it below zero.
 Code ``2001.wallet``; owner reference ``customer:<customer id>``; its id is derived from the
@@ -19,7 +23,8 @@ from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.customers.errors import CustomerNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycStatus
-from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE
+from hujin.customers.services.owners import owner_ref_for
+from hujin.customers.services.status import FREEZE_ACTION
 from hujin.ledger.services import account_create
 from hujin.privacy import selectors as privacy_selectors
 
@@ -30,12 +35,6 @@ WALLET_NAMESPACE = uuid.UUID("6f1c2d3e-8a4b-5c6d-9e0f-a1b2c3d4e5f6")
 
 def wallet_account_id_for(customer_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(WALLET_NAMESPACE, f"customers.wallet:{customer_id}")
-
-
-def owner_ref_for(customer_id: uuid.UUID) -> str:
-    """The owner reference of the customer's ledger accounts, in the ``customer:`` namespace
-    only this module opens accounts under."""
-    return f"{CUSTOMER_OWNER_NAMESPACE}{customer_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +61,44 @@ def wallet_readiness(customer: Customer) -> Readiness:
     )
 
 
+def customer_account_open(
+    *,
+    customer: Customer,
+    id: uuid.UUID,
+    currency: str,
+    code: str,
+    kind: str,
+    name: str,
+    actor: Actor,
+    now: datetime,
+    debits_must_not_exceed_credits: bool = False,
+) -> uuid.UUID:
+    """Open (or, with the same ``id`` and fields, find) a ledger account owned by ``customer``;
+    returns its id.
+
+    While the customer is frozen the account opens with its debits frozen, for the customer
+    freeze's reason, so the unfreeze lifts it with the customer's other accounts. Call it inside
+    the transaction that holds the customer's row locked: a freeze waits for that lock, then
+    freezes every account the customer owns, this one too. Raises the ledger's AccountInvalid,
+    AccountExistsWithDifferentFields.
+    """
+    frozen = customer.status == CustomerStatus.FROZEN
+    account, _created = account_create(
+        id=id,
+        currency=currency,
+        code=code,
+        kind=kind,
+        name=name,
+        owner_ref=owner_ref_for(customer.id),
+        debits_must_not_exceed_credits=debits_must_not_exceed_credits,
+        debits_frozen=frozen,
+        debits_frozen_reason_code=FREEZE_ACTION if frozen else "",
+        actor=actor,
+        now=now,
+    )
+    return account.id
+
+
 def wallet_open_if_ready(
     *, customer_id: uuid.UUID, actor: Actor, now: datetime
 ) -> uuid.UUID | None:
@@ -78,18 +115,18 @@ def wallet_open_if_ready(
             return customer.wallet_account_id
         if not wallet_readiness(customer).ready:
             return None
-        account, _created = account_create(
+        account_id = customer_account_open(
+            customer=customer,
+            id=wallet_account_id_for(customer.id),
             currency=WALLET_CURRENCY,
             code=WALLET_CODE,
             kind="liability",
-            id=wallet_account_id_for(customer.id),
             name="Customer wallet",
-            owner_ref=owner_ref_for(customer.id),
             debits_must_not_exceed_credits=True,
             actor=actor,
             now=now,
         )
-        customer.wallet_account_id = account.id
+        customer.wallet_account_id = account_id
         customer.wallet_opened_at = now
         customer.save(update_fields=["wallet_account_id", "wallet_opened_at"])
         audit_record(
@@ -98,7 +135,7 @@ def wallet_open_if_ready(
             target_type="customers.customer",
             target_id=str(customer.id),
             occurred_at=now,
-            after={"wallet_account_id": str(account.id), "currency": WALLET_CURRENCY},
+            after={"wallet_account_id": str(account_id), "currency": WALLET_CURRENCY},
         )
         event_emit(
             aggregate_type="customers.customer",
@@ -108,8 +145,8 @@ def wallet_open_if_ready(
             payload={
                 "customer_id": str(customer.id),
                 "user_id": str(customer.user_id),
-                "account_id": str(account.id),
+                "account_id": str(account_id),
                 "currency": WALLET_CURRENCY,
             },
         )
-        return account.id
+        return account_id

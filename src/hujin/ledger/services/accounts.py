@@ -40,13 +40,21 @@ def account_create(
     debits_must_not_exceed_credits: bool = False,
     credits_must_not_exceed_debits: bool = False,
     metadata: dict[str, Any] | None = None,
+    debits_frozen: bool = False,
+    debits_frozen_reason_code: str = "",
 ) -> tuple[Account, bool]:
     """Open a ledger account; returns (account, created).
 
-    Idempotent on ``id``: the same id with the same fields returns the existing account. The
-    audit entry and the ``ledger.account_created`` event carry the account's references (id,
-    number, code, currency, kind, owner_ref, limit flags), not its ``name`` or ``metadata``.
-    Raises AccountInvalid, AccountExistsWithDifferentFields.
+    With ``debits_frozen`` it opens with its debits frozen, for ``debits_frozen_reason_code``
+    (required then, and only then), in the same transaction: a module opening an account for an
+    owner whose accounts it has frozen (``customers.freeze``) opens it frozen for that reason,
+    and lifting the reason (``account_debits_unfreeze``) lifts it with the others.
+
+    Idempotent on ``id``: the same id with the same fields (``debits_frozen`` among them)
+    returns the existing account. The audit entry and the ``ledger.account_created`` event carry
+    the account's references (id, number, code, currency, kind, owner_ref, limit flags,
+    debits_frozen), not its ``name`` or ``metadata``; a frozen opening also writes the freeze's
+    own entry and event. Raises AccountInvalid, AccountExistsWithDifferentFields.
     """
     currency_exponent(currency)  # raises InvalidCurrency
     if kind not in AccountKind.values:
@@ -67,6 +75,13 @@ def account_create(
     problem = metadata_problem(metadata or {})
     if problem:
         raise AccountInvalid(problem, details={"field": "metadata"})
+    if bool(debits_frozen) != bool(debits_frozen_reason_code) or (
+        debits_frozen and not CODE_RE.match(debits_frozen_reason_code)
+    ):
+        raise AccountInvalid(
+            "An account opens frozen with a reason code, and only frozen with one.",
+            details={"field": "debits_frozen_reason_code"},
+        )
     fields = {
         "currency": currency,
         "code": code,
@@ -76,6 +91,7 @@ def account_create(
         "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
         "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
         "metadata": metadata or {},
+        "debits_frozen": bool(debits_frozen),
     }
     account_id = id or new_id()
 
@@ -86,15 +102,22 @@ def account_create(
                 if not _same_account_fields(existing, fields):
                     raise AccountExistsWithDifferentFields(details={"id": str(account_id)})
                 return existing, False
+            # Opened unfrozen, then frozen by the freeze service, which records the reason and
+            # where the account's history stands (``ledger_verify`` reads both).
             account = Account.objects.create(
-                id=account_id, number=store.next_account_number(), created_at=now, **fields
-            )
-            after = _references(account)
+                id=account_id, number=store.next_account_number(), created_at=now,
+                **{**fields, "debits_frozen": False},
+            )  # fmt: skip
+            after = {**_references(account), "debits_frozen": fields["debits_frozen"]}
             audit_record(actor=actor, action="ledger.account_create", target_type=TARGET,
                          target_id=str(account.id), occurred_at=now, after=after)  # fmt: skip
             event_emit(aggregate_type=TARGET, aggregate_id=str(account.id),
                        event_type="ledger.account_created", occurred_at=now,
                        payload=after)  # fmt: skip
+            if debits_frozen:
+                account_debits_freeze(account_ids=[account.id], actor=actor, now=now,
+                                      reason_code=debits_frozen_reason_code)  # fmt: skip
+                account.refresh_from_db(fields=["debits_frozen"])
             return account, True
 
     return with_retries(attempt)
