@@ -13,19 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
-from hujin.core.events import event_emit
-from hujin.core.masking import mask
 from hujin.identity.errors import MobileAlreadyRegistered, ProvisioningDenied
 from hujin.identity.mfa.models import TotpDevice
 from hujin.identity.models import User
-from hujin.identity.passwords import password_check
-from hujin.identity.phones import mobile_index_of, mobile_national, mobile_normalise
+from hujin.identity.phones import mobile_normalise
 from hujin.identity.roles import ROLES, roles_sync
-from hujin.identity.signup import customer_username_new
+from hujin.identity.signup import customer_user_create, mobile_is_registered
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,34 +103,12 @@ def customer_login_create(*, mobile: str, password: str, actor: Actor, now: date
     """
     _require_system(actor)
     mobile_e164 = mobile_normalise(mobile)
-    user = User(username=customer_username_new(), kind=User.Kind.CUSTOMER, mobile=mobile_e164)
-    password_check(password, user=user)
-    user.set_password(password)
-    user.date_joined = now
-    try:
-        with transaction.atomic():
-            if User.objects.filter(mobile_index=mobile_index_of(mobile_e164)).exists():
-                raise MobileAlreadyRegistered()
-            user.save()
-            audit_record(
-                actor=actor,
-                action="customer.register",
-                target_type="user",
-                target_id=str(user.pk),
-                occurred_at=now,
-                after={
-                    "kind": user.kind,
-                    "username": user.username,
-                    "mobile": mask("mobile", mobile_national(mobile_e164)),
-                },
-            )
-            event_emit(
-                aggregate_type="user",
-                aggregate_id=str(user.pk),
-                event_type="identity.customer_registered",
-                payload={"user_id": str(user.pk)},
-                occurred_at=now,
-            )
-    except IntegrityError:
-        raise MobileAlreadyRegistered() from None  # registered concurrently
+
+    def checks() -> None:
+        if mobile_is_registered(mobile_e164):
+            raise MobileAlreadyRegistered()
+
+    user = customer_user_create(
+        mobile_e164=mobile_e164, password=password, actor=actor, now=now, checks=checks
+    )
     return user.pk

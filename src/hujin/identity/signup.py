@@ -11,10 +11,12 @@ The steps (pages under /auth/signup/):
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.core.masking import mask
@@ -39,6 +41,51 @@ def customer_username_new() -> str:
 
 def mobile_is_registered(mobile_e164: str) -> bool:
     return User.objects.filter(mobile_index=mobile_index_of(mobile_e164)).exists()
+
+
+def customer_user_create(
+    *, mobile_e164: str, password: str, actor: Actor, now: datetime, checks: Callable[[], None]
+) -> User:
+    """Create a customer login (opaque username, the mobile encrypted, the password hashed) with
+    its ``customer.register`` audit entry (the mobile masked) and ``identity.customer_registered``
+    event, in one transaction that runs ``checks`` first. Sign-up and provisioning both create
+    customers with it (identity's own; the public face is ``customer_login_create``).
+
+    The password is checked before anything is written. Raises PasswordInvalid, whatever
+    ``checks`` raises (then nothing is written), and MobileAlreadyRegistered when the database
+    refuses the number (registered concurrently).
+    """
+    user = User(username=customer_username_new(), kind=User.Kind.CUSTOMER, mobile=mobile_e164)
+    password_check(password, user=user)
+    user.set_password(password)
+    user.date_joined = now
+    try:
+        with transaction.atomic():
+            checks()
+            user.save()
+            audit_record(
+                actor=actor,
+                action="customer.register",
+                target_type="user",
+                target_id=str(user.pk),
+                occurred_at=now,
+                after={
+                    "kind": user.kind,
+                    "username": user.username,
+                    "mobile": mask("mobile", mobile_national(mobile_e164)),
+                },
+            )
+            event_emit(
+                aggregate_type="user",
+                aggregate_id=str(user.pk),
+                event_type="identity.customer_registered",
+                payload={"user_id": str(user.pk)},
+                occurred_at=now,
+            )
+    except IntegrityError:
+        # Two registrations of one number at the same instant: the unique index let one through.
+        raise MobileAlreadyRegistered() from None
+    return user
 
 
 def signup_start(*, mobile: str, ip: str | None, now: datetime) -> str:
@@ -78,45 +125,25 @@ def signup_complete(
     """
     if password != password_confirm:
         raise PasswordsDiffer()
-    user = User(username=customer_username_new(), kind=User.Kind.CUSTOMER, mobile=mobile_e164)
-    password_check(password, user=user)
-    user.set_password(password)
-    user.date_joined = now
-    try:
-        with transaction.atomic():
-            otp_consume(
-                challenge_id=challenge_id,
-                purpose=OtpChallenge.Purpose.SIGNUP,
-                mobile_e164=mobile_e164,
-                now=now,
+
+    def checks() -> None:
+        otp_consume(
+            challenge_id=challenge_id,
+            purpose=OtpChallenge.Purpose.SIGNUP,
+            mobile_e164=mobile_e164,
+            now=now,
+        )
+        if mobile_is_registered(mobile_e164):
+            raise MobileAlreadyRegistered()
+        if ip:
+            rate_limit_take(
+                bucket="signup", key=ip, limit=SIGNUPS_PER_IP, window=SIGNUP_WINDOW, now=now
             )
-            if mobile_is_registered(mobile_e164):
-                raise MobileAlreadyRegistered()
-            if ip:
-                rate_limit_take(
-                    bucket="signup", key=ip, limit=SIGNUPS_PER_IP, window=SIGNUP_WINDOW, now=now
-                )
-            user.save()
-            audit_record(
-                actor=anonymous_actor(ip),
-                action="customer.register",
-                target_type="user",
-                target_id=str(user.pk),
-                occurred_at=now,
-                after={
-                    "kind": user.kind,
-                    "username": user.username,
-                    "mobile": mask("mobile", mobile_national(mobile_e164)),
-                },
-            )
-            event_emit(
-                aggregate_type="user",
-                aggregate_id=str(user.pk),
-                event_type="identity.customer_registered",
-                payload={"user_id": str(user.pk)},
-                occurred_at=now,
-            )
-    except IntegrityError:
-        # Two sign-ups for one number at the same instant: the unique index let one through.
-        raise MobileAlreadyRegistered() from None
-    return user
+
+    return customer_user_create(
+        mobile_e164=mobile_e164,
+        password=password,
+        actor=anonymous_actor(ip),
+        now=now,
+        checks=checks,
+    )
