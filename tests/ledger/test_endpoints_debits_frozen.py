@@ -79,7 +79,7 @@ class TestTransfersFromAFrozenAccount:
     def test_after_the_unfreeze_a_new_payment_is_applied(self, client, accounts):
         _, wallet, merchant = accounts
         account_debits_unfreeze(
-            account_ids=[uuid.UUID(wallet["id"])], reason_code="risk.clear", actor=SYSTEM, now=NOW
+            account_ids=[uuid.UUID(wallet["id"])], reason_code="risk.block", actor=SYSTEM, now=NOW
         )
 
         assert results(client, single(wallet, merchant, "1.00")) == ["ok"]
@@ -92,6 +92,6 @@ class TestTheFlagIsShown:
         assert client.get(f"{BASE}/accounts/{wallet['id']}").json()["debits_frozen"] is True
 
         account_debits_unfreeze(
-            account_ids=[uuid.UUID(wallet["id"])], reason_code="risk.clear", actor=SYSTEM, now=NOW
+            account_ids=[uuid.UUID(wallet["id"])], reason_code="risk.block", actor=SYSTEM, now=NOW
         )
         assert client.get(f"{BASE}/accounts/{wallet['id']}").json()["debits_frozen"] is False

@@ -5,7 +5,7 @@ runs a random sequence of steps through the real services on the database: batch
 pending, post and void transfers (full and partial), linked chains with failing members and chains
 left open, retries of earlier ids with the same or different fields, references to unknown holds,
 a clock that moves so that holds time out, expiry runs, accounts closed and reopened, and their
-debits frozen and unfrozen. After
+debits frozen and unfrozen for one of two reasons (frozen while either is active). After
 every step each result code, every account's four balances, the burnt ids, the stored transfers
 and the audit and outbox rows must be what the model says; after every example the tables must
 pass the auditor. Each example runs in a savepoint that is rolled back, so each starts empty.
@@ -56,6 +56,8 @@ class History:
         # Each example is rolled back, so the same ids serve every example (and replays).
         self.namespace = uuid.UUID("3d5c8e1a-77a2-4c1e-9f0b-5e1f2a9c0d44")
         self.serial = 0
+        # The reasons each account's debits are frozen for (two reasons may hold one account).
+        self.freeze_reasons: dict[uuid.UUID, set[str]] = {}
 
     def draw(self, strategy, label: str = ""):
         return self.data.draw(strategy, label=label or None)
@@ -306,12 +308,16 @@ class History:
         note(f"account {self.accounts.index(account_id)} closed={closed}")
 
     def toggle_debits_frozen(self) -> None:
+        """Add or lift one of two reasons: the debits stay frozen while either is active."""
         account_id = self.draw(st.sampled_from(self.accounts))
-        frozen = not self.model.accounts[account_id].debits_frozen
+        reason = self.draw(st.sampled_from(["customers.freeze", "risk.case:1"]), "reason")
+        reasons = self.freeze_reasons.setdefault(account_id, set())
+        frozen = reason not in reasons
         change = account_debits_freeze if frozen else account_debits_unfreeze
-        change(account_ids=[account_id], reason_code="test", actor=SYSTEM, now=self.now)
-        self.model.set_debits_frozen(account_id, frozen)
-        note(f"account {self.accounts.index(account_id)} debits_frozen={frozen}")
+        change(account_ids=[account_id], reason_code=reason, actor=SYSTEM, now=self.now)
+        (reasons.add if frozen else reasons.discard)(reason)
+        self.model.set_debits_frozen(account_id, bool(reasons))
+        note(f"account {self.accounts.index(account_id)} {reason} frozen={frozen}")
 
     # -- comparison ------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Frozen debits: while an account's debits are frozen the ledger itself refuses to debit it.
 
-``account_debits_freeze`` sets the flag and ``account_debits_unfreeze`` clears it; every path that
-writes transfers (a batch through the engine, one transfer through the database function on
-PostgreSQL) answers ``debits_frozen`` and burns the id. Credits still arrive, a hold made before
-the freeze can be voided and still expires, but it cannot be posted.
+``account_debits_freeze`` sets the flag for a reason and ``account_debits_unfreeze`` lifts that
+reason (the flag stays while another remains: ``test_services_debits_frozen_reasons.py``); every
+path that writes transfers (a batch through the engine, one transfer through the database
+function on PostgreSQL) answers ``debits_frozen`` and burns the id. Credits still arrive, a hold
+made before the freeze can be voided and still expires, but it cannot be posted.
 """
 
 import uuid
@@ -166,12 +167,12 @@ class TestAccountDebitsFreeze:
         assert frozen == sorted([wallet["wallet"], savings])
         assert not frozen_flag(wallet["merchant"])
 
-    def test_freezing_a_frozen_account_changes_nothing(self, book, wallet):
+    def test_freezing_a_frozen_account_for_the_same_reason_changes_nothing(self, book, wallet):
         book.freeze(wallet["wallet"])
         entries, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
 
         again = account_debits_freeze(
-            account_ids=[wallet["wallet"]], reason_code="again", actor=SYSTEM, now=book.now
+            account_ids=[wallet["wallet"]], reason_code="test.freeze", actor=SYSTEM, now=book.now
         )
 
         assert again == []
@@ -181,7 +182,7 @@ class TestAccountDebitsFreeze:
         book.freeze(wallet["wallet"])
 
         unfrozen = account_debits_unfreeze(
-            account_ids=[wallet["wallet"]], reason_code="cleared", actor=SYSTEM, now=book.now
+            account_ids=[wallet["wallet"]], reason_code="test.freeze", actor=SYSTEM, now=book.now
         )
 
         assert unfrozen == [wallet["wallet"]]

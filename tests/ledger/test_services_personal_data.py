@@ -90,7 +90,7 @@ def test_nothing_the_ledger_writes_about_the_account_or_its_transfers_names_the_
     ) == [Result.OK, Result.OK]
     assert book.apply(book.single(wallet.id, merchant, 7_500, metadata=PERSONAL)) == [Result.OK]
     account_debits_freeze(account_ids=[wallet.id], reason_code="x", actor=SYSTEM, now=book.now)
-    account_debits_unfreeze(owner_ref="customer:42", reason_code="y", actor=SYSTEM, now=book.now)
+    account_debits_unfreeze(owner_ref="customer:42", reason_code="x", actor=SYSTEM, now=book.now)
     account_set_closed(account_id=merchant, closed=True, actor=SYSTEM, now=book.now)
     assert accounts_close(owner_ref="customer:42", actor=SYSTEM, now=book.now) == [wallet.id]
 

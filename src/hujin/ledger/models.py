@@ -42,6 +42,8 @@ class Account(models.Model):
     credits_must_not_exceed_debits = models.BooleanField(default=False)
     closed = models.BooleanField(default=False)
     # Debits refused (result ``debits_frozen``): no new transfer from it, no post of a hold on it.
+    # Set exactly while the account has at least one AccountDebitFreeze (why it is frozen); the
+    # engine and the single-transfer function read only this flag.
     debits_frozen = models.BooleanField(default=False)
     debits_pending = models.BigIntegerField(default=0)
     debits_posted = models.BigIntegerField(default=0)
@@ -187,3 +189,58 @@ class FailedTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.code}"
+
+
+class AccountDebitFreeze(models.Model):
+    """One reason an account's debits are frozen now (at most one row per reason).
+
+    The account's ``debits_frozen`` flag is set while it has at least one, so lifting one reason
+    leaves the debits frozen for the others: a customer-service unfreeze cannot lift a risk
+    freeze. A lifted reason's row is deleted; ``AccountDebitFreezeChange`` keeps the history.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # The unique constraint's index starts with the account: no index of its own.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
+    reason_code = models.CharField(max_length=64)  # e.g. customers.freeze, risk.case:17
+    frozen_at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64)
+    # The highest transfer seq when the reason was added, read under the account's lock: the
+    # account's transfers after the freeze have a greater seq (``ledger_verify`` reads it).
+    transfers_seq = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "reason_code"], name="ledger_debit_freeze_one_per_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.reason_code}"
+
+
+class AccountDebitFreezeChange(models.Model):
+    """Every reason added to or lifted from an account's frozen debits, in the order it happened.
+
+    Append-only (UPDATE, DELETE and TRUNCATE refused, migration 0009): replayed, it gives the
+    current reasons (``AccountDebitFreeze``) and each reason's span of the account's history,
+    from the freeze's ``transfers_seq`` to the lift's, in which no transfer may debit it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
+    reason_code = models.CharField(max_length=64)
+    frozen = models.BooleanField()  # true: the reason was added; false: it was lifted
+    debits_frozen = models.BooleanField()  # the account's flag after the change
+    occurred_at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64)
+    transfers_seq = models.BigIntegerField()  # as AccountDebitFreeze's, at the change
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "id"], name="ledger_debit_freeze_history")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {'+' if self.frozen else '-'}{self.reason_code}"

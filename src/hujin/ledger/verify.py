@@ -6,8 +6,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
-from hujin.core.models import AuditEntry
-from hujin.ledger.models import Account, Transfer
+from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange, Transfer
 from hujin.ledger.selectors import POSTING_KINDS, VerifyReport
 
 MAX_REPORTED = 50
@@ -16,14 +15,17 @@ MAX_REPORTED = 50
 def ledger_verify() -> VerifyReport:
     """Check that debits equal credits per currency, that every account's stored balances are
     the sums of its transfers, that no balance-limit flag was ever crossed and that no transfer
-    debited an account while its debits were frozen (as far as the audit trail tells)."""
+    debited an account while its debits were frozen (as far as the freeze history tells), and
+    that an account's debits are frozen exactly while a reason to freeze them is recorded."""
     problems: list[str] = []
     problems += _references_resolve()
     currency_problems, account_problems, accounts_checked = _balances_add_up()
     problems += currency_problems + account_problems
     problems += _limits_never_crossed()
     problems += _resolutions_match_their_pending()
-    problems += _no_debits_while_frozen()
+    history = _replayed_history()
+    problems += _freezes_match_their_flags(history)
+    problems += _no_debits_while_frozen(history)
     return VerifyReport(
         accounts_checked=accounts_checked,
         transfers_checked=Transfer.objects.count(),
@@ -171,40 +173,91 @@ def _resolutions_match_their_pending() -> list[str]:
 
 # Transfers that debit their debit account on their own account (voids and expiries release).
 DEBITING_KINDS = ("single", "pending", "post_pending")
-_FREEZE_ACTIONS = {"ledger.account_debits_freeze": True, "ledger.account_debits_unfreeze": False}
 
 
-def _no_debits_while_frozen() -> list[str]:
-    """No transfer debited an account between a freeze of its debits and the unfreeze.
+class _History:
+    """The freeze history replayed: the reasons active now, keyed by (account id, reason) with
+    the freeze's ``transfers_seq``, and each account's frozen spans of transfer seq, (after,
+    until], ``until`` None while the reason is active."""
 
-    The flag alone says only whether an account is frozen now. Each freeze and unfreeze leaves an
-    audit entry with ``transfers_seq``, the highest transfer ``seq`` when it happened, read under
-    the account's lock: a transfer on that account with a greater ``seq`` came after it. Those
-    marks give each account's frozen spans of history; a debiting transfer inside one is
-    reported. Flags set without the services (no audit entry) give no span and are not checked.
-    """
-    spans: dict[uuid.UUID, list[tuple[int, int | None]]] = defaultdict(list)
-    frozen_since: dict[uuid.UUID, int] = {}
-    entries = (
-        AuditEntry.objects.filter(target_type="ledger.account", action__in=_FREEZE_ACTIONS)
-        .order_by("id")  # an account's freezes and unfreezes are serialised by its lock
-        .values_list("target_id", "action", "after")
+    def __init__(self) -> None:
+        self.active: dict[tuple[uuid.UUID, str], int] = {}
+        self.spans: dict[uuid.UUID, list[tuple[int, int | None]]] = defaultdict(list)
+
+
+def _replayed_history() -> _History:
+    history = _History()
+    changes = AccountDebitFreezeChange.objects.order_by("id").values_list(
+        "account_id", "reason_code", "frozen", "transfers_seq"
     )
-    for target_id, action, after in entries.iterator(chunk_size=5000):
-        seq = (after or {}).get("transfers_seq")
-        if not isinstance(seq, int):
-            continue
-        account_id = uuid.UUID(target_id)
-        if _FREEZE_ACTIONS[action]:
-            frozen_since.setdefault(account_id, seq)
-        elif account_id in frozen_since:
-            spans[account_id].append((frozen_since.pop(account_id), seq))
-    for account_id, seq in frozen_since.items():
+    for account_id, reason, frozen, seq in changes.iterator(chunk_size=5000):
+        key = (account_id, reason)
+        if frozen:
+            history.active.setdefault(key, seq)
+        elif key in history.active:
+            history.spans[account_id].append((history.active.pop(key), seq))
+    for (account_id, _), seq in history.active.items():
+        history.spans[account_id].append((seq, None))
+    return history
+
+
+def _freezes_match_their_flags(history: _History) -> list[str]:
+    """Every account's ``debits_frozen`` flag is set exactly while it has a reason
+    (``AccountDebitFreeze``), and its reasons are what their history says.
+
+    A flag set or cleared by a migration or by hand, a reason row inserted or deleted around the
+    services: each shows up here. The history is append-only (database triggers).
+    """
+    problems = []
+    reasonless = Account.objects.filter(debits_frozen=True).filter(
+        ~Exists(AccountDebitFreeze.objects.filter(account_id=OuterRef("pk")))
+    )
+    problems += [
+        f"account {a}: debits frozen with no reason recorded"
+        for a in reasonless.order_by("pk").values_list("id", flat=True)[:MAX_REPORTED]
+    ]
+    unflagged = (
+        AccountDebitFreeze.objects.filter(account__debits_frozen=False)
+        .order_by("account_id", "reason_code")
+        .values_list("account_id", "reason_code")
+    )
+    problems += [
+        f"account {a}: debits not frozen though frozen for {reason}"
+        for a, reason in unflagged[:MAX_REPORTED]
+    ]
+    active = dict(history.active)
+    for account_id, reason, seq in AccountDebitFreeze.objects.order_by(
+        "account_id", "reason_code"
+    ).values_list("account_id", "reason_code", "transfers_seq"):
+        if active.pop((account_id, reason), None) != seq:
+            problems.append(
+                f"account {account_id}: frozen for {reason} with no such freeze in its history"
+            )
+    problems += [
+        f"account {account_id}: its history freezes it for {reason}, which is not recorded"
+        for account_id, reason in sorted(active, key=str)
+    ]
+    return problems
+
+
+def _no_debits_while_frozen(history: _History) -> list[str]:
+    """No transfer debited an account while one of its reasons to be frozen was active.
+
+    A reason's freeze and its lift each record ``transfers_seq``, the highest transfer ``seq``
+    then, read under the account's lock: the account's transfers after the freeze have a greater
+    ``seq``, those before the lift one at most the lift's. A debiting transfer (single, pending,
+    or a post of a hold) inside such a span is reported, for the spans the history gives and for
+    the reasons recorded now (even one missing from the history). A flag with no reason gives
+    no span: ``_freezes_match_their_flags`` reports it.
+    """
+    spans = defaultdict(list, {a: list(s) for a, s in history.spans.items()})
+    current = AccountDebitFreeze.objects.values_list("account_id", "transfers_seq")
+    for account_id, seq in current.iterator(chunk_size=5000):
         spans[account_id].append((seq, None))
     numbers = dict(Account.objects.filter(id__in=list(spans)).values_list("id", "number"))
     problems = []
     for account_id, account_spans in spans.items():
-        for after_seq, until_seq in account_spans:
+        for after_seq, until_seq in _merged(account_spans):
             debits = Transfer.objects.filter(
                 debit_number=numbers.get(account_id), seq__gt=after_seq, kind__in=DEBITING_KINDS
             )
@@ -215,3 +268,18 @@ def _no_debits_while_frozen() -> list[str]:
                 for t in debits.order_by("seq").values_list("id", flat=True)[:MAX_REPORTED]
             ]
     return problems
+
+
+def _merged(spans: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """Overlapping spans (two reasons at once) as one, so a debit is reported once."""
+    merged: list[tuple[int, int | None]] = []
+    for after, until in sorted(spans, key=lambda span: span[0]):
+        if merged and (merged[-1][1] is None or after <= merged[-1][1]):
+            last_after, last_until = merged[-1]
+            merged[-1] = (
+                last_after,
+                None if None in (last_until, until) else max(last_until, until),
+            )
+        else:
+            merged.append((after, until))
+    return merged

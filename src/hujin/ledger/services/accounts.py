@@ -20,7 +20,7 @@ from hujin.ledger.errors import (
     AccountNotFound,
     AccountsNotAtZero,
 )
-from hujin.ledger.models import Account, AccountKind
+from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange, AccountKind
 from hujin.ledger.services._retries import with_retries
 from hujin.ledger.validation import CODE_RE, metadata_problem
 
@@ -221,19 +221,28 @@ def account_debits_freeze(
     actor: Actor,
     now: datetime,
 ) -> list[uuid.UUID]:
-    """Freeze the debits of some accounts: from now on the ledger refuses, with the result code
-    ``debits_frozen``, every single or pending transfer that debits one of them and every post
-    of a hold on one of them. Credits still arrive; holds can still be voided and still expire.
+    """Freeze the debits of some accounts for a reason: from now on the ledger refuses, with the
+    result code ``debits_frozen``, every single or pending transfer that debits one of them and
+    every post of a hold on one of them. Credits still arrive; holds can still be voided and
+    still expire.
 
     The accounts are named by ``account_ids`` or are all the accounts of ``owner_ref`` (exactly
-    one of the two). ``reason_code`` says why, as a code (``customers.freeze``), never as prose:
-    it goes into the audit entry and the event. One transaction, accounts locked in id order;
-    inside a caller's transaction, that one. Accounts already frozen are left alone. Returns the
-    ids of the accounts this call froze, in id order.
+    one of the two). ``reason_code`` says why, as a code (``customers.freeze``, ``risk.case:17``),
+    never as prose. An account stays frozen until every reason it was frozen for is lifted
+    (``account_debits_unfreeze``); freezing for a reason already active changes nothing. Per
+    account it changes: the reason (``AccountDebitFreeze``), a history row, an audit entry and an
+    event. One transaction, accounts locked in id order; inside a caller's transaction, that one.
+    Returns the ids of the accounts this call added the reason to, in id order.
 
-    Raises AccountInvalid, AccountNotFound (an id in ``account_ids`` names no account).
+    Raises AccountInvalid (also for a code ending in ``.unfreeze``: it names a lift),
+    AccountNotFound (an id in ``account_ids`` names no account).
     """
-    return _debits_frozen_set(
+    if isinstance(reason_code, str) and reason_code.endswith(_UNFREEZE):
+        raise AccountInvalid(
+            f"A freeze's reason may not end in {_UNFREEZE}: that names a lift.",
+            details={"field": "reason_code"},
+        )
+    return _debit_freezes_change(
         True, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
         actor=actor, now=now,
     )  # fmt: skip
@@ -247,18 +256,29 @@ def account_debits_unfreeze(
     actor: Actor,
     now: datetime,
 ) -> list[uuid.UUID]:
-    """Let the accounts be debited again (``account_debits_freeze``'s reverse, with the same
-    arguments). Returns the ids of the accounts this call unfroze, in id order.
+    """Lift one reason the accounts' debits are frozen for (``account_debits_freeze``'s reverse,
+    with the same arguments); an account stays frozen while another reason remains.
+
+    ``reason_code`` names the freeze lifted: the code it was frozen with (``risk.case:17``), or,
+    for a code ending in ``.freeze``, its ``.unfreeze`` twin (``customers.unfreeze`` lifts
+    ``customers.freeze``). An account not frozen for that reason is left alone (no error: an
+    owner may have opened accounts since the freeze). Returns the ids of the accounts this call
+    lifted the reason from, in id order.
 
     Raises AccountInvalid, AccountNotFound.
     """
-    return _debits_frozen_set(
+    if isinstance(reason_code, str) and reason_code.endswith(_UNFREEZE):
+        reason_code = reason_code.removesuffix(_UNFREEZE) + ".freeze"
+    return _debit_freezes_change(
         False, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
         actor=actor, now=now,
     )  # fmt: skip
 
 
-def _debits_frozen_set(
+_UNFREEZE = ".unfreeze"
+
+
+def _debit_freezes_change(
     frozen: bool,
     *,
     account_ids: Sequence[uuid.UUID],
@@ -267,6 +287,7 @@ def _debits_frozen_set(
     actor: Actor,
     now: datetime,
 ) -> list[uuid.UUID]:
+    """Add (``frozen``) or lift ``reason_code`` on the accounts that do not have it as asked."""
     if bool(account_ids) == bool(owner_ref):
         raise AccountInvalid(
             "Name the accounts by account_ids or by owner_ref, not both.",
@@ -285,30 +306,64 @@ def _debits_frozen_set(
             if ids and len(accounts) != len(ids):
                 missing = sorted(set(ids) - {a.id for a in accounts})
                 raise AccountNotFound(details={"id": str(missing[0])})
-            changed = [a for a in accounts if a.debits_frozen != frozen]
-            action, event_type = _FROZEN_NAMES[frozen]
+            reasons: dict[uuid.UUID, set[str]] = {a.id: set() for a in accounts}
+            rows = AccountDebitFreeze.objects.filter(account_id__in=list(reasons))
+            for account_id, code in rows.values_list("account_id", "reason_code"):
+                reasons[account_id].add(code)  # read under the accounts' locks
+            changed = [a for a in accounts if (reason_code in reasons[a.id]) != frozen]
             # Where the accounts' histories stand: ``ledger_verify`` checks that no transfer
-            # debited them between a freeze's mark and its unfreeze's.
+            # debited them between a reason's freeze mark and its lift's.
             seq = store.highest_seq() if changed else 0
             for account in changed:
-                account.debits_frozen = frozen
-                account.save(update_fields=["debits_frozen"])
-                audit_record(actor=actor, action=action, target_type=TARGET,
-                             target_id=str(account.id), occurred_at=now,
-                             before={"debits_frozen": not frozen},
-                             after={"debits_frozen": frozen, "reason_code": reason_code,
-                                    "transfers_seq": seq})  # fmt: skip
-                event_emit(aggregate_type=TARGET, aggregate_id=str(account.id),
-                           event_type=event_type, occurred_at=now,
-                           payload={"id": str(account.id), "number": account.number,
-                                    "owner_ref": account.owner_ref,
-                                    "reason_code": reason_code})  # fmt: skip
+                _debit_freeze_record(account, reasons[account.id], frozen=frozen,
+                                     reason_code=reason_code, seq=seq, actor=actor,
+                                     now=now)  # fmt: skip
             return [a.id for a in changed]
 
     return with_retries(attempt)
 
 
-_FROZEN_NAMES = {  # the audit action and the event type, by the flag's new value
+def _debit_freeze_record(
+    account: Account,
+    reasons: set[str],
+    *,
+    frozen: bool,
+    reason_code: str,
+    seq: int,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Add or lift one reason on a locked account whose active ``reasons`` are given (and
+    updated): the reason row, the flag (set while a reason remains), the history row, the audit
+    entry and the event."""
+    who = {"actor_kind": actor.kind[:16], "actor_id": actor.id[:64]}
+    if frozen:
+        AccountDebitFreeze.objects.create(account=account, reason_code=reason_code,
+                                          frozen_at=now, transfers_seq=seq, **who)  # fmt: skip
+        reasons.add(reason_code)
+    else:
+        AccountDebitFreeze.objects.filter(account=account, reason_code=reason_code).delete()
+        reasons.discard(reason_code)
+    was_frozen, account.debits_frozen = account.debits_frozen, bool(reasons)
+    if account.debits_frozen != was_frozen:
+        account.save(update_fields=["debits_frozen"])
+    AccountDebitFreezeChange.objects.create(
+        account=account, reason_code=reason_code, frozen=frozen,
+        debits_frozen=account.debits_frozen, occurred_at=now, transfers_seq=seq, **who,
+    )  # fmt: skip
+    action, event_type = _FROZEN_NAMES[frozen]
+    audit_record(actor=actor, action=action, target_type=TARGET, target_id=str(account.id),
+                 occurred_at=now, before={"debits_frozen": was_frozen},
+                 after={"debits_frozen": account.debits_frozen, "reason_code": reason_code,
+                        "reason_codes": sorted(reasons), "transfers_seq": seq})  # fmt: skip
+    event_emit(aggregate_type=TARGET, aggregate_id=str(account.id), event_type=event_type,
+               occurred_at=now,
+               payload={"id": str(account.id), "number": account.number,
+                        "owner_ref": account.owner_ref, "reason_code": reason_code,
+                        "debits_frozen": account.debits_frozen})  # fmt: skip
+
+
+_FROZEN_NAMES = {  # the audit action and the event type: a reason added, a reason lifted
     True: ("ledger.account_debits_freeze", "ledger.account_debits_frozen"),
     False: ("ledger.account_debits_unfreeze", "ledger.account_debits_unfrozen"),
 }
