@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from hujin.core.actors import SYSTEM
 from hujin.ledger.errors import Result
-from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange
+from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange, Transfer
 from hujin.ledger.services import account_debits_unfreeze
 from hujin.ledger.verify import ledger_verify
 from tests.ledger.conftest import Book
@@ -52,16 +52,16 @@ def frozen_before_0009(transactional_db):
     names = ("by_risk", "refrozen", "by_hand", "thawed_by_hand", "never")
     accounts = {name: book.open(f"2001.{name}") for name in names}
     assert book.apply(book.single(bank, accounts["by_risk"], 500)) == [Result.OK]
-    book.freeze(accounts["by_risk"])  # test.freeze, at seq 1
+    book.freeze(accounts["by_risk"])  # test.freeze, after the first transfer
     book.freeze(accounts["refrozen"])
     book.unfreeze(accounts["refrozen"])
     assert book.apply(book.single(bank, accounts["refrozen"], 500)) == [Result.OK]
-    book.freeze(accounts["refrozen"])  # again, at seq 2
+    book.freeze(accounts["refrozen"])  # again, after the second
     book.freeze(accounts["thawed_by_hand"])
     migrate_to(BEFORE)  # the reasons and their history go; the flags and the audit trail stay
     Account.objects.filter(id=accounts["by_hand"]).update(debits_frozen=True)
     Account.objects.filter(id=accounts["thawed_by_hand"]).update(debits_frozen=False)
-    assert book.apply(book.single(bank, accounts["never"], 500)) == [Result.OK]  # seq 3
+    assert book.apply(book.single(bank, accounts["never"], 500)) == [Result.OK]  # the third
     return book, bank, accounts
 
 
@@ -79,23 +79,24 @@ def history(account_id) -> list[tuple]:
 def test_frozen_accounts_get_their_reasons_and_their_history(frozen_before_0009):
     _, _, accounts = frozen_before_0009
     assert "ledger_accountdebitfreeze" not in tables()
+    first, second, third = Transfer.objects.order_by("seq").values_list("seq", flat=True)
 
     migrate_to(AFTER)
 
-    assert current(accounts["by_risk"]) == [("test.freeze", 1, "system", "system")]
-    assert history(accounts["by_risk"]) == [("test.freeze", True, True, 1)]
-    assert current(accounts["refrozen"]) == [("test.freeze", 2, "system", "system")]
+    assert current(accounts["by_risk"]) == [("test.freeze", first, "system", "system")]
+    assert history(accounts["by_risk"]) == [("test.freeze", True, True, first)]
+    assert current(accounts["refrozen"]) == [("test.freeze", second, "system", "system")]
     assert history(accounts["refrozen"]) == [
-        ("test.freeze", True, True, 1),
-        ("test.freeze", False, False, 1),
-        ("test.freeze", True, True, 2),
+        ("test.freeze", True, True, first),
+        ("test.freeze", False, False, first),
+        ("test.freeze", True, True, second),
     ]
-    assert current(accounts["by_hand"]) == [("legacy", 3, "system", "migration")]
-    assert history(accounts["by_hand"]) == [("legacy", True, True, 3)]
+    assert current(accounts["by_hand"]) == [("legacy", third, "system", "migration")]
+    assert history(accounts["by_hand"]) == [("legacy", True, True, third)]
     assert current(accounts["thawed_by_hand"]) == []
     assert history(accounts["thawed_by_hand"]) == [
-        ("test.freeze", True, True, 2),
-        ("test.freeze", False, False, 3),
+        ("test.freeze", True, True, second),
+        ("test.freeze", False, False, third),
     ]
     assert (current(accounts["never"]), history(accounts["never"])) == ([], [])
     assert ledger_verify().problems == []

@@ -12,7 +12,7 @@ from django.db import DatabaseError, transaction
 
 from hujin.core.actors import SYSTEM
 from hujin.ledger.errors import Result
-from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange
+from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange, Transfer
 from hujin.ledger.services import account_debits_freeze, account_debits_unfreeze
 from hujin.ledger.verify import ledger_verify
 from tests.ledger.conftest import Book
@@ -78,7 +78,7 @@ class TestTheFlagAndTheReasons:
     def test_a_reason_inserted_around_the_services_is_reported_and_checked(self, book, wallet):
         AccountDebitFreeze.objects.create(
             account_id=wallet["wallet"], reason_code="by.hand", frozen_at=book.now,
-            actor_kind="system", actor_id="psql", transfers_seq=1,
+            actor_kind="system", actor_id="psql", transfers_seq=Transfer.objects.get().seq,
         )  # fmt: skip
         payment = book.single(wallet["wallet"], wallet["merchant"], 100)
         assert book.apply(payment) == [Result.OK]  # the flag was never set
@@ -102,8 +102,9 @@ class TestTheFlagAndTheReasons:
         ):
             AccountDebitFreezeChange.objects.filter(id=change.id).update(transfers_seq=99)
 
-        change.refresh_from_db()
-        assert change.transfers_seq == 1
+        assert (
+            AccountDebitFreezeChange.objects.get(id=change.id).transfers_seq == change.transfers_seq
+        )
 
 
 class TestDebitsAfterAFreeze:
