@@ -10,6 +10,7 @@ HUJIN_INDEX_KEY  base64 32-byte key for blind indexes (required in prod; dev: ./
 HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
                  redis://host:6379/0 when several machines share the work
 HUJIN_VAR_DIR    where local state lives (default ./var)
+HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (default 10)
 """
 
 import os
