@@ -30,4 +30,4 @@ def staff_with(db, staff_password):
 
 @pytest.fixture
 def empty_approval_registry(monkeypatch):
-    monkeypatch.setattr(approvals, "_actions", {})
+    monkeypatch.setattr(approvals.registry, "_actions", {})

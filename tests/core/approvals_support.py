@@ -27,7 +27,7 @@ class FreezeLog:
 
 @pytest.fixture
 def freeze_log(monkeypatch) -> FreezeLog:
-    monkeypatch.setattr(approvals, "_actions", {})
+    monkeypatch.setattr(approvals.registry, "_actions", {})
     log = FreezeLog()
     approvals.register_approval_action(
         "test.freeze",
