@@ -4,6 +4,7 @@ ever shows a traceback (whatever DEBUG says), and the access log never holds a q
 import logging
 import socket
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
@@ -111,23 +112,34 @@ def access_log():
     logger.removeHandler(records)
 
 
-@pytest.fixture
-def dev_server():
-    """Django's development server (what ``hujin serve`` runs), on a free port, in a thread."""
+@contextmanager
+def serving(app):
+    """Django's development server (what ``hujin serve`` runs) with ``app``, on a free port, in a
+    thread: its address."""
     server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
-    server.set_app(application)
+    server.set_app(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.server_address
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    try:
+        yield server.server_address
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
-def raw_get(address, target: str) -> bytes:
+@pytest.fixture
+def dev_server():
+    with serving(application) as address:
+        yield address
+
+
+def raw_get(address, target: str, *headers: bytes) -> bytes:
     with socket.create_connection(address, timeout=30) as sock:
         sock.sendall(
-            f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+            f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n".encode()
+            + b"".join(header + b"\r\n" for header in headers)
+            + b"\r\n"
         )
         chunks = []
         while chunk := sock.recv(65536):
@@ -165,3 +177,36 @@ class TestAccessLog:
 
         assert QueryStringFilter().filter(record) is True
         assert record.getMessage() == logged == without_query_strings(message)
+
+
+class TestHujinServeWithDebug:
+    """With DEBUG, ``hujin serve`` answers /static/ through Django's static-files handler, which
+    builds its own request: it is guarded like the application."""
+
+    @pytest.fixture
+    def serve_handler(self, settings):
+        from hujin.core.management.commands.serve import Command
+
+        settings.DEBUG = True
+        return Command().get_handler(use_static_handler=True, insecure_serving=False)
+
+    def test_a_static_address_with_a_content_type_django_cannot_parse_answers_a_plain_400(
+        self, serve_handler
+    ):
+        with serving(serve_handler) as address:
+            answer = raw_get(
+                address, "/static/web/hujin.css", b"Content-Type: text/css; charset*=bogus''x"
+            )
+
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ")[1] == b"400"
+        assert b"content-type: text/plain" in head.lower()
+        assert body == b"Bad Request (400)\nThe Content-Type header is malformed.\n"
+
+    def test_static_files_and_pages_are_served_as_before(self, serve_handler):
+        with serving(serve_handler) as address:
+            css = raw_get(address, "/static/web/hujin.css")
+            page = raw_get(address, "/auth/login/", b"Content-Type: text/plain; charset*=bogus''x")
+
+        assert css.split(b" ")[1] == b"200" and b"text/css" in css.partition(b"\r\n\r\n")[0]
+        assert page.split(b" ")[1] == b"400"  # the application's own guard, as ever

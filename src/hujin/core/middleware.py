@@ -1,7 +1,8 @@
 """Middleware every request goes through.
 
 ``GuardedWSGIHandler`` (the WSGI application itself, ``hujin.config.wsgi``) answers a request
-Django cannot even build; ``RequestGuardMiddleware`` (placed early) refuses malformed requests
+Django cannot even build (``RequestBuildGuard``, which ``hujin serve`` also puts on the
+static-files handler); ``RequestGuardMiddleware`` (placed early) refuses malformed requests
 before anything reads them and keeps tracebacks out of every response;
 ``RequestContextMiddleware`` gives each request the id and client IP the audit trail records.
 """
@@ -81,8 +82,9 @@ class _CheckedWSGIRequest(WSGIRequest):
             raise MalformedRequest(type(exc).__name__) from exc
 
 
-class GuardedWSGIHandler(WSGIHandler):
-    """Django's WSGI handler, answering 400 to a request it cannot even build.
+class RequestBuildGuard:
+    """For a Django WSGI handler (put first among its bases): a 400 to a request it cannot even
+    build.
 
     Django parses some headers while it builds the request, before any middleware runs: a
     ``Content-Type`` whose RFC 2231 parameter names an unknown charset (``charset*=bogus''x``)
@@ -104,6 +106,12 @@ class GuardedWSGIHandler(WSGIHandler):
             response._handler_class = self.__class__  # close() sends request_finished
             start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
             return response
+
+
+class GuardedWSGIHandler(RequestBuildGuard, WSGIHandler):
+    """Django's WSGI handler, answering 400 to a request it cannot even build
+    (``RequestBuildGuard``). ``hujin serve`` guards the static-files handler it puts in front of
+    it with DEBUG the same way."""
 
 
 def _malformed_response(environ) -> HttpResponse:

@@ -12,12 +12,15 @@ import threading
 import time
 
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.contrib.staticfiles.management.commands.runserver import (
     Command as RunserverCommand,
 )
 from django.core.management.base import CommandError
 from django.utils.module_loading import autodiscover_modules
 from huey.consumer import Consumer, ConsumerStopped
+
+from hujin.core.middleware import RequestBuildGuard
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,12 @@ class EmbeddedConsumer(Consumer):
             except ConsumerStopped:
                 break
         self.huey.notify_interrupted_tasks()
+
+
+class GuardedStaticFilesHandler(RequestBuildGuard, StaticFilesHandler):
+    """Django's static-files handler (what ``serve`` puts in front of the application with DEBUG),
+    answering 400 to a request it cannot even build, as the application does: it builds its own
+    request for a /static/ address, which the application's guard never sees."""
 
 
 class Command(RunserverCommand):
@@ -83,6 +92,14 @@ class Command(RunserverCommand):
             if consumer is not None:
                 self.stdout.write("Stopping background workers...")
                 consumer.stop(graceful=True)
+
+    def get_handler(self, *args, **options):
+        """The WSGI application; with DEBUG (or ``--insecure``) behind the static-files handler,
+        guarded like the application (``GuardedStaticFilesHandler``)."""
+        handler = super().get_handler(*args, **options)
+        if isinstance(handler, StaticFilesHandler):
+            return GuardedStaticFilesHandler(handler.application)
+        return handler
 
     def _consumer_start(self, options) -> EmbeddedConsumer | None:
         from huey.contrib.djhuey import HUEY
