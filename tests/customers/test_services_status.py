@@ -17,11 +17,15 @@ from hujin.customers.errors import (
 from hujin.customers.models import Customer
 from hujin.customers.selectors import customer_may_send
 from hujin.customers.services import kyc_submit
-from hujin.customers.services.status import customer_close, customer_freeze_request
+from hujin.customers.services.status import (
+    CUSTOMER_FREEZE_REASON,
+    customer_close,
+    customer_freeze_request,
+)
 from hujin.customers.services.wallet import wallet_open_if_ready
 from hujin.ledger.errors import Result
-from hujin.ledger.models import Account
-from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.models import Account, AccountDebitFreeze
+from hujin.ledger.services import account_create, account_debits_freeze, transfers_create
 from hujin.ledger.types import TransferRequest
 from tests.customers.conftest import actor_for, resident_id
 
@@ -187,6 +191,23 @@ class TestFreezeInTheLedger:
 
         assert not Account.objects.get(id=customer.wallet_account_id).debits_frozen
         assert pay(customer, funding, now, business_date, out=True) == Result.OK
+
+    def test_an_unfreeze_lifts_only_the_customer_freeze_and_a_risk_freeze_stays(
+        self, customer, funding, officer, second_officer, now, business_date
+    ):
+        wallet = customer.wallet_account_id
+        account_debits_freeze(account_ids=[wallet], reason_code="risk.case:17", actor=SYSTEM,
+                              now=now)  # fmt: skip
+        approved(customer, officer, second_officer, now)
+
+        approved(customer, officer, second_officer, now, freeze=False)
+
+        reasons = AccountDebitFreeze.objects.filter(account_id=wallet)
+        assert list(reasons.values_list("reason_code", flat=True)) == ["risk.case:17"]
+        assert Account.objects.get(id=wallet).debits_frozen
+        assert pay(customer, funding, now, business_date, out=True) == Result.DEBITS_FROZEN
+        lift = AuditEntry.objects.get(action="ledger.account_debits_unfreeze")
+        assert lift.after["reason_code"] == CUSTOMER_FREEZE_REASON == "customers.freeze"
 
     def test_the_ledger_audits_its_own_freeze_of_the_wallet_after_the_customer_s(
         self, customer, officer, second_officer, now

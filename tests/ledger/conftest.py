@@ -55,8 +55,9 @@ class Book:
         )
 
     def unfreeze(self, account_id: uuid.UUID) -> None:
+        """Lift the reason ``freeze`` froze it for."""
         account_debits_unfreeze(
-            account_ids=[account_id], reason_code="test.unfreeze", actor=SYSTEM, now=self.now
+            account_ids=[account_id], reason_code="test.freeze", actor=SYSTEM, now=self.now
         )
 
     def balances(self, account_id: uuid.UUID) -> dict[str, int]:

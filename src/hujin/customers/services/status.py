@@ -6,10 +6,11 @@ inbox, which then runs ``customer_freeze_execute`` / ``customer_unfreeze_execute
 direct staff action with a reason.
 
 A freeze also freezes the debits of every ledger account the customer owns, in the same
-transaction (``ledger.services.account_debits_freeze``): the ledger itself refuses any transfer
-out of them (result ``debits_frozen``), whoever sends it; an unfreeze lifts that. Payments and
-every other outgoing-money path still ask ``customers.selectors.customer_may_send`` first, to
-refuse early.
+transaction (``ledger.services.account_debits_freeze``), for the reason
+``CUSTOMER_FREEZE_REASON``: the ledger itself refuses any transfer out of them (result
+``debits_frozen``), whoever sends it. An unfreeze lifts that one reason, so an account also frozen
+for another reason (a risk case) stays frozen. Payments and every other outgoing-money path still
+ask ``customers.selectors.customer_may_send`` first, to refuse early.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ from hujin.customers.services.owners import owner_ref_for
 from hujin.ledger.errors import AccountsNotAtZero
 from hujin.ledger.services import account_debits_freeze, account_debits_unfreeze, accounts_close
 
-FREEZE_ACTION = "customers.freeze"
+FREEZE_ACTION = "customers.freeze"  # the maker-checker actions (approvals, audit)
 UNFREEZE_ACTION = "customers.unfreeze"
+# Why the ledger freezes a customer's accounts: every account customers freezes, or opens frozen,
+# for a frozen customer carries this reason, and the unfreeze lifts this one reason only.
+CUSTOMER_FREEZE_REASON = "customers.freeze"
 REASON_MAX = 500
 
 
@@ -148,7 +152,10 @@ def _execute(request, *, freeze: bool, actor: Actor, now: datetime) -> Customer:
         # The ledger locks the customer's accounts and records its own audit entries and events.
         ledger_change = account_debits_freeze if freeze else account_debits_unfreeze
         ledger_change(
-            owner_ref=owner_ref_for(customer.id), reason_code=action, actor=actor, now=now
+            owner_ref=owner_ref_for(customer.id),
+            reason_code=CUSTOMER_FREEZE_REASON,
+            actor=actor,
+            now=now,
         )
         return customer
 

@@ -24,7 +24,7 @@ from hujin.core.events import event_emit
 from hujin.customers.errors import CustomerNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycStatus
 from hujin.customers.services.owners import owner_ref_for
-from hujin.customers.services.status import FREEZE_ACTION
+from hujin.customers.services.status import CUSTOMER_FREEZE_REASON
 from hujin.ledger.services import account_create
 from hujin.privacy import selectors as privacy_selectors
 
@@ -77,10 +77,10 @@ def customer_account_open(
     returns its id.
 
     While the customer is frozen the account opens with its debits frozen, for the customer
-    freeze's reason, so the unfreeze lifts it with the customer's other accounts. Call it inside
-    the transaction that holds the customer's row locked: a freeze waits for that lock, then
-    freezes every account the customer owns, this one too. Raises the ledger's AccountInvalid,
-    AccountExistsWithDifferentFields.
+    freeze's reason (``CUSTOMER_FREEZE_REASON``), so the unfreeze lifts it with the customer's
+    other accounts. Call it inside the transaction that holds the customer's row locked: a freeze
+    waits for that lock, then freezes every account the customer owns, this one too. Raises the
+    ledger's AccountInvalid, AccountExistsWithDifferentFields.
     """
     frozen = customer.status == CustomerStatus.FROZEN
     account, _created = account_create(
@@ -92,7 +92,7 @@ def customer_account_open(
         owner_ref=owner_ref_for(customer.id),
         debits_must_not_exceed_credits=debits_must_not_exceed_credits,
         debits_frozen=frozen,
-        debits_frozen_reason_code=FREEZE_ACTION if frozen else "",
+        debits_frozen_reason_code=CUSTOMER_FREEZE_REASON if frozen else "",
         actor=actor,
         now=now,
     )

@@ -234,14 +234,8 @@ def account_debits_freeze(
     event. One transaction, accounts locked in id order; inside a caller's transaction, that one.
     Returns the ids of the accounts this call added the reason to, in id order.
 
-    Raises AccountInvalid (also for a code ending in ``.unfreeze``: it names a lift),
-    AccountNotFound (an id in ``account_ids`` names no account).
+    Raises AccountInvalid, AccountNotFound (an id in ``account_ids`` names no account).
     """
-    if isinstance(reason_code, str) and reason_code.endswith(_UNFREEZE):
-        raise AccountInvalid(
-            f"A freeze's reason may not end in {_UNFREEZE}: that names a lift.",
-            details={"field": "reason_code"},
-        )
     return _debit_freezes_change(
         True, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
         actor=actor, now=now,
@@ -259,23 +253,18 @@ def account_debits_unfreeze(
     """Lift one reason the accounts' debits are frozen for (``account_debits_freeze``'s reverse,
     with the same arguments); an account stays frozen while another reason remains.
 
-    ``reason_code`` names the freeze lifted: the code it was frozen with (``risk.case:17``), or,
-    for a code ending in ``.freeze``, its ``.unfreeze`` twin (``customers.unfreeze`` lifts
-    ``customers.freeze``). An account not frozen for that reason is left alone (no error: an
-    owner may have opened accounts since the freeze). Returns the ids of the accounts this call
-    lifted the reason from, in id order.
+    ``reason_code`` is the reason to lift: exactly the code the accounts were frozen with
+    (``customers.freeze``, ``risk.case:17``, ``legacy``), never another name for it. An account
+    not frozen for that reason is left alone (no error: an owner may have opened accounts since
+    the freeze, or another path lifted it already) and nothing is written for it. Returns the
+    ids of the accounts this call lifted the reason from, in id order.
 
     Raises AccountInvalid, AccountNotFound.
     """
-    if isinstance(reason_code, str) and reason_code.endswith(_UNFREEZE):
-        reason_code = reason_code.removesuffix(_UNFREEZE) + ".freeze"
     return _debit_freezes_change(
         False, account_ids=account_ids, owner_ref=owner_ref, reason_code=reason_code,
         actor=actor, now=now,
     )  # fmt: skip
-
-
-_UNFREEZE = ".unfreeze"
 
 
 def _debit_freezes_change(
