@@ -319,6 +319,35 @@ class TestTransferPages:
         assert "Open Debits frozen" in listed
         assert "Open Debits frozen" in detail
 
+    def test_a_frozen_account_s_page_names_its_reasons_after_the_badge(self, staff_client, alice):
+        for reason in ("risk.block", "legacy", "customers.freeze"):
+            account_debits_freeze(account_ids=[alice.id], reason_code=reason, actor=SYSTEM, now=NOW)
+
+        response = staff_client.get(reverse("ledger:account_detail", args=[alice.id]))
+
+        detail = text(response)
+        assert (
+            "Open Debits frozen Customer frozen , Frozen before reasons were recorded , risk.block "
+            "Opened" in detail
+        )
+        assert "<code>risk.block</code>" in response.content.decode()
+
+    def test_an_account_that_is_not_frozen_names_no_reason(self, staff_client, alice):
+        detail = text(staff_client.get(reverse("ledger:account_detail", args=[alice.id])))
+
+        assert "Debits frozen" not in detail and "Customer frozen" not in detail
+
+    def test_the_list_names_each_frozen_account_s_reasons(self, staff_client, alice, bob):
+        account_debits_freeze(
+            account_ids=[alice.id], reason_code="customers.freeze", actor=SYSTEM, now=NOW
+        )
+        account_debits_freeze(account_ids=[bob.id], reason_code="risk.block", actor=SYSTEM, now=NOW)
+
+        listed = text(staff_client.get(reverse("ledger:accounts")))
+
+        assert "customer:alice Open Debits frozen Customer frozen" in listed
+        assert "customer:bob Open Debits frozen risk.block" in listed
+
     def test_a_bad_filter_is_a_form_error(self, staff_client, db):
         response = staff_client.get(reverse("ledger:transfers"), {"code": "no spaces please"})
 

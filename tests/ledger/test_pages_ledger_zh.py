@@ -19,7 +19,7 @@ from django.urls import reverse
 from hujin.core.actors import SYSTEM
 from hujin.ledger.engine import TransferRequest
 from hujin.ledger.models import Account
-from hujin.ledger.services import transfers_create
+from hujin.ledger.services import account_debits_freeze, transfers_create
 from tests.ledger.test_pages_ledger import (  # noqa: F401 -- fixtures
     NOW,
     TODAY,
@@ -89,6 +89,15 @@ class TestAccountDetailPageInChinese:
         assert_no_english(
             page, "Balances now", "Debits", "Credits", "Available", "Net balance", "History"
         )
+
+    def test_names_the_reasons_an_account_is_frozen_for_in_chinese(self, staff_client, alice):
+        for reason in ("customers.freeze", "legacy", "risk.block"):
+            account_debits_freeze(account_ids=[alice.id], reason_code=reason, actor=SYSTEM, now=NOW)
+
+        page = chinese_page(staff_client, "ledger:account_detail", alice.id)
+
+        assert "借记已冻结 客户已冻结 , 原因未记录的冻结 , risk.block" in page
+        assert_no_english(page, "Debits frozen", "Customer frozen", "Frozen before")
 
     def test_names_a_past_business_day_in_chinese(self, staff_client, bank, alice):
         move(bank, alice, 10_000, business_date=date(2025, 3, 10))

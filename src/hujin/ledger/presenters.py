@@ -16,6 +16,7 @@ from hujin.ledger.selectors import (
     TransferView,
     TrialBalanceRow,
 )
+from hujin.ledger.selectors.accounts import DEBITS_FROZEN_REASONS, with_debits_frozen_reasons
 
 
 def normal_side(kind: str) -> str:
@@ -52,10 +53,19 @@ def account_out(account: Account, balances: Balances | None = None) -> dict[str,
         "credits_must_not_exceed_debits": account.credits_must_not_exceed_debits,
         "closed": account.closed,
         "debits_frozen": account.debits_frozen,
+        "debits_frozen_reasons": _debits_frozen_reasons(account),
         "metadata": account.metadata,
         "created_at": account.created_at,
         "balances": balances_out(balances, kind=account.kind, currency=account.currency),
     }
+
+
+def _debits_frozen_reasons(account: Account) -> list[str]:
+    """The reasons the selectors read with the account; an account a service returned (opened,
+    closed) has its own read here, one query for that one account."""
+    if not hasattr(account, DEBITS_FROZEN_REASONS):
+        with_debits_frozen_reasons([account])
+    return list(getattr(account, DEBITS_FROZEN_REASONS))
 
 
 def history_entry_out(entry: HistoryEntry, *, kind: str) -> dict[str, Any]:

@@ -48,6 +48,11 @@ class AccountOut(Schema):
         description="The ledger refuses every new debit of this account (transfers and posts of "
         "holds answer debits_frozen); credits, voids and expiries still apply."
     )
+    debits_frozen_reasons: list[str] = Field(
+        description="The codes of the reasons the account's debits are frozen for now, sorted "
+        "(e.g. customers.freeze, risk.case:17; legacy: frozen before reasons were recorded). "
+        "Its debits stay frozen while at least one remains; empty when they are not frozen."
+    )
     metadata: dict[str, Any]
     created_at: Timestamp
     balances: BalancesOut

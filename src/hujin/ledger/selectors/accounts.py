@@ -1,8 +1,13 @@
 """Reads about accounts: finding them, their balances now and in the past, their history and
-their statements. Each takes the Actor that asks and sees only what it may."""
+their statements. Each takes the Actor that asks and sees only what it may.
+
+The accounts these reads return carry ``debits_frozen_reasons``: the codes of the reasons their
+debits are frozen for now, sorted (``AccountDebitFreeze``), read in one query for a whole page.
+"""
 
 import contextlib
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
@@ -10,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from hujin.core.actors import Actor
 from hujin.ledger.errors import AccountNotFound
-from hujin.ledger.models import Account, Transfer
+from hujin.ledger.models import Account, AccountDebitFreeze, Transfer
 from hujin.ledger.scope import ReadScope, read_scope
 from hujin.ledger.selectors.sums import STREAM_CHUNK, sums_in_database
 from hujin.ledger.selectors.values import (
@@ -29,7 +34,27 @@ from hujin.ledger.validation import statement_period_check
 def account_get(*, actor: Actor, account_id: uuid.UUID) -> Account:
     """The account, if ``actor`` may see it. Raises PermissionDenied, AccountNotFound (also for
     an account that exists but is not the actor's to see)."""
-    return _account_visible(read_scope(actor), account_id)
+    return with_debits_frozen_reasons([_account_visible(read_scope(actor), account_id)])[0]
+
+
+DEBITS_FROZEN_REASONS = "debits_frozen_reasons"  # the attribute the accounts read here carry
+
+
+def with_debits_frozen_reasons(accounts: Sequence[Account]) -> list[Account]:
+    """The accounts, each given ``debits_frozen_reasons``: the codes of the reasons its debits
+    are frozen for now, sorted (empty when it is not frozen). One query for all of them, as
+    ``prefetch_related(to_attr=...)`` would make."""
+    accounts = list(accounts)
+    reasons: dict[uuid.UUID, list[str]] = {account.id: [] for account in accounts}
+    if reasons:
+        rows = AccountDebitFreeze.objects.filter(account_id__in=list(reasons))
+        for account_id, code in rows.order_by("reason_code").values_list(
+            "account_id", "reason_code"
+        ):
+            reasons[account_id].append(code)
+    for account in accounts:
+        setattr(account, DEBITS_FROZEN_REASONS, reasons[account.id])
+    return accounts
 
 
 def _account_visible(scope: ReadScope, account_id: uuid.UUID) -> Account:
@@ -70,7 +95,7 @@ def accounts_search(
     limit = max(1, min(limit, MAX_PAGE))
     accounts = list(qs.order_by("id")[: limit + 1])
     more = len(accounts) > limit
-    accounts = accounts[:limit]
+    accounts = with_debits_frozen_reasons(accounts[:limit])
     return AccountPage(accounts, str(accounts[-1].id) if more else None)
 
 
@@ -226,7 +251,7 @@ def account_overview(
     limit: int = 50,
 ) -> AccountOverview:
     """What an account's page shows, in one call. Raises PermissionDenied, AccountNotFound."""
-    account = _account_visible(read_scope(actor), account_id)
+    [account] = with_debits_frozen_reasons([_account_visible(read_scope(actor), account_id)])
     past = as_of is not None or business_date is not None
     return AccountOverview(
         account=account,
@@ -249,7 +274,7 @@ def account_statement(
     Raises PermissionDenied, StatementPeriodInvalid, AccountNotFound."""
     scope = read_scope(actor)  # who may ask comes before what they asked
     statement_period_check(from_date, to_date)
-    account = _account_visible(scope, account_id)
+    [account] = with_debits_frozen_reasons([_account_visible(scope, account_id)])
     limit = max(1, min(limit, MAX_PAGE))
     opening = _summed_balances(account, Q(business_date__lte=from_date - timedelta(days=1)))
     closing = _summed_balances(account, Q(business_date__lte=to_date))
