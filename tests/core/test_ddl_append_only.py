@@ -17,7 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from hujin.core.actors import system_actor
 from hujin.core.audit import audit_record
 from hujin.core.ddl import append_only_sql
-from hujin.ledger.services import account_create, transfers_create
+from hujin.ledger.models import AccountDebitFreezeChange
+from hujin.ledger.services import account_create, account_debits_freeze, transfers_create
 from hujin.ledger.types import TransferRequest
 from tests.suitability.conftest import answers, make_customer
 
@@ -140,12 +141,24 @@ def _ledger_burnt_id(now) -> str:
     return transfer_id
 
 
+def _ledger_debit_freeze_change(now) -> int:
+    """A wallet's debits frozen for a reason: the history row that records it."""
+    wallet, _ = account_create(
+        currency="CNY", code="2001.wallet", kind="liability", actor=system_actor("test"), now=now
+    )
+    account_debits_freeze(
+        account_ids=[wallet.id], reason_code="risk.block", actor=system_actor("test"), now=now
+    )
+    return AccountDebitFreezeChange.objects.get(account_id=wallet.id).id
+
+
 # table -> (reason in its error, a function writing one row at `now`, returning its primary key)
 APPEND_ONLY_TABLES: dict[str, tuple[str, Callable[[object], object]]] = {
     "core_auditentry": ("the audit trail is append-only", _audit_entry),
     "suitability_assessment": ("risk assessments are history", _assessment),
     "ledger_transfer": ("ledger rows are immutable", _ledger_transfer),
     "ledger_failedtransfer": ("ledger rows are immutable", _ledger_burnt_id),
+    "ledger_accountdebitfreezechange": ("ledger rows are immutable", _ledger_debit_freeze_change),
 }
 
 
