@@ -7,8 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from hujin.core.models import AuditEntry, OutboxEvent
+from hujin.customers.models import Customer
+from hujin.demo.chart import WALLETS
 from hujin.demo.customers import CUSTOMERS
-from hujin.ledger.models import Account
+from hujin.ledger.models import Account, AccountDebitFreeze
+from hujin.ledger.verify import ledger_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,29 @@ class TestDemoLedgerAccounts:
 
         assert wallets.count() >= 5
         assert {w.name for w in wallets} <= {"Wallet", "Customer wallet"}
-        assert all(w.owner_ref.startswith("customer:") for w in wallets)
+        assert all(w.owner_ref.startswith(("customer:", "demo:")) for w in wallets)
+
+    def test_only_the_customers_module_s_customers_own_customer_accounts(self, loaded):
+        customers = {f"customer:{i}" for i in Customer.objects.values_list("id", flat=True)}
+        owned = set(
+            Account.objects.filter(owner_ref__startswith="customer:").values_list(
+                "owner_ref", flat=True
+            )
+        )
+
+        assert owned and owned <= customers
+        assert Account.objects.filter(owner_ref__startswith="demo:").count() == len(WALLETS)
+
+    def test_a_frozen_demo_customer_s_wallet_is_frozen_for_the_customer_freeze(self, loaded):
+        frozen = Customer.objects.get(status="frozen")
+
+        wallet = Account.objects.get(id=frozen.wallet_account_id)
+
+        assert wallet.debits_frozen
+        assert list(
+            AccountDebitFreeze.objects.filter(account=wallet).values_list("reason_code", flat=True)
+        ) == ["customers.freeze"]
+        assert ledger_verify().problems == []
 
     def test_the_accounts_audit_entries_and_events_hold_no_legal_name(self, loaded):
         entries = AuditEntry.objects.filter(target_type="ledger.account")

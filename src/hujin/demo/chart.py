@@ -33,14 +33,18 @@ CHART = [
                 "Withdrawals in flight (在途提现)"),
 ]  # fmt: skip
 
-# The trading customers behind the demo's wallets, by key (the key makes the account's id, so
-# loading twice changes nothing). An account's name says what it is for and never who owns it:
-# the owner is the account's owner_ref, a reference, and personal data stays in the customers
-# module where it is encrypted, masked and erasable.
+# The trading wallets behind the demo's history, by key (the key makes the account's id, so
+# loading twice changes nothing). They are no customer's accounts: a ``customer:`` owner is a
+# customer of the customers module, whose accounts only its services open (so a customer freeze
+# holds them too), and the demo's customers (``hujin.demo.customers``) get their wallets that
+# way. These are owned under the demo's own namespace, ``demo:``. An account's name says what it
+# is for and never who owns it: personal data stays in the customers module, where it is
+# encrypted, masked and erasable.
+WALLET_OWNER_NAMESPACE = "demo:"
 WALLET_OWNERS = ("wang", "li", "zhang", "chen", "liu")
 
 WALLETS = [
     DemoAccount(f"wallet_{key}", "2001.customer.wallet", "liability", "Wallet",
-                owner_ref=f"customer:{key}", debits_must_not_exceed_credits=True)
+                owner_ref=f"{WALLET_OWNER_NAMESPACE}{key}", debits_must_not_exceed_credits=True)
     for key in WALLET_OWNERS
 ]  # fmt: skip
