@@ -1,5 +1,6 @@
 """The event-deliveries page on a phone (390 px), in English and in Chinese: a parked delivery is
-readable without scrolling sideways, and retry and discard work with a thumb."""
+readable without scrolling sideways, and retry and discard work with a thumb; so does discarding
+every delivery of a subscriber this deployment does not know."""
 
 import pytest
 from django.db import transaction
@@ -9,9 +10,17 @@ from hujin.core.events import event_emit, event_subscribe, outbox_dispatch
 from hujin.core.models import DeliveryStatus, EventDelivery
 
 TEXTS = {
-    "en": {"retry": "Retry", "discard": "Discard…", "yes": "Yes, discard it", "none": "No parked"},
-    "zh-hans": {"retry": "重试", "discard": "放弃…", "yes": "确认放弃", "none": "没有暂停的投递"},
-}
+    "en": {
+        "retry": "Retry", "discard": "Discard…", "yes": "Yes, discard it", "none": "No parked",
+        "discard_all": "Discard all…", "yes_all": "Yes, discard all for this subscriber",
+        "unknown": "Deliveries for subscribers this deployment does not know",
+    },
+    "zh-hans": {
+        "retry": "重试", "discard": "放弃…", "yes": "确认放弃", "none": "没有暂停的投递",
+        "discard_all": "全部放弃…", "yes_all": "确认放弃该订阅方的全部投递",
+        "unknown": "本部署不认识的订阅方的投递",
+    },
+}  # fmt: skip
 
 
 class Flaky:
@@ -79,3 +88,29 @@ def test_a_parked_delivery_is_retried_and_another_discarded_on_a_phone(staff_pag
     assert _fits_the_screen(page)
     statuses = sorted(EventDelivery.objects.values_list("status", flat=True))
     assert statuses == [DeliveryStatus.DELIVERED, DeliveryStatus.DISCARDED]
+
+
+@pytest.mark.parametrize(
+    ("locale", "viewport"), [("en", "phone"), ("zh-hans", "phone")], indirect=True
+)
+def test_every_delivery_of_a_subscriber_no_longer_in_the_code_is_discarded_on_a_phone(
+    staff_page, flaky, locale
+):
+    texts = TEXTS[locale]
+    EventDelivery.objects.update(subscriber="risk.watch_accounts_v1")  # renamed in a release
+    page = staff_page
+    page.goto("/compliance/events/")
+
+    assert _fits_the_screen(page)
+    assert page.get_by_role("heading", name=texts["unknown"]).is_visible()
+    row = page.locator("tr[id^=unknown-subscriber-]")
+    assert row.count() == 1 and row.get_by_text("risk.watch_accounts_v1").is_visible()
+    row.get_by_text(texts["discard_all"]).click()
+    with page.expect_navigation():
+        row.get_by_role("button", name=texts["yes_all"]).click()
+
+    assert page.get_by_role("heading", name=texts["unknown"]).count() == 0
+    assert page.get_by_text(texts["none"]).is_visible()
+    assert _fits_the_screen(page)
+    statuses = set(EventDelivery.objects.values_list("status", flat=True))
+    assert statuses == {DeliveryStatus.DISCARDED}

@@ -181,3 +181,116 @@ class TestDiscard:
         client.post(discard_url(parked))
 
         assert AuditEntry.objects.filter(action="events.delivery_discarded").count() == 1
+
+
+DISCARD_ALL = reverse("compliance:event_subscriber_discard")
+OLD_NAME = "risk.old_watch"
+
+
+@pytest.fixture
+def renamed(parked, refuses, now) -> str:
+    """The subscriber's deliveries (acc-42: one parked, one waiting; acc-43: parked) are left
+    under the name it had before a release renamed it."""
+    with transaction.atomic():
+        event_emit(
+            aggregate_type="ledger_account", aggregate_id="acc-43",
+            event_type="ledger.account_opened", payload={"n": 3}, occurred_at=now,
+        )  # fmt: skip
+    outbox_dispatch(now=now)
+    EventDelivery.objects.update(subscriber=OLD_NAME)
+    return OLD_NAME
+
+
+def statuses() -> list[str]:
+    return sorted(EventDelivery.objects.values_list("status", flat=True))
+
+
+class TestSubscribersThisDeploymentDoesNotKnow:
+    def test_are_listed_with_their_count_the_oldest_and_a_discard_all_button(
+        self, manager, renamed, now
+    ):
+        _, client = manager
+
+        response = client.get(PAGE)
+
+        content = response.content.decode()
+        (unknown,) = response.context["overview"].unknown
+        assert (unknown.subscriber, unknown.deliveries, unknown.oldest_at) == (OLD_NAME, 3, now)
+        assert "Deliveries for subscribers this deployment does not know" in content
+        assert f'action="{DISCARD_ALL}"' in content
+        assert f'name="subscriber" value="{OLD_NAME}"' in content
+        assert "Yes, discard all for this subscriber" in content
+        assert "its 3 open deliveries" in content
+
+    def test_are_listed_in_chinese_for_a_chinese_browser(self, manager, renamed):
+        _, client = manager
+
+        content = client.get(PAGE, headers={"accept-language": "zh-Hans"}).content.decode()
+
+        assert "本部署不认识的订阅方的投递" in content
+        assert ">全部放弃…</summary>" in content and "确认放弃该订阅方的全部投递" in content
+
+    def test_are_not_mentioned_while_every_name_is_known(self, manager, parked):
+        _, client = manager
+
+        response = client.get(PAGE)
+
+        assert response.context["overview"].unknown == []
+        assert "this deployment does not know" not in response.content.decode()
+
+    def test_discard_all_gives_them_up_audited_and_says_so(self, manager, renamed):
+        _, client = manager
+
+        response = client.post(DISCARD_ALL, {"subscriber": OLD_NAME}, follow=True)
+
+        assert response.redirect_chain[-1] == (PAGE, 302)
+        assert f"Discarded 3 deliveries for {OLD_NAME}" in response.content.decode()
+        assert statuses() == ["discarded"] * 3
+        assert AuditEntry.objects.filter(
+            action="events.subscriber_deliveries_discarded", target_id=OLD_NAME, actor_label="ops"
+        ).exists()
+        assert response.context["overview"].unknown == []
+
+    def test_a_second_discard_all_changes_nothing_and_says_so(self, manager, renamed):
+        _, client = manager
+        client.post(DISCARD_ALL, {"subscriber": OLD_NAME})
+
+        response = client.post(DISCARD_ALL, {"subscriber": OLD_NAME}, follow=True)
+
+        assert "has no open deliveries; nothing was changed" in response.content.decode()
+        assert AuditEntry.objects.filter(action__startswith="events.subscriber").count() == 1
+
+    def test_a_registered_subscriber_is_refused_with_a_clear_error(self, manager, parked):
+        _, client = manager
+
+        response = client.post(DISCARD_ALL, {"subscriber": "risk.watch_accounts"}, follow=True)
+
+        assert "This subscriber is registered in this deployment" in response.content.decode()
+        assert statuses() == ["parked", "waiting"]
+        assert not AuditEntry.objects.filter(action__startswith="events.").exists()
+
+    def test_the_refusal_is_in_chinese_for_a_chinese_browser(self, manager, parked):
+        _, client = manager
+
+        response = client.post(
+            DISCARD_ALL, {"subscriber": "risk.watch_accounts"},
+            headers={"accept-language": "zh-Hans"}, follow=True,
+        )  # fmt: skip
+
+        assert "该订阅方已在本部署中注册" in response.content.decode()
+
+    def test_without_a_name_nothing_changes(self, manager, renamed):
+        _, client = manager
+
+        response = client.post(DISCARD_ALL, {"subscriber": ""}, follow=True)
+
+        assert "Choose a subscriber from the list." in response.content.decode()
+        assert statuses() == ["parked", "parked", "waiting"]
+
+    def test_only_answers_a_post_by_staff_who_may_manage_events(self, staff_with, renamed):
+        _, auditor = staff_with("core.view_audit", username="auditor")
+        _, manager = staff_with(MANAGE, username="ops")
+
+        assert auditor.post(DISCARD_ALL, {"subscriber": OLD_NAME}).status_code == 403
+        assert manager.get(DISCARD_ALL).status_code == 405
+        assert statuses() == ["parked", "parked", "waiting"]

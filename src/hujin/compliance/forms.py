@@ -1,4 +1,5 @@
-"""The compliance console's forms: audit filters and the approve/reject decision."""
+"""The compliance console's forms: audit filters, the approve/reject decision and the subscriber
+whose event deliveries to discard."""
 
 from datetime import date
 
@@ -83,3 +84,7 @@ class ApprovalDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Recorded in the audit trail. Do not write personal data here."),
     )
+
+
+class SubscriberDiscardForm(forms.Form):
+    subscriber = forms.CharField(max_length=100, strip=False)

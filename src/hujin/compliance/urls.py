@@ -20,4 +20,9 @@ urlpatterns = [
         views.event_delivery_discard,
         name="event_delivery_discard",
     ),
+    path(
+        "events/subscribers/discard/",
+        views.event_subscriber_discard,
+        name="event_subscriber_discard",
+    ),
 ]

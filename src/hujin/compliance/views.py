@@ -12,10 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hujin.compliance import selectors
-from hujin.compliance.forms import ApprovalDecisionForm, ApprovalFilterForm, AuditFilterForm
+from hujin.compliance.forms import (
+    ApprovalDecisionForm,
+    ApprovalFilterForm,
+    AuditFilterForm,
+    SubscriberDiscardForm,
+)
 from hujin.core import approvals, event_status
 from hujin.core.errors import HujinError, NotFound, PermissionDenied
 from hujin.core.models import ApprovalStatus
@@ -214,3 +220,35 @@ def event_delivery_discard(request, delivery_id: int):
         event_status.event_delivery_discard,
         _("Delivery discarded: the subscriber will not get that event."),
     )
+
+
+@staff_required(permission=event_status.MANAGE_EVENTS)
+@require_POST
+def event_subscriber_discard(request):
+    """Discard every open delivery of a subscriber this deployment does not know."""
+    form = SubscriberDiscardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a subscriber from the list."))
+        return redirect("compliance:events")
+    subscriber = form.cleaned_data["subscriber"]
+    try:
+        result = event_status.event_subscriber_deliveries_discard(
+            actor=staff_actor(request.user), subscriber=subscriber, now=timezone.now()
+        )
+    except event_status.EventSubscriberRegistered as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.changed:
+            done = ngettext(
+                "Discarded %(count)d delivery for %(subscriber)s: it will not get that event.",
+                "Discarded %(count)d deliveries for %(subscriber)s: it will not get those events.",
+                result.discarded,
+            )
+            messages.success(request, done % {"count": result.discarded, "subscriber": subscriber})
+        else:
+            messages.info(
+                request,
+                _("%(subscriber)s has no open deliveries; nothing was changed.")
+                % {"subscriber": subscriber},
+            )
+    return redirect("compliance:events")

@@ -10,7 +10,9 @@ subscriber that did not get it gets a row:
 
 A retry for a subscriber name this process has not registered (during a rolling deploy, a worker
 still on the previous release meets a subscriber the new release added or renamed) is left
-pending, untried and not counted towards parking, for a worker that knows the subscriber.
+pending, untried and not counted towards parking, for a worker that knows the subscriber. A
+subscriber removed or renamed for good leaves such deliveries for ever: the console's
+event-deliveries page lists them and discards them all at once (``hujin.core.event_status``).
 
 A subscriber's events of one aggregate form a lane. Its first open row is pending or parked,
 every later one waits; when the first is delivered (or discarded) the next one is tried at once.
@@ -105,7 +107,8 @@ def _delivery_defer(delivery: EventDelivery, *, now: datetime) -> None:
     )[:LAST_ERROR_MAX_CHARS]
     logger.warning(
         "event %s (%s) for %s: no such subscriber in this process (older code?); left pending, "
-        "not counted as a failed try",
+        "not counted as a failed try (a subscriber gone for good: discard its deliveries on the "
+        "console's event-deliveries page)",
         delivery.event_id,
         delivery.event.event_type,
         delivery.subscriber,

@@ -1,31 +1,60 @@
 """How far behind each subscriber is, and the dead letters: parked deliveries a person retries or
-discards.
+discards, and the deliveries of subscribers this deployment does not know.
 
-``event_lag`` serves ``hujin events status`` and the console; ``dead_letters_get``,
-``event_delivery_retry`` and ``event_delivery_discard`` serve the console's dead-letter page
-(permission ``core.manage_events``). Retry and discard are audited in their own transaction and
-idempotent: a delivery that is no longer parked is left as it is and reported unchanged.
+``event_lag`` and ``unknown_subscribers`` (``hujin.core.event_lag``, re-exported here) serve
+``hujin events status`` and the console; ``dead_letters_get``, ``event_delivery_retry``,
+``event_delivery_discard`` and ``event_subscriber_deliveries_discard`` serve the console's
+dead-letter page (permission ``core.manage_events``). Each action is audited in its own
+transaction and idempotent: what is no longer there to act on is left as it is and reported
+unchanged.
+
+A delivery whose subscriber no process registers any more (removed or renamed for good) is never
+tried and never parked: every worker leaves it pending for one that knows the subscriber
+(``hujin.core.deliveries``). So the page lists the names with open deliveries that this process
+(the web app: the same code as the workers) does not know, and discards all of one name's.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.deliveries import lane_next, lane_promote, locked, outbox_rows_sum_up
-from hujin.core.errors import NotFound, PermissionDenied
+from hujin.core.errors import Conflict, NotFound, PermissionDenied
+from hujin.core.event_lag import SubscriberLag, UnknownSubscriber, event_lag, unknown_subscribers
 from hujin.core.events import event_emit
-from hujin.core.models import OPEN_DELIVERY_STATUSES, DeliveryStatus, EventDelivery, OutboxEvent
+from hujin.core.models import OPEN_DELIVERY_STATUSES, DeliveryStatus, EventDelivery
 from hujin.core.subscribers import subscriber_event_types
+
+__all__ = [
+    "ERROR_SHOWN_CHARS",
+    "MANAGE_EVENTS",
+    "PAGE_SIZE",
+    "DeadLetters",
+    "DeliveryActionResult",
+    "EventDeliveryNotFound",
+    "EventSubscriberRegistered",
+    "ParkedDelivery",
+    "SubscriberDiscardResult",
+    "SubscriberLag",
+    "UnknownSubscriber",
+    "dead_letters_get",
+    "event_delivery_discard",
+    "event_delivery_retry",
+    "event_lag",
+    "event_subscriber_deliveries_discard",
+    "unknown_subscribers",
+]
 
 MANAGE_EVENTS = "core.manage_events"
 PAGE_SIZE = 50
 ERROR_SHOWN_CHARS = 300
+DISCARD_BATCH = 500  # open deliveries of one subscriber locked and discarded per statement
 
 
 class EventDeliveryNotFound(NotFound):
@@ -33,82 +62,12 @@ class EventDeliveryNotFound(NotFound):
     message = _("No such event delivery.")
 
 
-@dataclass(frozen=True, slots=True)
-class SubscriberLag:
-    subscriber: str
-    event_types: tuple[str, ...]
-    registered: bool  # False: open deliveries under a name no longer subscribed in this process
-    undelivered: int  # events it has not had yet: not handed out, or its delivery still open
-    oldest_undelivered_at: datetime | None  # when the oldest of them occurred
-    age_seconds: int | None  # how long ago that was (at `now`)
-    pending: int  # failed, retried when due
-    waiting: int  # behind an earlier event of the same aggregate
-    parked: int  # failed for good until someone retries or discards them
-
-    def as_dict(self) -> dict[str, Any]:
-        oldest = self.oldest_undelivered_at
-        return {
-            "subscriber": self.subscriber,
-            "event_types": list(self.event_types),
-            "registered": self.registered,
-            "undelivered": self.undelivered,
-            "oldest_undelivered_at": oldest.isoformat() if oldest else None,
-            "age_seconds": self.age_seconds,
-            "pending": self.pending,
-            "waiting": self.waiting,
-            "parked": self.parked,
-        }
-
-
-def event_lag(*, now: datetime) -> list[SubscriberLag]:
-    """Per subscriber: how many events it has not had yet and how old the oldest is.
-
-    Two grouped reads of small sets: events not yet handed out (a partial index) and open
-    deliveries.
-    """
-    types_of = subscriber_event_types()
-    new_by_type = {
-        row["event_type"]: (row["n"], row["oldest"])
-        for row in OutboxEvent.objects.filter(
-            dispatched_at__isnull=True, fanned_out_at__isnull=True
-        )
-        .values("event_type")
-        .annotate(n=Count("id"), oldest=Min("occurred_at"))
-        .order_by()
-    }
-    open_counts: dict[str, dict[str, int]] = {}
-    open_oldest: dict[str, datetime] = {}
-    for row in (
-        EventDelivery.objects.filter(status__in=OPEN_DELIVERY_STATUSES)
-        .values("subscriber", "status")
-        .annotate(n=Count("id"), oldest=Min("event__occurred_at"))
-        .order_by()
-    ):
-        name = row["subscriber"]
-        open_counts.setdefault(name, {})[row["status"]] = row["n"]
-        earliest = min(filter(None, [open_oldest.get(name), row["oldest"]]), default=None)
-        if earliest is not None:
-            open_oldest[name] = earliest
-    lags = []
-    for name in sorted(set(types_of) | set(open_counts)):
-        counts = open_counts.get(name, {})
-        new = [new_by_type[t] for t in types_of.get(name, ()) if t in new_by_type]
-        times = [oldest for _, oldest in new] + [open_oldest.get(name)]
-        oldest = min(filter(None, times), default=None)
-        lags.append(
-            SubscriberLag(
-                subscriber=name,
-                event_types=types_of.get(name, ()),
-                registered=name in types_of,
-                undelivered=sum(n for n, _ in new) + sum(counts.values()),
-                oldest_undelivered_at=oldest,
-                age_seconds=max(0, int((now - oldest).total_seconds())) if oldest else None,
-                pending=counts.get(DeliveryStatus.PENDING, 0),
-                waiting=counts.get(DeliveryStatus.WAITING, 0),
-                parked=counts.get(DeliveryStatus.PARKED, 0),
-            )
-        )
-    return lags
+class EventSubscriberRegistered(Conflict):
+    code = "event_subscriber_registered"
+    message = _(
+        "This subscriber is registered in this deployment, so its deliveries are still tried: "
+        "retry or discard its parked deliveries one at a time."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +88,7 @@ class ParkedDelivery:
 @dataclass(frozen=True, slots=True)
 class DeadLetters:
     lags: list[SubscriberLag]
+    unknown: list[UnknownSubscriber]  # open deliveries no code in this deployment takes
     parked: list[ParkedDelivery]  # oldest first
     parked_total: int
     next_cursor: int | None  # ?after=
@@ -142,16 +102,19 @@ def _require_manager(actor: Actor) -> None:
 def dead_letters_get(
     *, actor: Actor, now: datetime, after: int | None = None, limit: int = PAGE_SIZE
 ) -> DeadLetters:
-    """The lag of every subscriber and a page of parked deliveries, oldest first (``after``: the
-    last id of the previous page). Raises PermissionDenied."""
+    """The lag of every subscriber, the names with open deliveries this deployment does not
+    know, and a page of parked deliveries, oldest first (``after``: the last id of the previous
+    page). Raises PermissionDenied."""
     _require_manager(actor)
     parked = EventDelivery.objects.filter(status=DeliveryStatus.PARKED)
     page_rows = parked.filter(id__gt=after or 0).select_related("event").order_by("id")
     window = list(page_rows[: limit + 1])
     rows = window[:limit]
     behind = _waiting_behind(rows)
+    lags = event_lag(now=now)
     return DeadLetters(
-        lags=event_lag(now=now),
+        lags=lags,
+        unknown=unknown_subscribers(lags),
         parked=[
             ParkedDelivery(
                 id=d.id,
@@ -281,5 +244,87 @@ def _record(delivery: EventDelivery, *, actor: Actor, action: str, now: datetime
         aggregate_id=str(delivery.id),
         event_type=f"core.event_delivery_{action}",
         payload={"delivery_id": delivery.id, **facts},
+        occurred_at=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberDiscardResult:
+    subscriber: str
+    discarded: int  # 0: it had no open deliveries, nothing was done
+
+    @property
+    def changed(self) -> bool:
+        return self.discarded > 0
+
+
+def event_subscriber_deliveries_discard(
+    *, actor: Actor, subscriber: str, now: datetime
+) -> SubscriberDiscardResult:
+    """Give up every open delivery (pending, waiting or parked) of a subscriber this deployment
+    does not register: it never gets those events (the outbox rows stay), and an event no other
+    subscriber still waits for counts as dispatched. One audit entry and one event, in the same
+    transaction; a name with no open deliveries changes nothing.
+
+    A name this process registers is refused: its workers still try its deliveries (retry or
+    discard its parked ones one at a time). During a rolling deploy, a subscriber only the newer
+    release has looks unknown to a process on the older one: wait until the deploy is done.
+
+    Raises PermissionDenied, EventSubscriberRegistered.
+    """
+    _require_manager(actor)
+    if subscriber in subscriber_event_types():
+        raise EventSubscriberRegistered(details={"subscriber": subscriber})
+    open_rows = EventDelivery.objects.filter(
+        subscriber=subscriber, status__in=OPEN_DELIVERY_STATUSES
+    ).order_by("id")
+    by_status = dict.fromkeys(OPEN_DELIVERY_STATUSES, 0)
+    touched: dict[int, str | None] = {}
+    with transaction.atomic():
+        # Each statement sees what committed before it (PostgreSQL's READ COMMITTED): a row a
+        # worker on the newer release added meanwhile is taken by the next round.
+        while batch := list(
+            locked(open_rows).values_list("id", "event_id", "status")[:DISCARD_BATCH]
+        ):
+            EventDelivery.objects.filter(id__in=[row[0] for row in batch]).update(
+                status=DeliveryStatus.DISCARDED, settled_at=now, next_attempt_at=None
+            )
+            for _id, event_id, status in batch:
+                by_status[status] += 1
+                touched[event_id] = None
+        discarded = sum(by_status.values())
+        if not discarded:
+            return SubscriberDiscardResult(subscriber, discarded=0)
+        outbox_rows_sum_up(touched, now=now)
+        _record_subscriber_discard(subscriber, by_status, events=len(touched), actor=actor, now=now)
+    return SubscriberDiscardResult(subscriber, discarded=discarded)
+
+
+def _subscriber_ref(subscriber: str) -> str:
+    """The name as an audit target or aggregate id (at most 64 characters): a longer name keeps
+    its start and a digest of the whole."""
+    if len(subscriber) <= 64:
+        return subscriber
+    return f"{subscriber[:47]}~{hashlib.sha256(subscriber.encode()).hexdigest()[:16]}"
+
+
+def _record_subscriber_discard(
+    subscriber: str, by_status: dict[str, int], *, events: int, actor: Actor, now: datetime
+) -> None:
+    facts = {"subscriber": subscriber, "discarded": sum(by_status.values()), "events": events}
+    audit_record(
+        actor=actor,
+        action="events.subscriber_deliveries_discarded",
+        target_type="event_subscriber",
+        target_id=_subscriber_ref(subscriber),
+        occurred_at=now,
+        before={"registered": False, "open": by_status},
+        after={"status": DeliveryStatus.DISCARDED.value, **facts},
+    )
+    event_emit(
+        aggregate_type="event_subscriber",
+        aggregate_id=_subscriber_ref(subscriber),
+        event_type="core.event_subscriber_deliveries_discarded",
+        payload=facts,
         occurred_at=now,
     )

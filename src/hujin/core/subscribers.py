@@ -2,8 +2,12 @@
 
 Apps subscribe through ``hujin.core.events.event_subscribe`` (re-exported there). A subscriber is
 known by a stable name ("customers.wallet_on_kyc"): its delivery state (``EventDelivery`` rows)
-is kept under that name, so renaming a subscriber leaves the old name's open deliveries behind
-(``hujin events status`` lists them; discard them on the dead-letter page).
+is kept under that name, so renaming or removing a subscriber leaves the old name's open
+deliveries behind: no worker tries them any more (each leaves them pending for one that knows
+the name) and they are never parked. ``hujin events status`` and the console's event-deliveries
+page list them as deliveries for subscribers this deployment does not know; the page's
+"discard all for this subscriber" gives them up (``event_subscriber_deliveries_discard`` in
+``hujin.core.event_status``).
 """
 
 import re
