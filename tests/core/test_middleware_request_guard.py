@@ -10,6 +10,7 @@ import pytest
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from hujin.config.wsgi import application
 from hujin.core.logs import QueryStringFilter, without_query_strings
@@ -69,6 +70,56 @@ class TestAContentTypeDjangoCannotParse:
 
         assert response.status_code == 415
         assert response["Content-Type"].startswith("application/json")
+
+
+class TestRefusalsSpeakTheClientsLanguage:
+    """Refused before LocaleMiddleware runs, or rewritten after it: the message follows
+    Accept-Language."""
+
+    ZH = {"accept-language": "zh-hans"}
+
+    def test_a_page_refusal_is_in_chinese(self):
+        response = Client().generic(
+            "POST", "/auth/login/", b"username=a", headers=self.ZH,
+            content_type="application/x-www-form-urlencoded", CONTENT_LENGTH="1.5",
+        )  # fmt: skip
+
+        assert response.status_code == 400
+        assert response.content.decode() == "Bad Request (400)\nContent-Length 请求头不是字节数。\n"
+
+    def test_an_api_body_that_is_not_json_is_refused_in_chinese(self):
+        response = Client().generic(
+            "POST", "/api/v1/ledger/accounts", b"x", content_type="text/plain", headers=self.ZH
+        )
+
+        assert response.status_code == 415
+        assert response.json()["error"]["message"] == (
+            "请求体必须是 JSON（Content-Type: application/json，UTF-8 编码）。"
+        )
+
+    def test_django_s_own_error_page_under_the_api_becomes_a_chinese_error(self):
+        with translation.override("en"):  # only the request's header may choose Chinese
+            response = Client().get(
+                "/api/v1/ledger/accounts", headers={"host": "evil.example", **self.ZH}
+            )
+
+        assert response.status_code == 400
+        assert response.json()["error"] == {
+            "code": "bad_request",
+            "message": "请求格式错误。",
+            "details": {},
+        }
+
+    def test_a_content_type_django_cannot_parse_is_refused_in_chinese(self):
+        with serving(application) as address:
+            answer = raw_get(
+                address, "/auth/login/", b"Content-Type: text/plain; charset*=bogus''x",
+                b"Accept-Language: zh-hans",
+            )  # fmt: skip
+
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ")[1] == b"400"
+        assert body.decode() == "Bad Request (400)\nContent-Type 请求头格式错误。\n"
 
 
 class TestNoTracebackOnPages:
