@@ -195,3 +195,22 @@ def test_the_openapi_description_declares_the_error_shape(client):
     assert {"401", "403", "422"} <= set(operation["responses"])
     error = spec["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["error"]
+
+
+class TestMessagesInChinese:
+    """The code is for programs; the message is for the person reading it, in their language."""
+
+    def test_an_unknown_path_is_explained_in_chinese(self, client):
+        response = client.get(f"{BASE}/no-such-thing", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+        assert_error(response, 404, "not_found")
+        assert response.json()["error"]["message"] == "没有这个 API 路径。"
+
+    def test_a_body_that_is_not_json_is_explained_in_chinese(self, client):
+        response = client.post(
+            f"{BASE}/accounts", b"{", content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )  # fmt: skip
+
+        assert_error(response, 400, "malformed_json")
+        assert response.json()["error"]["message"] == "请求正文不是有效的 JSON。"
