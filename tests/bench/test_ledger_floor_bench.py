@@ -44,6 +44,7 @@ def test_the_kept_ledgers_hold_every_row_and_only_one_lost_its_history_indexes(t
             "SELECT count(*), min(seq), max(seq) FROM ledger_transfer"
         ).fetchone() == (250, 1, 250)
         indexes = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%history'"
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'ledger_transfer' AND name LIKE '%history'"
         ).fetchone()[0]
         assert indexes == history_indexes
