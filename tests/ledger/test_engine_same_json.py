@@ -1,7 +1,7 @@
 """The engine compares a retried transfer's metadata as JSON does: as PostgreSQL's jsonb compares.
 
 The single-transfer path on PostgreSQL compares metadata in the database (``jsonb = jsonb``) and
-the engine in Python (``engine.same_json``); the two must answer alike for any metadata.
+Python (``hujin.ledger.json_equality.same_json``); the two must answer alike for any metadata.
 """
 
 import json
@@ -11,7 +11,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hujin.ledger.engine import same_json
+from hujin.ledger.json_equality import same_json
 
 # JSON values as the API accepts them: no NaN or infinities, text without NUL or lone surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6)

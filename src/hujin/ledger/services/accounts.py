@@ -13,13 +13,13 @@ from hujin.core.events import event_emit
 from hujin.core.ids import new_id
 from hujin.core.money import currency_exponent
 from hujin.ledger import store
-from hujin.ledger.engine import same_json
 from hujin.ledger.errors import (
     AccountExistsWithDifferentFields,
     AccountInvalid,
     AccountNotFound,
     AccountsNotAtZero,
 )
+from hujin.ledger.json_equality import same_json
 from hujin.ledger.models import Account, AccountDebitFreeze, AccountDebitFreezeChange, AccountKind
 from hujin.ledger.services._retries import with_retries
 from hujin.ledger.validation import CODE_RE, metadata_problem
