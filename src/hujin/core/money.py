@@ -84,3 +84,39 @@ class Money:
 
     def __str__(self) -> str:
         return f"{format_minor(self.minor, self.currency)} {self.currency}"
+
+
+# --- as people read it ------------------------------------------------------------------------
+
+# The sign a customer page puts before an amount; a currency without one shows its ISO code.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "CNY": "¥", "HKD": "HK$", "MOP": "MOP$", "TWD": "NT$", "USD": "US$", "EUR": "€",
+    "GBP": "£", "JPY": "JP¥", "AUD": "A$", "CAD": "C$", "SGD": "S$", "NZD": "NZ$",
+}  # fmt: skip
+MINUS = "\u2212"  # a real minus sign: as wide as the plus, never broken from its number
+
+
+def group_thousands(minor: int, currency: str) -> str:
+    """123456789 CNY -> '1,234,567.89' (no sign: the caller places it)."""
+    plain = format_minor(abs(minor), currency)
+    whole, _, frac = plain.partition(".")
+    grouped = f"{int(whole):,}"
+    return f"{grouped}.{frac}" if frac else grouped
+
+
+def display_amount(
+    minor: int, currency: str, *, style: str = "symbol", signed: bool = False
+) -> str:
+    """An amount as a page shows it.
+
+    style ``symbol``: ``¥1,234.50`` (customer pages; a currency without a symbol shows
+    ``CHF 1,234.50``); style ``code``: ``1,234.50 CNY`` (staff pages, where the ISO code matters).
+    Negative amounts carry a minus sign; ``signed`` puts a ``+`` before positive ones (activity
+    lists, where money in and out sit side by side).
+    """
+    number = group_thousands(minor, currency)
+    sign = MINUS if minor < 0 else ("+" if signed and minor > 0 else "")
+    if style == "code":
+        return f"{sign}{number} {currency}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{currency} {number}"

@@ -1,6 +1,7 @@
 """Response headers for every page of the web shell."""
 
 from django.conf import settings
+from django.utils import timezone
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,3 +26,19 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class BusinessTimeZoneMiddleware:
+    """Show every time in the business time zone (``HUJIN_BUSINESS_TIME_ZONE``): the database and
+    the services keep UTC, the pages speak the time the business and its customers live in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.zone = settings.HUJIN_BUSINESS_TIME_ZONE
+
+    def __call__(self, request):
+        timezone.activate(self.zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

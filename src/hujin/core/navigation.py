@@ -1,0 +1,133 @@
+"""Where each module's pages appear: the staff console's menu and home, the customer portal's tabs.
+
+A module registers its entries in its ``AppConfig.ready()``; the web shell draws them. Nothing
+here renders: the shell (``hujin.web.navigation``) filters the entries by the viewer's
+permissions, counts the work that waits and marks the one entry the page belongs to.
+
+Console:
+
+    console_entry_register(
+        key="customers.kyc_queue", area=AREA_CUSTOMERS, label=_("Verification queue"),
+        url_name="customers:kyc_queue", permission="customers.review_kyc", order=20,
+        waiting=kyc_waiting_count,                         # (actor) -> int, optional
+        waiting_label=lambda n: ngettext("%(n)d identity check waits for review", ..., n),
+    )
+
+Portal (tabs at the bottom of a phone, in the top bar on a desktop; ``place="me"`` lists the
+entry on the "Me" page instead):
+
+    portal_entry_register(key="wealth", label=_("Wealth"), url_name="wealth:home",
+                          place="tab", icon="chart", order=20)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from hujin.core.actors import Actor
+
+AREA_CUSTOMERS = "customers"
+AREA_MONEY = "money"
+AREA_RISK = "risk"
+AREA_SERVICE = "service"
+AREA_OPERATIONS = "operations"
+AREA_SYSTEM = "system"
+# The console menu's areas, in the order it shows them; an area with no entry the viewer may
+# open is left out.
+AREAS: dict[str, Promise] = {
+    AREA_CUSTOMERS: _("Customers"),
+    AREA_MONEY: _("Money"),
+    AREA_RISK: _("Risk and compliance"),
+    AREA_SERVICE: _("Service"),
+    AREA_OPERATIONS: _("Operations"),
+    AREA_SYSTEM: _("System"),
+}
+
+PORTAL_PLACES = ("tab", "me")
+# The key of the portal's "Me" tab: the pages listed on the "Me" page belong to it.
+ME_TAB = "me"
+# The icons the portal shell draws (web/_icons.html).
+PORTAL_ICONS = ("home", "chart", "loan", "user", "shield", "doc", "device", "key", "bell", "card")
+
+
+@dataclass(frozen=True)
+class ConsoleEntry:
+    key: str
+    area: str
+    label: Promise | str
+    url_name: str
+    permission: str | None
+    order: int
+    waiting: Callable[[Actor], int] | None
+    waiting_label: Callable[[int], str] | None
+
+
+@dataclass(frozen=True)
+class PortalEntry:
+    key: str
+    label: Promise | str
+    url_name: str
+    place: str
+    icon: str
+    order: int
+    description: Promise | str
+
+
+_console: dict[str, ConsoleEntry] = {}
+_portal: dict[str, PortalEntry] = {}
+
+
+def console_entry_register(
+    *,
+    key: str,
+    area: str,
+    label: Promise | str,
+    url_name: str,
+    permission: str | None = None,
+    order: int = 100,
+    waiting: Callable[[Actor], int] | None = None,
+    waiting_label: Callable[[int], str] | None = None,
+) -> None:
+    """Put a page in the console menu (and, with ``waiting``, its work on the home page).
+
+    ``permission`` is the one the viewer must hold to see the entry (None: every staff member).
+    ``waiting(actor)`` counts the items that wait for this viewer; it runs on every console page,
+    so it must be one cheap query. Registering a key twice replaces the entry."""
+    if area not in AREAS:
+        raise ValueError(f"unknown console area {area!r}; one of {sorted(AREAS)}")
+    if (waiting is None) != (waiting_label is None):
+        raise ValueError("waiting and waiting_label go together")
+    _console[key] = ConsoleEntry(
+        key, area, label, url_name, permission, order, waiting, waiting_label
+    )
+
+
+def portal_entry_register(
+    *,
+    key: str,
+    label: Promise | str,
+    url_name: str,
+    place: str = "me",
+    icon: str = "doc",
+    order: int = 100,
+    description: Promise | str = "",
+) -> None:
+    """Put a customer page in the portal: a bottom tab (``place="tab"``) or a line on the "Me"
+    page (``place="me"``, with an optional one-line description)."""
+    if place not in PORTAL_PLACES:
+        raise ValueError(f"unknown portal place {place!r}; one of {PORTAL_PLACES}")
+    if icon not in PORTAL_ICONS:
+        raise ValueError(f"unknown portal icon {icon!r}; one of {PORTAL_ICONS}")
+    _portal[key] = PortalEntry(key, label, url_name, place, icon, order, description)
+
+
+def console_entries() -> list[ConsoleEntry]:
+    """Every console entry, area by area in AREAS order, then by order and key."""
+    areas = list(AREAS)
+    return sorted(_console.values(), key=lambda e: (areas.index(e.area), e.order, e.key))
+
+
+def portal_entries(place: str) -> list[PortalEntry]:
+    return sorted((e for e in _portal.values() if e.place == place), key=lambda e: (e.order, e.key))
