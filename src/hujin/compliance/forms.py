@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hujin.compliance.selectors import AuditFilters
 from hujin.core.approvals import REASON_MAX_LENGTH
@@ -34,10 +35,16 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     request_id = forms.CharField(label=_("Request id"), required=False, max_length=64)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=DateInput, validators=_DATE_BOUNDS
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=DateInput,
+        validators=_DATE_BOUNDS,
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=DateInput, validators=_DATE_BOUNDS
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=DateInput,
+        validators=_DATE_BOUNDS,
     )
     before = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=_MAX_ID

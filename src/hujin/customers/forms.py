@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hujin.customers import documents
 from hujin.customers.models import DocumentType
@@ -85,7 +86,7 @@ class ReasonForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        choices=[("approve", pgettext_lazy("review decision", "Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
