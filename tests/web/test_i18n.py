@@ -20,15 +20,15 @@ class TestLanguageSwitcher:
         content = response.content.decode()
         assert response.redirect_chain[-1] == ("/", 302)
         assert '<html lang="zh-hans">' in content
-        assert "<h1>控制台</h1>" in content
-        assert ">首页</a>" in content and ">API 密钥</a>" in content
+        assert "<h1>Staff，您好</h1>" in content
+        assert ">首页</a>" in content and "<span>API 密钥</span>" in content
         assert ">退出登录</button>" in content
 
     def test_switching_back_to_english(self, staff_client):
         staff_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
         staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
-        assert "<h1>Console</h1>" in staff_client.get("/").content.decode()
+        assert "<h1>Welcome, Staff</h1>" in staff_client.get("/").content.decode()
 
 
 class TestAcceptLanguage:

@@ -37,24 +37,62 @@ class TestConsoleHome:
         content = staff_client.get("/").content.decode()
 
         assert "互金" in content and "Hujin" in content
-        assert "Welcome, Staff." in content
-        assert "<h1>Console</h1>" in content
+        assert "<h1>Welcome, Staff</h1>" in content
+
+    def test_says_so_when_nothing_waits(self, staff_client):
+        content = staff_client.get("/").content.decode()
+
+        assert "Waiting for you" in content and "Nothing waits for you" in content
+
+    def test_shows_the_work_that_waits_for_this_role_with_its_count(self, staff_client):
+        from hujin.core.navigation import AREA_OPERATIONS, _console, console_entry_register
+
+        console_entry_register(
+            key="test.queue", area=AREA_OPERATIONS, label="Test queue", url_name="web:home",
+            waiting=lambda actor: 3, waiting_label=lambda n: f"{n} things wait",
+        )  # fmt: skip
+        try:
+            content = staff_client.get("/").content.decode()
+        finally:
+            del _console["test.queue"]
+
+        assert '<span class="work-count">3</span> <span>3 things wait</span>' in content
+        assert "Nothing waits for you" not in content
 
 
 class TestConsoleNavigation:
     @override_settings(ROOT_URLCONF="tests.web.urls_with_ledger_pages")
-    def test_links_home_the_ledger_pages_api_keys_and_close_of_business(self, staff_client):
+    def test_links_home_the_ledger_pages_and_api_keys_where_they_are_mounted(self, staff_client):
         links = nav(staff_client.get("/").content.decode())
 
+        assert re.search(r'href="/"[^>]*>Home</a>', links)
         for href, label in [
-            ("/", "Home"),
-            ("/ledger-pages/accounts/", "Accounts"),
+            ("/ledger-pages/accounts/", "Ledger accounts"),
             ("/ledger-pages/transfers/", "Transfers"),
             ("/ledger-pages/trial-balance/", "Trial balance"),
             ("/auth/api-keys/", "API keys"),
-            ("/cob/", "Close of business"),
         ]:
-            assert re.search(rf'href="{re.escape(href)}"[^>]*>{label}</a>', links), label
+            assert re.search(rf'href="{re.escape(href)}"[^>]*><span>{label}</span>', links), label
+
+    def test_groups_the_menu_by_area_in_a_fixed_order(self, staff_client):
+        links = nav(staff_client.get("/").content.decode())
+
+        areas = re.findall(r'<span class="nav-area-label"[^>]*>([^<]+)</span>', links)
+        assert areas == ["Customers", "Money", "Risk and compliance", "Operations", "System"]
+
+    def test_counts_the_work_waiting_beside_its_entry(self, staff_client):
+        from hujin.core.navigation import AREA_SYSTEM, _console, console_entry_register
+
+        console_entry_register(
+            key="test.queue", area=AREA_SYSTEM, label="Test queue", url_name="web:home",
+            waiting=lambda actor: 12, waiting_label=lambda n: f"{n} wait",
+        )  # fmt: skip
+        try:
+            links = nav(staff_client.get("/auth/api-keys/").content.decode())
+        finally:
+            del _console["test.queue"]
+
+        assert re.search(r'<span>Test queue</span> <span class="nav-count" title="12 wait">', links)
 
     @override_settings(ROOT_URLCONF="tests.web.urls_without_ledger_pages")
     def test_leaves_out_pages_whose_urls_do_not_exist_yet(self, staff_client):
@@ -62,7 +100,7 @@ class TestConsoleNavigation:
 
         assert response.status_code == 200
         links = nav(response.content.decode())
-        assert "Ledger" not in links and "Close of business" not in links
+        assert "Ledger accounts" not in links and ">Money<" not in links
         assert 'href="/auth/api-keys/"' in links
 
     def test_marks_the_current_page(self, staff_client):
@@ -91,9 +129,41 @@ class TestConsoleNavigation:
 
 
 class TestErrorPages:
-    @override_settings(DEBUG=False)
-    def test_an_unknown_address_gets_the_404_page(self, staff_client):
-        response = staff_client.get("/no/such/page/")
+    @pytest.mark.parametrize("debug", [False, True])
+    def test_an_unknown_address_gets_the_styled_404_page_whatever_debug_says(
+        self, staff_client, debug
+    ):
+        with override_settings(DEBUG=debug):
+            response = staff_client.get("/no/such/page/")
 
         assert response.status_code == 404
-        assert b"Page not found" in response.content
+        content = response.content.decode()
+        assert "Page not found" in content and 'class="error-code">404<' in content
+        assert "URLconf" not in content  # not Django's technical page listing the patterns
+        assert 'href="/">Go to the console home</a>' in content
+
+    def test_the_404_page_speaks_chinese_to_a_chinese_browser(self, client):
+        response = client.get("/no/such/page/", headers={"accept-language": "zh-CN"})
+
+        assert "找不到" in response.content.decode() or "页面不存在" in response.content.decode()
+
+    def test_the_api_keeps_its_error_shape_for_an_unknown_path(self, client):
+        response = client.get("/api/v1/no-such-thing")
+
+        assert response.status_code == 404
+        assert response.json()["error"]["code"]
+
+
+class TestRecoveryCodesWarning:
+    def test_warns_a_staff_member_who_has_no_recovery_code_left(self, staff_client):
+        content = staff_client.get("/auth/api-keys/").content.decode()
+
+        assert "You have no recovery codes left" in content
+        assert 'href="/auth/mfa/">Make new recovery codes</a>' in content
+
+    def test_is_gone_once_new_codes_are_made(self, staff_client, staff_user, staff_password, now):
+        from hujin.identity.mfa.services import recovery_codes_regenerate
+
+        recovery_codes_regenerate(user=staff_user, password=staff_password, now=now)
+
+        assert "recovery codes left" not in staff_client.get("/").content.decode()

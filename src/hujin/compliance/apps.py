@@ -12,3 +12,6 @@ class ComplianceConfig(AppConfig):
         # The event-deliveries page (dead letters): those who run the platform.
         for role in (roles.OPERATIONS, roles.ADMINISTRATOR):
             roles.register_role_permissions(role, ["core.manage_events"])
+        from hujin.compliance import navigation
+
+        navigation.register()

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hujin.identity.middleware.UserSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Needs the user (the 404 page links home, to the console or the portal).
+    "hujin.web.middleware.StyledNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hujin.core.middleware.RequestContextMiddleware",
 ]

@@ -136,6 +136,11 @@ def dead_letters_get(
     )
 
 
+def parked_count() -> int:
+    """How many deliveries wait for a person (the console counts them in its menu)."""
+    return EventDelivery.objects.filter(status=DeliveryStatus.PARKED).count()
+
+
 def _shorten(text: str) -> str:
     return text if len(text) <= ERROR_SHOWN_CHARS else text[: ERROR_SHOWN_CHARS - 1] + "…"
 

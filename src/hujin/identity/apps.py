@@ -10,6 +10,9 @@ class IdentityConfig(AppConfig):
         from hujin.identity import checks  # noqa: F401 -- registers the start-up checks
 
         _register_personal_data()
+        from hujin.identity import navigation
+
+        navigation.register()
 
 
 def _register_personal_data() -> None:

@@ -11,3 +11,6 @@ class LedgerConfig(AppConfig):
         from hujin.ledger import tasks
 
         register_cob_step(name="ledger.expire_pending", order=100, func=tasks.cob_expire_pending)
+        from hujin.ledger import navigation
+
+        navigation.register()

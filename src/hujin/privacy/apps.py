@@ -13,6 +13,9 @@ class PrivacyConfig(AppConfig):
         for role, permissions in ROLE_PERMISSIONS.items():
             register_role_permissions(role, permissions)
         _register_personal_data()
+        from hujin.privacy import navigation
+
+        navigation.register()
         from hujin.core.reference_data import keep_reference_data
         from hujin.privacy.migrations._seed_documents import seed
 

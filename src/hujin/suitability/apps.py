@@ -17,6 +17,9 @@ class SuitabilityConfig(AppConfig):
 
         keep_reference_data(self, "Questionnaire", seed)
         _register_personal_data()
+        from hujin.suitability import navigation
+
+        navigation.register()
 
 
 def _register_personal_data() -> None:

@@ -7,7 +7,15 @@ class WebConfig(AppConfig):
     verbose_name = "Web shell"
 
     def ready(self) -> None:
+        from django.utils.translation import pgettext_lazy
+
+        from hujin.core.navigation import ME_TAB, portal_entry_register
         from hujin.identity import roles
+
+        portal_entry_register(
+            key=ME_TAB, label=pgettext_lazy("portal tab", "Me"), url_name="web:portal_me",
+            place="tab", icon="user", order=90,
+        )  # fmt: skip
 
         # The console pages of modules below identity (which cannot import the role registry).
         ledger_readers = ["ledger.view_account", "ledger.view_transfer"]

@@ -1,6 +1,7 @@
 """Response headers for every page of the web shell."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone
 
 CONTENT_SECURITY_POLICY = (
@@ -42,3 +43,25 @@ class BusinessTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class StyledNotFoundMiddleware:
+    """With DEBUG on (the demo, development), a page that is not found shows the styled 404 page
+    people see in production, not Django's technical page (which lists every URL pattern). No
+    page answers 404 with a body of its own, so every HTML 404 outside the JSON API is that page;
+    the API keeps its error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.api_prefix = getattr(settings, "HUJIN_API_PREFIX", "/api/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not request.path_info.startswith(self.api_prefix)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return render(request, "404.html", status=404)
+        return response

@@ -17,6 +17,7 @@ from django.utils.functional import SimpleLazyObject
 
 from hujin.core.navigation import AREAS, ME_TAB, console_entries, portal_entries
 from hujin.identity.access import is_console_user, is_portal_user, staff_actor
+from hujin.identity.mfa.selectors import mfa_status
 
 
 @dataclass
@@ -110,9 +111,19 @@ def portal_items(request, place: str) -> list[NavItem]:
     return items
 
 
+def recovery_codes_exhausted(request) -> bool:
+    """A staff member whose two-step verification has no recovery code left."""
+    user = request.user
+    if not is_console_user(user):
+        return False
+    status = mfa_status(user)
+    return status.enabled and status.recovery_codes_left == 0
+
+
 def navigation(request) -> dict:
     console = SimpleLazyObject(lambda: console_nav(request))
     return {
+        "recovery_codes_exhausted": SimpleLazyObject(lambda: recovery_codes_exhausted(request)),
         "console_nav": console,
         "console_work": SimpleLazyObject(
             lambda: [item for area in console for item in area.items if item.waiting]
