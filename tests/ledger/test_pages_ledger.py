@@ -57,13 +57,13 @@ def bank(db):
 @pytest.fixture
 def alice(db):
     return open_account(
-        name="Alice", owner_ref="customer:alice", debits_must_not_exceed_credits=True
+        name="Alice", owner_ref="partner:alice", debits_must_not_exceed_credits=True
     )
 
 
 @pytest.fixture
 def bob(db):
-    return open_account(name="Bob", owner_ref="customer:bob")
+    return open_account(name="Bob", owner_ref="partner:bob")
 
 
 PAGES = [
@@ -110,7 +110,7 @@ class TestAccountsPage:
         assert response.status_code == 200
         page = text(response)
         assert "Custodian bank" in page and "Alice" in page
-        assert 'class="money">123.45<' in response.content.decode()
+        assert ">123.45 CNY</span>" in response.content.decode()
         assert reverse("ledger:account_detail", args=[alice.id]) in response.content.decode()
 
     def test_searches_by_text_currency_and_kind(self, staff_client, bank, alice, bob):
@@ -177,13 +177,15 @@ class TestAccountDetailPage:
         assert response.status_code == 200
         page = text(response)
         assert "Balances now" in page
-        assert "Debits 25.00 30.00" in page  # posted, pending
-        assert "Credits 100.00 0.00" in page
+        assert "Debits 25.00 CNY 30.00 CNY" in page  # posted, pending
+        assert "Credits 100.00 CNY 0.00 CNY" in page
         assert "Net balance 75.00 CNY" in page
         assert "Available 45.00 CNY" in page
-        # Newest first, each with the balance right after it.
+        # Newest first, each with the balance right after it; codes by their labels.
         assert re.search(
-            r"fee 75\.00 45\.00 .* withdrawal 100\.00 70\.00 .* topup 100\.00 100\.00", page
+            r"fee 75\.00 CNY 45\.00 CNY .* Withdrawal 100\.00 CNY 70\.00 CNY "
+            r".* Top-up 100\.00 CNY 100\.00 CNY",
+            page,
         )
         assert "Debits must not exceed credits" in page
 
@@ -232,7 +234,9 @@ class TestAccountDetailPage:
         assert "55.00" in text(first) and "1.00 1.00" not in text(first)
         assert "Newest" in text(second)
         # The very first top-up, 1.00, left a balance of 1.00.
-        assert re.search(r"Credit 1\.00 \S+ test 1\.00 1\.00", text(second))
+        assert re.search(
+            r"Credit 1\.00 CNY Custodian bank 1001\.bank test 1\.00 CNY 1\.00 CNY", text(second)
+        )
 
     def test_links_to_a_statement_for_the_month_so_far(self, staff_client, alice):
         content = staff_client.get(reverse("ledger:account_detail", args=[alice.id])).content
@@ -255,9 +259,9 @@ class TestStatementPage:
         )
 
         page = text(response)
-        assert "Opening 0.00 100.00 100.00" in page
-        assert "In the period 5.00 20.00" in page
-        assert "Closing 5.00 120.00 115.00" in page
+        assert "Opening 0.00 CNY 100.00 CNY 100.00 CNY" in page
+        assert "In the period 5.00 CNY 20.00 CNY" in page
+        assert "Closing 5.00 CNY 120.00 CNY 115.00 CNY" in page
         assert "salary" in page and "fee" in page and "opening" not in page.split("Closing")[1]
 
     def test_refuses_a_period_longer_than_366_days(self, staff_client, alice):
@@ -279,8 +283,8 @@ class TestTransferPages:
         everything = text(staff_client.get(reverse("ledger:transfers")))
         bonuses = text(staff_client.get(reverse("ledger:transfers"), {"code": "bonus"}))
 
-        assert "topup" in everything and "bonus" in everything
-        assert "bonus" in bonuses and "topup" not in bonuses
+        assert "Top-up" in everything and "bonus" in everything
+        assert "bonus" in bonuses and "Top-up" not in bonuses
 
     def test_a_pending_transfer_shows_its_hold_then_what_resolved_it(
         self, staff_client, bank, alice
@@ -345,8 +349,8 @@ class TestTransferPages:
 
         listed = text(staff_client.get(reverse("ledger:accounts")))
 
-        assert "customer:alice Open Debits frozen Customer frozen" in listed
-        assert "customer:bob Open Debits frozen risk.block" in listed
+        assert "partner:alice Open Debits frozen Customer frozen" in listed
+        assert "partner:bob Open Debits frozen risk.block" in listed
 
     def test_a_bad_filter_is_a_form_error(self, staff_client, db):
         response = staff_client.get(reverse("ledger:transfers"), {"code": "no spaces please"})
@@ -365,8 +369,8 @@ class TestTrialBalancePage:
         response = staff_client.get(reverse("ledger:trial_balance"))
 
         page = text(response)
-        assert "Subtotal Asset 1 150.00 0.00 150.00 0.00" in page
-        assert "Subtotal Liability 2 0.00 150.00 0.00 150.00" in page
+        assert "Subtotal Asset 1 150.00 CNY 0.00 CNY 150.00 CNY 0.00 CNY" in page
+        assert "Subtotal Liability 2 0.00 CNY 150.00 CNY 0.00 CNY 150.00 CNY" in page
         assert "Check: total debits 150.00 = total credits 150.00 CNY." in page
         assert "In balance" in page
 

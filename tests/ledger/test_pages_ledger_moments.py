@@ -21,7 +21,7 @@ def bank(db):
 
 @pytest.fixture
 def alice(db):
-    return open_account(owner_ref="customer:alice")
+    return open_account(owner_ref="partner:alice")
 
 
 class TestAsOfAShownMoment:

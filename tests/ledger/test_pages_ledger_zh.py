@@ -80,7 +80,7 @@ class TestAccountDetailPageInChinese:
 
         assert "当前余额" in page
         assert "已入账 待结算" in page
-        assert "借方 25.00 30.00" in page and "贷方 100.00 0.00" in page
+        assert "借方 25.00 CNY 30.00 CNY" in page and "贷方 100.00 CNY 0.00 CNY" in page
         assert "净余额 75.00 CNY" in page and "可用余额 45.00 CNY" in page
         assert "借方不得超过贷方" in page and "余额方向为贷" in page
         assert "交易明细" in page and "交易后余额" in page and "对方账户" in page
@@ -139,9 +139,9 @@ class TestStatementPageInChinese:
         assert "起始日期" in page and "截止日期" in page and "收件号码" not in page
         assert "业务日期 2025-02-01 至 2025-02-28" in page
         assert "已入账借方 已入账贷方 净余额 可用余额" in page
-        assert "期初 0.00 100.00 100.00" in page
-        assert "本期发生 5.00 20.00" in page
-        assert "期末 5.00 120.00 115.00" in page
+        assert "期初 0.00 CNY 100.00 CNY 100.00 CNY" in page
+        assert "本期发生 5.00 CNY 20.00 CNY" in page
+        assert "期末 5.00 CNY 120.00 CNY 115.00 CNY" in page
         assert "本期转账" in page and "salary" in page
         assert_no_english(
             page, "Opening", "In the period", "Closing", "Debits posted", "Available", "Statement"
@@ -167,7 +167,8 @@ class TestTransferPagesInChinese:
 
         page = chinese_page(staff_client, "ledger:transfers")
 
-        assert "业务日期 类型 借方账户 贷方账户 金额 币种 代码" in page
+        assert "业务日期 类型 借方账户 贷方账户 金额 摘要" in page
+        assert "充值" in page
         assert "已入账" in page and "待结算" in page and "待审批" not in page
         assert "筛选" in page
         assert_no_english(
@@ -187,7 +188,7 @@ class TestTransferPagesInChinese:
 
         assert "转账 #" in held and "全部转账" in held
         assert "类型 待结算" in held and "金额 30.00 CNY" in held
-        assert "冻结状态 待结算" in held and "超时时限 60 秒" in held
+        assert "冻结状态 待结算" in held and "1 分钟后" in held and "60 秒" not in held
         assert "处理转账 尚未处理" in held
         assert "与下一笔关联 否" in held
         assert "冻结状态 已入账" in posted
@@ -204,8 +205,8 @@ class TestTrialBalancePageInChinese:
 
         assert "试算平衡" in page
         assert "类型 / 代码 账户 已入账借方 已入账贷方 借方余额 贷方余额" in page
-        assert "资产小计 1 150.00 0.00 150.00 0.00" in page
-        assert "负债小计 2 0.00 150.00 0.00 150.00" in page
+        assert "资产小计 1 150.00 CNY 0.00 CNY 150.00 CNY 0.00 CNY" in page
+        assert "负债小计 2 0.00 CNY 150.00 CNY 0.00 CNY 150.00 CNY" in page
         assert "CNY 合计 3" in page
         assert "校验：借方合计 150.00 = 贷方合计 150.00 CNY。 平衡" in page
         assert_no_english(page, "Trial balance", "Subtotal", "Check", "Debits posted", "In balance")

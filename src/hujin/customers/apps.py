@@ -86,3 +86,19 @@ def _register_ledger_owner() -> None:
     # The ledger's reads show a customer their own accounts, and staff who may view customers
     # every customer's (never the house's), as this answers.
     readable_owners_register(ledger_readable_owners)
+
+    # The console names customers where other modules show them: the owner of a ledger
+    # account, the object of an audit entry or approval request (masked, linked).
+    from hujin.core.links import target_type_register
+    from hujin.customers import console_names
+    from hujin.ledger.selectors import owner_labels_register
+
+    owner_labels_register(console_names.ledger_owner_labels)
+    target_type_register(
+        "customers.customer", label=_("Customer"), resolve=console_names.customer_targets
+    )
+    target_type_register(
+        "customers.kyc_application",
+        label=_("Verification application"),
+        resolve=console_names.kyc_application_targets,
+    )

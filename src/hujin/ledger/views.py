@@ -8,7 +8,9 @@ staff session holding ``ledger.view_account``), which hands each request its sta
 what it may see.
 
 Each page validates its filters with a form, reads through the selectors and hands the template
-plain values (the same dicts the JSON API returns, plus translated labels).
+plain values (the same dicts the JSON API returns, plus translated labels). Owners and accounts
+show by name, never by reference or id (``page_names``): a customer's name masked, as the
+customers module answers for the viewer.
 """
 
 import uuid
@@ -38,6 +40,7 @@ from hujin.ledger.forms import (
     TransferFilterForm,
     TrialBalanceForm,
 )
+from hujin.ledger.page_names import PENDING_STATUS_BADGES, PageNames
 
 PAGE_SIZE = 50
 
@@ -75,20 +78,25 @@ def _labelled_account(row: dict) -> dict:
     return {**row, "kind_label": KIND_LABELS.get(row["kind"], row["kind"])}
 
 
-def _labelled_transfer(row: dict) -> dict:
+def _labelled_transfer(row: dict, names: PageNames) -> dict:
+    status = row.get("pending_status") or ""
     return {
         **row,
         "kind_label": TRANSFER_KIND_LABELS.get(row["kind"], row["kind"]),
-        "pending_status_label": PENDING_STATUS_LABELS.get(row.get("pending_status") or "", ""),
+        "pending_status_label": PENDING_STATUS_LABELS.get(status, ""),
+        "pending_status_badge": PENDING_STATUS_BADGES.get(status, status),
         "made_by_label": MADE_BY_LABELS.get(row["made_by"]["kind"], row["made_by"]["kind"]),
+        "debit_account": names.account(row["debit_account_id"]),
+        "credit_account": names.account(row["credit_account_id"]),
     }
 
 
-def _labelled_entry(row: dict) -> dict:
+def _labelled_entry(row: dict, names: PageNames) -> dict:
     return {
         **row,
         "kind_label": TRANSFER_KIND_LABELS.get(row["kind"], row["kind"]),
         "side_label": SIDE_LABELS[row["side"]],
+        "other_account": names.account(row["other_account_id"]),
     }
 
 
@@ -113,7 +121,11 @@ def accounts(request, actor: Actor):
             after=form.cleaned_data["after"] or None,
             limit=PAGE_SIZE,
         )
-        rows = [_labelled_account(presenters.account_out(a)) for a in page.accounts]
+        names = PageNames(actor, page.accounts)
+        rows = [
+            names.named_account_row(_labelled_account(presenters.account_out(a)), a)
+            for a in page.accounts
+        ]
         next_cursor = page.next_cursor
     context = {
         "form": form,
@@ -149,14 +161,17 @@ def account_detail(request, actor: Actor, account_id: uuid.UUID):
         raise Http404("no such account") from None
     account, balances, history = overview.account, overview.balances_as_of, overview.history
     statement_from, statement_to = _month_so_far(business_date_get(now=timezone.now()))
+    names = PageNames(actor, [account], others=[e.other_account_id for e in history.entries])
     context = {
-        "account": _labelled_account(presenters.account_out(account, balances)),
+        "account": names.named_account_row(
+            _labelled_account(presenters.account_out(account, balances)), account
+        ),
         "form": form,
         "as_of": as_of,
         "business_date": business_date,
         "business_time_zone": str(business_time_zone()),
         "entries": [
-            _labelled_entry(presenters.history_entry_out(e, kind=account.kind))
+            _labelled_entry(presenters.history_entry_out(e, kind=account.kind), names)
             for e in history.entries
         ],
         "older": history.next_before_seq,
@@ -179,22 +194,26 @@ def account_statement(request, actor: Actor, account_id: uuid.UUID):
     else:
         start, end = _month_so_far(business_date_get(now=timezone.now()))
         form = StatementForm({"from_date": start.isoformat(), "to_date": end.isoformat()})
-    statement = None
+    statement, others = None, []
     if form.is_valid():
         data = form.cleaned_data
-        statement = presenters.statement_out(
-            selectors.account_statement(
-                actor=actor,
-                account_id=account.id,
-                from_date=data["from_date"],
-                to_date=data["to_date"],
-                after_seq=data["after"],
-                limit=PAGE_SIZE * 4,
-            )
+        read = selectors.account_statement(
+            actor=actor,
+            account_id=account.id,
+            from_date=data["from_date"],
+            to_date=data["to_date"],
+            after_seq=data["after"],
+            limit=PAGE_SIZE * 4,
         )
-        statement["entries"] = [_labelled_entry(e) for e in statement["entries"]]
+        others = [e.other_account_id for e in read.entries]
+        statement = presenters.statement_out(read)
+    names = PageNames(actor, [account], others=others)
+    if statement is not None:
+        statement["entries"] = [_labelled_entry(e, names) for e in statement["entries"]]
     context = {
-        "account": _labelled_account(presenters.account_out(account)),
+        "account": names.named_account_row(
+            _labelled_account(presenters.account_out(account)), account
+        ),
         "form": form,
         "statement": statement,
         "paged": bool(form.is_valid() and form.cleaned_data["after"] is not None),
@@ -220,7 +239,11 @@ def transfers(request, actor: Actor):
             before_seq=data["before"],
             limit=PAGE_SIZE,
         )
-        rows = [_labelled_transfer(presenters.transfer_out(t)) for t in page.transfers]
+        names = PageNames(
+            actor,
+            others={i for t in page.transfers for i in (t.debit_account_id, t.credit_account_id)},
+        )
+        rows = [_labelled_transfer(presenters.transfer_out(t), names) for t in page.transfers]
         older = page.next_before_seq
     context = {
         "form": form,
@@ -238,9 +261,12 @@ def transfer_detail(request, actor: Actor, transfer_id: uuid.UUID):
         view = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
     except TransferNotFound:
         raise Http404("no such transfer") from None
+    names = PageNames(
+        actor, others=[view.transfer.debit_account_id, view.transfer.credit_account_id]
+    )
     return render(
         request, "ledger/transfer_detail.html",
-        {"transfer": _labelled_transfer(presenters.transfer_detail_out(view))},
+        {"transfer": _labelled_transfer(presenters.transfer_detail_out(view), names)},
     )  # fmt: skip
 
 

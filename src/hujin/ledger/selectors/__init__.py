@@ -8,8 +8,19 @@ only the accounts of the owners a module above lets them read (and the transfers
 them) and get "not found" for anyone else's; anyone else is refused with PermissionDenied. The
 one function here without an actor, ``readable_owners_register``, is how the module that keeps
 owners (customers) tells these reads whose accounts an actor may read, as ``ReadableOwners``.
+
+What the pages call owners and transfer codes (``hujin.ledger.naming``) is registered here too:
+``owner_labels_register`` (a resolver answering ``OwnerLabel`` per owner reference, for an
+actor) and ``transfer_code_label_register`` (a code's translated label).
 """
 
+from hujin.ledger.naming import (
+    OwnerLabel,
+    owner_labels,
+    owner_labels_register,
+    transfer_code_label,
+    transfer_code_label_register,
+)
 from hujin.ledger.scope import (
     CUSTOMER_OWNER_NAMESPACE,
     LEDGER_READ_PERMISSION,
@@ -23,6 +34,7 @@ from hujin.ledger.selectors.accounts import (
     account_history,
     account_overview,
     account_statement,
+    accounts_get_many,
     accounts_search,
 )
 from hujin.ledger.selectors.transfers import (
@@ -61,6 +73,7 @@ __all__ = [
     "Balances",
     "HistoryEntry",
     "HistoryPage",
+    "OwnerLabel",
     "ReadableOwners",
     "Statement",
     "TransferPage",
@@ -72,8 +85,13 @@ __all__ = [
     "account_history",
     "account_overview",
     "account_statement",
+    "accounts_get_many",
     "accounts_search",
+    "owner_labels",
+    "owner_labels_register",
     "readable_owners_register",
+    "transfer_code_label",
+    "transfer_code_label_register",
     "transfer_get",
     "transfers_get_many",
     "transfers_list",

@@ -64,6 +64,19 @@ def _account_visible(scope: ReadScope, account_id: uuid.UUID) -> Account:
     return account
 
 
+def accounts_get_many(
+    *, actor: Actor, account_ids: Sequence[uuid.UUID | str]
+) -> dict[uuid.UUID, Account]:
+    """The accounts under ``account_ids`` that exist and ``actor`` may see, by id, in one
+    query (the other side of a page of transfers). Raises PermissionDenied."""
+    ids = list({uuid.UUID(str(account_id)) for account_id in account_ids})
+    if not ids:
+        read_scope(actor)  # who may ask comes first, even for nothing
+        return {}
+    accounts = read_scope(actor).accounts(Account.objects.filter(id__in=ids))
+    return {account.id: account for account in accounts}
+
+
 def accounts_search(
     *,
     actor: Actor,
