@@ -94,7 +94,7 @@ def test_a_verified_customer_with_consents_sees_the_wallet_balance(
 
     html = customer_client.get(reverse("customers_portal:home")).content.decode()
 
-    assert 'data-testid="wallet-balance">0.00<' in html
+    assert '<span class="amount ">¥0.00</span>' in html
 
 
 def test_open_my_account_retries_when_ready(

@@ -1,4 +1,5 @@
-"""Reads for the customer portal: the onboarding steps and the customer's own applications.
+"""Reads for the customer portal: the home page (the onboarding steps, then the customer's
+money and what to do next) and the customer's own applications.
 
 Scoped by the logged-in user: a customer never reaches another customer's application (404).
 """
@@ -7,16 +8,32 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 
 from hujin.core.actors import Actor
+from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask
+from hujin.customers import portal_hooks
 from hujin.customers.errors import ApplicationNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycApplication, KycStatus
-from hujin.customers.selectors import accounts_of
+from hujin.customers.portal_hooks import NextAction
+from hujin.customers.selectors import accounts_of, wallet_activity
 from hujin.customers.services import wallet as wallets
 from hujin.customers.services.wallet import wallet_readiness
-from hujin.suitability.selectors import risk_profile_current
+from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS
+from hujin.suitability.selectors import risk_profile_current, risk_profile_latest
+
+# The home page's recent activity: a few movements when a page holds the full history, more
+# when it is the only place the customer sees them.
+ACTIVITY_WITH_HISTORY_PAGE = 5
+ACTIVITY_WITHOUT_HISTORY_PAGE = 10
+# A risk assessment this close to its expiry is worth retaking now.
+RISK_RETAKE_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +167,150 @@ def my_application(*, user_id: uuid.UUID, application_id: uuid.UUID) -> MyApplic
     if application is None:
         raise ApplicationNotFound()
     return _mine(application)
+
+
+# --- the home page once the account is open -----------------------------------------------------
+
+_ACTIVITY_LABELS: dict[str, tuple[Promise, Promise]] = {
+    "topup": (
+        pgettext_lazy("wallet activity", "Top-up"),
+        pgettext_lazy("wallet activity", "Top-up reversed"),
+    ),
+    "p2p": (
+        pgettext_lazy("wallet activity", "Transfer received"),
+        pgettext_lazy("wallet activity", "Transfer sent"),
+    ),
+    "fee.transfer": (
+        pgettext_lazy("wallet activity", "Fee refunded"),
+        pgettext_lazy("wallet activity", "Transfer fee"),
+    ),
+    "withdrawal": (
+        pgettext_lazy("wallet activity", "Withdrawal returned"),
+        pgettext_lazy("wallet activity", "Withdrawal"),
+    ),
+}
+_OTHER_IN = pgettext_lazy("wallet activity", "Money in")
+_OTHER_OUT = pgettext_lazy("wallet activity", "Money out")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLine:
+    label: str
+    amount_minor: int  # signed: positive in, negative out
+    currency: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """The customer's home page. ``onboarded`` once the wallet is open (which needs a verified
+    customer who accepted the agreements): then the money overview replaces the checklist."""
+
+    onboarding: Onboarding
+    activity: list[ActivityLine]
+    activity_url: str  # the full history's page, "" while no module offers one
+    next_actions: list[NextAction]
+
+    @property
+    def onboarded(self) -> bool:
+        return self.onboarding.account_opened and self.onboarding.verified
+
+
+def activity_label(code: str, *, incoming: bool) -> str:
+    """The customer's words for a ledger transfer code: a module's registered label first."""
+    registered = portal_hooks.portal_activity_label(code, incoming=incoming)
+    if registered is not None:
+        return str(registered)
+    labels = _ACTIVITY_LABELS.get(code)
+    if labels is not None:
+        return str(labels[0] if incoming else labels[1])
+    return str(_OTHER_IN if incoming else _OTHER_OUT)
+
+
+def _url(name: str, anchor: str = "") -> str:
+    try:
+        return reverse(name) + anchor
+    except NoReverseMatch:  # the module with that page is not installed
+        return ""
+
+
+def _local_day(moment: datetime) -> str:
+    return timezone.localtime(moment, business_time_zone()).date().isoformat()
+
+
+def _risk_action(*, user_id: uuid.UUID, onboarding: Onboarding, now: datetime):
+    url = _url("suitability:questionnaire")
+    if not url:
+        return None
+    expires_at = onboarding.risk_expires_at
+    if onboarding.questionnaire_done and expires_at is not None:
+        if expires_at - now >= RISK_RETAKE_WINDOW:
+            return None
+        text = gettext(
+            "Your risk assessment expires on %(day)s. Retake the questionnaire to keep buying "
+            "investment products."
+        ) % {"day": _local_day(expires_at)}
+        return NextAction(
+            "suitability.retake", text, url, gettext("Retake the questionnaire"), True
+        )
+    latest = risk_profile_latest(user_id=user_id, now=now)
+    if latest is not None:
+        text = gettext(
+            "Your risk assessment expired on %(day)s. Take the questionnaire again before you "
+            "buy investment products."
+        ) % {"day": _local_day(latest.expires_at)}
+        return NextAction(
+            "suitability.retake", text, url, gettext("Retake the questionnaire"), True
+        )
+    text = gettext("Take the risk questionnaire to find out which investment products suit you.")
+    return NextAction("suitability.take", text, url, gettext("Take the questionnaire"))
+
+
+def _consent_actions(onboarding: Onboarding) -> list[NextAction]:
+    actions = []
+    for kind in onboarding.consents_outstanding:
+        url = _url("privacy:consents", f"#consent-{kind}")
+        if url:
+            title = str(CONSENT_LABELS.get(kind, kind))
+            text = gettext("A new version of the %(document)s is waiting for you.") % {
+                "document": title
+            }
+            actions.append(NextAction(f"privacy.review.{kind}", text, url, gettext("Review it")))
+    return actions
+
+
+def _next_actions(*, user_id: uuid.UUID, onboarding: Onboarding, now: datetime):
+    if onboarding.status == CustomerStatus.CLOSED:
+        return []
+    actions = _consent_actions(onboarding)
+    risk = _risk_action(user_id=user_id, onboarding=onboarding, now=now)
+    if risk is not None:
+        actions.append(risk)
+    actions += portal_hooks.portal_next_actions_from_modules(
+        user_id=user_id, customer_id=onboarding.customer_id, now=now
+    )
+    return sorted(actions, key=lambda a: not a.urgent)  # stable: urgent first, else as added
+
+
+def my_home(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> Home:
+    """The logged-in customer's home page: the onboarding steps, and once the wallet is open
+    its recent movements and what the customer can do next. ``actor`` is that customer."""
+    onboarding = my_onboarding(actor=actor, user_id=user_id, now=now)
+    activity: list[ActivityLine] = []
+    activity_url = ""
+    next_actions: list[NextAction] = []
+    if onboarding.account_opened and onboarding.customer_id is not None:
+        page = portal_hooks.portal_activity_page()
+        activity_url = _url(page) if page else ""
+        limit = ACTIVITY_WITH_HISTORY_PAGE if activity_url else ACTIVITY_WITHOUT_HISTORY_PAGE
+        activity = [
+            ActivityLine(
+                label=activity_label(m.code, incoming=m.incoming),
+                amount_minor=m.amount_minor,
+                currency=m.currency,
+                created_at=m.created_at,
+            )
+            for m in wallet_activity(actor=actor, customer_id=onboarding.customer_id, limit=limit)
+        ]
+        next_actions = _next_actions(user_id=user_id, onboarding=onboarding, now=now)
+    return Home(onboarding, activity, activity_url, next_actions)

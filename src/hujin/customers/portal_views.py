@@ -1,4 +1,5 @@
-"""Portal pages under /me/: onboarding overview, real-name verification and status."""
+"""Portal pages under /me/: the home page (onboarding, then the money overview), real-name
+verification and status."""
 
 import uuid
 
@@ -11,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hujin.core.errors import HujinError, NotFound
-from hujin.core.money import format_minor
 from hujin.customers import portal, services
 from hujin.customers.forms import KybForm, KycForm
 from hujin.customers.services.wallet import wallet_open_if_ready
@@ -35,11 +35,10 @@ def _my_onboarding(request):
 @require_GET
 @customer_required
 def home(request):
-    onboarding = _my_onboarding(request)
-    balance = ""
-    if onboarding.wallet_balance_minor is not None:
-        balance = format_minor(onboarding.wallet_balance_minor, onboarding.wallet_currency)
-    return render(request, "customers/portal/home.html", {"o": onboarding, "balance": balance})
+    home = portal.my_home(
+        actor=customer_actor(request.user), user_id=request.user.pk, now=timezone.now()
+    )
+    return render(request, "customers/portal/home.html", {"home": home, "o": home.onboarding})
 
 
 @never_cache

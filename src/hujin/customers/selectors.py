@@ -1,6 +1,7 @@
 """Reads for the console: customer search, Customer 360 and the KYC review queue; a customer's
 ledger accounts, whose ledger accounts an actor may read (the ledger asks), and whether money may
-leave a customer's accounts.
+leave a customer's accounts. Re-exported here: the wallet's recent movements (``activity``) and
+the hooks modules above add to the customer's home page with (``portal_hooks``).
 
 Values out, never querysets. Personal data is masked unless the caller asks to reveal it and
 holds ``customers.view_personal_data``; every reveal writes a "personal_data.viewed" audit entry.
@@ -18,6 +19,10 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_personal_data_viewed
 from hujin.core.masking import mask
 from hujin.core.money import format_minor
+from hujin.customers.activity import (  # noqa: F401 -- re-exported: the public face
+    WalletMovement,
+    wallet_activity,
+)
 from hujin.customers.errors import ApplicationNotFound, CustomerNotFound, NotPermitted
 from hujin.customers.models import (
     ApplicationStatus,
@@ -28,6 +33,12 @@ from hujin.customers.models import (
     KycStatus,
 )
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS, VIEW_PERSONAL_DATA
+from hujin.customers.portal_hooks import (  # noqa: F401 -- re-exported: modules above register
+    NextAction,
+    portal_activity_label_register,
+    portal_activity_page_register,
+    portal_next_actions_register,
+)
 from hujin.customers.services import document_index_of, name_index_of, wallet
 from hujin.customers.services.owners import owner_ref_for
 from hujin.identity.selectors import user_id_for_mobile
