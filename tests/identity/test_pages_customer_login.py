@@ -23,6 +23,12 @@ class TestCustomerLoginPage:
         assert 'href="/auth/signup/"' in content
         assert 'href="/auth/reset/"' in content
 
+    def test_the_page_does_not_point_customers_to_the_staff_console(self, client):
+        content = client.get(LOGIN).content.decode()
+
+        assert 'href="/auth/login/"' not in content
+        assert "Staff" not in content
+
     def test_a_customer_logs_in_and_lands_on_the_portal(
         self, client, registered_customer, customer_password, no_mfa
     ):
