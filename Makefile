@@ -40,10 +40,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 # --- demo ----------------------------------------------------------------------------------
 
-# Idempotent: a second run reuses the venv, the database and the demo data.
+# Idempotent: a second run reuses the venv, the database and the demo data. It serves on
+# DEMO_ADDR (make demo DEMO_ADDR=0.0.0.0:8000), and the demo prints its addresses there.
 demo: $(APP_STAMP)
 	$(BIN)/hujin migrate --no-input
-	$(BIN)/hujin demo load
+	$(BIN)/hujin demo load --addr $(DEMO_ADDR)
 	@echo "Hujin is starting at http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
 	$(BIN)/hujin serve $(DEMO_ADDR)
 

@@ -1,33 +1,38 @@
 """Load the demo: staff logins (one per role, with TOTP), an integrator API key, a chart of
-accounts and some history.
+accounts, customers in every onboarding state and ten days of history on their wallets.
 
 ``demo_load`` runs ``STEPS`` in order; each step takes the DemoContext and adds what it made to
-the report. Other modules add their demo data (customers, products...) by appending a step.
-Every step is idempotent: a second run reuses what exists.
+the report. Other modules add their demo data (products...) by appending a step. Every step is
+idempotent: a second run reuses what exists and changes nothing.
 """
 
 import base64
 import hashlib
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 
 from hujin.core.actors import Actor, system_actor
-from hujin.core.dates import business_date_get
-from hujin.demo.chart import CHART, WALLETS, demo_id
 from hujin.identity.mfa.selectors import otpauth_uri
 from hujin.identity.roles import ROLE_LABELS
 from hujin.identity.services import api_key_create, staff_login_provision
-from hujin.ledger.services import account_create, transfers_create
-from hujin.ledger.types import TransferRequest
 
-CNY = "CNY"
-DAYS = 10
+DEFAULT_ADDR = "127.0.0.1:8000"  # what `make demo` serves on unless DEMO_ADDR says otherwise
+
+
+def demo_base_url(addr: str) -> str:
+    """The base URL of a demo served on ``addr``, as ``hujin serve`` takes it: ``host:port``, a
+    bare port (``8000``: on 127.0.0.1) or a whole URL (behind a proxy), which is kept."""
+    addr = (addr or DEFAULT_ADDR).strip().rstrip("/")
+    if "://" in addr:
+        return addr
+    if addr.isdigit():
+        addr = f"127.0.0.1:{addr}"
+    return f"http://{addr}"
 
 
 @dataclass(frozen=True)
@@ -72,16 +77,24 @@ class StaffLogin:
 
 @dataclass
 class DemoReport:
+    base_url: str = demo_base_url(DEFAULT_ADDR)
     staff: list[StaffLogin] = field(default_factory=list)
     api_key: str = ""
     accounts_created: int = 0
     transfers_ok: int = 0
-    # Lines a step wants printed after the logins (e.g. "Customer login: ...").
+    # The history's transfers the ledger refused (not posted, and not there from a first run):
+    # zero unless the database holds demo data of another shape.
+    transfers_refused: int = 0
+    # Lines a step wants printed after the logins (e.g. "Customer portal: ...").
     notes: list[str] = field(default_factory=list)
 
     @property
     def logins(self) -> list[tuple[str, str]]:
         return [(s.username, s.password) for s in self.staff]
+
+    def url(self, path: str) -> str:
+        """The address of ``path`` ("/auth/signin/") on the demo's server."""
+        return f"{self.base_url}{path}"
 
 
 @dataclass
@@ -91,10 +104,13 @@ class DemoContext:
     report: DemoReport
 
 
-def demo_load(*, now: datetime) -> DemoReport:
+def demo_load(*, now: datetime, addr: str = DEFAULT_ADDR) -> DemoReport:
+    """Load every step's demo data; ``addr`` is where the demo serves (for the addresses the
+    report prints)."""
     if settings.PROD:
         raise RuntimeError("demo data is for development databases only")
-    ctx = DemoContext(now=now, actor=system_actor("demo"), report=DemoReport())
+    report = DemoReport(base_url=demo_base_url(addr))
+    ctx = DemoContext(now=now, actor=system_actor("demo"), report=report)
     for step in STEPS:
         step(ctx)
     return ctx.report
@@ -127,30 +143,11 @@ def _staff_step(ctx: DemoContext) -> None:
         )
 
 
-# --- API key and ledger ---------------------------------------------------------------------------
+# --- API key --------------------------------------------------------------------------------------
 
 
 def _api_key_step(ctx: DemoContext) -> None:
     ctx.report.api_key = _api_key(ctx.actor, ctx.now)
-
-
-def _ledger_step(ctx: DemoContext) -> None:
-    now, actor, report = ctx.now, ctx.actor, ctx.report
-    today = business_date_get(now=now)
-    accounts = {}
-    for spec in CHART + WALLETS:
-        account, created = account_create(
-            id=demo_id(spec.key), currency=CNY, code=spec.code, kind=spec.kind, name=spec.name,
-            owner_ref=spec.owner_ref, actor=actor, now=now - timedelta(days=DAYS + 1),
-            debits_must_not_exceed_credits=spec.debits_must_not_exceed_credits,
-            credits_must_not_exceed_debits=spec.credits_must_not_exceed_debits,
-        )  # fmt: skip
-        accounts[spec.key] = account.id
-        report.accounts_created += created
-    for day, batch in _history(accounts, today):
-        when = now - timedelta(days=(today - day).days)
-        results = transfers_create(transfers=batch, actor=actor, now=when, business_date=day)
-        report.transfers_ok += sum(r.ok for r in results)
 
 
 def _api_key(actor: Actor, now: datetime) -> str:
@@ -158,71 +155,17 @@ def _api_key(actor: Actor, now: datetime) -> str:
     path = Path(settings.VAR_DIR) / "demo_api_key"
     if path.exists():
         return path.read_text().strip()
-    _, secret = api_key_create(name="Demo integrator", scopes=["ledger:read", "ledger:write"],
-                               actor=actor, now=now)  # fmt: skip
+    _, secret = api_key_create(name="Demo integrator (演示集成方)",
+                               scopes=["ledger:read", "ledger:write"], actor=actor,
+                               now=now)  # fmt: skip
     path.write_text(secret)
     path.chmod(0o600)
     return secret
 
 
-def _history(a: dict, today: date) -> list[tuple[date, list[TransferRequest]]]:
-    """Ten business days of top-ups, payments between customers, fees, holds and withdrawals."""
-    rng = random.Random(2026)
-    wallets = [k for k in a if k.startswith("wallet_")]
-    days = []
-    first = today - timedelta(days=DAYS)
-
-    def t(name, kind="single", **kw):
-        return TransferRequest(id=demo_id(name), kind=kind, currency=CNY, **kw)
-
-    days.append((first, [
-        t("capital", debit_account_id=a["bank"], credit_account_id=a["equity"],
-          amount=50_000_000_00, code="capital.injection"),
-    ]))  # fmt: skip
-    for n in range(DAYS):
-        day = first + timedelta(days=n)
-        batch = []
-        topped_up = 0
-        for w in wallets:
-            if n == 0 or rng.random() < 0.4:
-                amount = rng.randrange(500_00, 20_000_00, 100)
-                topped_up += amount
-                batch.append(t(f"topup-{n}-{w}", debit_account_id=a["clearing"],
-                               credit_account_id=a[w], amount=amount, code="topup"))  # fmt: skip
-        for i in range(rng.randrange(2, 6)):
-            payer, payee = rng.sample(wallets, 2)
-            amount = rng.randrange(10_00, 3_000_00)
-            fee = max(1, amount // 1000)
-            batch.append(t(f"p2p-{n}-{i}", debit_account_id=a[payer], credit_account_id=a[payee],
-                           amount=amount, code="p2p", linked=True))  # fmt: skip
-            batch.append(t(f"fee-{n}-{i}", debit_account_id=a[payer], credit_account_id=a["fees"],
-                           amount=fee, code="fee.transfer"))  # fmt: skip
-        if topped_up:  # the channel settles the day's top-ups into the bank account
-            batch.append(t(f"settle-{n}", debit_account_id=a["bank"],
-                           credit_account_id=a["clearing"], amount=topped_up,
-                           code="settlement"))  # fmt: skip
-        w = rng.choice(wallets)
-        hold = t(f"withdraw-hold-{n}", kind="pending", debit_account_id=a[w],
-                 credit_account_id=a["payable"], amount=rng.randrange(100_00, 1_000_00),
-                 code="withdrawal")  # fmt: skip
-        batch.append(hold)
-        resolution = "void_pending" if n % 4 == 3 else "post_pending"
-        batch.append(t(f"withdraw-done-{n}", kind=resolution, pending_id=hold.id,
-                       code="withdrawal"))  # fmt: skip
-        batch.append(t(f"channel-cost-{n}", debit_account_id=a["channel_cost"],
-                       credit_account_id=a["bank"], amount=rng.randrange(5_00, 50_00),
-                       code="channel.cost"))  # fmt: skip
-        days.append((day, batch))
-    # One hold still open today, so the console shows a pending balance.
-    w = wallets[0]
-    days.append((today, [t("withdraw-open", kind="pending", debit_account_id=a[w],
-                           credit_account_id=a["payable"], amount=200_00, code="withdrawal",
-                           timeout_seconds=7 * 24 * 3600)]))  # fmt: skip
-    return days
-
-
 # The demo, in order. Append a step (a function taking the DemoContext) for more demo data; a
-# step that needs the staff or the ledger goes after theirs.
+# step goes after the steps whose data it needs. The history runs on the customers' wallets, so
+# it comes after the customers; the freeze comes after the history it must not interrupt.
 def _step(dotted: str) -> Callable[[DemoContext], None]:
     """A step from another demo module, imported when it runs (those modules import this one)."""
 
@@ -237,8 +180,10 @@ def _step(dotted: str) -> Callable[[DemoContext], None]:
 STEPS: list[Callable[[DemoContext], None]] = [
     _staff_step,
     _api_key_step,
-    _ledger_step,
+    _step("hujin.demo.history.demo_chart_step"),
     _step("hujin.demo.customers.demo_customers_step"),
     _step("hujin.demo.suitability.demo_suitability_step"),
     _step("hujin.demo.suitability.demo_privacy_step"),
+    _step("hujin.demo.history.demo_history_step"),
+    _step("hujin.demo.customers.demo_freeze_step"),
 ]

@@ -76,10 +76,11 @@ def _customers(actor: Actor) -> list[tuple[uuid.UUID, Actor]]:
 
 
 def demo_suitability_step(ctx: DemoContext) -> None:
-    """Every active demo customer without an assessment gets one, profiles in turn."""
+    """Every active demo customer without an assessment gets one, profiles in turn (taken this
+    morning: after the latest of them signed up)."""
     names = list(PROFILES)
     assessed = 0
-    when = ctx.now - timedelta(days=30)
+    when = ctx.now - timedelta(hours=6)
     for index, (user_id, actor) in enumerate(_customers(ctx.actor)):
         if risk_profile_latest(user_id=user_id, now=ctx.now) is not None:
             continue
@@ -95,26 +96,27 @@ def demo_suitability_step(ctx: DemoContext) -> None:
 def demo_privacy_step(ctx: DemoContext) -> None:
     """One correction request (overdue) and one fresh deletion request, from demo customers."""
     customers = _customers(ctx.actor)
-    if len(customers) < 2 or _has_requests([user_id for user_id, _ in customers[:2]], ctx.now):
+    if len(customers) < 2:
         return
-    (first, first_actor), (second, second_actor) = customers[0], customers[1]
-    data_request_create(
-        user_id=first,
-        kind="correction",
-        field="address",
-        details="My address changed: I moved to Pudong, Shanghai in January.",
-        actor=first_actor,
-        now=ctx.now - timedelta(days=16),
-    )
-    data_request_create(
-        user_id=second,
-        kind="deletion",
-        details="I no longer use Hujin.",
-        actor=second_actor,
-        now=ctx.now - timedelta(days=2),
-    )
+    if not _has_requests([user_id for user_id, _ in customers[:2]], ctx.now):
+        (first, first_actor), (second, second_actor) = customers[0], customers[1]
+        data_request_create(
+            user_id=first,
+            kind="correction",
+            field="address",
+            details="I have moved to Pudong, Shanghai · 我已搬到上海浦东",
+            actor=first_actor,
+            now=ctx.now - timedelta(days=16),
+        )
+        data_request_create(
+            user_id=second,
+            kind="deletion",
+            details="I no longer use Hujin · 我不再使用互金",
+            actor=second_actor,
+            now=ctx.now - timedelta(days=2),
+        )
     ctx.report.notes.append(
-        "Personal-data requests: 2 waiting in the console (/privacy/requests/)."
+        f"Personal-data requests (a correction, a deletion): {ctx.report.url('/privacy/requests/')}"
     )
 
 
