@@ -257,3 +257,11 @@ def test_the_same_pages_in_english_would_fail_and_be_named(staff):
 
     assert read == ["/"] and len(failures["/"]) > 3
     assert report(failures).startswith("English left on Chinese pages:\n/: ")
+
+
+def test_a_word_with_two_meanings_reads_right_on_each_page(staff):
+    audit = staff.get("/compliance/audit/", headers={"accept-language": "zh-hans"})
+    outbox = staff.get("/auth/dev/sms/", headers={"accept-language": "zh-hans"})
+
+    assert "截止日期" in audit.content.decode() and "收件号码" not in audit.content.decode()
+    assert "收件号码" in outbox.content.decode()
