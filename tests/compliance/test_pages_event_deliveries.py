@@ -79,7 +79,9 @@ class TestTheList:
         assert "acc-42" in content and "1 later event waits" in content
         assert "ConnectionError: risk engine unreachable" in content
         assert "x" * 300 not in content  # the error is cut short
-        assert parked.parked_at.strftime("%Y-%m-%d %H:%M:%S") in content
+        # When it was parked, in the business time zone (02:00 UTC is 10:00 in Shanghai).
+        assert "2025-03-14 10:00" in content and parked.parked_at.hour == 2
+        assert 'data-status="parked"' in content
         assert retry_url(parked) in content and discard_url(parked) in content
         (lag,) = response.context["overview"].lags
         assert (lag.undelivered, lag.parked, lag.waiting) == (2, 1, 1)

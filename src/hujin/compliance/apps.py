@@ -7,7 +7,10 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self) -> None:
+        from hujin.compliance import names
         from hujin.identity import roles
+
+        names.register_target_types()  # approval requests and deliveries, named and linked
 
         # The event-deliveries page (dead letters): those who run the platform.
         for role in (roles.OPERATIONS, roles.ADMINISTRATOR):

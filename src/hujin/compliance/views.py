@@ -1,7 +1,9 @@
 """Compliance console pages: the audit trail viewer, the maker-checker inbox and the event
 deliveries that keep failing (dead letters).
 
-Each view validates its input, makes one domain call and hands the template plain values.
+Each view validates its input, makes one domain call and hands the template plain values:
+actions by their labels, objects by name and linked (``names``, ``hujin.core.links``), codes and
+ids kept for the technical details.
 """
 
 import json
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hujin.compliance import selectors
+from hujin.compliance import names, selectors
 from hujin.compliance.forms import (
     ApprovalDecisionForm,
     ApprovalFilterForm,
@@ -24,6 +26,7 @@ from hujin.compliance.forms import (
 )
 from hujin.core import approvals, event_status
 from hujin.core.errors import HujinError, NotFound, PermissionDenied
+from hujin.core.links import target_links
 from hujin.core.models import ApprovalStatus
 from hujin.identity.access import staff_actor, staff_required
 
@@ -33,25 +36,42 @@ STATUS_LABELS = dict(ApprovalStatus.choices)
 # --- audit trail --------------------------------------------------------------------------------
 
 
+def _audit_rows(rows, *, actor) -> list[dict]:
+    """Audit rows with the actor's kind, the action's label and the object, named for
+    ``actor`` (one resolver call per object type on the page)."""
+    links = target_links(actor=actor, targets=[(r.target_type, r.target_id) for r in rows])
+    return [
+        {
+            "entry": row,
+            "actor_kind_label": names.actor_kind_label(row.actor_kind),
+            "action_label": names.action_label(row.action),
+            "target": links[(row.target_type, row.target_id)],
+        }
+        for row in rows
+    ]
+
+
 @staff_required(permission=selectors.VIEW_AUDIT)
 def audit_list(request):
+    actor = staff_actor(request.user)
     form = AuditFilterForm(request.GET or None)
-    page = None
+    page, rows = None, []
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         page = selectors.audit_entry_page(
-            actor=staff_actor(request.user),
+            actor=actor,
             filters=form.filters() if form.is_bound else selectors.AuditFilters(),
             before=data.get("before"),
             after=data.get("after"),
         )
+        rows = _audit_rows(page.rows, actor=actor)
     filtered = form.is_bound and any(
         value for name, value in request.GET.items() if name not in ("before", "after")
     )
     return render(
         request,
         "compliance/audit/list.html",
-        {"form": form, "page": page, "filtered": filtered},
+        {"form": form, "page": page, "rows": rows, "filtered": filtered},
     )
 
 
@@ -63,12 +83,13 @@ def _pretty(value) -> str:
 
 @staff_required(permission=selectors.VIEW_AUDIT)
 def audit_detail(request, entry_id: int):
+    actor = staff_actor(request.user)
     try:
-        detail = selectors.audit_entry_get(actor=staff_actor(request.user), entry_id=entry_id)
+        detail = selectors.audit_entry_get(actor=actor, entry_id=entry_id)
     except NotFound:
         raise Http404("no such audit entry") from None
     context = {
-        "entry": detail.row,
+        **_audit_rows([detail.row], actor=actor)[0],
         "before": _pretty(detail.before),
         "after": _pretty(detail.after),
         "prev_hash": detail.prev_hash,
@@ -80,7 +101,12 @@ def audit_detail(request, entry_id: int):
 # --- approvals ----------------------------------------------------------------------------------
 
 
-def _approval_row(request_obj, *, actor) -> dict:
+def _targets(requests, *, actor) -> dict:
+    """The requests' objects, named for ``actor`` in one go (one call per object type)."""
+    return target_links(actor=actor, targets=[(r.target_type, r.target_id) for r in requests])
+
+
+def _approval_row(request_obj, *, actor, targets: dict) -> dict:
     return {
         "id": request_obj.id,
         "action": request_obj.action,
@@ -88,6 +114,7 @@ def _approval_row(request_obj, *, actor) -> dict:
         "description": approvals.approval_describe(request_obj),
         "target_type": request_obj.target_type,
         "target_id": request_obj.target_id,
+        "target": targets[(request_obj.target_type, request_obj.target_id)],
         "payload": request_obj.payload,
         "status": request_obj.status,
         "status_label": STATUS_LABELS.get(request_obj.status, request_obj.status),
@@ -110,11 +137,12 @@ def approval_inbox(request):
     form = ApprovalFilterForm(request.GET or None, action_choices=choices)
     action = (form.cleaned_data["action"] or None) if form.is_valid() else None
     inbox = approvals.approval_inbox(actor=actor, action=action)
+    targets = _targets([*inbox.waiting, *inbox.mine, *inbox.decided], actor=actor)
     context = {
         "form": form,
-        "waiting": [_approval_row(r, actor=actor) for r in inbox.waiting],
-        "mine": [_approval_row(r, actor=actor) for r in inbox.mine],
-        "decided": [_approval_row(r, actor=actor) for r in inbox.decided],
+        "waiting": [_approval_row(r, actor=actor, targets=targets) for r in inbox.waiting],
+        "mine": [_approval_row(r, actor=actor, targets=targets) for r in inbox.mine],
+        "decided": [_approval_row(r, actor=actor, targets=targets) for r in inbox.decided],
     }
     return render(request, "compliance/approvals/inbox.html", context)
 
@@ -144,7 +172,8 @@ def approval_detail(request, approval_id: uuid.UUID):
         else:
             messages.success(request, _("Approved.") if approve else _("Rejected."))
             return redirect("compliance:approval_detail", approval_id=approval.id)
-    context = {"approval": _approval_row(approval, actor=actor), "form": form}
+    targets = _targets([approval], actor=actor)
+    context = {"approval": _approval_row(approval, actor=actor, targets=targets), "form": form}
     status = 400 if form.errors else 200
     return render(request, "compliance/approvals/detail.html", context, status=status)
 
@@ -176,12 +205,20 @@ def _cursor(value: str | None) -> int | None:
 
 @staff_required(permission=event_status.MANAGE_EVENTS)
 def event_deliveries(request):
+    actor = staff_actor(request.user)
     overview = event_status.dead_letters_get(
-        actor=staff_actor(request.user),
-        now=timezone.now(),
-        after=_cursor(request.GET.get("after")),
+        actor=actor, now=timezone.now(), after=_cursor(request.GET.get("after"))
     )
-    return render(request, "compliance/events/deliveries.html", {"overview": overview})
+    links = target_links(
+        actor=actor, targets=[(d.aggregate_type, d.aggregate_id) for d in overview.parked]
+    )
+    parked = [
+        {"delivery": d, "target": links[(d.aggregate_type, d.aggregate_id)]}
+        for d in overview.parked
+    ]
+    return render(
+        request, "compliance/events/deliveries.html", {"overview": overview, "parked": parked}
+    )
 
 
 def _delivery_action(request, delivery_id: int, action, done: str):

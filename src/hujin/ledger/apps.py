@@ -7,6 +7,9 @@ class LedgerConfig(AppConfig):
     verbose_name = "Ledger"
 
     def ready(self) -> None:
+        from hujin.ledger.page_names import register_target_types
+
+        register_target_types()  # the audit trail and approvals name the ledger's objects
         from hujin.core.cob import register_cob_step
         from hujin.ledger import tasks
 

@@ -8,10 +8,17 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils.translation import pgettext_lazy
+
 from hujin.core.actors import Actor
+from hujin.core.errors import PermissionDenied
+from hujin.core.links import TargetLink, target_type_register
 from hujin.ledger import selectors
 from hujin.ledger.models import Account
 from hujin.ledger.naming import OwnerLabel, owner_labels
+from hujin.ledger.services.accounts import TARGET
+from hujin.ledger.services.transfers import BATCH_TARGET
 
 # A pending transfer's outcome as the shared status vocabulary names it (hujin.core.statuses).
 PENDING_STATUS_BADGES = {
@@ -72,3 +79,40 @@ class PageNames:
         """A presented account (``presenters.account_out``) with its owner and display name."""
         owner = self.owner(account)
         return {**row, "owner": owner, "display_name": str(owner.name_of_account(account.name))}
+
+
+# -- the ledger's objects in the audit trail and approvals (hujin.core.links) ---------------------
+
+
+def account_targets(actor: Actor, target_ids: list[str]) -> dict[str, TargetLink]:
+    """Audit objects of type ``ledger.account``: the account by code and name (its owner's
+    label after it), linked to its page; nothing for an actor the ledger does not let read it."""
+    ids = {}
+    for raw in target_ids:
+        try:
+            ids[raw] = uuid.UUID(raw)
+        except ValueError:
+            continue
+    try:
+        names = PageNames(actor, others=ids.values())
+    except PermissionDenied:
+        return {}
+    links = {}
+    for raw, account_id in ids.items():
+        named = names.account(account_id)
+        if named.hidden:
+            continue
+        owner = f" · {named.owner.name}" if named.owned and named.owner else ""
+        links[raw] = TargetLink(
+            f"{named.code} {named.name}{owner}".strip(),
+            url=reverse("ledger:account_detail", args=[account_id]),
+        )
+    return links
+
+
+def register_target_types() -> None:
+    """Called from ``LedgerConfig.ready``."""
+    target_type_register(
+        TARGET, label=pgettext_lazy("target", "Ledger account"), resolve=account_targets
+    )
+    target_type_register(BATCH_TARGET, label=pgettext_lazy("target", "Transfer batch"))
