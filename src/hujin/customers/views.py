@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -126,11 +126,30 @@ def customer_close(request, customer_id: uuid.UUID):
     return _status_action(request, customer_id, call, _("Customer closed."))
 
 
+# The identity providers as reviewers read them (``HUJIN_IDENTITY_PROVIDER``; providers.py). A
+# provider not named here shows its own name.
+PROVIDER_LABELS = {
+    "manual_review": pgettext_lazy("identity provider", "Compliance review (no automatic check)"),
+    "local_simulated": pgettext_lazy("identity provider", "Simulated ID check (not a real check)"),
+}
+
+
+def _provider(application) -> dict:
+    """What the identity provider did with an application, in words: who it is, its decision
+    (a state: verified, rejected, needs_review, or none yet) and its reason, as it gave it."""
+    return {
+        "label": PROVIDER_LABELS.get(application.provider, application.provider),
+        "decision": application.provider_decision,
+        "reason": application.provider_reason,
+    }
+
+
 @require_GET
 @staff_required(permission=REVIEW_KYC)
 def kyc_queue(request):
     rows = selectors.kyc_queue(actor=staff_actor(request.user))
-    return render(request, "customers/kyc_queue.html", {"rows": rows})
+    items = [{"a": row, "provider": _provider(row)} for row in rows]
+    return render(request, "customers/kyc_queue.html", {"rows": rows, "items": items})
 
 
 @never_cache
@@ -162,7 +181,12 @@ def kyc_detail(request, application_id: uuid.UUID):
         )
     except NotFound:
         raise Http404("no such application") from None
-    context = {"a": application, "form": form, "override_form": ReasonForm()}
+    context = {
+        "a": application,
+        "provider": _provider(application),
+        "form": form,
+        "override_form": ReasonForm(),
+    }
     return render(request, "customers/kyc_detail.html", context)
 
 
