@@ -56,7 +56,10 @@ class TestConsoleHome:
         finally:
             del _console["test.queue"]
 
-        assert '<span class="work-count">3</span> <span>3 things wait</span>' in content
+        assert (
+            '<a href="/" aria-label="3 things wait"><span class="work-count">3</span> '
+            "<span>Test queue</span></a>"
+        ) in content
         assert "Nothing waits for you" not in content
 
 
