@@ -53,13 +53,14 @@ PUBLIC_PAGES = [
 ]
 # How wide the page may be beyond the viewport: none (a pixel for rounding).
 OVERFLOW_TOLERANCE_PX = 1
-WIDEST = """() => {
+WIDEST = r"""() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
   for (const element of document.body.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
     if (box.right > width + 1 && !element.closest('.table-scroll')) {
-      wide.push(element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ').join('.') : ''));
+      const classes = String(element.className || '').trim().split(/\s+/).join('.');
+      wide.push(element.tagName.toLowerCase() + (classes ? '.' + classes : ''));
     }
   }
   return {scroll: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
