@@ -66,6 +66,7 @@ def _sign_up(page, mobile_national: str) -> None:
 
     page.goto("/auth/signup/")
     page.locator("input[name=mobile]").fill(mobile_national)
+    page.locator("input[name=terms]").check()
     _submit(page, "form:has(input[name=mobile])")
     assert "/auth/signup/verify/" in page.url
     code = dev_sms_code(mobile_e164=f"+86{mobile_national}", purpose="signup")
@@ -149,5 +150,6 @@ def test_sign_up_verify_questionnaire_consent_and_the_wallet_opens(
     _consents(page)
 
     page.goto("/me/")
-    assert page.locator("[data-testid=wallet-balance]").inner_text() == "0.00"
-    assert page.locator(".step-done").count() == 4
+    assert page.locator("[data-testid=wallet-balance]").inner_text() == "¥0.00"
+    assert page.locator("[data-testid=wallet-state] [data-status=open]").count() == 1
+    assert page.locator(".steps").count() == 0  # onboarding is over: the overview replaces it

@@ -20,6 +20,7 @@ from hujin.identity.password_reset import (
 from hujin.identity.personal_data import user_anonymise
 from hujin.identity.provisioning import staff_login_provision
 from hujin.identity.signup import signup_complete, signup_start, signup_verify
+from hujin.identity.signup_terms import signup_terms_current
 from tests.identity.conftest import sms_code
 from tests.trail_scan import personal_data_in_trail, trail_is_written
 
@@ -40,6 +41,7 @@ def sign_up(now) -> User:
     return signup_complete(
         mobile_e164=MOBILE, challenge_id=challenge.id, password=PASSWORD,
         password_confirm=PASSWORD, ip=IP, now=now,
+        terms_accepted=[term.id for term in signup_terms_current()],
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ def mfa_done(staff_client):
 
 class TestDevSmsPage:
     def test_staff_read_the_codes_with_the_number_masked(self, client, mfa_done):
-        client.post("/auth/signup/", {"mobile": "13600005678"})
+        client.post("/auth/signup/", {"mobile": "13600005678", "terms": "on"})
 
         content = mfa_done.get("/auth/dev/sms/").content.decode()
 

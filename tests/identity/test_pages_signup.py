@@ -11,7 +11,7 @@ PASSWORD = "ginkgo-terrace-lamp-31"
 
 
 def sign_up_to_the_code(client, mobile="136 0000 5678"):
-    return client.post("/auth/signup/", {"mobile": mobile})
+    return client.post("/auth/signup/", {"mobile": mobile, "terms": "on"})
 
 
 def type_the_code(client, mobile=MOBILE):
@@ -110,7 +110,7 @@ class TestSignupPages:
     def test_a_registered_number_is_sent_to_log_in_after_the_code(
         self, client, registered_customer
     ):
-        client.post("/auth/signup/", {"mobile": CUSTOMER_MOBILE})
+        client.post("/auth/signup/", {"mobile": CUSTOMER_MOBILE, "terms": "on"})
 
         response = type_the_code(client, mobile=CUSTOMER_MOBILE)
 

@@ -13,7 +13,7 @@ from hujin.identity.errors import (
     OtpTooManyAttempts,
 )
 from hujin.identity.models import DevSmsMessage, OtpChallenge
-from hujin.identity.otp import otp_consume, otp_send, otp_verify
+from hujin.identity.otp import otp_consume, otp_resend_wait, otp_send, otp_verify
 from hujin.identity.sms import dev_sms_code, dev_sms_latest
 from tests.identity.conftest import sms_code
 
@@ -230,3 +230,25 @@ class TestOtpConsume:
             otp_consume(challenge_id=challenge.id, purpose=SIGNUP, mobile_e164=OTHER, now=now)
         with pytest.raises(OtpNotVerified):
             otp_consume(challenge_id="not-a-uuid", purpose=SIGNUP, mobile_e164=MOBILE, now=now)
+
+
+class TestOtpResendWait:
+    def test_counts_down_the_minute_after_a_code_was_sent(self, now):
+        send(now)
+
+        assert otp_resend_wait(mobile_e164=MOBILE, now=now) == 60
+        assert otp_resend_wait(mobile_e164=MOBILE, now=now + timedelta(seconds=20.5)) == 40
+        assert otp_resend_wait(mobile_e164=MOBILE, now=now + timedelta(seconds=60)) == 0
+
+    def test_agrees_with_what_otp_send_allows(self, now):
+        send(now)
+        wait = otp_resend_wait(mobile_e164=MOBILE, now=now + timedelta(seconds=30))
+
+        with pytest.raises(OtpResendTooSoon):
+            send(now + timedelta(seconds=30 + wait - 1))
+        send(now + timedelta(seconds=30 + wait))
+
+    def test_a_number_without_a_code_need_not_wait(self, now):
+        send(now)
+
+        assert otp_resend_wait(mobile_e164=OTHER, now=now) == 0

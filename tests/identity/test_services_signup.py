@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,12 @@ from hujin.identity.errors import (
     PasswordInvalid,
     PasswordsDiffer,
     RateLimited,
+    TermsChanged,
+    TermsNotAccepted,
 )
 from hujin.identity.models import OtpChallenge, User
 from hujin.identity.signup import signup_complete, signup_start, signup_verify
+from hujin.identity.signup_terms import signup_terms_current
 from tests.identity.conftest import CUSTOMER_MOBILE, sms_code
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +40,7 @@ def complete(now, challenge, password=GOOD_PASSWORD, confirm=None, mobile=MOBILE
         password_confirm=password if confirm is None else confirm,
         ip=ip,
         now=now,
+        terms_accepted=[term.id for term in signup_terms_current()],
     )
 
 
@@ -154,3 +159,57 @@ class TestSignupComplete:
 
         assert refused.value.status == 429
         assert User.objects.count() == 10
+
+
+class TestSignupTerms:
+    """The documents privacy registers (signup_terms): accepted with the login, or no login."""
+
+    def test_the_new_customer_has_accepted_each_current_document(self, now):
+        from hujin.privacy.selectors import consents_outstanding
+
+        user = complete(now, verified(now))
+
+        assert consents_outstanding(user_id=user.pk) == []
+        assert OutboxEvent.objects.filter(event_type="privacy.consent_given").count() == 2
+
+    def test_without_accepting_them_no_account_is_made_and_the_code_stays_usable(self, now):
+        challenge = verified(now)
+
+        with pytest.raises(TermsNotAccepted):
+            signup_complete(
+                mobile_e164=MOBILE, challenge_id=challenge.id, password=GOOD_PASSWORD,
+                password_confirm=GOOD_PASSWORD, ip=IP, now=now,
+            )  # fmt: skip
+
+        assert not User.objects.exists()
+        complete(now, challenge)
+
+    def test_versions_other_than_the_current_ones_are_refused(self, now):
+        challenge = verified(now)
+        outdated = [str(uuid.uuid4()), str(uuid.uuid4())]
+
+        with pytest.raises(TermsChanged):
+            signup_complete(
+                mobile_e164=MOBILE, challenge_id=challenge.id, password=GOOD_PASSWORD,
+                password_confirm=GOOD_PASSWORD, ip=IP, now=now, terms_accepted=outdated,
+            )  # fmt: skip
+
+        assert not User.objects.exists()
+
+    def test_a_refusal_to_record_them_leaves_no_account(self, now, monkeypatch):
+        from hujin.identity import signup_terms
+        from hujin.privacy.errors import ConsentDocumentOutdated
+
+        hook = signup_terms._hooks[0]
+
+        def refuse(**kwargs):
+            raise ConsentDocumentOutdated()
+
+        monkeypatch.setattr(signup_terms, "_hooks", [signup_terms._Hook(hook.current, refuse)])
+        challenge = verified(now)
+
+        with pytest.raises(ConsentDocumentOutdated):
+            complete(now, challenge)
+
+        assert not User.objects.exists()
+        assert not AuditEntry.objects.filter(action="customer.register").exists()

@@ -123,6 +123,21 @@ class MobileAlreadyRegistered(Conflict):
     )
 
 
+class TermsNotAccepted(InvalidInput):
+    code = "terms_not_accepted"
+    message = _(
+        "To open an account, please read and agree to the service agreement and the privacy policy."
+    )
+
+
+class TermsChanged(Conflict):
+    code = "terms_changed"
+    message = _(
+        "The agreements were updated while you were signing up. Please read and agree to the "
+        "new versions."
+    )
+
+
 class PasswordInvalid(InvalidInput):
     code = "password_invalid"
     message = _("Choose a different password.")

@@ -14,6 +14,7 @@ the table cannot be read back into codes.
 
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -140,6 +141,23 @@ def otp_send(
                 to_e164=mobile_e164, text=_sms_text(code, purpose), purpose=purpose.value, now=now
             )
     return challenge
+
+
+def otp_resend_wait(*, mobile_e164: str, now: datetime) -> int:
+    """Whole seconds until ``otp_send`` accepts another code for the number (0: it would now).
+
+    The per-minute limit only: a number or an address past its daily limit learns so when it
+    asks. Pages show it as the countdown of their "send a new code" button.
+    """
+    last = (
+        OtpChallenge.objects.filter(mobile_index=mobile_index_of(mobile_e164))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return 0
+    return max(0, math.ceil((last + RESEND_INTERVAL - now).total_seconds()))
 
 
 def otp_verify(*, purpose: str, mobile_e164: str, code: str, now: datetime) -> OtpChallenge:

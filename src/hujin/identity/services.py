@@ -1,5 +1,6 @@
 """Identity's writes: API keys for integrators; provisioning of staff and customer logins by the
-system (``hujin.identity.provisioning``, re-exported here)."""
+system (``hujin.identity.provisioning``, re-exported here); the hook through which the module that
+owns the sign-up documents registers them (``hujin.identity.signup_terms``, re-exported here)."""
 
 import hashlib
 import hmac
@@ -30,6 +31,10 @@ from hujin.identity.provisioning import (  # noqa: F401 -- re-exported: the publ
     staff_login_provision,
 )
 from hujin.identity.scopes import scope_is_known
+from hujin.identity.signup_terms import (  # noqa: F401 -- re-exported: the public face
+    SignupTerm,
+    signup_terms_register,
+)
 
 KEY_MARKER = "hk"
 PREFIX_HEX_CHARS = 12  # 48 random bits: finds the row, is not a secret

@@ -7,11 +7,13 @@ The steps (pages under /auth/signup/):
 2. ``signup_verify``: the right code proves the number is the visitor's; now, and only now, an
    existing account is reported (the visitor owns the number, so nothing leaks).
 3. ``signup_complete``: the password is checked and the customer created, in one transaction
-   that consumes the code and records the audit entry and ``identity.customer_registered``.
+   that consumes the code, records the audit entry and ``identity.customer_registered``, and
+   records the visitor's acceptance of the sign-up documents (``signup_terms``: the service
+   agreement and the privacy policy, through the hook privacy registers).
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -20,12 +22,18 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.core.masking import mask
-from hujin.identity.errors import MobileAlreadyRegistered, PasswordsDiffer
+from hujin.identity.errors import (
+    MobileAlreadyRegistered,
+    PasswordsDiffer,
+    TermsChanged,
+    TermsNotAccepted,
+)
 from hujin.identity.models import OtpChallenge, User
 from hujin.identity.otp import otp_consume, otp_send, otp_verify
 from hujin.identity.passwords import password_check
 from hujin.identity.phones import mobile_index_of, mobile_national, mobile_normalise
 from hujin.identity.security_events import anonymous_actor
+from hujin.identity.signup_terms import signup_terms_accept, signup_terms_current
 from hujin.identity.throttle import rate_limit_take
 
 # At most this many accounts are created from one IP address per rolling day.
@@ -44,16 +52,23 @@ def mobile_is_registered(mobile_e164: str) -> bool:
 
 
 def customer_user_create(
-    *, mobile_e164: str, password: str, actor: Actor, now: datetime, checks: Callable[[], None]
+    *,
+    mobile_e164: str,
+    password: str,
+    actor: Actor,
+    now: datetime,
+    checks: Callable[[], None],
+    then: Callable[[User], None] | None = None,
 ) -> User:
     """Create a customer login (opaque username, the mobile encrypted, the password hashed) with
     its ``customer.register`` audit entry (the mobile masked) and ``identity.customer_registered``
-    event, in one transaction that runs ``checks`` first. Sign-up and provisioning both create
-    customers with it (identity's own; the public face is ``customer_login_create``).
+    event, in one transaction that runs ``checks`` first and ``then(user)`` last. Sign-up and
+    provisioning both create customers with it (identity's own; the public face is
+    ``customer_login_create``).
 
     The password is checked before anything is written. Raises PasswordInvalid, whatever
-    ``checks`` raises (then nothing is written), and MobileAlreadyRegistered when the database
-    refuses the number (registered concurrently).
+    ``checks`` or ``then`` raise (then nothing is written), and MobileAlreadyRegistered when the
+    database refuses the number (registered concurrently).
     """
     user = User(username=customer_username_new(), kind=User.Kind.CUSTOMER, mobile=mobile_e164)
     password_check(password, user=user)
@@ -82,6 +97,8 @@ def customer_user_create(
                 payload={"user_id": str(user.pk)},
                 occurred_at=now,
             )
+            if then is not None:
+                then(user)
     except IntegrityError:
         # Two registrations of one number at the same instant: the unique index let one through.
         raise MobileAlreadyRegistered() from None
@@ -117,14 +134,25 @@ def signup_complete(
     password_confirm: str,
     ip: str | None,
     now: datetime,
+    terms_accepted: Sequence[str] = (),
 ) -> User:
-    """Step 3: create the customer (kind customer, opaque username, the mobile encrypted).
+    """Step 3: create the customer (kind customer, opaque username, the mobile encrypted) and
+    record their acceptance of ``terms_accepted``, the ids of the sign-up documents they agreed
+    to on the first step (``signup_terms``), in the same transaction.
 
-    Raises PasswordsDiffer, PasswordInvalid, OtpNotVerified, MobileAlreadyRegistered,
-    RateLimited. Nothing is written when it raises; the code stays usable for another try.
+    Raises PasswordsDiffer, TermsNotAccepted (documents to agree to and none accepted),
+    TermsChanged (a document has a newer version than the one agreed to), PasswordInvalid,
+    OtpNotVerified, MobileAlreadyRegistered, RateLimited, and whatever the documents' owner
+    raises recording the acceptance. Nothing is written when it raises; the code stays usable
+    for another try.
     """
     if password != password_confirm:
         raise PasswordsDiffer()
+    current = sorted(term.id for term in signup_terms_current())
+    if current and not terms_accepted:
+        raise TermsNotAccepted()
+    if sorted(terms_accepted) != current:
+        raise TermsChanged()
 
     def checks() -> None:
         otp_consume(
@@ -140,10 +168,15 @@ def signup_complete(
                 bucket="signup", key=ip, limit=SIGNUPS_PER_IP, window=SIGNUP_WINDOW, now=now
             )
 
+    def accept_terms(user: User) -> None:
+        customer = Actor(kind="customer", id=str(user.pk), label=user.get_username())
+        signup_terms_accept(user_id=user.pk, term_ids=current, ip=ip, actor=customer, now=now)
+
     return customer_user_create(
         mobile_e164=mobile_e164,
         password=password,
         actor=anonymous_actor(ip),
         now=now,
         checks=checks,
+        then=accept_terms,
     )

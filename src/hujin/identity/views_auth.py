@@ -1,11 +1,10 @@
 """Customer pages: sign-up, log-in and password reset (mobile first). One domain call each.
 
-A multi-step flow keeps its state in the session under ``identity_signup`` / ``identity_reset``:
-the mobile number encrypted (the session table must not hold it in clear) and, once the code is
-right, the verified challenge's id.
+A multi-step flow keeps its state in the session (``flow_session``). Sign-up's first step asks
+the visitor to agree to the documents privacy registers (``signup_terms``); the code step's
+"send a new code" button counts down the seconds the server's resend limit still holds.
 """
 
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,20 +16,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hujin.core.crypto import DecryptionFailed, decrypt, encrypt
 from hujin.core.errors import HujinError
 from hujin.core.masking import mask
 from hujin.identity import login as login_services
 from hujin.identity import password_reset, signup
 from hujin.identity.access import is_portal_user
-from hujin.identity.errors import MobileAlreadyRegistered, RetryLater
-from hujin.identity.forms_auth import CodeForm, CustomerLoginForm, MobileForm, NewPasswordForm
+from hujin.identity.errors import MobileAlreadyRegistered, RetryLater, TermsChanged
+from hujin.identity.flow_session import flow_end as _flow_end
+from hujin.identity.flow_session import flow_get as _flow
+from hujin.identity.flow_session import flow_start as _flow_start
+from hujin.identity.flow_session import flow_terms as _flow_terms
+from hujin.identity.flow_session import flow_verified as _flow_verified
+from hujin.identity.forms_auth import (
+    CodeForm,
+    CustomerLoginForm,
+    MobileForm,
+    NewPasswordForm,
+    SignupMobileForm,
+)
+from hujin.identity.otp import otp_resend_wait
 from hujin.identity.phones import mobile_national
 from hujin.identity.sessions import request_ip, session_start
+from hujin.identity.signup_terms import signup_terms_current
 
-FLOW_PURPOSE = "identity.flow.mobile"
 MFA_PENDING_USER_KEY = "mfa_pending_user_id"
-FLOWS = ("signup", "reset")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -69,39 +78,6 @@ def after_password(request, user, *, next_url: str):
     return redirect(next_url)
 
 
-def _flow_key(flow: str) -> str:
-    assert flow in FLOWS
-    return f"identity_{flow}"
-
-
-def _flow_start(request, flow: str, mobile_e164: str) -> None:
-    request.session[_flow_key(flow)] = {
-        "mobile": encrypt(mobile_e164, purpose=FLOW_PURPOSE),
-        "challenge_id": None,
-    }
-
-
-def _flow(request, flow: str) -> tuple[str, str | None] | None:
-    """(mobile in E.164, verified challenge id or None), or None when no flow is under way."""
-    state = request.session.get(_flow_key(flow))
-    if not isinstance(state, dict):
-        return None
-    try:
-        return decrypt(state["mobile"], purpose=FLOW_PURPOSE), state.get("challenge_id")
-    except (KeyError, TypeError, DecryptionFailed):
-        return None
-
-
-def _flow_verified(request, flow: str, challenge_id: uuid.UUID) -> None:
-    state = dict(request.session[_flow_key(flow)])
-    state["challenge_id"] = str(challenge_id)
-    request.session[_flow_key(flow)] = state
-
-
-def _flow_end(request, flow: str) -> None:
-    request.session.pop(_flow_key(flow), None)
-
-
 def _status(exc: HujinError) -> int:
     return 429 if isinstance(exc, RetryLater) else 200
 
@@ -116,11 +92,13 @@ def _step(request, template_context: dict, *, status: int = 200):
     return render(request, "identity/flow_step.html", template_context, status=status)
 
 
-def _mobile_step(request, flow: str, start, context_of):
+def _mobile_step(request, flow: str, start, context_of, *, form=None, terms=()):
     """Step 1 of sign-up and of password reset: the mobile number, then a code is texted.
 
-    ``start(mobile=, ip=, now=)`` is the flow's service; ``context_of(form)`` the page's text."""
-    form = MobileForm(request.POST or None)
+    ``start(mobile=, ip=, now=)`` is the flow's service; ``context_of(form)`` the page's text;
+    ``terms``, the documents the form asked the visitor to agree to (kept for the last step)."""
+    if form is None:
+        form = MobileForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +109,7 @@ def _mobile_step(request, flow: str, start, context_of):
             form.add_error("mobile", exc.message)
             status = _status(exc)
         else:
-            _flow_start(request, flow, mobile_e164)
+            _flow_start(request, flow, mobile_e164, terms=[term.id for term in terms])
             return redirect(f"identity:{flow}_verify")
     return _step(request, context_of(form), status=status)
 
@@ -161,7 +139,9 @@ def _code_step(request, flow: str, verify, context_of):
             _flow_verified(request, flow, challenge.id)
             return redirect(f"identity:{flow}_password")
     masked = mask("mobile", mobile_national(mobile_e164))
-    return _step(request, context_of(form, masked), status=status)
+    context = context_of(form, masked)
+    context["resend_wait"] = otp_resend_wait(mobile_e164=mobile_e164, now=timezone.now())
+    return _step(request, context, status=status)
 
 
 # --- sign-up -------------------------------------------------------------------------------------
@@ -185,6 +165,7 @@ def _signup_context(step: int, form, **extra) -> dict:
 def signup_mobile(request):
     if is_portal_user(request.user):
         return redirect(portal_home_url())
+    terms = signup_terms_current()
     return _mobile_step(
         request,
         "signup",
@@ -196,6 +177,8 @@ def signup_mobile(request):
             submit=_("Send code"),
             action=reverse("identity:signup"),
         ),
+        form=SignupMobileForm(request.POST or None, terms=terms),
+        terms=terms,
     )
 
 
@@ -243,11 +226,12 @@ def signup_password(request):
                 password_confirm=form.cleaned_data["password2"],
                 ip=request_ip(request),
                 now=now,
+                terms_accepted=_flow_terms(request, "signup"),
             )
         except HujinError as exc:
             _password_error(form, exc)
             status = _status(exc)
-            if exc.code in ("otp_not_verified", "mobile_already_registered"):
+            if exc.code in ("otp_not_verified", "mobile_already_registered", TermsChanged.code):
                 _flow_end(request, "signup")
                 messages.error(request, exc.message)
                 return redirect("identity:signup")
@@ -275,7 +259,7 @@ def _resend(request, flow: str, start, verify_url: str):
     except HujinError as exc:
         messages.error(request, exc.message)
     else:
-        _flow_start(request, flow, state[0])
+        _flow_start(request, flow, state[0], terms=_flow_terms(request, flow))
         messages.success(request, _("We sent a new code. Only the newest code works."))
     return redirect(verify_url)
 

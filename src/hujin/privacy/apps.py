@@ -13,6 +13,7 @@ class PrivacyConfig(AppConfig):
         for role, permissions in ROLE_PERMISSIONS.items():
             register_role_permissions(role, permissions)
         _register_personal_data()
+        _register_signup_terms()
         from hujin.privacy import navigation
 
         navigation.register()
@@ -32,3 +33,12 @@ def _register_personal_data() -> None:
         anonymise=personal_data.privacy_anonymise,
         retention=personal_data.RETENTION,
     )
+
+
+def _register_signup_terms() -> None:
+    # Sign-up is identity's, below privacy: the visitor agrees to privacy's documents there, and
+    # identity records it through this hook in the transaction that creates the login.
+    from hujin.identity.services import signup_terms_register
+    from hujin.privacy import signup
+
+    signup_terms_register(current=signup.signup_terms_current, accept=signup.signup_terms_accept)
