@@ -74,3 +74,21 @@ class TestMePage:
         response = client.get("/me/account/")
 
         assert response.status_code == 302 and response["Location"].startswith("/auth/signin/")
+
+
+class TestTopBarIcons:
+    def test_a_registered_icon_shows_in_the_top_bar_with_its_count(self, customer_client):
+        from hujin.core.navigation import _portal, portal_entry_register
+
+        portal_entry_register(
+            key="test.inbox", label="Messages", url_name="web:portal_me", place="bar",
+            icon="bell", count=lambda user: 4,
+        )  # fmt: skip
+        try:
+            content = customer_client.get("/me/").content.decode()
+        finally:
+            del _portal["test.inbox"]
+
+        icon = re.search(r'<a class="bar-icon" href="/me/account/">.*?</a>', content, re.DOTALL)
+        assert icon and '<span class="visually-hidden">Messages</span>' in icon.group()
+        assert '<span class="bar-count">4<span class="visually-hidden"> new</span>' in icon.group()

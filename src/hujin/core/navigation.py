@@ -14,7 +14,8 @@ Console:
     )
 
 Portal (tabs at the bottom of a phone, in the top bar on a desktop; ``place="me"`` lists the
-entry on the "Me" page instead):
+entry on the "Me" page instead; ``place="bar"`` is an icon in the top bar, such as the message
+centre, with ``count(user) -> int`` drawn as a badge on it):
 
     portal_entry_register(key="wealth", label=_("Wealth"), url_name="wealth:home",
                           place="tab", icon="chart", order=20)
@@ -22,6 +23,7 @@ entry on the "Me" page instead):
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +47,7 @@ AREAS: dict[str, Promise] = {
     AREA_SYSTEM: _("System"),
 }
 
-PORTAL_PLACES = ("tab", "me")
+PORTAL_PLACES = ("tab", "me", "bar")
 # The key of the portal's "Me" tab: the pages listed on the "Me" page belong to it.
 ME_TAB = "me"
 # The icons the portal shell draws (web/_icons.html).
@@ -73,6 +75,7 @@ class PortalEntry:
     icon: str
     order: int
     description: Promise | str
+    count: Callable[[Any], int] | None = None
 
 
 _console: dict[str, ConsoleEntry] = {}
@@ -113,14 +116,17 @@ def portal_entry_register(
     icon: str = "doc",
     order: int = 100,
     description: Promise | str = "",
+    count: Callable[[Any], int] | None = None,
 ) -> None:
-    """Put a customer page in the portal: a bottom tab (``place="tab"``) or a line on the "Me"
-    page (``place="me"``, with an optional one-line description)."""
+    """Put a customer page in the portal: a bottom tab (``place="tab"``), a line on the "Me"
+    page (``place="me"``, with an optional one-line description) or an icon in the top bar
+    (``place="bar"``). ``count(user)`` (one cheap query) puts a number on the tab or icon, e.g.
+    unread messages; it runs on every portal page."""
     if place not in PORTAL_PLACES:
         raise ValueError(f"unknown portal place {place!r}; one of {PORTAL_PLACES}")
     if icon not in PORTAL_ICONS:
         raise ValueError(f"unknown portal icon {icon!r}; one of {PORTAL_ICONS}")
-    _portal[key] = PortalEntry(key, label, url_name, place, icon, order, description)
+    _portal[key] = PortalEntry(key, label, url_name, place, icon, order, description, count)
 
 
 def console_entries() -> list[ConsoleEntry]:

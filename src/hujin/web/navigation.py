@@ -4,7 +4,8 @@
     console_nav    the console menu: areas, each with the entries this staff member may open,
                    their waiting counts and the one entry the page belongs to
     console_work   the entries with work waiting for this staff member (the console's home)
-    portal_tabs    the customer portal's tabs; portal_me  the lines of its "Me" page
+    portal_tabs    the customer portal's tabs; portal_me  the lines of its "Me" page;
+                   portal_bar  its icons in the top bar (the message centre)
 
 Each is computed only when a template reads it. An entry is current when its address is the
 longest one the page's path starts with, so exactly one item is highlighted.
@@ -92,12 +93,17 @@ def portal_items(request, place: str) -> list[NavItem]:
         return []
     items = [
         NavItem(
-            entry.key, str(entry.label), url, icon=entry.icon, description=str(entry.description)
+            entry.key,
+            str(entry.label),
+            url,
+            icon=entry.icon,
+            description=str(entry.description),
+            waiting=entry.count(request.user) if entry.count else 0,
         )
         for entry in portal_entries(place)
         if (url := _url(entry.url_name)) is not None
     ]
-    if place == "me":
+    if place != "tab":
         _mark_current(items, request.path)
         return items
     # A page listed on the "Me" page belongs to the "Me" tab: a tab is current when its address,
@@ -130,4 +136,5 @@ def navigation(request) -> dict:
         ),
         "portal_tabs": SimpleLazyObject(lambda: portal_items(request, "tab")),
         "portal_me": SimpleLazyObject(lambda: portal_items(request, "me")),
+        "portal_bar": SimpleLazyObject(lambda: portal_items(request, "bar")),
     }
