@@ -118,8 +118,22 @@ class TestAuditTrail:
 
         page = visible(response)
         assert "Ledger account 2001.wallet Customer wallet · 欧***" in page
+        assert "Ledger account opened" in page and "ledger.account_create" not in page
         assert reverse("ledger:account_detail", args=[account.id]) in response.content.decode()
         assert str(account.id) not in page
+
+    def test_a_module_names_the_actions_it_records(self, staff_client, customer, now):
+        audit_record(
+            actor=Actor(kind="system", id="system", label="system"),
+            action="customers.close", target_type="customers.customer",
+            target_id=str(customer.id), occurred_at=now,
+        )  # fmt: skip
+
+        page = visible(
+            staff_client.get(reverse("compliance:audit"), headers={"accept-language": "zh-hans"})
+        )
+
+        assert "注销客户 客户 欧***" in page and "customers.close" not in page
 
     def test_an_object_no_module_names_shows_its_type_and_id(self, staff_client, now):
         audit_record(

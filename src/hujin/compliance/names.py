@@ -15,7 +15,12 @@ from django.utils.translation import pgettext_lazy
 
 from hujin.core import approvals
 from hujin.core.actors import Actor
-from hujin.core.links import TargetLink, target_type_register
+from hujin.core.links import (
+    TargetLink,
+    audit_action_label,
+    audit_action_label_register,
+    target_type_register,
+)
 from hujin.core.models import ApprovalRequest
 
 ACTOR_KIND_LABELS = {
@@ -25,8 +30,9 @@ ACTOR_KIND_LABELS = {
     "api_key": _("API key"),
 }
 
-# The actions core records itself; a module's maker-checker actions are named by their
-# registration (``register_approval_action(label=...)``).
+# The actions core records itself, named here (registered in ``register_target_types``); other
+# modules register theirs with hujin.core.links, and a maker-checker action without one is named
+# by its approval registration (``register_approval_action(label=...)``).
 CORE_ACTION_LABELS = {
     "approval.requested": pgettext_lazy("audit action", "Approval requested"),
     "approval.approved": pgettext_lazy("audit action", "Request approved"),
@@ -53,10 +59,13 @@ def actor_kind_label(kind: str):
 
 def action_label(action: str):
     """The action's label, or None when no one named it (the page shows the code)."""
+    label = audit_action_label(action)
+    if label is not None:
+        return label
     registered = approvals.approval_actions().get(action)
     if registered is not None and str(registered.label) != action:
         return registered.label
-    return CORE_ACTION_LABELS.get(action)
+    return None
 
 
 def approval_request_targets(actor: Actor, target_ids: list[str]) -> dict[str, TargetLink]:
@@ -89,3 +98,5 @@ def register_target_types() -> None:
         resolve=approval_request_targets,
     )
     target_type_register("event_delivery", label=pgettext_lazy("target", "Event delivery"))
+    for action, label in CORE_ACTION_LABELS.items():
+        audit_action_label_register(action, label)

@@ -15,6 +15,10 @@ objects at once:
 A resolver answers for ``actor``: a name masked as that actor may see it, and a URL only where
 that actor may open the page. An id it does not answer, or a type nobody registered, shows as
 the type's label (or the type itself) with its id: nothing is hidden, nothing is invented.
+
+The module that records an audit action names it the same way, for the trail's pages:
+``audit_action_label_register("customers.freeze", _("Customer frozen"))``; an action nobody
+named shows as its code.
 """
 
 from __future__ import annotations
@@ -100,3 +104,22 @@ def target_links(
                 link = TargetLink(link.name, link.url, registered.label, link.known, target_id)
             links[(target_type, target_id)] = link or _unresolved(target_type, target_id)
     return links
+
+
+# -- what an audit action is called ---------------------------------------------------------------
+
+_action_labels: dict[str, str | Promise] = {}
+
+
+def audit_action_label_register(action: str, label: str | Promise) -> None:
+    """Name an audit action (``"customers.freeze"`` → "Customer frozen") for the audit trail's
+    pages; the module that records the action registers it. One action, one name."""
+    existing = _action_labels.get(action)
+    if existing is not None and str(existing) != str(label):
+        raise ValueError(f"audit action {action!r} is already {existing!s}")
+    _action_labels[action] = label
+
+
+def audit_action_label(action: str) -> str | Promise | None:
+    """The action's registered label, or None (the page shows the action's code)."""
+    return _action_labels.get(action)

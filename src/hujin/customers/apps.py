@@ -88,17 +88,7 @@ def _register_ledger_owner() -> None:
     readable_owners_register(ledger_readable_owners)
 
     # The console names customers where other modules show them: the owner of a ledger
-    # account, the object of an audit entry or approval request (masked, linked).
-    from hujin.core.links import target_type_register
+    # account, the object and action of an audit entry or approval request (masked, linked).
     from hujin.customers import console_names
-    from hujin.ledger.selectors import owner_labels_register
 
-    owner_labels_register(console_names.ledger_owner_labels)
-    target_type_register(
-        "customers.customer", label=_("Customer"), resolve=console_names.customer_targets
-    )
-    target_type_register(
-        "customers.kyc_application",
-        label=_("Verification application"),
-        resolve=console_names.kyc_application_targets,
-    )
+    console_names.register()

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hujin.core.actors import Actor
-from hujin.core.links import TargetLink
+from hujin.core.links import TargetLink, audit_action_label_register, target_type_register
 from hujin.core.masking import mask
 from hujin.customers.models import Customer, CustomerType, KycApplication
 from hujin.customers.permissions import REVIEW_KYC, VIEW_CUSTOMERS
-from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE, OwnerLabel
+from hujin.ledger.selectors import CUSTOMER_OWNER_NAMESPACE, OwnerLabel, owner_labels_register
 
 NOT_VERIFIED = _("Customer (not verified yet)")
 ANONYMISED = _("Anonymised customer")
@@ -127,3 +128,30 @@ def kyc_application_targets(actor: Actor, target_ids: list[str]) -> dict[str, Ta
             url = _customer_url(actor, row.customer_id)
         links[raw] = TargetLink(_name(row.kind, row.legal_name, False), url=url)
     return links
+
+
+# What the audit trail calls the actions customers records.
+AUDIT_ACTION_LABELS = {
+    "customers.customer_create": pgettext_lazy("audit action", "Customer profile created"),
+    "customers.kyc_submit": pgettext_lazy("audit action", "Verification submitted"),
+    "customers.kyc_verify": pgettext_lazy("audit action", "Customer verified"),
+    "customers.kyc_reject": pgettext_lazy("audit action", "Verification rejected"),
+    "customers.wallet_open": pgettext_lazy("audit action", "Wallet opened"),
+    "customers.freeze": pgettext_lazy("audit action", "Customer frozen"),
+    "customers.unfreeze": pgettext_lazy("audit action", "Customer unfrozen"),
+    "customers.close": pgettext_lazy("audit action", "Customer closed"),
+    "customers.anonymise": pgettext_lazy("audit action", "Customer anonymised"),
+}
+
+
+def register() -> None:
+    """Called from ``CustomersConfig.ready``."""
+    owner_labels_register(ledger_owner_labels)
+    target_type_register("customers.customer", label=_("Customer"), resolve=customer_targets)
+    target_type_register(
+        "customers.kyc_application",
+        label=_("Verification application"),
+        resolve=kyc_application_targets,
+    )
+    for action, label in AUDIT_ACTION_LABELS.items():
+        audit_action_label_register(action, label)

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from hujin.core.actors import Actor
 from hujin.core.errors import PermissionDenied
-from hujin.core.links import TargetLink, target_type_register
+from hujin.core.links import TargetLink, audit_action_label_register, target_type_register
 from hujin.ledger import selectors
 from hujin.ledger.models import Account
 from hujin.ledger.naming import OwnerLabel, owner_labels
@@ -116,3 +116,15 @@ def register_target_types() -> None:
         TARGET, label=pgettext_lazy("target", "Ledger account"), resolve=account_targets
     )
     target_type_register(BATCH_TARGET, label=pgettext_lazy("target", "Transfer batch"))
+    for action, label in AUDIT_ACTION_LABELS.items():
+        audit_action_label_register(action, label)
+
+
+AUDIT_ACTION_LABELS = {
+    "ledger.account_create": pgettext_lazy("audit action", "Ledger account opened"),
+    "ledger.account_close": pgettext_lazy("audit action", "Ledger account closed"),
+    "ledger.account_reopen": pgettext_lazy("audit action", "Ledger account reopened"),
+    "ledger.account_debits_freeze": pgettext_lazy("audit action", "Account debits frozen"),
+    "ledger.account_debits_unfreeze": pgettext_lazy("audit action", "Account debits unfrozen"),
+    "ledger.transfers_create": pgettext_lazy("audit action", "Transfers recorded"),
+}
