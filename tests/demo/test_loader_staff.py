@@ -39,6 +39,14 @@ class TestDemoStaff:
             assert login.otpauth_uri.startswith("otpauth://totp/Hujin:")
             assert f"secret={login.totp_secret}" in login.otpauth_uri
 
+    def test_each_login_has_recovery_codes_so_the_console_does_not_warn(self, loaded):
+        from hujin.identity.mfa.selectors import mfa_status
+
+        for login in loaded.staff:
+            status = mfa_status(User.objects.get(username=login.username))
+
+            assert status.recovery_codes_left == 10, login.username
+
     def test_the_secrets_are_fixed_for_the_demo(self, loaded):
         assert {s.username: s.totp_secret for s in STAFF} == {
             login.username: login.totp_secret for login in loaded.staff

@@ -15,9 +15,11 @@ from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from hujin.core.actors import Actor, system_actor
 from hujin.identity.mfa.selectors import otpauth_uri
+from hujin.identity.mfa.services import recovery_codes_regenerate
 from hujin.identity.roles import ROLE_LABELS
 from hujin.identity.services import api_key_create, staff_login_provision
 
@@ -131,6 +133,11 @@ def _staff_step(ctx: DemoContext) -> None:
             actor=ctx.actor,
             now=ctx.now,
         )
+        if login.created:
+            # As enrolment in the console does: ten recovery codes (not printed; the demo's
+            # logins have their TOTP secrets), so the console does not warn that none is left.
+            staff = get_user_model().objects.get(pk=login.user_id)
+            recovery_codes_regenerate(user=staff, password=spec.password, now=ctx.now)
         ctx.report.staff.append(
             StaffLogin(
                 username=spec.username,
