@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hujin.core import context
+from hujin.core.dates import business_time_zone
 from hujin.core.errors import HujinError
 from hujin.identity.access import (
     customer_actor,
@@ -23,6 +26,7 @@ from hujin.identity.access import (
     staff_required,
 )
 from hujin.privacy import selectors, services
+from hujin.privacy.data_document import data_document
 from hujin.privacy.errors import ConsentDocumentNotFound, DataRequestNotFound
 from hujin.privacy.forms import CorrectionForm, DeletionForm, ResolutionForm, WorklistFilterForm
 from hujin.privacy.permissions import HANDLE_REQUESTS
@@ -110,13 +114,25 @@ def my_data(request):
 @customer_required
 @require_POST
 def my_data_download(request):
+    """The customer's data as a file: JSON by default, or (``format=html``) a readable page in
+    the customer's language built from the same export. Either way one export, audited."""
     now = timezone.now()
     data = services.personal_data_export(
         user_id=request.user.pk, actor=customer_actor(request.user), now=now
     )
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"hujin-my-data-{now:%Y%m%d-%H%M%S}.json"
+    if request.POST.get("format") == "html":
+        context_ = {
+            "doc": data_document(data),
+            "stylesheet": request.build_absolute_uri(static("web/hujin.css")),
+        }
+        body = render_to_string("privacy/my_data_document.html", context_, request=request)
+        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        day = timezone.localtime(now, business_time_zone()).date()
+        filename = f"hujin-my-data-{day:%Y-%m-%d}.html"
+    else:
+        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = f"hujin-my-data-{now:%Y%m%d-%H%M%S}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
