@@ -3,7 +3,7 @@
 import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -71,6 +71,18 @@ class TestConsentsPage:
         page = text(customer_client.get("/privacy/consents/"))
 
         assert "New version to accept" in page
+
+    def test_states_are_the_shared_badges_with_times_in_the_business_time_zone(
+        self, customer_client, customer, customer_actor, privacy_policy_v1
+    ):
+        accepted_at = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)  # 2026-03-02 00:30 in Shanghai
+        consent_accept(user_id=customer.pk, document_id=privacy_policy_v1, channel="web",
+                       ip=None, actor=customer_actor, now=accepted_at)  # fmt: skip
+
+        html = customer_client.get("/privacy/consents/").content.decode()
+
+        assert 'data-status="accepted"' in html and "2026-03-02 00:30" in html
+        assert 'data-status="pending">Not yet accepted<' in html
 
     def test_withdrawing_shows_the_outcome(self, customer_client, customer, privacy_policy_v1):
         customer_client.post("/privacy/consents/accept/", {"document_id": str(privacy_policy_v1)})

@@ -156,6 +156,8 @@ class TestHistoryPage:
 
         assert page.index("C5 Aggressive") < page.index("C1 Conservative")
         assert "Current" in page and "Expired" in page
+        html = customer_client.get("/suitability/history/").content.decode()
+        assert 'data-status="active">Current<' in html and 'data-status="expired"' in html
 
     def test_an_empty_history_invites_to_take_the_questionnaire(self, customer_client):
         page = text(customer_client.get("/suitability/history/", headers=ZH))
