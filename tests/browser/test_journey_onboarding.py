@@ -1,8 +1,9 @@
 """The onboarding journey on a phone, in English and in Chinese:
 
-sign-up with a mobile number and an SMS code → password → real-name verification form → a
-compliance officer approves it in the console (password + TOTP) → risk questionnaire →
-agreements → the wallet is open with CNY 0.00.
+sign-up with a mobile number (agreeing to the documents) and an SMS code, whose "send a new code"
+button counts down → password → real-name verification form → a compliance officer approves it
+in the console (password + TOTP) → risk questionnaire → agreements → the home shows the open
+wallet with ¥0.00, and its eye hides the amounts (remembered across pages).
 """
 
 from datetime import UTC, datetime
@@ -18,8 +19,8 @@ OFFICER_PASSWORD = "officer-journey-passphrase-42"
 OFFICER_TOTP = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 CUSTOMER_PASSWORD = "Lantern-Orbit-4821-quietly"
 TEXTS = {
-    "en": {"verify": "Verify your identity", "review": "Under review"},
-    "zh-hans": {"verify": "验证身份", "review": "审核中"},
+    "en": {"verify": "Verify your identity", "review": "Under review", "again": "Send again in"},
+    "zh-hans": {"verify": "验证身份", "review": "审核中", "again": "秒后可重新发送"},
 }
 
 
@@ -61,7 +62,7 @@ def _submit(page, form_selector: str) -> None:
         page.locator(f"{form_selector} [type=submit]").first.click()
 
 
-def _sign_up(page, mobile_national: str) -> None:
+def _sign_up(page, mobile_national: str, texts: dict) -> None:
     from hujin.identity.sms import dev_sms_code
 
     page.goto("/auth/signup/")
@@ -69,6 +70,8 @@ def _sign_up(page, mobile_national: str) -> None:
     page.locator("input[name=terms]").check()
     _submit(page, "form:has(input[name=mobile])")
     assert "/auth/signup/verify/" in page.url
+    resend = page.locator("[data-resend-wait]")
+    assert resend.is_disabled() and texts["again"] in resend.inner_text()
     code = dev_sms_code(mobile_e164=f"+86{mobile_national}", purpose="signup")
     assert code, "the development SMS outbox has no sign-up code"
     page.locator("input[name=code]").fill(code)
@@ -143,7 +146,7 @@ def test_sign_up_verify_questionnaire_consent_and_the_wallet_opens(
     _compliance_officer()
     texts = TEXTS[locale]
 
-    _sign_up(page, mobile)
+    _sign_up(page, mobile, texts)
     _verify_identity(page, texts)
     _officer_approves(browser, live_server.url)
     _questionnaire(page)
@@ -153,3 +156,11 @@ def test_sign_up_verify_questionnaire_consent_and_the_wallet_opens(
     assert page.locator("[data-testid=wallet-balance]").inner_text() == "¥0.00"
     assert page.locator("[data-testid=wallet-state] [data-status=open]").count() == 1
     assert page.locator(".steps").count() == 0  # onboarding is over: the overview replaces it
+    eye = page.locator("[data-amounts-toggle]")
+    eye.click()
+    assert eye.get_attribute("aria-pressed") == "true"
+    assert page.locator("[data-testid=wallet-balance]").inner_text() == "****"
+    page.reload()
+    assert page.locator("[data-testid=wallet-balance]").inner_text() == "****"
+    page.locator("[data-amounts-toggle]").click()
+    assert page.locator("[data-testid=wallet-balance]").inner_text() == "¥0.00"
