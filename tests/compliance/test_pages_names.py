@@ -171,3 +171,17 @@ class TestTheRegistry:
 
         with pytest.raises(ValueError):
             target_type_register("test.gadget", label="Gizmo")
+
+
+class TestStaffByName:
+    def test_the_audit_trail_and_the_approvals_name_staff_by_their_names(
+        self, staff_client, staff_actor, now
+    ):
+        from hujin.core.audit import audit_record
+
+        audit_record(actor=staff_actor, action="test.named", target_type="x", target_id="1",
+                     occurred_at=now)  # fmt: skip
+
+        content = staff_client.get("/compliance/audit/").content.decode()
+
+        assert "Staff Member" in content  # staff_user's first and last name

@@ -29,6 +29,7 @@ from hujin.core.errors import HujinError, NotFound, PermissionDenied
 from hujin.core.links import target_links
 from hujin.core.models import ApprovalStatus
 from hujin.identity.access import staff_actor, staff_required
+from hujin.identity.selectors import staff_names
 
 STATUS_LABELS = dict(ApprovalStatus.choices)
 
@@ -36,13 +37,20 @@ STATUS_LABELS = dict(ApprovalStatus.choices)
 # --- audit trail --------------------------------------------------------------------------------
 
 
+def _staff_named(pairs) -> dict[str, str]:
+    """The names of the staff among (kind, id) pairs, by id: one query for the page."""
+    return staff_names(user_ids=[i for kind, i in pairs if kind == "staff"])
+
+
 def _audit_rows(rows, *, actor) -> list[dict]:
-    """Audit rows with the actor's kind, the action's label and the object, named for
+    """Audit rows with the actor's kind and name, the action's label and the object, named for
     ``actor`` (one resolver call per object type on the page)."""
     links = target_links(actor=actor, targets=[(r.target_type, r.target_id) for r in rows])
+    people = _staff_named((r.actor_kind, r.actor_id) for r in rows)
     return [
         {
             "entry": row,
+            "actor_name": people.get(row.actor_id) if row.actor_kind == "staff" else None,
             "actor_kind_label": names.actor_kind_label(row.actor_kind),
             "action_label": names.action_label(row.action),
             "target": links[(row.target_type, row.target_id)],
@@ -106,7 +114,18 @@ def _targets(requests, *, actor) -> dict:
     return target_links(actor=actor, targets=[(r.target_type, r.target_id) for r in requests])
 
 
-def _approval_row(request_obj, *, actor, targets: dict) -> dict:
+def _approval_people(requests) -> dict[str, str]:
+    return _staff_named(
+        pair
+        for r in requests
+        for pair in ((r.maker_kind, r.maker_id), (r.checker_kind, r.checker_id))
+    )
+
+
+def _approval_row(request_obj, *, actor, targets: dict, people: dict) -> dict:
+    def named(kind, person_id, label):
+        return (people.get(person_id) if kind == "staff" else None) or label or person_id
+
     return {
         "id": request_obj.id,
         "action": request_obj.action,
@@ -118,10 +137,12 @@ def _approval_row(request_obj, *, actor, targets: dict) -> dict:
         "payload": request_obj.payload,
         "status": request_obj.status,
         "status_label": STATUS_LABELS.get(request_obj.status, request_obj.status),
-        "maker_label": request_obj.maker_label or request_obj.maker_id,
+        "maker_label": named(request_obj.maker_kind, request_obj.maker_id, request_obj.maker_label),
         "maker_reason": request_obj.maker_reason,
         "requested_at": request_obj.requested_at,
-        "checker_label": request_obj.checker_label or request_obj.checker_id,
+        "checker_label": named(
+            request_obj.checker_kind, request_obj.checker_id, request_obj.checker_label
+        ),
         "checker_reason": request_obj.checker_reason,
         "decided_at": request_obj.decided_at,
         "is_mine": (request_obj.maker_kind, request_obj.maker_id) == (actor.kind, str(actor.id)),
@@ -137,12 +158,18 @@ def approval_inbox(request):
     form = ApprovalFilterForm(request.GET or None, action_choices=choices)
     action = (form.cleaned_data["action"] or None) if form.is_valid() else None
     inbox = approvals.approval_inbox(actor=actor, action=action)
-    targets = _targets([*inbox.waiting, *inbox.mine, *inbox.decided], actor=actor)
+    listed = [*inbox.waiting, *inbox.mine, *inbox.decided]
+    targets = _targets(listed, actor=actor)
+    people = _approval_people(listed)
     context = {
         "form": form,
-        "waiting": [_approval_row(r, actor=actor, targets=targets) for r in inbox.waiting],
-        "mine": [_approval_row(r, actor=actor, targets=targets) for r in inbox.mine],
-        "decided": [_approval_row(r, actor=actor, targets=targets) for r in inbox.decided],
+        "waiting": [
+            _approval_row(r, actor=actor, targets=targets, people=people) for r in inbox.waiting
+        ],
+        "mine": [_approval_row(r, actor=actor, targets=targets, people=people) for r in inbox.mine],
+        "decided": [
+            _approval_row(r, actor=actor, targets=targets, people=people) for r in inbox.decided
+        ],
     }
     return render(request, "compliance/approvals/inbox.html", context)
 
@@ -173,7 +200,8 @@ def approval_detail(request, approval_id: uuid.UUID):
             messages.success(request, _("Approved.") if approve else _("Rejected."))
             return redirect("compliance:approval_detail", approval_id=approval.id)
     targets = _targets([approval], actor=actor)
-    context = {"approval": _approval_row(approval, actor=actor, targets=targets), "form": form}
+    row = _approval_row(approval, actor=actor, targets=targets, people=_approval_people([approval]))
+    context = {"approval": row, "form": form}
     status = 400 if form.errors else 200
     return render(request, "compliance/approvals/detail.html", context, status=status)
 
