@@ -26,6 +26,9 @@ class CustomersConfig(AppConfig):
         _register_approvals()
         _register_personal_data()
         _register_ledger_owner()
+        from hujin.customers import navigation
+
+        navigation.register()
 
 
 def _register_roles() -> None:
