@@ -42,12 +42,11 @@ ALLOWED = {
 PENDING = {
     "suitability:questionnaires": "the questionnaire's English text is shown beside the "
     "Chinese by design, not marked lang=en (suitability/console_questionnaires.html)",
-    "compliance:audit": "actor kinds shown as their codes (staff, customer, system), and a "
-    "system actor's label is its module's name (compliance/audit/list.html)",
-    "compliance:audit_detail": "the actor kind shown as its code (compliance/audit/detail.html)",
-    "customers:kyc_detail": "the identity provider's decision code and its own English reason "
-    "(customers/kyc_detail.html, customers/providers.py)",
-    "customers:detail": "the identity provider's own English reason (customers/detail.html)",
+    "compliance:audit": "a system actor is labelled by its module's name, e.g. customers "
+    "(compliance/audit/list.html)",
+    "customers:kyc_detail": "the identity provider's own English reason (the simulated "
+    "provider's, customers/providers.py)",
+    "customers:detail": "the identity provider's own English reason (customers/providers.py)",
 }
 # A token of letters and digits; one with a digit or joined by . : / _ is an identifier
 # (ledger:read, customer.register, wallet_cny, a hash), not a word; `...` is a command.
