@@ -3,6 +3,7 @@ sections, values typed for the page, and whatever else a module exports still sh
 
 from datetime import date, datetime
 
+import pytest
 from django.utils import translation
 
 from hujin.privacy.data_document import data_document
@@ -30,6 +31,13 @@ EXPORT = {
 
 def section(doc, key):
     return next(s for s in doc.sections if s.key == key)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Labels in English unless a test asks otherwise (pages leave a language active)."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_profile_holds_identity_and_the_customer_with_typed_values():
