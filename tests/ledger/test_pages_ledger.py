@@ -371,7 +371,7 @@ class TestTrialBalancePage:
         page = text(response)
         assert "Subtotal Asset 1 150.00 CNY 0.00 CNY 150.00 CNY 0.00 CNY" in page
         assert "Subtotal Liability 2 0.00 CNY 150.00 CNY 0.00 CNY 150.00 CNY" in page
-        assert "Check: total debits 150.00 = total credits 150.00 CNY." in page
+        assert "Check: total debits 150.00 CNY = total credits 150.00 CNY" in page
         assert "In balance" in page
 
 

@@ -81,7 +81,7 @@ class TestTrialBalance:
         response = staff_client.get(reverse("ledger:trial_balance"))
 
         assert response.status_code == 200
-        assert "92233720368547758.08" in response.content.decode()
+        assert "92,233,720,368,547,758.08 CNY" in response.content.decode()
 
 
 class TestPastBalances:
