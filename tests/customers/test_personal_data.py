@@ -53,6 +53,18 @@ def test_the_export_holds_the_profile_and_every_application(customer):
     assert application["birth_date"] == "1979-07-07"
 
 
+def test_the_export_holds_the_accounts_and_their_balances(customer):
+    (wallet,) = customer_data_export(customer.user_id)["accounts"]
+
+    assert wallet == {
+        "account_code": "2001.wallet",
+        "currency": "CNY",
+        "balance_minor": 0,
+        "available_minor": 0,
+        "closed": False,
+    }
+
+
 def test_deletion_is_blocked_while_the_account_is_open(customer, officer, now):
     assert customer_deletion_blocker(user_id=customer.user_id)
 

@@ -15,10 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hujin.core.actors import Actor
+from hujin.core.actors import Actor, system_actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.customers.models import Customer, CustomerStatus, EnterpriseDetails, KycApplication
+from hujin.customers.selectors import accounts_of
+from hujin.identity.selectors import customer_actor_get
 
 RETENTION = (
     "Real-name verification records: kept while the customer relationship lasts and at least "
@@ -95,7 +97,25 @@ def customer_data_export(user_id: uuid.UUID) -> dict[str, Any]:
             "created_at": _iso(customer.created_at),
         },
         "verification_applications": applications,
+        "accounts": _accounts(customer),
     }
+
+
+def _accounts(customer: Customer) -> list[dict[str, Any]]:
+    """The person's ledger accounts and their balances now, read as the person themselves."""
+    if customer.user_id is None:
+        return []
+    person = customer_actor_get(actor=system_actor("privacy.export"), user_id=customer.user_id)
+    return [
+        {
+            "account_code": line.code,
+            "currency": line.currency,
+            "balance_minor": line.balance_minor,
+            "available_minor": line.available_minor,
+            "closed": line.closed,
+        }
+        for line in accounts_of(actor=person, customer_id=customer.id)
+    ]
 
 
 def customer_data_anonymise(*, user_id: uuid.UUID, actor: Actor, now: datetime) -> None:
