@@ -21,7 +21,8 @@ from hujin.privacy.data_labels import KEY_LABELS, SECTION_TITLES, VALUE_LABELS
 MOMENT_KEYS = {"date_joined", "last_login", "started", "last_seen", "ended", "at"}
 DAY_KEYS = {"birth_date"}
 STATUS_KEYS = {"status", "kyc_status", "provider_decision"}
-HIDDEN_KEYS = {"answer_zh", "question"}  # shown through "answer" and "question_text"
+# Shown through "answer" and "question_text", in the reader's language.
+HIDDEN_KEYS = {"answer_zh", "question", "question_text_zh"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,8 @@ def _answers_table(assessment: dict) -> Table:
         shown = dict(answer)
         if _zh() and answer.get("answer_zh"):
             shown["answer"] = answer["answer_zh"]
+        if _zh() and answer.get("question_text_zh"):
+            shown["question_text"] = answer["question_text_zh"]
         answers.append(shown)
     caption = pgettext_lazy("data document", "Your answers on %(day)s") % {
         "day": (assessment.get("assessed_at") or "")[:10]

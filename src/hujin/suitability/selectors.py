@@ -242,6 +242,7 @@ def assessment_export(*, user_id: uuid.UUID | str) -> dict:
                     {
                         "question": code,
                         "question_text": options[oid].question.text_en if oid in options else "",
+                        "question_text_zh": options[oid].question.text_zh if oid in options else "",
                         "answer": options[oid].text_en if oid in options else "",
                         "answer_zh": options[oid].text_zh if oid in options else "",
                         "score": options[oid].score if oid in options else None,
