@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hujin.suitability",
     "hujin.privacy",
     "hujin.customers",
+    "hujin.notifications",
     "hujin.compliance",
     "hujin.web",
     "hujin.demo",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/", include("hujin.customers.portal_urls")),
     path("suitability/", include("hujin.suitability.urls")),
     path("privacy/", include("hujin.privacy.urls")),
+    path("notifications/", include("hujin.notifications.urls")),
     path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Notifications: the customer's message centre (inbox), text messages and e-mail."""

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "hujin.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from django.utils.translation import pgettext_lazy
+
+        from hujin.core.statuses import TONE_MUTED, TONE_SUCCESS, status_register
+        from hujin.notifications import catalogue, handlers, navigation, tasks
+        from hujin.notifications.services import delivery_requester_set
+        from hujin.notifications.types import DELIVERY_SENT, DELIVERY_SKIPPED
+
+        status_register(DELIVERY_SENT, pgettext_lazy("status", "Sent"), TONE_SUCCESS)
+        status_register(DELIVERY_SKIPPED, pgettext_lazy("status", "Skipped"), TONE_MUTED)
+        catalogue.register()
+        handlers.subscribe()
+        delivery_requester_set(tasks.deliveries_send_request)
+        _register_personal_data()
+        navigation.register()
+
+
+def _register_personal_data() -> None:
+    from hujin.core.personal_data import register_personal_data
+    from hujin.notifications import personal_data
+
+    register_personal_data(
+        "notifications",
+        export=personal_data.notifications_export,
+        anonymise=personal_data.notifications_anonymise,
+        retention=personal_data.RETENTION,
+    )
