@@ -49,7 +49,7 @@ class TestConsoleHome:
 
         console_entry_register(
             key="test.queue", area=AREA_OPERATIONS, label="Test queue", url_name="web:home",
-            waiting=lambda actor: 3, waiting_label=lambda n: f"{n} things wait",
+            waiting=lambda actor: 3, waiting_label="%(n)d things wait",
         )  # fmt: skip
         try:
             content = staff_client.get("/").content.decode()
@@ -88,7 +88,7 @@ class TestConsoleNavigation:
 
         console_entry_register(
             key="test.queue", area=AREA_SYSTEM, label="Test queue", url_name="web:home",
-            waiting=lambda actor: 12, waiting_label=lambda n: f"{n} wait",
+            waiting=lambda actor: 12, waiting_label="%(n)d wait",
         )  # fmt: skip
         try:
             links = nav(staff_client.get("/auth/api-keys/").content.decode())

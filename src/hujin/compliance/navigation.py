@@ -2,7 +2,7 @@
 (``hujin.core.navigation``)."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from hujin.core.actors import Actor
 from hujin.core.approvals.selectors import approvals_pending
@@ -30,9 +30,9 @@ def register() -> None:
         key="compliance.approvals", area=AREA_RISK, label=_("Approvals"),
         url_name="compliance:approvals", permission="core.view_approvals", order=10,
         waiting=approvals_waiting_count,
-        waiting_label=lambda n: ngettext(
-            "%(n)d request waits for your decision", "%(n)d requests wait for your decision", n
-        ) % {"n": n},
+        waiting_label=ngettext_lazy(
+            "%(n)d request waits for your decision", "%(n)d requests wait for your decision", "n"
+        ),
     )  # fmt: skip
     console_entry_register(
         key="compliance.audit", area=AREA_RISK, label=_("Audit trail"),
@@ -42,7 +42,7 @@ def register() -> None:
         key="compliance.events", area=AREA_OPERATIONS, label=_("Event deliveries"),
         url_name="compliance:events", permission=MANAGE_EVENTS, order=20,
         waiting=parked_waiting_count,
-        waiting_label=lambda n: ngettext(
-            "%(n)d event delivery is parked", "%(n)d event deliveries are parked", n
-        ) % {"n": n},
+        waiting_label=ngettext_lazy(
+            "%(n)d event delivery is parked", "%(n)d event deliveries are parked", "n"
+        ),
     )  # fmt: skip

@@ -10,7 +10,8 @@ Console:
         key="customers.kyc_queue", area=AREA_CUSTOMERS, label=_("Verification queue"),
         url_name="customers:kyc_queue", permission="customers.review_kyc", order=20,
         waiting=kyc_waiting_count,                         # (actor) -> int, optional
-        waiting_label=lambda n: ngettext("%(n)d identity check waits for review", ..., n),
+        waiting_label=ngettext_lazy("%(n)d identity check waits for review",
+                                    "%(n)d identity checks wait for review", "n"),
     )
 
 Portal (tabs at the bottom of a phone, in the top bar on a desktop; ``place="me"`` lists the
@@ -63,7 +64,7 @@ class ConsoleEntry:
     permission: str | None
     order: int
     waiting: Callable[[Actor], int] | None
-    waiting_label: Callable[[int], str] | None
+    waiting_label: Promise | None  # ngettext_lazy(singular, plural, "n"): % {"n": count}
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,15 @@ def console_entry_register(
     permission: str | None = None,
     order: int = 100,
     waiting: Callable[[Actor], int] | None = None,
-    waiting_label: Callable[[int], str] | None = None,
+    waiting_label: Promise | None = None,
 ) -> None:
     """Put a page in the console menu (and, with ``waiting``, its work on the home page).
 
     ``permission`` is the one the viewer must hold to see the entry (None: every staff member).
     ``waiting(actor)`` counts the items that wait for this viewer; it runs on every console page,
-    so it must be one cheap query. Registering a key twice replaces the entry."""
+    so it must be one cheap query. ``waiting_label`` says it in words:
+    ``ngettext_lazy("%(n)d … waits", "%(n)d … wait", "n")``. Registering a key twice replaces
+    the entry."""
     if area not in AREAS:
         raise ValueError(f"unknown console area {area!r}; one of {sorted(AREAS)}")
     if (waiting is None) != (waiting_label is None):

@@ -2,7 +2,7 @@
 (``hujin.core.navigation``)."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from hujin.core.actors import Actor
 from hujin.core.navigation import AREA_CUSTOMERS, console_entry_register, portal_entry_register
@@ -26,9 +26,9 @@ def register() -> None:
         key="customers.kyc_queue", area=AREA_CUSTOMERS, label=_("Verification queue"),
         url_name="customers:kyc_queue", permission=REVIEW_KYC, order=20,
         waiting=kyc_waiting_count,
-        waiting_label=lambda n: ngettext(
-            "%(n)d identity check waits for review", "%(n)d identity checks wait for review", n
-        ) % {"n": n},
+        waiting_label=ngettext_lazy(
+            "%(n)d identity check waits for review", "%(n)d identity checks wait for review", "n"
+        ),
     )  # fmt: skip
     portal_entry_register(
         key="home", label=_("Home"), url_name="customers_portal:home", place="tab", icon="home",

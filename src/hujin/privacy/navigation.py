@@ -1,7 +1,7 @@
 """Where the privacy pages appear, and the requests that wait (``hujin.core.navigation``)."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from hujin.core.actors import Actor
 from hujin.core.navigation import AREA_RISK, console_entry_register, portal_entry_register
@@ -23,9 +23,9 @@ def register() -> None:
         key="privacy.requests", area=AREA_RISK, label=_("Personal-data requests"),
         url_name="privacy:requests", permission=HANDLE_REQUESTS, order=30,
         waiting=requests_waiting_count,
-        waiting_label=lambda n: ngettext(
-            "%(n)d personal-data request to answer", "%(n)d personal-data requests to answer", n
-        ) % {"n": n},
+        waiting_label=ngettext_lazy(
+            "%(n)d personal-data request to answer", "%(n)d personal-data requests to answer", "n"
+        ),
     )  # fmt: skip
     portal_entry_register(
         key="privacy.consents", label=_("Agreements"), url_name="privacy:consents", icon="doc",

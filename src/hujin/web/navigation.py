@@ -80,7 +80,7 @@ def console_nav(request) -> list[NavArea]:
         item = NavItem(entry.key, str(entry.label), url)
         if entry.waiting is not None:
             item.waiting = entry.waiting(actor)
-            item.waiting_text = entry.waiting_label(item.waiting) if item.waiting else ""
+            item.waiting_text = entry.waiting_label % {"n": item.waiting} if item.waiting else ""
         area = areas.setdefault(entry.area, NavArea(entry.area, str(AREAS[entry.area])))
         area.items.append(item)
         items.append(item)
