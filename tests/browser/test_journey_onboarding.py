@@ -20,7 +20,7 @@ OFFICER_TOTP = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 CUSTOMER_PASSWORD = "Lantern-Orbit-4821-quietly"
 TEXTS = {
     "en": {"verify": "Verify your identity", "review": "Under review", "again": "Send again in"},
-    "zh-hans": {"verify": "验证身份", "review": "审核中", "again": "秒后可重新发送"},
+    "zh-hans": {"verify": "实名认证", "review": "审核中", "again": "秒后可重新发送"},
 }
 
 

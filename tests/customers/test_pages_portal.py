@@ -29,7 +29,7 @@ def test_home_shows_the_four_steps_to_a_new_customer(customer_client, consents):
 def test_home_is_in_chinese_for_a_chinese_browser(customer_client, consents):
     response = customer_client.get(reverse("customers_portal:home"), HTTP_ACCEPT_LANGUAGE="zh-hans")
 
-    assert "验证身份" in response.content.decode()
+    assert "实名认证" in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

@@ -40,7 +40,7 @@ class TestRiskProfileCurrent:
 
     @pytest.mark.parametrize(
         ("level", "label"),
-        [("C1", "保守"), ("C2", "稳健"), ("C3", "平衡"), ("C4", "成长"), ("C5", "进取")],
+        [("C1", "保守型"), ("C2", "稳健型"), ("C3", "平衡型"), ("C4", "成长型"), ("C5", "进取型")],
     )
     def test_the_label_is_translated(self, level, label):
         from hujin.suitability.levels import LEVEL_LABELS
