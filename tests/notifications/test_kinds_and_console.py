@@ -84,3 +84,24 @@ class TestDevelopmentOutbox:
         client.force_login(customer)
 
         assert client.get("/notifications/dev/email/").status_code in (302, 403)
+
+
+class TestStartUpCheck:
+    def test_production_is_warned_of_the_development_email_sender(self, settings):
+        from hujin.notifications.checks import email_sender_check
+
+        settings.PROD = True
+
+        assert [m.id for m in email_sender_check()] == ["notifications.W001"]
+
+    def test_a_sender_that_cannot_be_imported_is_an_error(self, settings):
+        from hujin.notifications.checks import email_sender_check
+
+        settings.HUJIN_EMAIL_SENDER = "hujin.nowhere.Sender"
+
+        assert [m.id for m in email_sender_check()] == ["notifications.E001"]
+
+    def test_development_needs_nothing_set(self):
+        from hujin.notifications.checks import email_sender_check
+
+        assert email_sender_check() == []

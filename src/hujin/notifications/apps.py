@@ -10,7 +10,13 @@ class NotificationsConfig(AppConfig):
         from django.utils.translation import pgettext_lazy
 
         from hujin.core.statuses import TONE_MUTED, TONE_SUCCESS, status_register
-        from hujin.notifications import catalogue, handlers, navigation, tasks
+        from hujin.notifications import (
+            catalogue,
+            checks,  # noqa: F401 -- registers the start-up checks
+            handlers,
+            navigation,
+            tasks,
+        )
         from hujin.notifications.services import delivery_requester_set
         from hujin.notifications.types import DELIVERY_SENT, DELIVERY_SKIPPED
 
