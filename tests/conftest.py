@@ -69,6 +69,17 @@ def _huey_immediate() -> None:
 _huey_immediate()
 
 
+@pytest.fixture(autouse=True)
+def _language_and_time_zone_reset():
+    """A request in Chinese leaves Chinese active in the thread (Django's LocaleMiddleware does not
+    undo it): each test starts in the default language and time zone, whatever ran before."""
+    from django.utils import timezone, translation
+
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "") == "1"
 

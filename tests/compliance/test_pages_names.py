@@ -185,3 +185,17 @@ class TestStaffByName:
         content = staff_client.get("/compliance/audit/").content.decode()
 
         assert "Staff Member" in content  # staff_user's first and last name
+
+    def test_the_audit_trail_names_a_customer_by_masked_mobile_not_login_name(
+        self, staff_client, customer_user, now
+    ):
+        from hujin.core.audit import audit_record
+        from hujin.identity.access import customer_actor
+
+        audit_record(actor=customer_actor(customer_user), action="test.by_customer",
+                     target_type="x", target_id="1", occurred_at=now)  # fmt: skip
+
+        content = staff_client.get("/compliance/audit/").content.decode()
+
+        assert customer_user.display_label in content
+        assert customer_user.username not in content

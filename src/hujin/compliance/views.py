@@ -29,7 +29,7 @@ from hujin.core.errors import HujinError, NotFound, PermissionDenied
 from hujin.core.links import target_links
 from hujin.core.models import ApprovalStatus
 from hujin.identity.access import staff_actor, staff_required
-from hujin.identity.selectors import staff_names
+from hujin.identity.selectors import user_labels
 
 STATUS_LABELS = dict(ApprovalStatus.choices)
 
@@ -37,20 +37,23 @@ STATUS_LABELS = dict(ApprovalStatus.choices)
 # --- audit trail --------------------------------------------------------------------------------
 
 
-def _staff_named(pairs) -> dict[str, str]:
-    """The names of the staff among (kind, id) pairs, by id: one query for the page."""
-    return staff_names(user_ids=[i for kind, i in pairs if kind == "staff"])
+PEOPLE = ("staff", "customer")
+
+
+def _people_named(pairs) -> dict[str, str]:
+    """How the page names the people among (kind, id) pairs, by id: one query for the page."""
+    return user_labels(user_ids=[i for kind, i in pairs if kind in PEOPLE])
 
 
 def _audit_rows(rows, *, actor) -> list[dict]:
     """Audit rows with the actor's kind and name, the action's label and the object, named for
     ``actor`` (one resolver call per object type on the page)."""
     links = target_links(actor=actor, targets=[(r.target_type, r.target_id) for r in rows])
-    people = _staff_named((r.actor_kind, r.actor_id) for r in rows)
+    people = _people_named((r.actor_kind, r.actor_id) for r in rows)
     return [
         {
             "entry": row,
-            "actor_name": people.get(row.actor_id) if row.actor_kind == "staff" else None,
+            "actor_name": people.get(row.actor_id) if row.actor_kind in PEOPLE else None,
             "actor_kind_label": names.actor_kind_label(row.actor_kind),
             "action_label": names.action_label(row.action),
             "target": links[(row.target_type, row.target_id)],
@@ -115,7 +118,7 @@ def _targets(requests, *, actor) -> dict:
 
 
 def _approval_people(requests) -> dict[str, str]:
-    return _staff_named(
+    return _people_named(
         pair
         for r in requests
         for pair in ((r.maker_kind, r.maker_id), (r.checker_kind, r.checker_id))
@@ -124,7 +127,7 @@ def _approval_people(requests) -> dict[str, str]:
 
 def _approval_row(request_obj, *, actor, targets: dict, people: dict) -> dict:
     def named(kind, person_id, label):
-        return (people.get(person_id) if kind == "staff" else None) or label or person_id
+        return (people.get(person_id) if kind in PEOPLE else None) or label or person_id
 
     return {
         "id": request_obj.id,

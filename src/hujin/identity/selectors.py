@@ -145,9 +145,10 @@ def user_id_for_mobile(*, mobile: str) -> uuid.UUID | None:
     return User.objects.filter(mobile_index=index).values_list("id", flat=True).first()
 
 
-def staff_names(*, user_ids) -> dict[str, str]:
-    """How the console names staff members: their name, else their username; by id (as text).
-    One query for a page's worth of ids; an id that is no staff member is left out."""
+def user_labels(*, user_ids) -> dict[str, str]:
+    """How the console names the people behind logins, by id (as text): a staff member by their
+    name, else their username; a customer by their masked mobile (never the opaque username).
+    One query for a page's worth of ids; an id that is no login is left out."""
     ids = set()
     for value in user_ids:
         try:
@@ -156,8 +157,13 @@ def staff_names(*, user_ids) -> dict[str, str]:
             continue
     if not ids:
         return {}
-    rows = User.objects.filter(id__in=ids, kind=User.Kind.STAFF)
-    return {str(u.pk): u.get_full_name() or u.get_username() for u in rows}
+    labels = {}
+    for user in User.objects.filter(id__in=ids):
+        if user.kind == User.Kind.STAFF:
+            labels[str(user.pk)] = user.get_full_name() or user.get_username()
+        else:
+            labels[str(user.pk)] = user.display_label
+    return labels
 
 
 def customer_login_exists(*, user_id: uuid.UUID | str) -> bool:
