@@ -105,3 +105,14 @@ class TestStartUpCheck:
         from hujin.notifications.checks import email_sender_check
 
         assert email_sender_check() == []
+
+
+class TestAuditTrailNames:
+    def test_the_trail_names_this_modules_actions_and_messages(self):
+        from django.utils import translation
+
+        from hujin.core.links import audit_action_label, target_type_label
+
+        with translation.override("zh-hans"):
+            assert str(audit_action_label("notifications.send")) == "向客户发送消息"
+            assert str(target_type_label("notifications.message")) == "客户消息"

@@ -27,6 +27,9 @@ class NotificationsConfig(AppConfig):
         delivery_requester_set(tasks.deliveries_send_request)
         _register_personal_data()
         navigation.register()
+        from hujin.notifications import console_names
+
+        console_names.register()
 
 
 def _register_personal_data() -> None:

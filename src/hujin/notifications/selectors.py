@@ -32,7 +32,7 @@ PAGE_SIZE = 20
 DEFAULT_LANGUAGE = "zh-hans"
 
 
-def _customer_id_of(actor: Actor) -> uuid.UUID:
+def _own_user_id(actor: Actor) -> uuid.UUID:
     if actor.kind != "customer":
         raise RecipientNotFound()
     return uuid.UUID(actor.id)
@@ -114,7 +114,7 @@ def inbox_page(
     """The customer's messages, newest first, one keyset page at a time (``before``: older than
     that message, ``after``: newer), of one category or all. Raises RecipientNotFound for
     anyone but a customer."""
-    user_id = _customer_id_of(actor)
+    user_id = _own_user_id(actor)
     category = category if category in CATEGORIES else ""
     mine = Message.objects.filter(recipient_id=user_id)
     if category:
@@ -173,7 +173,7 @@ def preference_cells() -> list[tuple[str, str]]:
 
 def preferences_get(*, actor: Actor) -> Preferences:
     """The customer's switches and message language. Raises RecipientNotFound."""
-    user_id = _customer_id_of(actor)
+    user_id = _own_user_id(actor)
     saved = {(p.category, p.channel): p.enabled for p in Preference.objects.filter(user_id=user_id)}
     rows: dict[str, list[tuple[str, str, bool]]] = {}
     for category, channel in preference_cells():
