@@ -46,6 +46,9 @@ _vocabulary: dict[str, Status] = {
         _s("revoked", "Revoked", TONE_MUTED),
         _s("expired", "Expired", TONE_MUTED),
         _s("inactive", "Inactive", TONE_MUTED),
+        _s("replaced", "Replaced", TONE_MUTED),
+        _s("draft", "Draft", TONE_INFO),
+        _s("retired", "Retired", TONE_MUTED),
         # Something someone must decide.
         _s("registered", "Registered", TONE_MUTED),
         _s("submitted", "Submitted", TONE_WARNING),
