@@ -132,7 +132,24 @@ class TestCustomersEvents:
 
         assert Message.objects.filter(kind="customers.kyc_verified").count() == 1
 
-    def test_an_event_about_a_customer_nobody_linked_is_passed_over(self, now, no_channels):
+    def test_an_event_that_names_only_the_customer_reaches_their_login(
+        self, with_wallet, customer, now, no_channels
+    ):
+        row = OutboxEvent(
+            id=2,
+            event_id="1b8c2a8e-8f5e-4c57-9d0b-6c1f7e0f4b11",
+            aggregate_type="customers.customer",
+            aggregate_id=str(with_wallet.id),
+            event_type="customers.status_changed",
+            payload={"customer_id": str(with_wallet.id), "from": "active", "to": "frozen"},
+            occurred_at=now,
+        )
+
+        handlers.on_status_changed(DomainEvent.from_row(row, attempts=0))
+
+        assert Message.objects.filter(recipient=customer, kind__contains="frozen").exists()
+
+    def test_an_event_about_an_unknown_customer_is_passed_over(self, now, no_channels):
         row = OutboxEvent(
             id=1,
             event_id="0b8c2a8e-8f5e-4c57-9d0b-6c1f7e0f4b11",

@@ -346,6 +346,11 @@ def customer_id_for_user(*, user_id: uuid.UUID | str) -> uuid.UUID | None:
     return Customer.objects.filter(user_id=user_id).values_list("id", flat=True).first()
 
 
+def customer_user_id(*, customer_id: uuid.UUID | str) -> uuid.UUID | None:
+    """The login of a customer profile (None for an unknown profile or one whose login is gone)."""
+    return Customer.objects.filter(id=customer_id).values_list("user_id", flat=True).first()
+
+
 def _risk(user_id: uuid.UUID, now: datetime):
     return risk_profile_current(user_id=user_id, now=now)
 

@@ -2,9 +2,8 @@
 NotificationsConfig.ready()).
 
 Each handler is idempotent: the event's id is the message's dedupe key, so a redelivered event
-writes nothing new. The customers module's events share one subscriber name: its events of one
-customer then arrive in order, so the directory (customer profile -> login, learned from
-``customers.customer_created``) knows the login before an event that names only the customer.
+writes nothing new. The customers module's events share one subscriber name, so one
+customer's messages arrive in the order the events happened.
 """
 
 import logging
@@ -19,11 +18,10 @@ from hujin.core.actors import Actor, system_actor
 from hujin.core.dates import business_time_zone, calendar_date_at
 from hujin.core.events import DomainEvent, event_subscribe
 from hujin.customers.permissions import REVIEW_KYC
-from hujin.customers.selectors import kyc_application_detail
+from hujin.customers.selectors import customer_user_id, kyc_application_detail
 from hujin.identity.selectors import customer_login_exists
 from hujin.notifications import catalogue
-from hujin.notifications.selectors import recipient_for_customer
-from hujin.notifications.services import notification_send, recipient_link
+from hujin.notifications.services import notification_send
 from hujin.suitability.selectors import assessment_get_for_user
 
 logger = logging.getLogger(__name__)
@@ -53,23 +51,18 @@ def _send(event: DomainEvent, user_id, kind: str, params=None, link_args: Sequen
 
 
 def _login_of_customer(event: DomainEvent) -> uuid.UUID | None:
+    """The login a customers event is about: named in it, or (an event written before its
+    payload named the login) the customer profile's login now."""
     user_id = event.payload.get("user_id")
     if user_id:
-        recipient_link(customer_id=event.payload["customer_id"], user_id=user_id)
         return uuid.UUID(user_id)
-    found = recipient_for_customer(customer_id=event.payload["customer_id"])
+    found = customer_user_id(customer_id=event.payload["customer_id"])
     if found is None:
-        # A customer created before this module listened: nobody to tell (docs/modules).
         logger.warning(
-            "no login known for a customer event; no message sent",
+            "no login for a customer event; no message sent",
             extra={"event_id": str(event.event_id), "event_type": event.event_type},
         )
     return found
-
-
-def on_customer_created(event: DomainEvent) -> None:
-    """customers.customer_created {customer_id, user_id}: learn the customer's login."""
-    recipient_link(customer_id=event.payload["customer_id"], user_id=event.payload["user_id"])
 
 
 def on_kyc_verified(event: DomainEvent) -> None:
@@ -149,7 +142,6 @@ CUSTOMERS = "notifications.customers"  # one name: a customer's events stay in o
 
 
 def subscribe() -> None:
-    event_subscribe("customers.customer_created", on_customer_created, name=CUSTOMERS)
     event_subscribe("customers.kyc_verified", on_kyc_verified, name=CUSTOMERS)
     event_subscribe("customers.kyc_rejected", on_kyc_rejected, name=CUSTOMERS)
     event_subscribe("customers.account_opened", on_account_opened, name=CUSTOMERS)

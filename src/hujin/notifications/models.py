@@ -15,14 +15,11 @@ def _choices(values) -> list[tuple[str, str]]:
 
 
 class Recipient(models.Model):
-    """Who receives messages: the language to write to them in ("" until they choose one) and
-    the id of their customer profile, learned from the customers module's events (some of
-    which name only the customer), so that such an event reaches the login."""
+    """Who receives messages: the language to write to them in ("" until they choose one)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.PROTECT, related_name="+"
     )
-    customer_id = models.UUIDField(null=True, blank=True, unique=True)
     language = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:

@@ -193,13 +193,6 @@ def preferences_get(*, actor: Actor) -> Preferences:
     )
 
 
-def recipient_for_customer(*, customer_id: uuid.UUID | str) -> uuid.UUID | None:
-    """The login of a customer profile, once the directory has learned it."""
-    return (
-        Recipient.objects.filter(customer_id=customer_id).values_list("user_id", flat=True).first()
-    )
-
-
 def dev_emails_recent(*, limit: int = 50) -> list[DevEmailView]:
     """The latest e-mails the development sender kept, newest first, addresses masked."""
     return [

@@ -350,5 +350,9 @@ def _reject(application, customer, *, actor: Actor, now: datetime, reason: str) 
         aggregate_id=str(customer.id),
         event_type="customers.kyc_rejected",
         occurred_at=now,
-        payload={"customer_id": str(customer.id), "application_id": str(application.id)},
+        payload={
+            "customer_id": str(customer.id),
+            "user_id": str(customer.user_id),
+            "application_id": str(application.id),
+        },
     )

@@ -131,7 +131,12 @@ def _status_set(
         aggregate_id=str(customer.id),
         event_type="customers.status_changed",
         occurred_at=now,
-        payload={"customer_id": str(customer.id), "from": before, "to": status},
+        payload={
+            "customer_id": str(customer.id),
+            "user_id": str(customer.user_id) if customer.user_id else None,
+            "from": before,
+            "to": status,
+        },
     )
     return customer
 

@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
             name='Recipient',
             fields=[
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('customer_id', models.UUIDField(blank=True, null=True, unique=True)),
                 ('language', models.CharField(blank=True, default='', max_length=16)),
             ],
             options={

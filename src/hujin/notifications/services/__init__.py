@@ -11,7 +11,6 @@ from hujin.notifications.services.inbox import (
     message_open,
     messages_mark_all_read,
     preferences_set,
-    recipient_link,
 )
 from hujin.notifications.services.send import (
     deliveries_send,
@@ -28,6 +27,5 @@ __all__ = [
     "notification_kind_register",
     "notification_send",
     "preferences_set",
-    "recipient_link",
     "sms_transport_set",
 ]

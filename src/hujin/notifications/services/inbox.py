@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
@@ -121,19 +121,3 @@ def preferences_set(
                 before=before,
                 after=after,
             )
-
-
-def recipient_link(*, customer_id: uuid.UUID | str, user_id: uuid.UUID | str) -> None:
-    """Remember which login a customer profile belongs to (from the customers module's events).
-
-    Idempotent. Not audited: it copies what the customers module recorded and audited, and
-    changes nothing anyone decided."""
-    customer_id, user_id = uuid.UUID(str(customer_id)), uuid.UUID(str(user_id))
-    try:
-        with transaction.atomic():
-            updated = Recipient.objects.filter(user_id=user_id).update(customer_id=customer_id)
-            if not updated:
-                Recipient.objects.create(user_id=user_id, customer_id=customer_id)
-    except IntegrityError:
-        # Linked concurrently by another delivery of the same fact.
-        Recipient.objects.filter(user_id=user_id).update(customer_id=customer_id)
