@@ -116,6 +116,31 @@ class TestTextMessages:
         assert state(result, "sms") == ("failed", "TimeoutError")
 
 
+class TestThroughIdentitysSender:
+    def test_a_text_goes_to_the_logins_own_number_through_the_configured_sender(
+        self, customer, now
+    ):
+        from hujin.identity.models import DevSmsMessage
+
+        result = send(customer, now)  # the transport NotificationsConfig.ready sets up
+        deliveries_send(now=now)
+
+        assert state(result, "sms") == ("sent", "")
+        (text,) = DevSmsMessage.objects.all()
+        assert text.to == customer.mobile and "verification has been approved" in text.text
+
+    def test_a_login_without_a_number_fails_that_delivery_only(self, make_customer, now):
+        nobody = make_customer(language="en")
+        nobody.mobile = ""
+        nobody.save()
+
+        result = send(nobody, now)
+        deliveries_send(now=now)
+
+        assert state(result, "sms")[0] == "failed"
+        assert state(result, "inbox")[0] == "sent"
+
+
 class TestEmail:
     def test_the_development_sender_keeps_the_mail_in_its_outbox(
         self, customer, now, sms, email_addresses, newsletter

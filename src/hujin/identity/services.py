@@ -35,6 +35,11 @@ from hujin.identity.signup_terms import (  # noqa: F401 -- re-exported: the publ
     SignupTerm,
     signup_terms_register,
 )
+from hujin.identity.sms import (  # noqa: F401 -- re-exported: the public face
+    NoMobileNumber,
+    SmsSendFailed,
+    sms_send_to_user,
+)
 
 KEY_MARKER = "hk"
 PREFIX_HEX_CHARS = 12  # 48 random bits: finds the row, is not a secret

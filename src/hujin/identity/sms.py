@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from hujin.core.errors import HujinError
-from hujin.identity.models import DevSmsMessage
+from hujin.identity.models import DevSmsMessage, User
 from hujin.identity.phones import mobile_index_of
 
 DEFAULT_SENDER = "hujin.identity.sms.DevSmsSender"
@@ -75,6 +75,22 @@ def sms_sender() -> SmsSender:
             "only; set it to your SMS provider's adapter"
         )
     return sender_class()
+
+
+class NoMobileNumber(HujinError):
+    code = "no_mobile_number"
+    status = 409
+    message = _("This login has no mobile number to text.")
+
+
+def sms_send_to_user(*, user_id, text: str, purpose: str, now: datetime) -> str:
+    """Text a login's own mobile number (other modules name the person, never the number, which
+    stays in identity); returns the provider's message id. Raises NoMobileNumber, SmsSendFailed.
+    """
+    mobile = User.objects.filter(pk=user_id).values_list("mobile", flat=True).first()
+    if not mobile:
+        raise NoMobileNumber()
+    return sms_sender().send(to_e164=mobile, text=text, purpose=purpose[:32], now=now)
 
 
 def dev_sms_latest(*, mobile_e164: str, purpose: str) -> DevSmsMessage | None:

@@ -3,10 +3,9 @@
 Text messages go out through a **transport hook**: ``sms_transport_set(send)`` with
 ``send(*, user_id, text, purpose, now) -> provider message id`` (raising when the send failed).
 The hook takes the user's id, not a number: whoever sends looks the number up, so a mobile
-number never passes through this module. Identity owns the numbers and the SMS sender
-(``HUJIN_SMS_SENDER``) but offers no public way yet to text a login an arbitrary message, so
-nothing is set by default and text messages are recorded as skipped (``no_transport``) until
-one is (docs/modules/notifications.md).
+number never passes through this module. ``NotificationsConfig.ready`` sets it to identity's
+``sms_send_to_user`` (the number identity keeps, the sender ``HUJIN_SMS_SENDER`` names); with
+no transport set, text messages are recorded as skipped (``no_transport``).
 
 E-mail goes out through an **adapter** named by ``HUJIN_EMAIL_SENDER`` (a dotted path to a class
 with ``send(*, to, subject, text, now) -> provider message id``). The default,
