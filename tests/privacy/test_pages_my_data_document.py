@@ -54,6 +54,14 @@ class TestTheReadableDownload:
             f'attachment; filename="hujin-my-data-{day:%Y-%m-%d}.html"'
         )
 
+    def test_carries_its_stylesheet_and_fetches_nothing_when_opened_later(
+        self, customer_client, known_customer
+    ):
+        html = download(customer_client).content.decode()
+
+        assert "<style>" in html and ".amount" in html
+        assert "<link" not in html and "http://" not in html.split("<body")[0]
+
     def test_has_every_section_and_the_data_in_them(self, customer_client, known_customer):
         response = download(customer_client)
 

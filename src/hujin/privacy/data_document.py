@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from hujin.core.dates import business_time_zone
 from hujin.privacy.data_labels import KEY_LABELS, SECTION_TITLES, VALUE_LABELS
 
 MOMENT_KEYS = {"date_joined", "last_login", "started", "last_seen", "ended", "at"}
@@ -83,8 +85,9 @@ def _value(key: str, raw: Any, row: dict | None = None) -> Value:
         return Value("empty")
     if isinstance(raw, bool):
         return Value("yes" if raw else "no")
-    if isinstance(raw, int) and key.endswith("_minor"):
-        return Value("money", raw, str((row or {}).get("currency") or "CNY"))
+    currency = (row or {}).get("currency")
+    if isinstance(raw, int) and key.endswith("_minor") and currency:
+        return Value("money", raw, str(currency))
     if isinstance(raw, str):
         if key in MOMENT_KEYS or key.endswith("_at"):
             moment = _moment(raw)
@@ -148,9 +151,9 @@ def _answers_table(assessment: dict) -> Table:
         if _zh() and answer.get("question_text_zh"):
             shown["question_text"] = answer["question_text_zh"]
         answers.append(shown)
-    caption = pgettext_lazy("data document", "Your answers on %(day)s") % {
-        "day": (assessment.get("assessed_at") or "")[:10]
-    }
+    assessed = _moment(assessment.get("assessed_at") or "")
+    day = timezone.localtime(assessed, business_time_zone()).date() if assessed else ""
+    caption = pgettext_lazy("data document", "Your answers on %(day)s") % {"day": str(day)}
     return _table(answers, caption=str(caption), columns=["question_text", "answer", "score"])
 
 

@@ -4,13 +4,14 @@ the customer's free text being read)."""
 
 import json
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -110,6 +111,13 @@ def my_data(request):
     return _my_data(request)
 
 
+def _document_stylesheet() -> str:
+    """The site's stylesheet, for a downloaded document to carry inside it (a file opened from
+    the disk later must not fetch anything from a server)."""
+    path = finders.find("web/hujin.css")
+    return Path(path).read_text(encoding="utf-8").replace("</", "<\\/") if path else ""
+
+
 @never_cache
 @customer_required
 @require_POST
@@ -123,7 +131,7 @@ def my_data_download(request):
     if request.POST.get("format") == "html":
         context_ = {
             "doc": data_document(data),
-            "stylesheet": request.build_absolute_uri(static("web/hujin.css")),
+            "stylesheet": _document_stylesheet(),
         }
         body = render_to_string("privacy/my_data_document.html", context_, request=request)
         response = HttpResponse(body, content_type="text/html; charset=utf-8")

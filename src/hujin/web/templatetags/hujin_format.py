@@ -10,7 +10,8 @@
 
 An amount is integer minor units or the decimal string a presenter made ("-1234.50"); either way
 it leaves as ``<span class="amount">``, with ``amount-negative`` (or ``amount-in`` / ``amount-out``
-when signed) for the colour. A value that is not an amount shows as it is, never as an error.
+when signed) for the colour. A value that is not an amount (a float, an unknown currency, text)
+shows as it is, and a missing one as "—": a filter never fails a page.
 """
 
 from datetime import date, datetime
@@ -21,26 +22,33 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from hujin.core.money import currency_exponent, display_amount
+from hujin.core.money import CURRENCY_EXPONENTS, display_amount
 from hujin.core.statuses import TONE_MUTED, status_get
 
 register = template.Library()
+EMPTY = "—"  # what a page shows for a value that is not there
 
 
 def _minor(value, currency: str) -> int | None:
-    if isinstance(value, bool):
+    """Minor units from an int or a decimal string; None for anything else (a float, a number
+    the currency cannot hold, an unknown currency, infinity)."""
+    if isinstance(value, (bool, float)) or currency not in CURRENCY_EXPONENTS:
         return None
     if isinstance(value, int):
         return value
     try:
-        exact = Decimal(str(value)).scaleb(currency_exponent(currency))
-    except (InvalidOperation, ValueError, TypeError, Exception):
+        exact = Decimal(str(value)).scaleb(CURRENCY_EXPONENTS[currency])
+        if not exact.is_finite() or exact != exact.to_integral_value():
+            return None
+        return int(exact)
+    except (InvalidOperation, ValueError, TypeError):
         return None
-    return int(exact) if exact == exact.to_integral_value() else None
 
 
 def _amount(value, currency: str, *, style: str, signed: bool):
-    minor = _minor(value, currency)
+    if value is None or value == "":
+        return EMPTY
+    minor = _minor(value, str(currency))
     if minor is None:
         return value
     if signed:
@@ -115,7 +123,10 @@ def duration(seconds):
 
 @register.simple_tag
 def status_badge(key, label=None):
-    """The badge of a state; a state outside the vocabulary shows its own words, muted."""
+    """The badge of a state; a state outside the vocabulary shows its own words, muted; no
+    state, nothing."""
+    if key is None or key == "":
+        return ""
     status = status_get(str(key))
     if status is None:
         return format_html('<span class="badge badge-{}">{}</span>', TONE_MUTED, label or key)
