@@ -5,20 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from hujin.core.actors import Actor
-from hujin.core.approvals.selectors import approvals_pending
-from hujin.core.event_status import parked_count
+from hujin.core.approvals import approvals_pending_count
+from hujin.core.event_status import MANAGE_EVENTS, parked_count
 from hujin.core.navigation import (
     AREA_OPERATIONS,
     AREA_RISK,
     console_entry_register,
 )
 
-MANAGE_EVENTS = "core.manage_events"
-
 
 def approvals_waiting_count(actor: Actor) -> int:
     """Requests this staff member may decide (holds the permission, is not their maker)."""
-    return len(approvals_pending(actor=actor))
+    return approvals_pending_count(actor=actor)
 
 
 def parked_waiting_count(actor: Actor) -> int:

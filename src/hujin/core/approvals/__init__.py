@@ -59,6 +59,7 @@ from hujin.core.approvals.selectors import (
     approval_may_decide,
     approvals_decided,
     approvals_pending,
+    approvals_pending_count,
     approvals_requested_by,
 )
 from hujin.core.approvals.services import (
@@ -104,6 +105,7 @@ __all__ = [
     "approval_request",
     "approvals_decided",
     "approvals_pending",
+    "approvals_pending_count",
     "approvals_requested_by",
     "register_approval_action",
 ]

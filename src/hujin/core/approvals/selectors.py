@@ -38,20 +38,30 @@ def approval_may_decide(request: ApprovalRequest, *, actor: Actor) -> bool:
     )
 
 
-def approvals_pending(*, actor: Actor, action: str | None = None) -> list[ApprovalRequest]:
-    """Pending requests ``actor`` may decide (holds the permission, is not the maker), oldest
-    first."""
+def _decidable(actor: Actor, action: str | None):
+    """The pending requests ``actor`` may decide (holds the permission, is not the maker), as a
+    query; None when they may decide none."""
     decidable = [a.action for a in registry._actions.values() if actor.has_scope(a.permission)]
     if action is not None:
         decidable = [a for a in decidable if a == action]
     if not decidable:
-        return []
-    queryset = (
-        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, action__in=decidable)
-        .exclude(maker_kind=actor.kind, maker_id=str(actor.id))
-        .order_by("requested_at", "id")
-    )
-    return list(queryset)
+        return None
+    return ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, action__in=decidable
+    ).exclude(maker_kind=actor.kind, maker_id=str(actor.id))
+
+
+def approvals_pending(*, actor: Actor, action: str | None = None) -> list[ApprovalRequest]:
+    """Pending requests ``actor`` may decide (holds the permission, is not the maker), oldest
+    first."""
+    queryset = _decidable(actor, action)
+    return [] if queryset is None else list(queryset.order_by("requested_at", "id"))
+
+
+def approvals_pending_count(*, actor: Actor) -> int:
+    """How many requests wait for ``actor``'s decision (one COUNT: the console's menu)."""
+    queryset = _decidable(actor, None)
+    return 0 if queryset is None else queryset.count()
 
 
 def approvals_requested_by(
