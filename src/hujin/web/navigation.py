@@ -108,7 +108,11 @@ def portal_items(request, place: str) -> list[NavItem]:
         return items
     # A page listed on the "Me" page belongs to the "Me" tab: a tab is current when its address,
     # or the address of a "Me" line under it, is the longest the path starts with.
-    me_lines = [NavItem(ME_TAB, "", item.url) for item in portal_items(request, "me")]
+    me_lines = [
+        NavItem(ME_TAB, "", url)
+        for entry in portal_entries("me")
+        if (url := _url(entry.url_name)) is not None
+    ]
     current = _longest_covering(items + me_lines, request.path)
     if current is not None:
         in_me = any(current is line for line in me_lines)
