@@ -7,14 +7,13 @@ An action nobody named shows as its code; an object no module names shows as its
 
 from __future__ import annotations
 
-import uuid
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hujin.core import approvals
 from hujin.core.actors import Actor
+from hujin.core.ids import uuids_parsed
 from hujin.core.links import (
     TargetLink,
     audit_action_label,
@@ -71,12 +70,7 @@ def action_label(action: str):
 def approval_request_targets(actor: Actor, target_ids: list[str]) -> dict[str, TargetLink]:
     """Audit objects of type ``core.approval_request``: the request by what it asks for,
     linked to its page for who may read approvals."""
-    ids = {}
-    for raw in target_ids:
-        try:
-            ids[raw] = uuid.UUID(raw)
-        except ValueError:
-            continue
+    ids = uuids_parsed(target_ids)
     rows = ApprovalRequest.objects.filter(id__in=list(ids.values())).only("id", "action")
     by_id = {row.id: row.action for row in rows}
     may_open = actor.has_scope(approvals.VIEW_APPROVALS)

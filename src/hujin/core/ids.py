@@ -61,3 +61,15 @@ def new_id() -> uuid.UUID:
     value |= 0b10 << 62  # variant
     value |= tail & ((1 << 62) - 1)  # rand_b, 62 bits
     return uuid.UUID(int=value)
+
+
+def uuids_parsed(values) -> dict[str, uuid.UUID]:
+    """The values that are UUIDs, by their text as given; the others (a job's id, a code) left
+    out. For pages naming objects from ids they hold as text (audit targets, actors)."""
+    parsed = {}
+    for value in values:
+        try:
+            parsed[value] = uuid.UUID(str(value))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return parsed

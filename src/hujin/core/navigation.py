@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -140,3 +141,12 @@ def console_entries() -> list[ConsoleEntry]:
 
 def portal_entries(place: str) -> list[PortalEntry]:
     return sorted((e for e in _portal.values() if e.place == place), key=lambda e: (e.order, e.key))
+
+
+def url_if_mounted(name: str, args=None) -> str | None:
+    """The address of a page, or None when the module that has it is not mounted (a page links
+    to another module's page only when it exists)."""
+    try:
+        return reverse(name, args=args or None)
+    except NoReverseMatch:
+        return None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hujin.core.actors import Actor
+from hujin.core.ids import uuids_parsed
 from hujin.core.links import TargetLink, audit_action_label_register, target_type_register
 from hujin.core.masking import mask
 from hujin.customers.models import Customer, CustomerType, KycApplication
@@ -36,16 +37,6 @@ ACCOUNT_NAME_OTHER = _("Customer account")
 
 def _account_name(stored: str):
     return ACCOUNT_NAMES.get(stored, ACCOUNT_NAME_OTHER)
-
-
-def _uuids(values: Iterable[str]) -> dict[str, uuid.UUID]:
-    parsed = {}
-    for value in values:
-        try:
-            parsed[value] = uuid.UUID(value)
-        except ValueError:
-            continue
-    return parsed
 
 
 def _name(customer_type: str, legal_name: str, anonymised: bool):
@@ -81,7 +72,7 @@ def ledger_owner_labels(actor: Actor, owner_refs: frozenset[str]) -> dict[str, O
         for ref in owner_refs
         if ref.startswith(CUSTOMER_OWNER_NAMESPACE)
     }
-    ids = _uuids(mine.values())
+    ids = uuids_parsed(mine.values())
     names = customer_names(ids.values())
     labels = {}
     for ref, raw_id in mine.items():
@@ -99,7 +90,7 @@ def ledger_owner_labels(actor: Actor, owner_refs: frozenset[str]) -> dict[str, O
 
 def customer_targets(actor: Actor, target_ids: list[str]) -> dict[str, TargetLink]:
     """Audit and approval objects of type ``customers.customer``."""
-    ids = _uuids(target_ids)
+    ids = uuids_parsed(target_ids)
     names = customer_names(ids.values())
     return {
         raw: TargetLink(names[customer_id], url=_customer_url(actor, customer_id))
@@ -112,7 +103,7 @@ def kyc_application_targets(actor: Actor, target_ids: list[str]) -> dict[str, Ta
     """Audit and approval objects of type ``customers.kyc_application``: named after the
     applicant (the name on the application, masked), linked to the review page (or, for who
     may not review, the customer's page)."""
-    ids = _uuids(target_ids)
+    ids = uuids_parsed(target_ids)
     rows = KycApplication.objects.filter(id__in=list(ids.values())).only(
         "id", "kind", "legal_name", "customer_id"
     )

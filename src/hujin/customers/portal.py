@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
@@ -18,6 +17,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from hujin.core.actors import Actor
 from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask
+from hujin.core.navigation import url_if_mounted
 from hujin.customers import portal_hooks
 from hujin.customers.errors import ApplicationNotFound
 from hujin.customers.models import Customer, CustomerStatus, KycApplication, KycStatus
@@ -228,10 +228,8 @@ def activity_label(code: str, *, incoming: bool) -> str:
 
 
 def _url(name: str, anchor: str = "") -> str:
-    try:
-        return reverse(name) + anchor
-    except NoReverseMatch:  # the module with that page is not installed
-        return ""
+    url = url_if_mounted(name)
+    return url + anchor if url is not None else ""
 
 
 def _local_day(moment: datetime) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from hujin.core.actors import Actor
+from hujin.core.ids import uuids_parsed
 from hujin.identity.access import customer_actor
 from hujin.identity.errors import (
     ApiKeyNotFound,
@@ -149,12 +150,8 @@ def user_labels(*, user_ids) -> dict[str, str]:
     """How the console names the people behind logins, by id (as text): a staff member by their
     name, else their username; a customer by their masked mobile (never the opaque username).
     One query for a page's worth of ids; an id that is no login is left out."""
-    ids = set()
-    for value in user_ids:
-        try:
-            ids.add(str(uuid.UUID(str(value))))
-        except ValueError:  # an actor id that is no login's (a job, a test's made-up id)
-            continue
+    # An actor id that is no login's (a job, a test's made-up id) is left out.
+    ids = {str(parsed) for parsed in uuids_parsed(user_ids).values()}
     if not ids:
         return {}
     labels = {}

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from hujin.core.actors import Actor
 from hujin.core.errors import PermissionDenied
+from hujin.core.ids import uuids_parsed
 from hujin.core.links import TargetLink, audit_action_label_register, target_type_register
 from hujin.ledger import selectors
 from hujin.ledger.models import Account
@@ -87,12 +88,7 @@ class PageNames:
 def account_targets(actor: Actor, target_ids: list[str]) -> dict[str, TargetLink]:
     """Audit objects of type ``ledger.account``: the account by code and name (its owner's
     label after it), linked to its page; nothing for an actor the ledger does not let read it."""
-    ids = {}
-    for raw in target_ids:
-        try:
-            ids[raw] = uuid.UUID(raw)
-        except ValueError:
-            continue
+    ids = uuids_parsed(target_ids)
     try:
         names = PageNames(actor, others=ids.values())
     except PermissionDenied:

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info
 
 from hujin.core.actors import Actor
 from hujin.core.masking import mask
+from hujin.core.navigation import url_if_mounted
 from hujin.notifications.errors import RecipientNotFound
 from hujin.notifications.kinds import notification_kinds
 from hujin.notifications.models import DevEmail, Message, Preference, Recipient
@@ -41,10 +41,8 @@ def _own_user_id(actor: Actor) -> uuid.UUID:
 def _link(message: Message) -> str:
     if not message.url_name:
         return ""
-    try:
-        return reverse(message.url_name, args=message.url_args or None)
-    except NoReverseMatch:
-        return ""  # the page's module is not mounted, or its address changed since
+    # "" when the page's module is not mounted, or its address changed since.
+    return url_if_mounted(message.url_name, message.url_args) or ""
 
 
 def message_view(message: Message, *, with_deliveries: bool = False) -> MessageView:

@@ -13,10 +13,15 @@ longest one the page's path starts with, so exactly one item is highlighted.
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from hujin.core.navigation import AREAS, ME_TAB, console_entries, portal_entries
+from hujin.core.navigation import (
+    AREAS,
+    ME_TAB,
+    console_entries,
+    portal_entries,
+    url_if_mounted,
+)
 from hujin.identity.access import is_console_user, is_portal_user, staff_actor
 from hujin.identity.mfa.selectors import mfa_status
 
@@ -44,13 +49,6 @@ class NavArea:
         return sum(item.waiting for item in self.items)
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # the module's pages are not mounted in this project
-        return None
-
-
 def _covers(path: str, url: str) -> bool:
     return path == url or (url != "/" and path.startswith(url.rstrip("/") + "/"))
 
@@ -74,7 +72,7 @@ def console_nav(request) -> list[NavArea]:
     areas: dict[str, NavArea] = {}
     items = []
     for entry in console_entries():
-        url = _url(entry.url_name)
+        url = url_if_mounted(entry.url_name)
         if url is None or (entry.permission and not user.has_perm(entry.permission)):
             continue
         item = NavItem(entry.key, str(entry.label), url)
@@ -101,7 +99,7 @@ def portal_items(request, place: str) -> list[NavItem]:
             waiting=entry.count(request.user) if entry.count else 0,
         )
         for entry in portal_entries(place)
-        if (url := _url(entry.url_name)) is not None
+        if (url := url_if_mounted(entry.url_name)) is not None
     ]
     if place != "tab":
         _mark_current(items, request.path)
@@ -111,7 +109,7 @@ def portal_items(request, place: str) -> list[NavItem]:
     me_lines = [
         NavItem(ME_TAB, "", url)
         for entry in portal_entries("me")
-        if (url := _url(entry.url_name)) is not None
+        if (url := url_if_mounted(entry.url_name)) is not None
     ]
     current = _longest_covering(items + me_lines, request.path)
     if current is not None:
