@@ -102,7 +102,7 @@ class TestStatusBadge:
 
 class TestStatusVocabulary:
     def test_a_module_may_add_a_state_but_not_rename_one(self):
-        from hujin.core.statuses import _vocabulary, status_get, status_register
+        from hujin.core.statuses import _VOCABULARY, status_get, status_register
 
         status_register("settled_test", "Settled", "success")
         try:
@@ -113,4 +113,24 @@ class TestStatusVocabulary:
             with pytest.raises(ValueError, match="tone"):
                 status_register("x_test", "X", "purple")
         finally:
-            del _vocabulary["settled_test"]
+            _VOCABULARY.unregister("settled_test")
+
+
+class TestOddValues:
+    @pytest.mark.parametrize(
+        ("value", "currency", "shown"),
+        [
+            (None, "CNY", "—"),
+            ("", "CNY", "—"),
+            (1234, "XXX", "1234"),  # a currency Hujin does not know: the value as it is
+            (1234, "", "1234"),
+            ("Infinity", "CNY", "Infinity"),
+            ("NaN", "CNY", "NaN"),
+            (12.0, "CNY", "12.0"),  # a float is never money
+        ],
+    )
+    def test_never_fail_a_page(self, value, currency, shown):
+        assert render("{{ a|money:c }}", a=value, c=currency) == shown
+
+    def test_no_state_no_badge(self):
+        assert render("{% status_badge s %}", s=None) == ""

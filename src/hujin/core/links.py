@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 
 from hujin.core.actors import Actor
+from hujin.core.labels import LabelRegistry
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class TargetType:
     resolve: TargetResolver | None
 
 
-_types: dict[str, TargetType] = {}
+_TYPES = LabelRegistry("target type")
 
 
 def target_type_register(
@@ -63,19 +64,21 @@ def target_type_register(
 ) -> None:
     """Name a target type and, optionally, how to name and link its objects. Registering the
     same type again replaces it only with the same label (ready() may run twice in tests)."""
-    existing = _types.get(target_type)
-    if existing is not None and str(existing.label) != str(label):
-        raise ValueError(f"target type {target_type!r} is already {existing.label!s}")
-    _types[target_type] = TargetType(target_type, label, resolve)
+    _TYPES.register(target_type, label, resolve=resolve)
+
+
+def _target_type(target_type: str) -> TargetType | None:
+    entry = _TYPES.get(target_type)
+    return TargetType(entry.key, entry.label, entry.extra["resolve"]) if entry else None
 
 
 def target_type_label(target_type: str) -> str | Promise:
-    registered = _types.get(target_type)
-    return registered.label if registered is not None else target_type
+    registered = _TYPES.label(target_type)
+    return registered if registered is not None else target_type
 
 
 def _unresolved(target_type: str, target_id: str) -> TargetLink:
-    registered = _types.get(target_type)
+    registered = _target_type(target_type)
     return TargetLink(
         name=registered.label if registered is not None else target_type,
         type_label=registered.label if registered is not None else "",
@@ -94,7 +97,7 @@ def target_links(
         by_type[target_type].add(target_id)
     links: dict[tuple[str, str], TargetLink] = {}
     for target_type, ids in by_type.items():
-        registered = _types.get(target_type)
+        registered = _target_type(target_type)
         answered: Mapping[str, TargetLink] = {}
         if registered is not None and registered.resolve is not None:
             answered = registered.resolve(actor, sorted(i for i in ids if i))
@@ -108,18 +111,15 @@ def target_links(
 
 # -- what an audit action is called ---------------------------------------------------------------
 
-_action_labels: dict[str, str | Promise] = {}
+_ACTIONS = LabelRegistry("audit action")
 
 
 def audit_action_label_register(action: str, label: str | Promise) -> None:
     """Name an audit action (``"customers.freeze"`` → "Customer frozen") for the audit trail's
     pages; the module that records the action registers it. One action, one name."""
-    existing = _action_labels.get(action)
-    if existing is not None and str(existing) != str(label):
-        raise ValueError(f"audit action {action!r} is already {existing!s}")
-    _action_labels[action] = label
+    _ACTIONS.register(action, label)
 
 
 def audit_action_label(action: str) -> str | Promise | None:
     """The action's registered label, or None (the page shows the action's code)."""
-    return _action_labels.get(action)
+    return _ACTIONS.label(action)

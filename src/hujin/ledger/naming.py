@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hujin.core.actors import Actor
+from hujin.core.labels import LabelRegistry
 
 # -- owners ---------------------------------------------------------------------------------------
 
@@ -99,25 +100,22 @@ def owner_labels(*, actor: Actor, owner_refs: Iterable[str]) -> dict[str, OwnerL
 
 # -- transfer codes -------------------------------------------------------------------------------
 
-_transfer_code_labels: dict[str, str | Promise] = {}
+_TRANSFER_CODES = LabelRegistry("transfer code")
 
 
 def transfer_code_label_register(code: str, label: str | Promise) -> None:
     """Give transfer ``code`` a (lazily translated) label. The same code again must say the same
     thing: one code, one name."""
-    existing = _transfer_code_labels.get(code)
-    if existing is not None and str(existing) != str(label):
-        raise ValueError(f"transfer code {code!r} is already labelled {existing!s}")
-    _transfer_code_labels[code] = label
+    _TRANSFER_CODES.register(code, label)
 
 
 def transfer_code_label(code: str) -> str | Promise | None:
     """The label of ``code``, or None when no module named it."""
-    return _transfer_code_labels.get(code)
+    return _TRANSFER_CODES.label(code)
 
 
 def transfer_code_labels() -> dict[str, str | Promise]:
-    return dict(_transfer_code_labels)
+    return {key: entry.label for key, entry in _TRANSFER_CODES.entries().items()}
 
 
 # The codes money moves under in every deployment (payments, fees, the house's own books).
