@@ -44,6 +44,8 @@ CUSTOMER_PAGES = [
     ("consents", "/privacy/consents/"),
     ("my-data", "/privacy/my-data/"),
     ("login-devices", "/auth/sessions/"),
+    ("messages", "/notifications/"),
+    ("message-settings", "/notifications/settings/"),
 ]
 PUBLIC_PAGES = [
     ("customer-sign-in", "/auth/signin/"),

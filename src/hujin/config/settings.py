@@ -11,6 +11,8 @@ HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
                  redis://host:6379/0 when several machines share the work
 HUJIN_VAR_DIR    where local state lives (default ./var)
 HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (default 10)
+HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER  adapters (dotted paths; below)
+HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 """
 
 import os
@@ -186,6 +188,13 @@ HUJIN_SMS_SENDER = os.environ.get("HUJIN_SMS_SENDER", "hujin.identity.sms.DevSms
 HUJIN_IDENTITY_PROVIDER = os.environ.get(
     "HUJIN_IDENTITY_PROVIDER", "hujin.customers.providers.ManualReviewProvider"
 )
+# Customers' e-mails: the dotted path of a sender with send(*, to, subject, text, now). The default
+# keeps mails in the database for development (the console's e-mail outbox); refused in prod.
+HUJIN_EMAIL_SENDER = os.environ.get(
+    "HUJIN_EMAIL_SENDER", "hujin.notifications.channels.DevEmailSender"
+)
+# The language of a customer's messages until they choose one (en or zh-hans).
+HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]
