@@ -22,6 +22,7 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.core.masking import mask
+from hujin.identity.access import customer_actor
 from hujin.identity.errors import (
     MobileAlreadyRegistered,
     PasswordsDiffer,
@@ -169,8 +170,9 @@ def signup_complete(
             )
 
     def accept_terms(user: User) -> None:
-        customer = Actor(kind="customer", id=str(user.pk), label=user.get_username())
-        signup_terms_accept(user_id=user.pk, term_ids=current, ip=ip, actor=customer, now=now)
+        signup_terms_accept(
+            user_id=user.pk, term_ids=current, ip=ip, actor=customer_actor(user), now=now
+        )
 
     return customer_user_create(
         mobile_e164=mobile_e164,
