@@ -75,12 +75,20 @@ def _detail_pages() -> list[tuple[str, str]]:
     from hujin.ledger.models import Account, Transfer
 
     wallet = Account.objects.filter(owner_ref__startswith="customer:").order_by("code").first()
-    transfer = Transfer.objects.filter(debit_account_id=wallet.id).order_by("-seq").first()
+    # One of each kind the pages show differently, the same on every database.
+    transfers = {
+        kind: Transfer.objects.filter(kind=kind).order_by("id").first()
+        for kind in ("single", "pending", "post_pending", "void_pending")
+    }
     customer = Customer.objects.order_by("created_at").first()
     approval = ApprovalRequest.objects.order_by("requested_at").first()
     return [
         ("account-detail", f"/ledger/accounts/{wallet.id}/"),
-        ("transfer-detail", f"/ledger/transfers/{transfer.id}/"),
+        *(
+            (f"transfer-detail-{kind}", f"/ledger/transfers/{transfer.id}/")
+            for kind, transfer in transfers.items()
+            if transfer is not None
+        ),
         ("customer-detail", f"/customers/{customer.id}/"),
         ("approval-detail", f"/compliance/approvals/{approval.id}/"),
     ]

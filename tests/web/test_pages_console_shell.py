@@ -170,3 +170,20 @@ class TestRecoveryCodesWarning:
         recovery_codes_regenerate(user=staff_user, password=staff_password, now=now)
 
         assert "recovery codes left" not in staff_client.get("/").content.decode()
+
+
+class TestMenuCost:
+    def test_a_console_page_with_its_menu_and_counts_takes_a_bounded_number_of_queries(
+        self, staff_client
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/auth/api-keys/").status_code == 200
+
+        # The session, the user and their permissions, the page's own rows, and one COUNT per
+        # queue in the menu (identity checks, approvals, personal-data requests, parked events).
+        counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+        assert len(counts) >= 4
+        assert len(captured) <= 25, [q["sql"][:80] for q in captured]
