@@ -4,10 +4,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
-
 from hujin.core.actors import Actor
 from hujin.core.ids import uuids_parsed
+from hujin.core.pages import keyset_page
 from hujin.identity.access import customer_actor
 from hujin.identity.errors import (
     ApiKeyNotFound,
@@ -83,35 +82,11 @@ def api_key_page(
     it; a cursor naming no key gives the first page. Raises ApiKeyManagementDenied.
     """
     api_key_require_manager(actor)
-    cursor_id = after or before
-    cursor = ApiKey.objects.filter(pk=cursor_id).values("id", "created_at").first()
-    if cursor_id is not None and cursor is None:
-        after = before = None
-    qs = ApiKey.objects.all()
-    if after is not None:
-        newer = Q(created_at__gt=cursor["created_at"]) | Q(
-            created_at=cursor["created_at"], id__gt=cursor["id"]
-        )
-        window = list(qs.filter(newer).order_by("created_at", "id")[: limit + 1])
-        keys = list(reversed(window[:limit]))
-        newer_cursor = str(keys[0].id) if keys and len(window) > limit else None
-        older_cursor = str(keys[-1].id) if keys else str(cursor["id"])
-    else:
-        if before is not None:
-            qs = qs.filter(
-                Q(created_at__lt=cursor["created_at"])
-                | Q(created_at=cursor["created_at"], id__lt=cursor["id"])
-            )
-        window = list(qs.order_by("-created_at", "-id")[: limit + 1])
-        keys = window[:limit]
-        newer_cursor = None
-        if before is not None:
-            newer_cursor = str(keys[0].id) if keys else str(cursor["id"])
-        older_cursor = str(keys[-1].id) if len(window) > limit else None
+    page = keyset_page(ApiKey.objects.all(), before=before, after=after, limit=limit)
     return ApiKeyPage(
-        rows=[api_key_row(k, now=now) for k in keys],
-        newer_cursor=newer_cursor,
-        older_cursor=older_cursor,
+        rows=[api_key_row(k, now=now) for k in page.rows],
+        newer_cursor=page.newer_cursor,
+        older_cursor=page.older_cursor,
     )
 
 

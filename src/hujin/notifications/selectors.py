@@ -5,12 +5,12 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import get_language_info
 
 from hujin.core.actors import Actor
 from hujin.core.masking import mask
 from hujin.core.navigation import url_if_mounted
+from hujin.core.pages import keyset_page
 from hujin.notifications.errors import RecipientNotFound
 from hujin.notifications.kinds import notification_kinds
 from hujin.notifications.models import DevEmail, Message, Preference, Recipient
@@ -118,39 +118,18 @@ def inbox_page(
     if category:
         mine = mine.filter(category=category)
     unread = mine.filter(read_at__isnull=True).count()
-    cursor_id = after or before
-    cursor = mine.filter(pk=cursor_id).values("id", "created_at").first() if cursor_id else None
-    if cursor is None:
-        after = before = None
-    if after is not None:
-        newer = Q(created_at__gt=cursor["created_at"]) | Q(
-            created_at=cursor["created_at"], id__gt=cursor["id"]
-        )
-        window = list(mine.filter(newer).order_by("created_at", "id")[: limit + 1])
-        rows = list(reversed(window[:limit]))
-        newer_cursor = str(rows[0].id) if rows and len(window) > limit else None
-        older_cursor = str(rows[-1].id) if rows else str(cursor["id"])
-    else:
-        if before is not None:
-            mine = mine.filter(
-                Q(created_at__lt=cursor["created_at"])
-                | Q(created_at=cursor["created_at"], id__lt=cursor["id"])
-            )
-        window = list(mine.order_by("-created_at", "-id")[: limit + 1])
-        rows = window[:limit]
-        newer_cursor = (str(rows[0].id) if rows else str(cursor["id"])) if before else None
-        older_cursor = str(rows[-1].id) if len(window) > limit else None
+    page = keyset_page(mine, before=before, after=after, limit=limit)
     tabs = [CategoryTab(key="", label="", current=not category)] + [
         CategoryTab(key=key, label=str(CATEGORIES[key]), current=key == category)
         for key in categories_in_use()
     ]
     return InboxPage(
-        messages=[message_view(m) for m in rows],
+        messages=[message_view(m) for m in page.rows],
         tabs=tabs,
         category=category,
         unread=unread,
-        newer_cursor=newer_cursor,
-        older_cursor=older_cursor,
+        newer_cursor=page.newer_cursor,
+        older_cursor=page.older_cursor,
     )
 
 
