@@ -398,3 +398,33 @@ def customer_360(
             for kind in wallet.consents_outstanding(user_id=customer.user_id)
         ],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OwnStanding:
+    """A customer's own standing and verified legal name, for checks the customer's own
+    actions need (a bank card's holder must be this name)."""
+
+    customer_id: uuid.UUID
+    user_id: uuid.UUID
+    status: str  # active | frozen | closed
+    verified: bool
+    legal_name: str  # "" until verified
+
+
+def own_standing(*, actor: Actor) -> OwnStanding | None:
+    """The standing of the customer ``actor`` acts as; None for anyone else (staff, systems) or
+    a login without a customer profile. The name is the person's own: never masked, not audited."""
+    if actor.kind != "customer":
+        return None
+    customer = Customer.objects.filter(user_id=actor.id).first()
+    if customer is None:
+        return None
+    verified = customer.kyc_status == KycStatus.VERIFIED
+    return OwnStanding(
+        customer_id=customer.id,
+        user_id=customer.user_id,
+        status=customer.status,
+        verified=verified,
+        legal_name=customer.legal_name if verified else "",
+    )
