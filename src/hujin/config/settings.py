@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hujin.privacy",
     "hujin.customers",
     "hujin.notifications",
+    "hujin.payments",
     "hujin.compliance",
     "hujin.web",
     "hujin.demo",

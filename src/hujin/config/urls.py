@@ -20,6 +20,7 @@ urlpatterns = [
     path("suitability/", include("hujin.suitability.urls")),
     path("privacy/", include("hujin.privacy.urls")),
     path("notifications/", include("hujin.notifications.urls")),
+    path("payments/", include("hujin.payments.urls")),
     path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]

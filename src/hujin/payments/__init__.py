@@ -1,0 +1,1 @@
+"""Payments: bank cards (binding, verification through a payment channel, default card)."""

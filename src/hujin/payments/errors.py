@@ -1,0 +1,84 @@
+"""The payments module's errors, each with a stable code and a translated message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hujin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class CardNumberInvalid(InvalidInput):
+    code = "card_number_invalid"
+    message = _("A bank card number has 16 to 19 digits.")
+
+
+class ReservedMobileInvalid(InvalidInput):
+    code = "reserved_mobile_invalid"
+    message = _("Enter the mainland mobile number the bank has on file for this card.")
+
+
+class HolderNameMismatch(InvalidInput):
+    code = "card_holder_mismatch"
+    message = _("The card holder's name must be your verified legal name.")
+
+
+class CustomerNotVerified(Conflict):
+    code = "customer_not_verified"
+    message = _("Verify your identity before you bind a bank card.")
+
+
+class CustomerFrozen(Conflict):
+    code = "customer_frozen"
+    message = _(
+        "Your account is frozen: you can still see and unbind your bank cards, but you cannot "
+        "bind a new one."
+    )
+
+
+class CustomerNotActive(Conflict):
+    code = "customer_not_active"
+    message = _("Your account is closed: you cannot bind a bank card.")
+
+
+class CardAlreadyBound(Conflict):
+    code = "card_already_bound"
+    message = _("This card is already bound to your account.")
+
+
+class CardNotFound(NotFound):
+    code = "card_not_found"
+    message = _("No such bank card.")
+
+
+class BindingNotPending(Conflict):
+    code = "card_binding_not_pending"
+    message = _("This card is no longer waiting for a verification code.")
+
+
+class CardNotActive(Conflict):
+    code = "card_not_active"
+    message = _("Only a bound card can be used for this.")
+
+
+class VerificationCodeWrong(InvalidInput):
+    code = "card_code_wrong"
+    message = _("The verification code is not right. Check the text message and try again.")
+
+
+class VerificationAttemptsExhausted(Conflict):
+    code = "card_code_attempts_exhausted"
+    message = _(
+        "The verification code was wrong too many times: this binding has failed. Start again "
+        "to bind the card."
+    )
+
+
+class CardVerificationDeclined(Conflict):
+    code = "card_verification_declined"
+    message = _(
+        "The bank could not verify this card with these details. Check the card number and "
+        "the mobile number the bank has on file."
+    )
+
+
+class NotPermitted(PermissionDenied):
+    code = "payments_not_permitted"
+    message = _("You may not see these bank cards.")

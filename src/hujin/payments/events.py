@@ -1,0 +1,10 @@
+"""The events the payments module emits (outbox rows, written in the change's transaction).
+
+Payloads carry references only, never a card number, a name or a mobile number.
+"""
+
+CARD_BIND_STARTED = "payments.card_bind_started"  # card_id, customer_id, user_id, bank_code
+CARD_BOUND = "payments.card_bound"  # card_id, customer_id, user_id, bank_code, is_default
+CARD_BIND_FAILED = "payments.card_bind_failed"  # card_id, customer_id, user_id, reason
+CARD_DEFAULT_SET = "payments.card_default_set"  # card_id, customer_id, user_id
+CARD_UNBOUND = "payments.card_unbound"  # card_id, customer_id, user_id, new_default_card_id

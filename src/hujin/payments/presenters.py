@@ -1,0 +1,24 @@
+"""A card row turned into the plain value pages show (private: selectors and services use it)."""
+
+from django.utils.translation import get_language
+
+from hujin.payments.cardnumbers import bank_by_code, masked_card
+from hujin.payments.types import CardView
+
+
+def bank_name(code: str, language: str | None = None) -> str:
+    bank = bank_by_code(code) if code else None
+    return bank.name(language or get_language()) if bank else ""
+
+
+def card_view(card) -> CardView:
+    return CardView(
+        id=card.id,
+        masked_number=masked_card(first4=card.bin[:4], last4=card.last4),
+        last4=card.last4,
+        bank_name=bank_name(card.bank_code),
+        card_type=card.card_type,
+        status=card.status,
+        is_default=card.is_default,
+        bound_at=card.bound_at,
+    )

@@ -1,0 +1,95 @@
+"""Reads of bank cards, scoped by the Actor who asks: the customer themselves, or staff holding
+``payments.view_cards``. Masked values out (``6222 **** **** 1234``), never querysets; the
+bank's name in the viewer's language."""
+
+import uuid
+
+from django.utils.translation import gettext as _
+
+from hujin.core.actors import Actor
+from hujin.customers.selectors import own_standing
+from hujin.payments.errors import CardNotFound, NotPermitted
+from hujin.payments.models import Card
+from hujin.payments.permissions import VIEW_CARDS
+from hujin.payments.presenters import card_view
+from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CardView, MyCards
+
+
+def _active(customer_id) -> list[CardView]:
+    cards = Card.objects.filter(customer_id=customer_id, status=CARD_ACTIVE)
+    return [card_view(card) for card in cards.order_by("-is_default", "-bound_at", "-pk")]
+
+
+def cards_of(*, actor: Actor, customer_id: uuid.UUID) -> list[CardView]:
+    """A customer's bound cards, the default first. The customer sees their own; staff need
+    ``payments.view_cards``; anyone else's customer is not found (CardNotFound)."""
+    if actor.kind == "customer":
+        standing = own_standing(actor=actor)
+        if standing is None or standing.customer_id != customer_id:
+            raise CardNotFound()
+    elif not (actor.kind == "staff" and actor.has_scope(VIEW_CARDS)):
+        raise NotPermitted(details={"required_permission": VIEW_CARDS})
+    return _active(customer_id)
+
+
+def my_cards(*, actor: Actor) -> MyCards:
+    """The customer's own cards page: their bound cards and whether they may bind another."""
+    standing = own_standing(actor=actor)
+    if standing is None:
+        return MyCards(customer_id=None, bind_refusal=_("Verify your identity first."))
+    refusal = ""
+    if not standing.verified:
+        refusal = _("Verify your identity before you bind a bank card.")
+    elif standing.status == "frozen":
+        refusal = _(
+            "Your account is frozen: you can still see and unbind your bank cards, but you "
+            "cannot bind a new one."
+        )
+    elif standing.status != "active":
+        refusal = _("Your account is closed: you cannot bind a bank card.")
+    return MyCards(
+        customer_id=standing.customer_id,
+        cards=_active(standing.customer_id),
+        may_bind=not refusal,
+        bind_refusal=refusal,
+        holder_name=standing.legal_name,
+    )
+
+
+def card_of(*, actor: Actor, card_id: uuid.UUID, pending: bool = False) -> CardView:
+    """One of the customer's own cards (``pending=True``: one waiting for its code, the code
+    page). CardNotFound for any other card."""
+    if actor.kind != "customer":
+        raise CardNotFound()
+    card = Card.objects.filter(
+        id=card_id, customer__user_id=actor.id, status=CARD_PENDING if pending else CARD_ACTIVE
+    ).first()
+    if card is None:
+        raise CardNotFound()
+    return card_view(card)
+
+
+def card_owner_user_id(*, card_id: uuid.UUID) -> uuid.UUID | None:
+    """The login a card belongs to (for messages about it)."""
+    return Card.objects.filter(id=card_id).values_list("customer__user_id", flat=True).first()
+
+
+def cards_export(*, user_id: uuid.UUID) -> list[dict]:
+    """Every binding of the person's cards, for their own data download: the full number (it
+    is theirs, as customers exports their ID number), the bank, the states and times."""
+    rows = Card.objects.filter(customer__user_id=user_id).order_by("created_at", "pk")
+    return [
+        {
+            "number": card.number,
+            "last4": card.last4,
+            "bank_code": card.bank_code,
+            "holder_name": card.holder_name,
+            "reserved_mobile": card.reserved_mobile,
+            "status": card.status,
+            "is_default": card.is_default,
+            "created_at": card.created_at.isoformat(),
+            "bound_at": card.bound_at.isoformat() if card.bound_at else None,
+            "unbound_at": card.unbound_at.isoformat() if card.unbound_at else None,
+        }
+        for card in rows
+    ]

@@ -1,0 +1,53 @@
+"""What the payments module's services and selectors take and return (public)."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# A card binding's state. "active", "pending" and "failed" are in the shared vocabulary
+# (hujin.core.statuses); "pending_verification" and "unbound" are registered by PaymentsConfig.
+CARD_PENDING = "pending_verification"
+CARD_ACTIVE = "active"
+CARD_UNBOUND = "unbound"
+CARD_FAILED = "failed"
+CARD_STATUSES = (CARD_PENDING, CARD_ACTIVE, CARD_UNBOUND, CARD_FAILED)
+
+# Wrong codes a binding survives; the next one fails it.
+MAX_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """One bank card as a page shows it: masked, the bank's name in the viewer's language."""
+
+    id: uuid.UUID
+    masked_number: str  # "6222 **** **** 1234"
+    last4: str
+    bank_name: str  # "" when the BIN is not in the table
+    card_type: str  # "debit", "credit" or ""
+    status: str
+    is_default: bool
+    bound_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BindStarted:
+    """A binding waiting for the code the bank texted to the card's reserved mobile.
+
+    ``luhn_warning``: the number fails the Luhn check. Some real cards do, so it is a warning the
+    page shows, not a refusal."""
+
+    card: CardView
+    luhn_warning: bool
+    reserved_mobile_masked: str
+
+
+@dataclass(frozen=True, slots=True)
+class MyCards:
+    """A customer's own cards page: the bound cards and whether a new one may be bound."""
+
+    customer_id: uuid.UUID | None
+    cards: list[CardView] = field(default_factory=list)
+    may_bind: bool = False
+    bind_refusal: str = ""  # why not, in the viewer's language
+    holder_name: str = ""  # the verified legal name, the only name a card may carry

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hujin.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("cards/", views.cards, name="cards"),
+    path("cards/bind/", views.bind, name="bind"),
+    path("cards/<uuid:card_id>/verify/", views.verify, name="verify"),
+    path("cards/<uuid:card_id>/default/", views.set_default, name="set_default"),
+    path("cards/<uuid:card_id>/unbind/", views.unbind, name="unbind"),
+    path("dev/codes/", views.dev_codes, name="dev_codes"),
+]
