@@ -110,18 +110,28 @@ def _record(card: Card, *, actor: Actor, action: str, event: str, now: datetime,
     )  # fmt: skip
 
 
-def _own_card(actor: Actor, card_id: uuid.UUID, *, lock: bool = True) -> Card:
-    """The card ``card_id`` of the customer ``actor`` acts as (locked); CardNotFound otherwise,
-    whoever else's it is."""
+def _own_card(actor: Actor, card_id: uuid.UUID) -> tuple[Card, list[Card]]:
+    """The card ``card_id`` of the customer ``actor`` acts as, and every card of that customer
+    (itself included), all locked in key order: two changes of one customer's cards (two codes
+    confirmed at once, an unbind beside a new default) run one after the other, and the default
+    is decided on what the other committed. CardNotFound for anyone else's card."""
     if actor.kind != "customer":
         raise CardNotFound()
-    cards = Card.objects.select_related("customer")
-    if lock:
-        cards = cards.select_for_update()
-    card = cards.filter(id=card_id, customer__user_id=actor.id).first()
-    if card is None:
+    customer_id = (
+        Card.objects.filter(id=card_id, customer__user_id=actor.id)
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    if customer_id is None:
         raise CardNotFound()
-    return card
+    cards = list(
+        Card.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(customer_id=customer_id)
+        .order_by("pk")
+    )
+    card = next(c for c in cards if c.pk == card_id)
+    return card, [c for c in cards if c.pk != card_id]
 
 
 def card_bind_begin(
@@ -199,7 +209,7 @@ def card_bind_confirm(*, card_id: uuid.UUID, code: str, actor: Actor, now: datet
     channel = card_channel()
     failure: Exception | None = None
     with transaction.atomic():
-        card = _own_card(actor, card_id)
+        card, siblings = _own_card(actor, card_id)
         if card.status != CARD_PENDING:
             raise BindingNotPending()
         if not channel.card_verify_confirm(reference=card.channel_reference, code=code, now=now):
@@ -220,12 +230,7 @@ def card_bind_confirm(*, card_id: uuid.UUID, code: str, actor: Actor, now: datet
                     details={"attempts_left": MAX_CODE_ATTEMPTS - card.code_attempts}
                 )
         else:
-            # Lock the customer's cards in key order before deciding on the default.
-            others = list(
-                Card.objects.select_for_update()
-                .filter(customer_id=card.customer_id, status=CARD_ACTIVE)
-                .order_by("pk")
-            )
+            others = [c for c in siblings if c.status == CARD_ACTIVE]
             if any(other.number_index == card.number_index for other in others):
                 raise CardAlreadyBound()
             card.status, card.bound_at = CARD_ACTIVE, now
@@ -248,15 +253,10 @@ def card_set_default(*, card_id: uuid.UUID, actor: Actor, now: datetime) -> Card
     """Make an active card the customer's default (a frozen customer may too).
     Raises CardNotFound, CardNotActive."""
     with transaction.atomic():
-        card = _own_card(actor, card_id)
+        card, _siblings = _own_card(actor, card_id)
         if card.status != CARD_ACTIVE:
             raise CardNotActive()
         if not card.is_default:
-            list(
-                Card.objects.select_for_update()
-                .filter(customer_id=card.customer_id, status=CARD_ACTIVE)
-                .order_by("pk")
-            )
             _make_default(card)
             _record(
                 card, actor=actor, action="payments.card_default_set",
@@ -269,15 +269,10 @@ def card_unbind(*, card_id: uuid.UUID, actor: Actor, now: datetime) -> CardView:
     """Unbind an active card (a frozen customer may too). Unbinding the default makes the
     newest remaining active card the default. Raises CardNotFound, CardNotActive."""
     with transaction.atomic():
-        card = _own_card(actor, card_id)
+        card, siblings = _own_card(actor, card_id)
         if card.status != CARD_ACTIVE:
             raise CardNotActive()
-        others = list(
-            Card.objects.select_for_update()
-            .filter(customer_id=card.customer_id, status=CARD_ACTIVE)
-            .exclude(pk=card.pk)
-            .order_by("pk")
-        )
+        others = [c for c in siblings if c.status == CARD_ACTIVE]
         was_default = card.is_default
         card.status, card.unbound_at, card.is_default = CARD_UNBOUND, now, False
         card.save(update_fields=["status", "unbound_at", "is_default"])
