@@ -65,6 +65,12 @@ class TestCardsPage:
         assert "frozen" in html and reverse("payments:bind") not in html
 
 
+def test_the_me_page_lists_bank_cards(customer, client_of):
+    html = _page(client_of(customer), reverse("web:portal_me"), "zh-hans")
+
+    assert reverse("payments:cards") in html and "银行卡" in html
+
+
 class TestBindJourney:
     def test_bind_form_has_a_numeric_number_and_the_verified_name_read_only(
         self, customer, client_of
@@ -87,7 +93,9 @@ class TestBindJourney:
             "payments:verify", args=[card.id]
         )
         assert "138****5678" in _page(client, reverse("payments:cards"))  # the message shown once
-        _phone_safe(_page(client, reverse("payments:verify", args=[card.id])))
+        code_page = _page(client, reverse("payments:verify", args=[card.id]))
+        assert "Waiting for the code" in code_page
+        _phone_safe(code_page)
 
         done = client.post(reverse("payments:verify", args=[card.id]), {"code": CODE}, follow=True)
 

@@ -224,7 +224,29 @@ def test_portal_pages_are_in_chinese(verified_customer):
     assert failures == {}, report(failures)
 
 
-def test_detail_pages_are_in_chinese(staff, verified_customer, a_freeze_waiting_for_a_checker):
+def _card_pages(user, settings, now) -> list[str]:
+    """The code page of a card waiting for the bank's code and the unbind page of a bound one."""
+    from hujin.identity.access import customer_actor
+    from hujin.payments.services import card_bind_begin, card_bind_confirm
+
+    settings.HUJIN_PAYMENTS_SANDBOX = {"code": "135790"}
+    actor = customer_actor(user)
+    pending, bound = (
+        card_bind_begin(
+            number=number, holder_name="陈十二", reserved_mobile="13812345678", actor=actor, now=now
+        ).card
+        for number in ("6222020000000000006", "6217000000000000006")
+    )
+    card_bind_confirm(card_id=bound.id, code="135790", actor=actor, now=now)
+    return [
+        reverse("payments:verify", args=[pending.id]),
+        reverse("payments:unbind", args=[bound.id]),
+    ]
+
+
+def test_detail_pages_are_in_chinese(
+    staff, verified_customer, a_freeze_waiting_for_a_checker, settings, now
+):
     from hujin.core.models import AuditEntry
     from hujin.customers.models import KycApplication
 
@@ -242,6 +264,7 @@ def test_detail_pages_are_in_chinese(staff, verified_customer, a_freeze_waiting_
         reverse("customers_portal:application", args=[KycApplication.objects.get().id]),
         reverse("suitability:result", args=[verified_customer.objects["assessment"].id]),
         reverse("privacy:my_request", args=[request.id]),
+        *_card_pages(verified_customer.objects["user"], settings, now),
     ]
 
     staff_failures, staff_read = untranslated(staff, staff_pages)
