@@ -40,16 +40,19 @@ def sandbox(settings):
 @pytest.fixture
 def make_customer(db, now):
     """Factory: a customer login and profile; verified with ``name`` unless ``verified=False``;
-    ``status`` active, frozen or closed."""
+    ``status`` active, frozen or closed; ``kind`` individual or enterprise."""
     from hujin.customers.models import Customer
     from hujin.identity.models import User
 
-    def make(*, name: str = "张三", verified: bool = True, status: str = "active"):
+    def make(
+        *, name: str = "张三", verified: bool = True, status: str = "active", kind="individual"
+    ):
         user = User.objects.create(
             username=f"p-{uuid.uuid4().hex[:12]}", kind="customer", mobile=f"+86{next(_mobiles)}"
         )
         Customer.objects.create(
             user=user,
+            type=kind,
             status=status,
             legal_name=name if verified else "",
             kyc_status="verified" if verified else "unverified",

@@ -71,6 +71,10 @@ class TestCardBindBegin:
         with pytest.raises(errors.CustomerNotVerified):
             _begin(make_customer(verified=False), now)
 
+    def test_an_enterprise_may_not_bind_a_personal_debit_card(self, make_customer, now):
+        with pytest.raises(errors.NotAnIndividual):
+            _begin(make_customer(kind="enterprise"), now)
+
     def test_a_frozen_customer_may_not_bind(self, make_customer, now):
         with pytest.raises(errors.CustomerFrozen) as raised:
             _begin(make_customer(status="frozen"), now)

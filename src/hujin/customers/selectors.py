@@ -407,6 +407,7 @@ class OwnStanding:
 
     customer_id: uuid.UUID
     user_id: uuid.UUID
+    type: str  # individual | enterprise
     status: str  # active | frozen | closed
     verified: bool
     legal_name: str  # "" until verified
@@ -424,6 +425,7 @@ def own_standing(*, actor: Actor) -> OwnStanding | None:
     return OwnStanding(
         customer_id=customer.id,
         user_id=customer.user_id,
+        type=customer.type,
         status=customer.status,
         verified=verified,
         legal_name=customer.legal_name if verified else "",

@@ -25,6 +25,11 @@ class CustomerNotVerified(Conflict):
     message = _("Verify your identity before you bind a bank card.")
 
 
+class NotAnIndividual(Conflict):
+    code = "card_for_individuals_only"
+    message = _("Only a personal account can bind a debit card in the holder's own name.")
+
+
 class CustomerFrozen(Conflict):
     code = "customer_frozen"
     message = _(

@@ -40,6 +40,8 @@ def my_cards(*, actor: Actor) -> MyCards:
     refusal = ""
     if not standing.verified:
         refusal = _("Verify your identity before you bind a bank card.")
+    elif standing.type != "individual":
+        refusal = _("Only a personal account can bind a debit card in the holder's own name.")
     elif standing.status == "frozen":
         refusal = _(
             "Your account is frozen: you can still see and unbind your bank cards, but you "

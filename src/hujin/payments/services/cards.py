@@ -33,6 +33,7 @@ from hujin.payments.errors import (
     CustomerNotActive,
     CustomerNotVerified,
     HolderNameMismatch,
+    NotAnIndividual,
     ReservedMobileInvalid,
     VerificationAttemptsExhausted,
     VerificationCodeWrong,
@@ -82,6 +83,8 @@ def _customer_may_bind(actor: Actor):
     standing = own_standing(actor=actor)
     if standing is None or not standing.verified:
         raise CustomerNotVerified()
+    if standing.type != "individual":
+        raise NotAnIndividual()
     if standing.status == "frozen":
         raise CustomerFrozen()
     if standing.status != "active":
@@ -141,8 +144,9 @@ def card_bind_begin(
     to the card's reserved mobile; ``card_bind_confirm`` takes it back.
 
     A number failing the Luhn check is bound with a warning (some real cards fail it). Raises
-    CardNumberInvalid, ReservedMobileInvalid, CustomerNotVerified, CustomerFrozen,
-    CustomerNotActive, HolderNameMismatch, CardAlreadyBound, CardVerificationDeclined.
+    CardNumberInvalid, ReservedMobileInvalid, CustomerNotVerified, NotAnIndividual,
+    CustomerFrozen, CustomerNotActive, HolderNameMismatch, CardAlreadyBound,
+    CardVerificationDeclined.
     """
     digits = card_number_normalise(number)
     mobile = reserved_mobile_normalise(reserved_mobile)
