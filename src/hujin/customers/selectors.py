@@ -41,6 +41,10 @@ from hujin.customers.portal_hooks import (  # noqa: F401 -- re-exported: modules
 )
 from hujin.customers.services import document_index_of, name_index_of, wallet
 from hujin.customers.services.owners import owner_ref_for
+from hujin.customers.standing import (  # noqa: F401 -- re-exported: the public face
+    OwnStanding,
+    own_standing,
+)
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.ledger import selectors as ledger_selectors
 from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS
@@ -397,36 +401,4 @@ def customer_360(
             str(CONSENT_LABELS.get(kind, kind))
             for kind in wallet.consents_outstanding(user_id=customer.user_id)
         ],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class OwnStanding:
-    """A customer's own standing and verified legal name, for checks the customer's own
-    actions need (a bank card's holder must be this name)."""
-
-    customer_id: uuid.UUID
-    user_id: uuid.UUID
-    type: str  # individual | enterprise
-    status: str  # active | frozen | closed
-    verified: bool
-    legal_name: str  # "" until verified
-
-
-def own_standing(*, actor: Actor) -> OwnStanding | None:
-    """The standing of the customer ``actor`` acts as; None for anyone else (staff, systems) or
-    a login without a customer profile. The name is the person's own: never masked, not audited."""
-    if actor.kind != "customer":
-        return None
-    customer = Customer.objects.filter(user_id=actor.id).first()
-    if customer is None:
-        return None
-    verified = customer.kyc_status == KycStatus.VERIFIED
-    return OwnStanding(
-        customer_id=customer.id,
-        user_id=customer.user_id,
-        type=customer.type,
-        status=customer.status,
-        verified=verified,
-        legal_name=customer.legal_name if verified else "",
     )
