@@ -102,6 +102,23 @@ class TestBindJourney:
         assert "is bound" in done.content.decode()
         assert Card.objects.get().status == "active"
 
+    def test_a_wrong_code_asks_again_and_a_used_binding_goes_back_to_the_list(
+        self, customer, client_of
+    ):
+        client = client_of(customer)
+        client.post(
+            reverse("payments:bind"),
+            {"number": card_number(), "holder_name": "张三", "reserved_mobile": MOBILE},
+        )
+        verify = reverse("payments:verify", args=[Card.objects.get().id])
+
+        wrong = client.post(verify, {"code": "000000"}, follow=True)
+        assert wrong.redirect_chain[-1][0] == verify and "not right" in wrong.content.decode()
+
+        client.post(verify, {"code": CODE})
+        again = client.post(verify, {"code": CODE})
+        assert again["Location"] == reverse("payments:cards")
+
     def test_a_failing_luhn_check_is_shown_as_a_warning(self, customer, client_of):
         response = client_of(customer).post(
             reverse("payments:bind"),

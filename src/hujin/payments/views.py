@@ -15,7 +15,11 @@ from hujin.core.errors import HujinError
 from hujin.identity.access import customer_actor, customer_required, staff_required
 from hujin.payments import selectors, services
 from hujin.payments.channels.sandbox import sandbox_codes_recent
-from hujin.payments.errors import CardNotFound, VerificationAttemptsExhausted
+from hujin.payments.errors import (
+    BindingNotPending,
+    CardNotFound,
+    VerificationAttemptsExhausted,
+)
 
 
 @customer_required
@@ -71,7 +75,7 @@ def verify(request, card_id: uuid.UUID):
             )
         except CardNotFound:
             raise Http404("no such card") from None
-        except VerificationAttemptsExhausted as exc:
+        except (VerificationAttemptsExhausted, BindingNotPending) as exc:
             messages.error(request, exc.message)
             return redirect("payments:cards")
         except HujinError as exc:
