@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hujin.core.models import AuditEntry, OutboxEvent
 from hujin.payments import errors
 from hujin.payments.channels import card_channel
+from hujin.payments.checks import payment_channel_check
 from hujin.payments.models import Card, SandboxCode
 from hujin.payments.selectors import cards_of
 from hujin.payments.services import (
@@ -226,3 +227,10 @@ def test_the_sandbox_channel_is_refused_in_production(settings):
 
     with pytest.raises(ImproperlyConfigured, match="development-only"):
         card_channel()
+    assert [error.id for error in payment_channel_check()] == ["payments.W001"]
+
+
+def test_the_sandbox_channel_passes_the_start_up_check_outside_production(settings):
+    settings.PROD = False
+
+    assert payment_channel_check() == []

@@ -10,7 +10,11 @@ class PaymentsConfig(AppConfig):
         from django.utils.translation import pgettext_lazy
 
         from hujin.core.statuses import TONE_MUTED, TONE_WARNING, status_register
-        from hujin.payments import navigation, notices
+        from hujin.payments import (
+            checks,  # noqa: F401 -- registers the start-up checks
+            navigation,
+            notices,
+        )
         from hujin.payments.types import CARD_PENDING, CARD_UNBOUND
 
         status_register(CARD_PENDING, pgettext_lazy("status", "Waiting for the code"), TONE_WARNING)
