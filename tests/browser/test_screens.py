@@ -36,6 +36,7 @@ STAFF_PAGES = [
     ("questionnaires", "/suitability/"),
     ("staff", "/auth/staff/"),
     ("api-keys", "/auth/api-keys/"),
+    ("sandbox-codes", "/payments/dev/codes/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),
@@ -45,6 +46,8 @@ CUSTOMER_PAGES = [
     ("my-data", "/privacy/my-data/"),
     ("login-devices", "/auth/sessions/"),
     ("messages", "/notifications/"),
+    ("bank-cards", "/payments/cards/"),
+    ("bind-card", "/payments/cards/bind/"),
     ("message-settings", "/notifications/settings/"),
 ]
 PUBLIC_PAGES = [

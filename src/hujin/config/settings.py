@@ -11,10 +11,12 @@ HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
                  redis://host:6379/0 when several machines share the work
 HUJIN_VAR_DIR    where local state lives (default ./var)
 HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (default 10)
-HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER  adapters (dotted paths; below)
+HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER, HUJIN_PAYMENTS_CHANNEL
+                 adapters (dotted paths; below); HUJIN_PAYMENTS_SANDBOX the sandbox's knobs (JSON)
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -194,6 +196,14 @@ HUJIN_IDENTITY_PROVIDER = os.environ.get(
 HUJIN_EMAIL_SENDER = os.environ.get(
     "HUJIN_EMAIL_SENDER", "hujin.notifications.channels.DevEmailSender"
 )
+# Payment channel: the dotted path of the bank gateway's adapter (hujin.payments.channels). The
+# default is the sandbox, a stand-in bank for development and the demo (hujin check warns in prod).
+HUJIN_PAYMENTS_CHANNEL = os.environ.get(
+    "HUJIN_PAYMENTS_CHANNEL", "hujin.payments.channels.sandbox.SandboxChannel"
+)
+# The sandbox's knobs, as JSON: {"verify_decline_share": 0.2} declines a fifth of card checks,
+# {"code": "123456"} makes every code that one (hujin.payments.channels.sandbox).
+HUJIN_PAYMENTS_SANDBOX = json.loads(os.environ.get("HUJIN_PAYMENTS_SANDBOX", "") or "{}")
 # The language of a customer's messages until they choose one (en or zh-hans).
 HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
 
