@@ -223,3 +223,27 @@ class SessionNotFound(NotFound):
 def _local_time(at: datetime) -> str:
     """HH:MM in the business time zone, which is the customers' clock."""
     return at.astimezone(business_time_zone()).strftime("%H:%M")
+
+
+# --- the customer's API tokens ------------------------------------------------------------------
+
+
+class TokenInvalid(HujinError):
+    code = "token_invalid"
+    status = 401
+    message = _("This token is not valid, has expired or was ended. Log in again.")
+
+
+class RefreshTokenReused(HujinError):
+    code = "refresh_token_reused"
+    status = 401
+    message = _(
+        "This refresh token was already used. For your safety, this log-in has been ended: "
+        "log in again."
+    )
+
+
+class MfaCodeRequired(HujinError):
+    code = "mfa_code_required"
+    status = 401
+    message = _("This account uses two-step verification: send the code from your authenticator.")

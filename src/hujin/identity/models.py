@@ -227,6 +227,7 @@ class SecurityEvent(models.Model):
         IP_LOCKED = "ip_locked", _("IP address blocked after failed log-ins")
         PASSWORD_RESET = "password_reset", _("Password reset")
         SESSION_REVOKED = "session_revoked", _("Session ended")
+        REFRESH_TOKEN_REUSED = "refresh_token_reused", _("A spent app log-in token was used again")
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -302,3 +303,7 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The mobile app's tokens live in their own file; imported here so Django finds the models.
+from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily  # noqa: E402, F401

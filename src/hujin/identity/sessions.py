@@ -15,17 +15,20 @@ from django.conf import settings
 from django.contrib import auth
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.identity.errors import SessionNotFound
 from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.models_tokens import CustomerTokenFamily
 from hujin.identity.security_events import (
     ip_masked,
     security_event_record,
     user_actor,
     user_agent_clean,
 )
+from hujin.identity.token_families import families_end, families_open
 
 SESSION_ID_KEY = "user_session_id"
 MFA_VERIFIED_KEY = "mfa_verified"
@@ -163,9 +166,10 @@ def _revoke(sessions, *, user: User, now: datetime, reason: str) -> int:
     return len(ids)
 
 
-def session_revoke(*, user: User, session_id, now: datetime) -> UserSession:
-    """End one of ``user``'s own sessions. Another user's session, or an unknown id, is
-    SessionNotFound (404), whoever asks."""
+def session_revoke(*, user: User, session_id, now: datetime) -> UserSession | None:
+    """End one of ``user``'s own sessions, a browser's or the mobile app's (then None is
+    returned). Another user's session, or an unknown or already ended id, is SessionNotFound
+    (404), whoever asks."""
     try:
         session_id = uuid.UUID(str(session_id))
     except ValueError:
@@ -173,7 +177,11 @@ def session_revoke(*, user: User, session_id, now: datetime) -> UserSession:
     with transaction.atomic():
         session = UserSession.objects.select_for_update().filter(pk=session_id, user=user).first()
         if session is None:
-            raise SessionNotFound()
+            # The mobile app's log-ins are listed beside the browsers, and ended the same way.
+            families = CustomerTokenFamily.objects.filter(pk=session_id, user=user)
+            if not families_end(families, user=user, now=now, reason="owner_revoked"):
+                raise SessionNotFound()
+            return None
         _revoke(
             UserSession.objects.filter(pk=session.pk), user=user, now=now, reason="owner_revoked"
         )
@@ -188,7 +196,9 @@ def session_revoke_others(*, user: User, keep_session_id, now: datetime) -> int:
         others = UserSession.objects.filter(user=user)
         if keep_session_id is not None:
             others = others.exclude(pk=keep_session_id)
-        return _revoke(others, user=user, now=now, reason="owner_revoked_others")
+        ended = _revoke(others, user=user, now=now, reason="owner_revoked_others")
+        families = CustomerTokenFamily.objects.filter(user=user)
+        return ended + families_end(families, user=user, now=now, reason="owner_revoked_others")
 
 
 def session_end(*, user: User, session_id, now: datetime) -> None:
@@ -205,8 +215,11 @@ def session_end(*, user: User, session_id, now: datetime) -> None:
 
 
 def sessions_revoke_all(*, user: User, now: datetime, reason: str) -> int:
-    """End every session of ``user`` (a password reset). Run inside the caller's transaction."""
-    return _revoke(UserSession.objects.filter(user=user), user=user, now=now, reason=reason)
+    """End every session of ``user``, the mobile app's too (a password reset). Run inside the
+    caller's transaction."""
+    ended = _revoke(UserSession.objects.filter(user=user), user=user, now=now, reason=reason)
+    families = CustomerTokenFamily.objects.filter(user=user)
+    return ended + families_end(families, user=user, now=now, reason=reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +234,11 @@ class SessionRow:
 
 
 def session_list(*, user: User, current_session_id, now: datetime) -> list[SessionRow]:
-    """``user``'s sessions that are still open, the current one first, then newest first.
+    """``user``'s sessions that are still open, the current one first, then the most recently
+    seen first; the mobile app's log-ins (token families) among them as "API (mobile app)".
 
-    A session idle for longer than ``SESSION_COOKIE_AGE`` has expired and is left out.
+    A session idle for longer than ``SESSION_COOKIE_AGE`` has expired and is left out, as is a
+    token family whose refresh token has expired.
     """
     idle_limit = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
     rows = UserSession.objects.filter(
@@ -241,6 +256,19 @@ def session_list(*, user: User, current_session_id, now: datetime) -> list[Sessi
         )
         for row in rows
     ]
+    result += [
+        SessionRow(
+            id=family.id,
+            device=gettext("API (mobile app)"),
+            ip=ip_masked(family.ip),
+            created_at=family.created_at,
+            last_seen_at=family.last_seen_at,
+            current=False,
+            mfa_verified=family.mfa_verified,
+        )
+        for family in families_open(user=user, now=now)
+    ]
+    result.sort(key=lambda r: r.last_seen_at, reverse=True)
     return sorted(result, key=lambda r: not r.current)
 
 
