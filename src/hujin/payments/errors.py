@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from hujin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from hujin.core.errors import Conflict, HujinError, InvalidInput, NotFound, PermissionDenied
 
 
 class CardNumberInvalid(InvalidInput):
@@ -87,3 +87,75 @@ class CardVerificationDeclined(Conflict):
 class NotPermitted(PermissionDenied):
     code = "payments_not_permitted"
     message = _("You may not see these bank cards.")
+
+
+# -- top-ups and withdrawals ----------------------------------------------------------------------
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"
+    message = _("No such payment.")
+
+
+class AmountInvalid(InvalidInput):
+    code = "payment_amount_invalid"
+    message = _("Enter an amount above zero, in yuan with at most two decimals.")
+
+
+class IdempotencyKeyInvalid(InvalidInput):
+    code = "idempotency_key_invalid"
+    message = _("The request's idempotency key has 1 to 64 letters, digits, dots or dashes.")
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = _("This idempotency key was already used for a different payment.")
+
+
+class WalletNotOpen(Conflict):
+    code = "wallet_not_open"
+    message = _("Your account is not open yet: open it before you move money.")
+
+
+class PaymentsNotAllowed(Conflict):
+    code = "payments_customer_not_active"
+    message = _("Your account is closed or not verified: you cannot move money.")
+
+
+class WithdrawalFrozen(Conflict):
+    code = "withdrawal_frozen"
+    message = _(
+        "Your account is frozen: money cannot leave it. You can still top it up. Contact "
+        "customer service to learn why."
+    )
+
+
+class InsufficientFunds(Conflict):
+    code = "insufficient_funds"
+    message = _("Your available balance is less than this amount.")
+
+
+class PaymentRefusedByLedger(Conflict):
+    code = "payment_refused_by_ledger"
+    message = _("The payment could not be booked. Nothing was moved; try again later.")
+
+
+class ChannelUnavailable(Conflict):
+    code = "payment_channel_unavailable"
+    message = _("The bank did not answer. The payment will be checked with the bank shortly.")
+
+
+class CallbackUnauthorised(HujinError):
+    status = 401
+    code = "callback_signature_invalid"
+    message = _("The callback's signature or timestamp is not valid.")
+
+
+class CallbackMalformed(InvalidInput):
+    code = "callback_malformed"
+    message = _("The callback's body is not valid.")
+
+
+class CallbackConflict(Conflict):
+    code = "callback_conflicts_with_final_state"
+    message = _("The payment is already final with another outcome; nothing was changed.")

@@ -8,3 +8,9 @@ CARD_BOUND = "payments.card_bound"  # card_id, customer_id, user_id, bank_code, 
 CARD_BIND_FAILED = "payments.card_bind_failed"  # card_id, customer_id, user_id, reason
 CARD_DEFAULT_SET = "payments.card_default_set"  # card_id, customer_id, user_id
 CARD_UNBOUND = "payments.card_unbound"  # card_id, customer_id, user_id, new_default_card_id
+# payment_id, customer_id, user_id, kind, amount_minor, currency
+PAYMENT_REQUESTED = "payments.payment_requested"
+# payment_id, customer_id, user_id, kind, amount_minor, currency, channel_reference
+PAYMENT_SUCCEEDED = "payments.payment_succeeded"
+# ... and failure_code
+PAYMENT_FAILED = "payments.payment_failed"

@@ -1,4 +1,5 @@
-"""Bank cards bound to customers, and the sandbox channel's verification codes.
+"""Bank cards bound to customers, payments (top-ups and withdrawals), and the sandbox channel's
+verification codes and instructions.
 
 The card number, the holder's name and the reserved mobile are personal data, encrypted at rest;
 ``number_index`` is the number's keyed blind index, for "this card is already bound". The BIN
@@ -11,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.crypto import EncryptedTextField
 from hujin.core.ids import new_id
-from hujin.payments.types import CARD_ACTIVE, CARD_FAILED, CARD_PENDING, CARD_UNBOUND
+from hujin.payments.types import (
+    CARD_ACTIVE,
+    CARD_FAILED,
+    CARD_PENDING,
+    CARD_UNBOUND,
+    PAYMENT_CREATED,
+    PAYMENT_CURRENCY,
+    PAYMENT_KINDS,
+    PAYMENT_STATUSES,
+)
 
 NUMBER_INDEX_PURPOSE = "payments.card_number"
 
@@ -97,3 +107,80 @@ class SandboxCode(models.Model):
 
     def __str__(self) -> str:
         return f"sandbox code {self.reference}"
+
+
+class Payment(models.Model):
+    """A top-up (card → wallet) or a withdrawal (wallet → card) through a channel.
+
+    ``created`` (the ledger's hold is placed) → ``pending`` (the channel took the instruction)
+    → ``succeeded`` / ``failed`` on its signed callback; ``unknown`` when the channel's answer to
+    the instruction never came (the recovery job asks it). ``idempotency_key`` is the client's:
+    the same key of the same customer is the same payment."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="payments"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=[(k, k) for k in PAYMENT_KINDS])
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField()
+    fee = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, default=PAYMENT_CURRENCY)
+    status = models.CharField(max_length=16, default=PAYMENT_CREATED)
+    channel = models.CharField(max_length=32)
+    channel_reference = models.CharField(max_length=64, blank=True, default="")
+    hold_transfer_id = models.UUIDField()
+    resolution_transfer_id = models.UUIDField(null=True, blank=True)
+    failure_code = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="payments_payment_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"], name="payments_payment_idempotency_key"
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "channel_reference"],
+                condition=~Q(channel_reference=""),
+                name="payments_payment_channel_reference",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_amount"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="payments_payment_fee"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PAYMENT_KINDS), name="payments_payment_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PAYMENT_STATUSES), name="payments_payment_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.id}"
+
+
+class SandboxInstruction(models.Model):
+    """A pay-in or pay-out the sandbox "bank" took: what it will call back, when, how often."""
+
+    reference = models.CharField(max_length=64, primary_key=True)
+    payment_id = models.UUIDField(unique=True)
+    direction = models.CharField(max_length=8)  # in | out
+    amount = models.BigIntegerField()
+    outcome = models.CharField(max_length=16)  # succeeded | failed
+    failure_code = models.CharField(max_length=64, blank=True, default="")
+    due_at = models.DateTimeField()
+    deliveries_left = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["due_at"], name="payments_sandbox_due")]
+
+    def __str__(self) -> str:
+        return f"sandbox instruction {self.reference}"

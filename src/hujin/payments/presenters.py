@@ -3,7 +3,7 @@
 from django.utils.translation import get_language
 
 from hujin.payments.cardnumbers import bank_by_code, masked_card
-from hujin.payments.types import CardView
+from hujin.payments.types import CardView, PaymentView
 
 
 def bank_name(code: str, language: str | None = None) -> str:
@@ -21,4 +21,23 @@ def card_view(card) -> CardView:
         status=card.status,
         is_default=card.is_default,
         bound_at=card.bound_at,
+    )
+
+
+def payment_view(payment) -> PaymentView:
+    return PaymentView(
+        id=payment.id,
+        kind=payment.kind,
+        status=payment.status,
+        amount_minor=payment.amount,
+        fee_minor=payment.fee,
+        currency=payment.currency,
+        card_last4=payment.card.last4,
+        card_bank_name=bank_name(payment.card.bank_code),
+        channel=payment.channel,
+        channel_reference=payment.channel_reference,
+        failure_code=payment.failure_code,
+        created_at=payment.created_at,
+        finished_at=payment.finished_at,
+        customer_id=payment.customer_id,
     )

@@ -51,3 +51,64 @@ class MyCards:
     may_bind: bool = False
     bind_refusal: str = ""  # why not, in the viewer's language
     holder_name: str = ""  # the verified legal name, the only name a card may carry
+
+
+# A payment's kind and state. "pending" and "failed" are in the shared vocabulary; "created",
+# "succeeded" and "unknown" (the channel's answer did not come) are registered by PaymentsConfig.
+TOPUP = "topup"
+WITHDRAWAL = "withdrawal"
+PAYMENT_KINDS = (TOPUP, WITHDRAWAL)
+PAYMENT_CREATED = "created"
+PAYMENT_PENDING = "pending"
+PAYMENT_SUCCEEDED = "succeeded"
+PAYMENT_FAILED = "failed"
+PAYMENT_UNKNOWN = "unknown"
+PAYMENT_STATUSES = (
+    PAYMENT_CREATED, PAYMENT_PENDING, PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_UNKNOWN,
+)  # fmt: skip
+PAYMENT_FINAL = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
+PAYMENT_CURRENCY = "CNY"
+# What a channel's callback (or its answer to a query) says of a payment.
+OUTCOME_SUCCEEDED = "succeeded"
+OUTCOME_FAILED = "failed"
+OUTCOME_PENDING = "pending"
+OUTCOME_NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    """One top-up or withdrawal as its page shows it (amounts in minor units)."""
+
+    id: uuid.UUID
+    kind: str
+    status: str
+    amount_minor: int
+    fee_minor: int
+    currency: str
+    card_last4: str
+    card_bank_name: str
+    channel: str
+    channel_reference: str
+    failure_code: str
+    created_at: datetime
+    finished_at: datetime | None
+    customer_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackApplied:
+    """What applying a channel's callback did: ``changed`` is False for a replay of the
+    callback that already made the payment final (no money moved)."""
+
+    payment: PaymentView
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelAnswer:
+    """A channel's answer to "what became of this payment?" (``query``): ``outcome`` is one of
+    OUTCOME_*; ``reference`` the channel's own ("" when it never took the instruction)."""
+
+    outcome: str
+    reference: str = ""
+    failure_code: str = ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.payments import views
+from hujin.payments import views, views_callbacks
 
 app_name = "payments"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("cards/<uuid:card_id>/default/", views.set_default, name="set_default"),
     path("cards/<uuid:card_id>/unbind/", views.unbind, name="unbind"),
     path("dev/codes/", views.dev_codes, name="dev_codes"),
+    path("callbacks/<slug:channel>/", views_callbacks.callback, name="callback"),
 ]

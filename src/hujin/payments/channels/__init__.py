@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from hujin.payments.channels.base import CardChannel
+from hujin.payments.channels.base import MoneyChannel
 
 DEFAULT_CHANNEL = "hujin.payments.channels.sandbox.SandboxChannel"
 
 
-def card_channel() -> CardChannel:
+def card_channel() -> MoneyChannel:
     path = getattr(settings, "HUJIN_PAYMENTS_CHANNEL", "") or DEFAULT_CHANNEL
     channel_class = import_string(path)
     if getattr(channel_class, "development_only", False) and settings.PROD:

@@ -1,22 +1,24 @@
 """The payment channel interface: what Hujin asks of a bank gateway.
 
 A channel is a class named by ``HUJIN_PAYMENTS_CHANNEL`` (dotted path); ``card_channel()`` in
-this package builds it. This slice uses card verification only. The rest of a channel's duties
-come with the later slices of payments and will be added here, as methods of the same Protocol:
+this package builds it. It verifies cards (``CardChannel``) and moves money (``MoneyChannel``):
 
-- ``pay_in(*, payment_id, card_reference, amount_minor, currency, now) -> reference``: debit a
-  bound card into Hujin's clearing account (top-up); the final answer comes by a signed
-  asynchronous callback (HMAC-SHA256 over the body and a timestamp).
-- ``pay_out(*, payment_id, card_reference, amount_minor, currency, now) -> reference``: credit a
-  bound card (withdrawal), answered the same way.
-- ``query(*, reference, now) -> status``: the channel's view of a payment whose callback never
-  came ("unknown → query → final" recovery).
-- ``reconciliation_file(*, business_date) -> bytes``: the channel's daily file of what it
-  settled, matched three ways (channel, payments, ledger) by the close of business.
+- ``pay_in``: debit a bound card into Hujin's clearing account (top-up);
+- ``pay_out``: credit a bound card (withdrawal);
+- ``query``: the channel's view of a payment whose callback never came ("unknown → query →
+  final" recovery).
+
+Pay-in and pay-out only take the instruction and return the channel's reference; the final answer
+comes later by a signed callback to ``/payments/callbacks/<channel>/`` (HMAC-SHA256 over
+``f"{timestamp}.{body}"``, see ``hujin.payments.signing``). The daily reconciliation file
+(``reconciliation_file(*, business_date) -> bytes``) comes with the reconciliation slice.
 """
 
+import uuid
 from datetime import datetime
 from typing import Protocol
+
+from hujin.payments.types import ChannelAnswer
 
 
 class CardChannel(Protocol):
@@ -43,4 +45,28 @@ class CardChannel(Protocol):
 
     def card_verify_confirm(self, *, reference: str, code: str, now: datetime) -> bool:
         """Whether ``code`` is the one the bank sent for ``reference``."""
+        ...
+
+
+class MoneyChannel(CardChannel, Protocol):
+    """Moving money to and from bound cards, answered asynchronously."""
+
+    def pay_in(
+        self, *, payment_id: uuid.UUID, card_number: str, holder_name: str, amount_minor: int,
+        currency: str, now: datetime,
+    ) -> str:  # fmt: skip
+        """Take a top-up instruction; returns the channel's reference. Raises
+        ``hujin.payments.errors.ChannelUnavailable`` when the channel's answer did not come
+        (the payment becomes ``unknown``; ``query`` tells later)."""
+        ...
+
+    def pay_out(
+        self, *, payment_id: uuid.UUID, card_number: str, holder_name: str, amount_minor: int,
+        currency: str, now: datetime,
+    ) -> str:  # fmt: skip
+        """Take a withdrawal instruction, as ``pay_in``."""
+        ...
+
+    def query(self, *, payment_id: uuid.UUID, now: datetime) -> ChannelAnswer:
+        """What became of the payment: succeeded, failed, still pending, or not found."""
         ...

@@ -9,19 +9,41 @@ Knobs (``settings.HUJIN_PAYMENTS_SANDBOX``, a dict):
 
 - ``verify_decline_share`` (0 to 1, default 0): the share of verifications the "bank" declines.
 - ``code``: a fixed code instead of a random one (tests and the demo).
+
+Money (top-ups and withdrawals): the sandbox records each instruction (``SandboxInstruction``)
+and decides its outcome at once; ``sandbox_callbacks_run(now)`` — a task every minute, or tests —
+later signs the callback and hands it to the same function Hujin's webhook view calls. Knobs:
+
+- ``fail_share`` (0 to 1, default 0): the share of payments the "bank" fails;
+- ``duplicate_share`` (0 to 1): the share whose callback comes twice;
+- ``delay_seconds`` (default 0): how long after the instruction the callback is due;
+- ``lost_share`` (0 to 1): the share whose answer to the instruction is lost (the payment is
+  ``unknown`` until Hujin queries; the callback never comes);
+- ``seed``: makes every draw a function of the seed and the payment's id (tests, the demo).
 """
 
+import json
+import logging
 import random
 import secrets
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from hujin.core.masking import mask_mobile
-from hujin.payments.errors import CardVerificationDeclined
-from hujin.payments.models import SandboxCode
+from hujin.payments.errors import CardVerificationDeclined, ChannelUnavailable
+from hujin.payments.models import SandboxCode, SandboxInstruction
+from hujin.payments.types import (
+    OUTCOME_FAILED,
+    OUTCOME_NOT_FOUND,
+    OUTCOME_PENDING,
+    OUTCOME_SUCCEEDED,
+    ChannelAnswer,
+)
 
 CODE_DIGITS = 6
+logger = logging.getLogger(__name__)
 _random = random.Random()
 
 
@@ -65,6 +87,87 @@ class SandboxChannel:
             return False
         SandboxCode.objects.filter(reference=reference).update(confirmed_at=now)
         return True
+
+    def pay_in(self, *, payment_id, card_number, holder_name, amount_minor, currency, now) -> str:
+        return _instruct("in", payment_id, amount_minor, now)
+
+    def pay_out(self, *, payment_id, card_number, holder_name, amount_minor, currency, now) -> str:
+        return _instruct("out", payment_id, amount_minor, now)
+
+    def query(self, *, payment_id: uuid.UUID, now: datetime) -> ChannelAnswer:
+        row = SandboxInstruction.objects.filter(payment_id=payment_id).first()
+        if row is None:
+            return ChannelAnswer(outcome=OUTCOME_NOT_FOUND)
+        if row.due_at > now:
+            return ChannelAnswer(outcome=OUTCOME_PENDING, reference=row.reference)
+        return ChannelAnswer(
+            outcome=row.outcome, reference=row.reference, failure_code=row.failure_code
+        )
+
+
+def _draws(payment_id: uuid.UUID) -> random.Random:
+    seed = _knobs().get("seed")
+    return random.Random(f"{seed}:{payment_id}") if seed is not None else random.Random()
+
+
+def _share(name: str) -> float:
+    return float(_knobs().get(name, 0) or 0)
+
+
+def _instruct(direction: str, payment_id: uuid.UUID, amount_minor: int, now: datetime) -> str:
+    """Take the instruction once (a repeat names the same one); raise ChannelUnavailable when
+    the draw says the answer is lost."""
+    draws = _draws(payment_id)
+    failed, twice, lost = (draws.random() < _share(n) for n in
+                           ("fail_share", "duplicate_share", "lost_share"))  # fmt: skip
+    row, _ = SandboxInstruction.objects.get_or_create(
+        payment_id=payment_id,
+        defaults={
+            "reference": f"sbx-{secrets.token_hex(12)}", "direction": direction,
+            "amount": amount_minor, "outcome": OUTCOME_FAILED if failed else OUTCOME_SUCCEEDED,
+            "failure_code": "declined_by_bank" if failed else "",
+            "due_at": now + timedelta(seconds=float(_knobs().get("delay_seconds", 0) or 0)),
+            "deliveries_left": 0 if lost else (2 if twice else 1), "created_at": now,
+        },
+    )  # fmt: skip
+    if lost:
+        raise ChannelUnavailable()
+    return row.reference
+
+
+def sandbox_callback_body(row: SandboxInstruction) -> bytes:
+    return json.dumps(
+        {"payment_id": str(row.payment_id), "reference": row.reference, "outcome": row.outcome,
+         "failure_code": row.failure_code},
+        separators=(",", ":"),
+    ).encode()  # fmt: skip
+
+
+def sandbox_callbacks_run(*, now: datetime) -> int:
+    """Deliver every callback that is due, signed, to the webhook's handling function; returns
+    how many were delivered. What the webhook refuses is logged and delivered again next time,
+    as a bank retries."""
+    from hujin.core.errors import HujinError
+    from hujin.payments.services.callbacks import callback_receive
+    from hujin.payments.signing import callback_signature
+
+    delivered = 0
+    due = SandboxInstruction.objects.filter(due_at__lte=now, deliveries_left__gt=0)
+    for row in list(due.order_by("due_at", "reference")):
+        body = sandbox_callback_body(row)
+        timestamp = str(int(now.timestamp()))
+        signature = callback_signature(channel=SandboxChannel.name, timestamp=timestamp, body=body)
+        try:
+            callback_receive(channel=SandboxChannel.name, timestamp=timestamp,
+                             signature=signature, body=body, now=now)  # fmt: skip
+        except HujinError as error:
+            logger.warning("sandbox callback refused", extra={"code": error.code})
+            continue
+        SandboxInstruction.objects.filter(pk=row.pk).update(
+            deliveries_left=row.deliveries_left - 1, delivered_at=now
+        )
+        delivered += 1
+    return delivered
 
 
 def sandbox_codes_recent(*, limit: int = 50) -> list[SandboxCode]:

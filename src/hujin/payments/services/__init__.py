@@ -1,6 +1,8 @@
 """The payments module's writes (its public face, with ``selectors``, ``types``, ``errors``,
-``events`` and ``permissions``): binding bank cards."""
+``events`` and ``permissions``): binding bank cards; top-ups and withdrawals through the
+channel, its signed callbacks and the recovery of payments whose answer never came."""
 
+from hujin.payments.services.callbacks import callback_receive, payment_callback_apply
 from hujin.payments.services.cards import (
     card_bind_begin,
     card_bind_confirm,
@@ -8,11 +10,19 @@ from hujin.payments.services.cards import (
     card_unbind,
     holder_name_normalise,
 )
+from hujin.payments.services.recovery import payments_unknown_resolve
+from hujin.payments.services.topup import topup_request
+from hujin.payments.services.withdrawal import withdrawal_request
 
 __all__ = [
+    "callback_receive",
     "card_bind_begin",
     "card_bind_confirm",
     "card_set_default",
     "card_unbind",
     "holder_name_normalise",
+    "payment_callback_apply",
+    "payments_unknown_resolve",
+    "topup_request",
+    "withdrawal_request",
 ]

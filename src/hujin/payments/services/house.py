@@ -1,0 +1,59 @@
+"""The house's ledger accounts payments moves customer money through, opened idempotently.
+
+- ``1102.payments.<channel>.clearing`` (asset, one per channel): what the channel owes Hujin for
+  top-ups it collected from cards and has not settled into the bank account yet.
+- ``2202.payments.withdrawals.in_flight`` (liability): money taken from wallets for withdrawals
+  the channel is paying out to cards.
+
+Their ids are UUIDv5 of their names, so every process opens the same accounts and a second
+opening changes nothing. The demo chart's ``1002.channel.clearing`` is the demo's own history.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from hujin.core.actors import system_actor
+from hujin.ledger.services import account_create
+
+ACTOR = system_actor("payments")
+NAMESPACE = uuid.UUID("0b7e4c52-6f0d-5a51-9a43-3c1f6f2d9e10")
+CURRENCY = "CNY"
+IN_FLIGHT_CODE = "2202.payments.withdrawals.in_flight"
+
+
+def clearing_code(channel: str) -> str:
+    return f"1102.payments.{channel}.clearing"
+
+
+def house_account_id(code: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"payments.house:{code}")
+
+
+def payment_transfer_id(payment_id: uuid.UUID, step: str) -> uuid.UUID:
+    """The ledger transfer of a payment's ``step`` ("hold", "post", "void"): derived from the
+    payment's id, so a retried step can only ever name the same transfer."""
+    return uuid.uuid5(payment_id, f"payments.{step}")
+
+
+@dataclass(frozen=True, slots=True)
+class HouseAccounts:
+    clearing_id: uuid.UUID
+    in_flight_id: uuid.UUID
+
+
+def house_accounts_open(*, channel: str, now: datetime) -> HouseAccounts:
+    """The channel's clearing account and the withdrawals in flight, opened when missing."""
+    opened = {}
+    for code, kind, name in (
+        (clearing_code(channel), "asset", f"Payments clearing: {channel}"),
+        (IN_FLIGHT_CODE, "liability", "Withdrawals in flight"),
+    ):
+        account, _ = account_create(
+            id=house_account_id(code), currency=CURRENCY, code=code, kind=kind, name=name,
+            actor=ACTOR, now=now,
+        )  # fmt: skip
+        opened[code] = account.id
+    return HouseAccounts(
+        clearing_id=opened[clearing_code(channel)], in_flight_id=opened[IN_FLIGHT_CODE]
+    )

@@ -1,0 +1,196 @@
+"""A top-up or a withdrawal asked for by a customer: the hold in the ledger, then the channel.
+
+1. One transaction: the payment row (``created``) and the ledger's PENDING transfer — for a
+   top-up the channel's clearing account → the wallet, for a withdrawal the wallet → withdrawals
+   in flight (the ledger refuses a frozen wallet or one short of money: nothing is written) —
+   with its audit entry and ``payments.payment_requested`` event.
+2. Outside it, the channel takes the instruction (``pay_in`` / ``pay_out``) and the payment
+   becomes ``pending`` with the channel's reference, or ``unknown`` when the channel did not
+   answer (the recovery job asks it later).
+
+The client's idempotency key makes a request safe to repeat: the same key of the same customer
+returns the first payment and moves no more money; the same key for another payment is refused.
+"""
+
+import re
+import uuid
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from hujin.core.actors import Actor
+from hujin.core.audit import audit_record
+from hujin.core.dates import business_date_get
+from hujin.core.events import event_emit
+from hujin.customers.selectors import own_standing
+from hujin.customers.services import wallet_open_if_ready
+from hujin.ledger.errors import Result
+from hujin.ledger.services import transfers_create
+from hujin.ledger.types import TransferRequest
+from hujin.payments import events
+from hujin.payments.channels import card_channel
+from hujin.payments.errors import (
+    AmountInvalid,
+    CardNotActive,
+    CardNotFound,
+    ChannelUnavailable,
+    CustomerNotVerified,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    PaymentRefusedByLedger,
+    PaymentsNotAllowed,
+    WalletNotOpen,
+    WithdrawalFrozen,
+)
+from hujin.payments.models import Card, Payment
+from hujin.payments.presenters import payment_view
+from hujin.payments.services.house import house_accounts_open, payment_transfer_id
+from hujin.payments.types import (
+    CARD_ACTIVE,
+    PAYMENT_CREATED,
+    PAYMENT_CURRENCY,
+    PAYMENT_PENDING,
+    PAYMENT_UNKNOWN,
+    TOPUP,
+    WITHDRAWAL,
+    PaymentView,
+)
+
+TARGET = "payments.payment"
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# The largest amount one payment may carry (10 million yuan): far above any limit, below overflow.
+MAX_AMOUNT_MINOR = 10_000_000_00
+
+
+def payment_record(payment: Payment, *, actor: Actor, action: str, event: str, now: datetime,
+                   before=None, after=None, **extra) -> None:  # fmt: skip
+    """The audit entry and the outbox event of a change of ``payment`` (references only)."""
+    audit_record(
+        actor=actor, action=action, target_type=TARGET, target_id=str(payment.id),
+        occurred_at=now, before=before, after=after,
+    )  # fmt: skip
+    event_emit(
+        aggregate_type=TARGET, aggregate_id=str(payment.id), event_type=event, occurred_at=now,
+        payload={
+            "payment_id": str(payment.id), "customer_id": str(payment.customer_id),
+            "user_id": str(payment.customer.user_id), "kind": payment.kind,
+            "amount_minor": payment.amount, "currency": payment.currency, **extra,
+        },
+    )  # fmt: skip
+
+
+def _refusal(result: str, kind: str) -> Exception:
+    if result == Result.DEBITS_FROZEN and kind == WITHDRAWAL:
+        return WithdrawalFrozen()
+    if result == Result.EXCEEDS_CREDITS and kind == WITHDRAWAL:
+        return InsufficientFunds()
+    return PaymentRefusedByLedger(details={"ledger_result": result})
+
+
+def _same_or_reused(payment: Payment, kind: str, card_id, amount_minor: int) -> PaymentView:
+    if payment.kind != kind or payment.card_id != card_id or payment.amount != amount_minor:
+        raise IdempotencyKeyReused()
+    return payment_view(payment)
+
+
+def _existing(customer_id: uuid.UUID, key: str) -> Payment | None:
+    return (
+        Payment.objects.select_related("card", "customer")
+        .filter(customer_id=customer_id, idempotency_key=key)
+        .first()
+    )
+
+
+def _standing(actor: Actor, kind: str):
+    standing = own_standing(actor=actor)
+    if standing is None:
+        raise PaymentsNotAllowed()
+    if not standing.verified:
+        raise CustomerNotVerified()
+    if standing.status == "frozen" and kind == WITHDRAWAL:
+        raise WithdrawalFrozen()
+    if standing.status not in ("active", "frozen"):
+        raise PaymentsNotAllowed()
+    return standing
+
+
+def payment_request(
+    *, kind: str, actor: Actor, card_id: uuid.UUID, amount_minor: int, idempotency_key: str,
+    now: datetime,
+) -> PaymentView:  # fmt: skip
+    """A top-up or a withdrawal of ``amount_minor`` fen with the customer's own bound card."""
+    key = (idempotency_key or "").strip()
+    if not _KEY.match(key):
+        raise IdempotencyKeyInvalid()
+    if type(amount_minor) is not int or not 0 < amount_minor <= MAX_AMOUNT_MINOR:
+        raise AmountInvalid()
+    standing = _standing(actor, kind)
+    existing = _existing(standing.customer_id, key)
+    if existing is not None:
+        return _same_or_reused(existing, kind, card_id, amount_minor)
+    channel = card_channel()
+    try:
+        payment = _hold(kind, standing, actor, card_id, amount_minor, key, channel.name, now)
+    except IntegrityError:  # the same key, asked at the same time: the first one won
+        existing = _existing(standing.customer_id, key)
+        if existing is None:
+            raise
+        return _same_or_reused(existing, kind, card_id, amount_minor)
+    send = channel.pay_in if kind == TOPUP else channel.pay_out
+    try:
+        reference = send(
+            payment_id=payment.id, card_number=payment.card.number,
+            holder_name=payment.card.holder_name, amount_minor=amount_minor,
+            currency=PAYMENT_CURRENCY, now=now,
+        )  # fmt: skip
+    except ChannelUnavailable:
+        reference, status = "", PAYMENT_UNKNOWN
+    else:
+        status = PAYMENT_PENDING
+    Payment.objects.filter(pk=payment.pk, status=PAYMENT_CREATED).update(
+        status=status, channel_reference=reference, updated_at=now
+    )
+    payment.refresh_from_db()
+    return payment_view(payment)
+
+
+def _hold(kind, standing, actor, card_id, amount_minor, key, channel, now) -> Payment:
+    with transaction.atomic():
+        card = Card.objects.filter(id=card_id, customer_id=standing.customer_id).first()
+        if card is None:
+            raise CardNotFound()
+        if card.status != CARD_ACTIVE:
+            raise CardNotActive()
+        wallet_id = wallet_open_if_ready(customer_id=standing.customer_id, actor=actor, now=now)
+        if wallet_id is None:
+            raise WalletNotOpen()
+        house = house_accounts_open(channel=channel, now=now)
+        payment = Payment(
+            customer_id=standing.customer_id, idempotency_key=key, kind=kind, card=card,
+            amount=amount_minor, currency=PAYMENT_CURRENCY, status=PAYMENT_CREATED,
+            channel=channel, created_at=now, updated_at=now,
+        )  # fmt: skip
+        payment.hold_transfer_id = payment_transfer_id(payment.id, "hold")
+        payment.save(force_insert=True)
+        debit, credit = (
+            (house.clearing_id, wallet_id) if kind == TOPUP else (wallet_id, house.in_flight_id)
+        )
+        hold = TransferRequest(
+            id=payment.hold_transfer_id, kind="pending", debit_account_id=debit,
+            credit_account_id=credit, amount=amount_minor, currency=PAYMENT_CURRENCY,
+            code=f"payments.{kind}", metadata={"payment_id": str(payment.id)},
+        )  # fmt: skip
+        [result] = transfers_create(
+            transfers=[hold], actor=actor, now=now, business_date=business_date_get(now=now)
+        )
+        if not result.ok:
+            raise _refusal(result.result, kind)
+        payment = Payment.objects.select_related("card", "customer").get(pk=payment.pk)
+        payment_record(
+            payment, actor=actor, action=f"payments.{kind}_request",
+            event=events.PAYMENT_REQUESTED, now=now,
+            after={"status": PAYMENT_CREATED, "amount_minor": amount_minor,
+                   "card_id": str(card_id)},
+        )  # fmt: skip
+    return payment
