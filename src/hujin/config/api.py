@@ -25,7 +25,10 @@ from ninja.parser import Parser
 
 from hujin.core.errors import HujinError
 from hujin.identity.api_auth import ApiKeyAuth
+from hujin.identity.api_auth_customer import CustomerBearer
+from hujin.identity.endpoints import router as me_tokens_router
 from hujin.ledger.endpoints import router as ledger_router
+from hujin.payments.endpoints import router as me_payments_router
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +67,12 @@ class _HujinAPI(NinjaAPI):
 api = _HujinAPI(
     title="Hujin API",
     version="1",
-    description="Hujin's JSON API. Authenticate with an API key: `Authorization: Bearer <key>`.",
+    description=(
+        "Hujin's JSON API. Integrators authenticate with an API key (`Authorization: Bearer "
+        "<key>`, scheme ApiKeyAuth); the customer's own app, under /me/, with an access token "
+        "from POST /api/v1/me/tokens (`Authorization: Bearer <access token>`, scheme "
+        "customerToken). Neither works where the other is asked for."
+    ),
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -122,7 +130,13 @@ def _validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request, exc):
+    if _is_customer_path(request):
+        return _error(request, 401, "unauthenticated", _("A valid access token is required."))
     return _error(request, 401, "unauthenticated", _("A valid API key is required."))
+
+
+def _is_customer_path(request) -> bool:
+    return "/api/v1/me/" in request.path
 
 
 @api.exception_handler(AuthorizationError)
@@ -186,3 +200,6 @@ def _internal_error(request, exc):
 
 
 api.add_router("/ledger/", ledger_router, auth=ApiKeyAuth(), tags=["ledger"])
+# The customer's own API: tokens (each operation says whether it needs one), then cards and wallet.
+api.add_router("/me/tokens", me_tokens_router, tags=["me: tokens"])
+api.add_router("/me/", me_payments_router, auth=CustomerBearer(), tags=["me: cards and wallet"])
