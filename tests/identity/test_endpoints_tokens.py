@@ -122,3 +122,12 @@ class TestOpenApi:
         assert "security" not in document["paths"]["/api/v1/me/tokens"]["post"]
         ledger = document["paths"]["/api/v1/ledger/accounts"]["get"]
         assert ledger["security"] == [{"ApiKeyAuth": []}]
+
+
+class TestUnauthenticatedAnswers:
+    def test_the_customers_paths_ask_for_an_access_token_in_the_callers_language(self, db):
+        response = _client().get("/api/v1/me/cards", headers={"accept-language": "zh-hans"})
+
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthenticated"
+        assert "访问令牌" in response.json()["error"]["message"]

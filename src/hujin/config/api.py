@@ -27,6 +27,7 @@ from hujin.core.errors import HujinError
 from hujin.identity.api_auth import ApiKeyAuth
 from hujin.identity.api_auth_customer import CustomerBearer
 from hujin.identity.endpoints import router as me_tokens_router
+from hujin.identity.errors import AccessTokenRequired
 from hujin.ledger.endpoints import router as ledger_router
 from hujin.payments.endpoints import router as me_payments_router
 
@@ -131,12 +132,13 @@ def _validation_error(request, exc: ValidationError):
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request, exc):
     if _is_customer_path(request):
-        return _error(request, 401, "unauthenticated", _("A valid access token is required."))
+        refused = AccessTokenRequired()
+        return _error(request, refused.status, refused.code, str(refused.message))
     return _error(request, 401, "unauthenticated", _("A valid API key is required."))
 
 
 def _is_customer_path(request) -> bool:
-    return "/api/v1/me/" in request.path
+    return request.path.startswith("/api/v1/me/")
 
 
 @api.exception_handler(AuthorizationError)

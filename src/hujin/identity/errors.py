@@ -247,3 +247,11 @@ class MfaCodeRequired(HujinError):
     code = "mfa_code_required"
     status = 401
     message = _("This account uses two-step verification: send the code from your authenticator.")
+
+
+class AccessTokenRequired(HujinError):
+    """The answer of the customer's paths (/api/v1/me/) to a request without a valid token."""
+
+    code = "unauthenticated"
+    status = 401
+    message = _("A valid access token is required: log in with POST /api/v1/me/tokens.")
