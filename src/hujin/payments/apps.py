@@ -20,6 +20,7 @@ class PaymentsConfig(AppConfig):
             checks,  # noqa: F401 -- registers the start-up checks
             navigation,
             notices,
+            portal_next,
             tasks,
         )
         from hujin.payments.types import (
@@ -38,6 +39,7 @@ class PaymentsConfig(AppConfig):
         # Before the ledger expires holds (order 100): a payment the channel settled is posted.
         register_cob_step(name="payments.resolve_unknown", order=90, func=tasks.cob_resolve_unknown)
         notices.register()
+        portal_next.register()
         _register_roles()
         _register_personal_data()
         navigation.register()

@@ -1,6 +1,7 @@
-"""The message a customer gets when a card becomes bound: the kind is registered with
-notifications, and a subscriber to ``payments.card_bound`` sends it (idempotent: the event's
-id is the message's dedupe key)."""
+"""The messages a customer gets from payments: a card became bound; a top-up arrived; a
+withdrawal was paid or failed (its money back in the wallet). The kinds are registered with
+notifications; subscribers to payments' events send them (idempotent: the event's id is the
+message's dedupe key)."""
 
 import uuid
 
@@ -8,11 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.actors import system_actor
 from hujin.core.events import DomainEvent, event_subscribe
+from hujin.core.money import display_amount
 from hujin.notifications.services import notification_kind_register, notification_send
-from hujin.notifications.types import CATEGORY_ACCOUNT, CHANNEL_INBOX, CHANNEL_SMS
+from hujin.notifications.types import CATEGORY_ACCOUNT, CATEGORY_MONEY, CHANNEL_INBOX, CHANNEL_SMS
 from hujin.payments import events
 
 CARD_BOUND_KIND = "payments.card_bound"
+TOPUP_SUCCEEDED_KIND = "payments.topup_succeeded"
+WITHDRAWAL_SUCCEEDED_KIND = "payments.withdrawal_succeeded"
+WITHDRAWAL_FAILED_KIND = "payments.withdrawal_failed"
+_KIND_OF = {
+    (events.PAYMENT_SUCCEEDED, "topup"): TOPUP_SUCCEEDED_KIND,
+    (events.PAYMENT_SUCCEEDED, "withdrawal"): WITHDRAWAL_SUCCEEDED_KIND,
+    (events.PAYMENT_FAILED, "withdrawal"): WITHDRAWAL_FAILED_KIND,
+}
 ACTOR = system_actor("payments")
 
 
@@ -30,6 +40,22 @@ def on_card_bound(event: DomainEvent) -> None:
     )
 
 
+def on_payment_final(event: DomainEvent) -> None:
+    kind = _KIND_OF.get((event.event_type, event.payload["kind"]))
+    if kind is None:  # a failed top-up moved nothing: the payment's page says so
+        return
+    payload = event.payload
+    notification_send(
+        user_id=uuid.UUID(payload["user_id"]),
+        kind=kind,
+        params={"amount": display_amount(payload["amount_minor"], payload["currency"])},
+        link_args=(payload["payment_id"],),
+        dedupe_key=str(event.event_id),
+        actor=ACTOR,
+        now=event.occurred_at,
+    )
+
+
 def register() -> None:
     notification_kind_register(
         CARD_BOUND_KIND, category=CATEGORY_ACCOUNT, channels=(CHANNEL_INBOX, CHANNEL_SMS),
@@ -41,3 +67,18 @@ def register() -> None:
         url_name="payments:cards",
     )  # fmt: skip
     event_subscribe(events.CARD_BOUND, on_card_bound, name="payments.card_bound_notice")
+    for key, title, body in (
+        (TOPUP_SUCCEEDED_KIND, _("Your top-up has arrived"),
+         _("%(amount)s from your bank card is now in your Hujin wallet.")),
+        (WITHDRAWAL_SUCCEEDED_KIND, _("Your withdrawal is paid"),
+         _("The bank has paid %(amount)s from your Hujin wallet to your bank card.")),
+        (WITHDRAWAL_FAILED_KIND, _("Your withdrawal could not be paid"),
+         _("The bank could not pay %(amount)s to your bank card. The money is back in your "
+           "Hujin wallet.")),
+    ):  # fmt: skip
+        notification_kind_register(
+            key, category=CATEGORY_MONEY, channels=(CHANNEL_INBOX,), title=title, body=body,
+            url_name="payments:payment",
+        )  # fmt: skip
+    event_subscribe(events.PAYMENT_SUCCEEDED, on_payment_final, name="payments.succeeded_notice")
+    event_subscribe(events.PAYMENT_FAILED, on_payment_final, name="payments.failed_notice")

@@ -1,6 +1,6 @@
-"""Reads of bank cards, scoped by the Actor who asks: the customer themselves, or staff holding
-``payments.view_cards``. Masked values out (``6222 **** **** 1234``), never querysets; the
-bank's name in the viewer's language."""
+"""Reads of bank cards and of the customer's own payments, scoped by the Actor who asks: the
+customer themselves, or staff holding ``payments.view_cards``. Masked values out (``6222 ****
+**** 1234``), never querysets; the bank's name in the viewer's language."""
 
 import uuid
 
@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from hujin.core.actors import Actor
 from hujin.customers.selectors import own_standing
-from hujin.payments.errors import CardNotFound, NotPermitted
-from hujin.payments.models import Card
+from hujin.payments.errors import CardNotFound, NotPermitted, PaymentNotFound
+from hujin.payments.models import Card, Payment
 from hujin.payments.permissions import VIEW_CARDS
-from hujin.payments.presenters import card_view
-from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CardView, MyCards
+from hujin.payments.presenters import card_view, payment_view
+from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CardView, MyCards, PaymentView
 
 
 def _active(customer_id) -> list[CardView]:
@@ -95,3 +95,25 @@ def cards_export(*, user_id: uuid.UUID) -> list[dict]:
         }
         for card in rows
     ]
+
+
+def my_payment(*, actor: Actor, payment_id: uuid.UUID) -> PaymentView:
+    """One of the customer's own top-ups or withdrawals; anyone else's is PaymentNotFound."""
+    standing = own_standing(actor=actor)
+    payment = (
+        Payment.objects.select_related("card").filter(id=payment_id).first()
+        if standing is not None
+        else None
+    )
+    if payment is None or payment.customer_id != standing.customer_id:
+        raise PaymentNotFound()
+    return payment_view(payment)
+
+
+def my_recent_payments(*, actor: Actor, limit: int = 10) -> list[PaymentView]:
+    """The customer's latest top-ups and withdrawals, newest first."""
+    standing = own_standing(actor=actor)
+    if standing is None:
+        return []
+    rows = Payment.objects.select_related("card").filter(customer_id=standing.customer_id)
+    return [payment_view(p) for p in rows.order_by("-created_at", "-pk")[:limit]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.payments import views, views_callbacks
+from hujin.payments import views, views_callbacks, views_money
 
 app_name = "payments"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("cards/<uuid:card_id>/verify/", views.verify, name="verify"),
     path("cards/<uuid:card_id>/default/", views.set_default, name="set_default"),
     path("cards/<uuid:card_id>/unbind/", views.unbind, name="unbind"),
+    path("top-up/", views_money.topup, name="topup"),
+    path("withdraw/", views_money.withdraw, name="withdraw"),
+    path("<uuid:payment_id>/", views_money.payment, name="payment"),
     path("dev/codes/", views.dev_codes, name="dev_codes"),
     path("callbacks/<slug:channel>/", views_callbacks.callback, name="callback"),
 ]

@@ -1,0 +1,39 @@
+"""What payments suggests on the customer's home page ("what you can do next") and the words of
+its transfers in the wallet's activity, registered through customers' hooks."""
+
+import uuid
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from hujin.customers.selectors import (
+    NextAction,
+    portal_activity_label_register,
+    portal_next_actions_register,
+)
+from hujin.payments.models import Card
+from hujin.payments.types import CARD_ACTIVE
+
+
+def next_actions(*, user_id: uuid.UUID, customer_id: uuid.UUID | None, now: datetime):
+    """Top up and withdraw, for a customer with a bound card (one cheap read)."""
+    from django.urls import reverse
+
+    if customer_id is None:
+        return []
+    if not Card.objects.filter(customer_id=customer_id, status=CARD_ACTIVE).exists():
+        return []
+    topup = _("Move money from your bank card into your wallet.")
+    withdraw = _("Send money from your wallet to your bank card.")
+    return [
+        NextAction(key="payments.topup", text=topup, url=reverse("payments:topup"),
+                   label=_("Top up")),
+        NextAction(key="payments.withdraw", text=withdraw, url=reverse("payments:withdraw"),
+                   label=_("Withdraw")),
+    ]  # fmt: skip
+
+
+def register() -> None:
+    portal_next_actions_register(next_actions)
+    portal_activity_label_register("payments.topup", _("Top-up"), _("Top-up"))
+    portal_activity_label_register("payments.withdrawal", _("Withdrawal"), _("Withdrawal"))
