@@ -20,11 +20,13 @@ from hujin.identity.errors import (
     LoginFailed,
     MfaCodeRequired,
     RefreshTokenReused,
+    SessionNotFound,
     TokenInvalid,
 )
 from hujin.identity.mfa.errors import MfaCodeInvalid
 from hujin.identity.models import SecurityEvent
 from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily
+from hujin.identity.sessions import session_list, session_revoke, sessions_revoke_all
 from tests.conftest import STAFF_TOTP_SECRET, _totp_device_confirmed
 from tests.identity.conftest import CUSTOMER_MOBILE_NATIONAL
 
@@ -189,3 +191,37 @@ class TestAccessToken:
         registered_customer.save(update_fields=["is_active"])
 
         assert token_authenticate(token=issued.access_token, now=now) is None
+
+
+class TestAmongTheSessions:
+    def test_the_app_is_listed_with_the_browsers_and_ends_like_one(
+        self, now, registered_customer, customer_password
+    ):
+        issued = issue(now, customer_password)
+        rows = session_list(user=registered_customer, current_session_id=None, now=now)
+        assert [(r.id, r.device) for r in rows] == [(issued.family_id, "API (mobile app)")]
+
+        session_revoke(user=registered_customer, session_id=issued.family_id, now=now)
+
+        assert session_list(user=registered_customer, current_session_id=None, now=now) == []
+        assert token_authenticate(token=issued.access_token, now=now) is None
+
+    def test_a_password_reset_ends_the_apps_log_ins(
+        self, now, registered_customer, customer_password
+    ):
+        issued = issue(now, customer_password)
+
+        ended = sessions_revoke_all(user=registered_customer, now=now, reason="password_reset")
+
+        assert ended == 1
+        with pytest.raises(TokenInvalid):
+            refresh(now, issued.refresh_token)
+
+    def test_another_customer_cannot_end_the_apps_log_in(
+        self, now, registered_customer, customer_password, customer_user
+    ):
+        issued = issue(now, customer_password)
+
+        with pytest.raises(SessionNotFound):
+            session_revoke(user=customer_user, session_id=issued.family_id, now=now)
+        assert token_authenticate(token=issued.access_token, now=now) is not None
