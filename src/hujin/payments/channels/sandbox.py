@@ -19,7 +19,7 @@ later signs the callback and hands it to the same function Hujin's webhook view 
 - ``delay_seconds`` (default 0): how long after the instruction the callback is due;
 - ``lost_share`` (0 to 1): the share whose answer to the instruction is lost (the payment is
   ``unknown`` until Hujin queries; the callback never comes);
-- ``seed``: makes every draw a function of the seed and the payment's id (tests, the demo).
+- ``seed``: makes the n-th instruction's draws a function of the seed and n (tests, the demo).
 """
 
 import json
@@ -106,8 +106,12 @@ class SandboxChannel:
 
 
 def _draws(payment_id: uuid.UUID) -> random.Random:
+    """With a seed, the n-th instruction's draws are a function of the seed and n (a test's
+    run is the same every time); without, random."""
     seed = _knobs().get("seed")
-    return random.Random(f"{seed}:{payment_id}") if seed is not None else random.Random()
+    if seed is None:
+        return random.Random()
+    return random.Random(f"{seed}:{SandboxInstruction.objects.count()}")
 
 
 def _share(name: str) -> float:
