@@ -6,6 +6,7 @@ from datetime import timedelta
 import pyotp
 import pytest
 
+from hujin.core.actors import SYSTEM
 from hujin.identity.api_tokens import (
     ACCESS_TOKEN_LIFETIME,
     REFRESH_TOKEN_LIFETIME,
@@ -26,6 +27,7 @@ from hujin.identity.errors import (
 from hujin.identity.mfa.errors import MfaCodeInvalid
 from hujin.identity.models import SecurityEvent
 from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily
+from hujin.identity.personal_data import user_anonymise, user_personal_data
 from hujin.identity.sessions import session_list, session_revoke, sessions_revoke_all
 from tests.conftest import STAFF_TOTP_SECRET, _totp_device_confirmed
 from tests.identity.conftest import CUSTOMER_MOBILE_NATIONAL
@@ -225,3 +227,26 @@ class TestAmongTheSessions:
         with pytest.raises(SessionNotFound):
             session_revoke(user=customer_user, session_id=issued.family_id, now=now)
         assert token_authenticate(token=issued.access_token, now=now) is not None
+
+
+class TestPersonalData:
+    def test_the_apps_log_ins_are_in_the_export_among_the_login_devices(
+        self, now, registered_customer, customer_password
+    ):
+        issue(now, customer_password)
+
+        data = user_personal_data(user_id=registered_customer.pk)
+
+        assert [(s["device"], s["ip"]) for s in data["sessions"]] == [(UA, IP)]
+
+    def test_anonymising_ends_the_apps_log_ins_and_forgets_where_they_came_from(
+        self, now, registered_customer, customer_password
+    ):
+        issued = issue(now, customer_password)
+
+        user_anonymise(actor=SYSTEM, user_id=registered_customer.pk, now=now)
+
+        family = CustomerTokenFamily.objects.get(pk=issued.family_id)
+        assert (family.ip, family.user_agent) == (None, "")
+        assert family.revoked_at == now
+        assert token_authenticate(token=issued.access_token, now=now) is None

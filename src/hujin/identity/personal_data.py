@@ -16,6 +16,7 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.models_tokens import CustomerTokenFamily
 from hujin.identity.sessions import sessions_revoke_all
 
 RETENTION = "The account row stays as an anonymised tombstone that financial records point to."
@@ -38,16 +39,23 @@ def user_personal_data(*, user_id: uuid.UUID) -> dict[str, Any]:
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "two_step_verification": hasattr(user, "totp_device"),
-        "sessions": [
-            {
-                "device": s.user_agent,
-                "ip": s.ip,
-                "started": _iso(s.created_at),
-                "last_seen": _iso(s.last_seen_at),
-                "ended": _iso(s.revoked_at),
-            }
-            for s in UserSession.objects.filter(user=user).order_by("created_at")
-        ],
+        # The browsers' sessions and the mobile app's log-ins, one list: the login devices.
+        "sessions": sorted(
+            (
+                {
+                    "device": s.user_agent,
+                    "ip": s.ip,
+                    "started": _iso(s.created_at),
+                    "last_seen": _iso(s.last_seen_at),
+                    "ended": _iso(s.revoked_at),
+                }
+                for s in (
+                    *UserSession.objects.filter(user=user),
+                    *CustomerTokenFamily.objects.filter(user=user),
+                )
+            ),
+            key=lambda row: row["started"],
+        ),
         "security_events": [
             {"kind": e.kind, "ip": e.ip, "device": e.user_agent, "at": _iso(e.occurred_at)}
             for e in SecurityEvent.objects.filter(user=user).order_by("occurred_at")
@@ -66,6 +74,7 @@ def user_anonymise(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> None:
         user = User.objects.select_for_update().get(pk=user_id)
         sessions_revoke_all(user=user, now=now, reason="anonymised")
         UserSession.objects.filter(user=user).update(user_agent="", ip=None)
+        CustomerTokenFamily.objects.filter(user=user).update(user_agent="", ip=None)
         SecurityEvent.objects.filter(user=user).update(user_agent="", ip=None)
         user.username = f"deleted-{user.pk.hex}"
         user.first_name = user.last_name = ""
