@@ -24,6 +24,7 @@ from hujin.identity.errors import (
     SessionNotFound,
     TokenInvalid,
 )
+from hujin.identity.housekeeping import identity_counters_purge
 from hujin.identity.mfa.errors import MfaCodeInvalid
 from hujin.identity.models import SecurityEvent
 from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily
@@ -250,3 +251,18 @@ class TestPersonalData:
         assert (family.ip, family.user_agent) == (None, "")
         assert family.revoked_at == now
         assert token_authenticate(token=issued.access_token, now=now) is None
+
+
+class TestHousekeeping:
+    def test_tokens_go_a_day_after_they_expire_and_the_log_in_stays(
+        self, now, registered_customer, customer_password
+    ):
+        issued = issue(now, customer_password)
+
+        purged = identity_counters_purge(
+            now=now + ACCESS_TOKEN_LIFETIME + timedelta(days=1, seconds=1)
+        )
+
+        assert purged["expired_tokens"] == 1
+        assert list(CustomerToken.objects.values_list("kind", flat=True)) == ["refresh"]
+        assert CustomerTokenFamily.objects.filter(pk=issued.family_id).exists()

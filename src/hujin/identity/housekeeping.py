@@ -1,4 +1,5 @@
-"""Purging counters that no rule looks at any more, so the throttling tables stay small.
+"""Purging counters that no rule looks at any more, so the throttling tables stay small, and
+the mobile app's tokens a day after they expired.
 
 Every rule reads a bounded window (15 minutes for log-in failures, 24 hours or one business day
 for codes and rate limits), so rows older than twice that window only take space. The audit
@@ -20,11 +21,14 @@ from hujin.identity.models import (
     OtpChallenge,
     RateLimitHit,
 )
+from hujin.identity.models_tokens import CustomerToken
 
 KEEP_LOGIN_FAILURES = timedelta(days=1)
 KEEP_RATE_LIMIT_HITS = timedelta(days=2)
 KEEP_OTP_CHALLENGES = timedelta(days=2)
 KEEP_DEV_SMS = timedelta(days=7)
+# An expired token opens nothing, whatever its row says; its log-in (the family) stays listed.
+KEEP_EXPIRED_TOKENS = timedelta(days=1)
 
 
 def identity_counters_purge(*, now: datetime) -> dict[str, int]:
@@ -46,6 +50,9 @@ def identity_counters_purge(*, now: datetime) -> dict[str, int]:
             ).delete()[0],
             "dev_sms_messages": DevSmsMessage.objects.filter(
                 sent_at__lt=now - KEEP_DEV_SMS
+            ).delete()[0],
+            "expired_tokens": CustomerToken.objects.filter(
+                expires_at__lt=now - KEEP_EXPIRED_TOKENS
             ).delete()[0],
         }
         if any(purged.values()):
