@@ -123,3 +123,21 @@ class TestWebhook:
                                content_type="application/json", headers=headers)  # fmt: skip
 
         assert response.status_code == 401
+
+
+class RealChannel:
+    name = "realbank"
+    development_only = False
+
+
+def test_production_without_the_channels_secret_is_warned(settings):
+    from hujin.payments.checks import payment_channel_secret_check
+
+    settings.PROD = True
+    settings.HUJIN_PAYMENTS_CHANNEL = f"{__name__}.RealChannel"
+    settings.HUJIN_PAYMENTS_CHANNEL_SECRETS = {}
+
+    assert [w.id for w in payment_channel_secret_check()] == ["payments.W002"]
+
+    settings.HUJIN_PAYMENTS_CHANNEL_SECRETS = {"realbank": "s" * 48}
+    assert payment_channel_secret_check() == []

@@ -27,3 +27,28 @@ def payment_channel_check(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def payment_channel_secret_check(app_configs=None, **kwargs):
+    """Production needs the channel's callback secret: without it every callback is refused and
+    payments wait for the recovery job's queries."""
+    path = getattr(settings, "HUJIN_PAYMENTS_CHANNEL", "") or DEFAULT_CHANNEL
+    try:
+        channel_class = import_string(path)
+    except ImportError:
+        return []  # payments.E001 says so
+    if not settings.PROD or getattr(channel_class, "development_only", False):
+        return []
+    secrets = getattr(settings, "HUJIN_PAYMENTS_CHANNEL_SECRETS", None) or {}
+    name = getattr(channel_class, "name", "")
+    if secrets.get(name):
+        return []
+    return [
+        Warning(
+            f"HUJIN_PAYMENTS_CHANNEL_SECRETS has no secret for the payment channel {name!r}: "
+            "its signed callbacks cannot be verified and are refused",
+            hint="Set HUJIN_PAYMENTS_CHANNEL_SECRETS to a JSON object, channel name → secret.",
+            id="payments.W002",
+        )
+    ]
