@@ -151,11 +151,11 @@ class TestAnotherCustomersCard:
 
 
 class TestWallet:
-    def test_without_a_wallet_the_answer_is_not_found(self, app):
+    def test_without_a_wallet_the_answer_says_it_is_not_open(self, app):
         response = app.get(f"{ME}/wallet")
 
-        assert response.status_code == 404
-        assert error_code(response) == "wallet_not_found"
+        assert response.status_code == 409
+        assert error_code(response) == "wallet_not_open"
 
     def test_the_balance_and_what_is_available_are_decimal_strings(
         self, customer, app, now, business_date

@@ -9,13 +9,12 @@ import uuid
 from dataclasses import asdict
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
-from hujin.core.errors import NotFound
 from hujin.core.money import format_minor
 from hujin.customers.selectors import accounts_of, own_standing
 from hujin.payments import selectors, services
+from hujin.payments.errors import WalletNotOpen
 from hujin.payments.schemas import (
     BindStartedOut,
     CardBindIn,
@@ -30,11 +29,6 @@ router = Router()
 
 # The customer's wallet account in the ledger (customers opens it with this code).
 _WALLET_CODE = "2001.wallet"
-
-
-class WalletNotFound(NotFound):
-    code = "wallet_not_found"
-    message = _("You have no wallet yet: it opens once your identity is verified.")
 
 
 def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -120,17 +114,17 @@ def card_unbind(request, card_id: uuid.UUID):
 
 @router.get(
     "wallet",
-    response={200: WalletOut, **_errors(404)},
+    response={200: WalletOut, **_errors(409)},
     operation_id="me_wallet",
     summary="My wallet's balance",
 )
 def wallet(request):
-    """404 ``wallet_not_found`` until the wallet opens."""
+    """409 ``wallet_not_open`` until the wallet opens (as top-up and withdrawal answer)."""
     standing = own_standing(actor=request.actor)
     lines = accounts_of(actor=request.actor, customer_id=standing.customer_id) if standing else []
     line = next((a for a in lines if a.code == _WALLET_CODE and not a.closed), None)
     if line is None:
-        raise WalletNotFound()
+        raise WalletNotOpen()
     return {
         "currency": line.currency,
         "balance": format_minor(line.balance_minor, line.currency),
