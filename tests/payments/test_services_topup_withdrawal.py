@@ -230,3 +230,18 @@ class TestRecovery:
         assert Payment.objects.get(id=payment.id).failure_code == "not_at_channel"
         assert wallet(payer.wallet_id) == {"balance": 0, "held": 0, "incoming": 0}
         assert ledger_is_consistent()
+
+
+class TestPersonalDataOfPayments:
+    def test_the_persons_data_download_lists_their_top_ups_and_withdrawals(self, payer, now):
+        from hujin.core.personal_data import personal_data_parts
+
+        payment = _topup(payer, now)
+        part = next(p for p in personal_data_parts() if p.name == "payments")
+
+        (row,) = part.export(payer.user.pk)["payments"]
+
+        assert row["id"] == str(payment.id)
+        assert (row["kind"], row["amount_minor"], row["currency"]) == ("topup", 100_00, "CNY")
+        last4 = Payment.objects.get(pk=payment.id).card.last4
+        assert row["card"] == f"ICBC *{last4}"

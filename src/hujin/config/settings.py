@@ -12,7 +12,8 @@ HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
 HUJIN_VAR_DIR    where local state lives (default ./var)
 HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (default 10)
 HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER, HUJIN_PAYMENTS_CHANNEL
-                 adapters (dotted paths; below); HUJIN_PAYMENTS_SANDBOX the sandbox's knobs (JSON)
+                 adapters (dotted paths; below); HUJIN_PAYMENTS_SANDBOX the sandbox's knobs (JSON);
+HUJIN_PAYMENTS_CHANNEL_SECRETS  the channels' callback signing secrets (JSON; required in prod)
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 """
 
@@ -204,6 +205,11 @@ HUJIN_PAYMENTS_CHANNEL = os.environ.get(
 # The sandbox's knobs, as JSON: {"verify_decline_share": 0.2} declines a fifth of card checks,
 # {"code": "123456"} makes every code that one (hujin.payments.channels.sandbox).
 HUJIN_PAYMENTS_SANDBOX = json.loads(os.environ.get("HUJIN_PAYMENTS_SANDBOX", "") or "{}")
+# The secrets the channels sign their callbacks with, as JSON: {"sandbox": "..."}; in development
+# a missing one is generated into the var dir (hujin.payments.signing).
+HUJIN_PAYMENTS_CHANNEL_SECRETS = json.loads(
+    os.environ.get("HUJIN_PAYMENTS_CHANNEL_SECRETS", "") or "{}"
+)
 # The language of a customer's messages until they choose one (en or zh-hans).
 HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
 

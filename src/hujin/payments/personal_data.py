@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 from hujin.core.actors import Actor
-from hujin.payments.models import Card
+from hujin.payments.models import Card, Payment
 from hujin.payments.selectors import cards_export
 from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CARD_UNBOUND
 
@@ -18,7 +18,30 @@ RETENTION = (
 
 
 def payments_export(user_id: uuid.UUID) -> dict:
-    return {"bank_cards": cards_export(user_id=user_id)}
+    return {"bank_cards": cards_export(user_id=user_id), "payments": _payments(user_id)}
+
+
+def _payments(user_id: uuid.UUID) -> list[dict]:
+    """The person's top-ups and withdrawals, oldest first (card by bank code and last four)."""
+    rows = (
+        Payment.objects.filter(customer__user_id=user_id)
+        .select_related("card")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": str(p.id),
+            "kind": p.kind,
+            "status": p.status,
+            "amount_minor": p.amount,
+            "fee_minor": p.fee,
+            "currency": p.currency,
+            "card": f"{p.card.bank_code} *{p.card.last4}".strip(),
+            "created_at": p.created_at.isoformat(),
+            "finished_at": p.finished_at.isoformat() if p.finished_at else None,
+        }
+        for p in rows
+    ]
 
 
 def payments_anonymise(*, user_id: uuid.UUID, actor: Actor, now: datetime) -> None:
