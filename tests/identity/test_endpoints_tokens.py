@@ -105,6 +105,15 @@ class TestLoginDevicesPage:
 
         assert _client(tokens["access_token"]).get("/api/v1/me/cards").status_code == 401
 
+    def test_the_app_reads_in_chinese_on_the_chinese_page(self, tokens, registered_customer):
+        browser = Client(headers={"accept-language": "zh-hans"})
+        browser.force_login(registered_customer)
+
+        page = browser.get(reverse("identity:sessions")).content.decode()
+
+        assert "API（手机应用）" in page
+        assert "手机应用的每次登录" in page
+
 
 class TestOpenApi:
     def test_the_document_has_the_customer_token_scheme_on_the_customers_paths(self, db):
