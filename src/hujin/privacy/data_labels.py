@@ -103,6 +103,7 @@ VALUE_LABELS = {
         "ip_locked": _k("IP address blocked after failed log-ins"),
         "password_reset": _k("Password reset"),
         "session_revoked": _k("Session ended"),
+        "refresh_token_reused": _k("A spent app log-in token was used again"),
     },
     "type": {"individual": _k("Individual"), "enterprise": _k("Enterprise")},
     "document_type": {
