@@ -19,7 +19,6 @@ from django.db.models import Q
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
-from hujin.core.events import event_emit
 from hujin.identity.errors import MfaCodeRequired, RefreshTokenReused, TokenInvalid
 from hujin.identity.login import login_customer
 from hujin.identity.mfa.services import mfa_required_for, totp_verify
@@ -31,6 +30,7 @@ from hujin.identity.security_events import (
     user_actor,
     user_agent_clean,
 )
+from hujin.identity.session_records import session_started_record
 from hujin.identity.token_families import families_end
 
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
@@ -130,26 +130,10 @@ def token_issue(
             mfa_verified=mfa_verified,
         )
         issued = _pair(family, now)
-        audit_record(
-            actor=user_actor(user),
-            action="api_token.issue",
-            target_type="token_family",
-            target_id=str(family.id),
-            occurred_at=now,
-            after={"user_id": str(user.pk), "ip": ip_masked(ip), "mfa_verified": mfa_verified},
-        )
-        event_emit(
-            aggregate_type="user",
-            aggregate_id=str(user.pk),
-            event_type="identity.session_started",
-            payload={
-                "user_id": str(user.pk),
-                "session_id": str(family.id),
-                "mfa_verified": mfa_verified,
-                "channel": "api",
-            },
-            occurred_at=now,
-        )
+        session_started_record(
+            user=user, action="api_token.issue", target_type="token_family",
+            session_id=family.id, ip=ip, mfa_verified=mfa_verified, now=now, channel="api",
+        )  # fmt: skip
         if known_before and not (seen_ip and seen_agent):
             security_event_record(
                 kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP,

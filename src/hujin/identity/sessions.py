@@ -17,8 +17,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from hujin.core.audit import audit_record
-from hujin.core.events import event_emit
 from hujin.identity.errors import SessionNotFound
 from hujin.identity.models import SecurityEvent, User, UserSession
 from hujin.identity.models_tokens import CustomerTokenFamily
@@ -28,6 +26,7 @@ from hujin.identity.security_events import (
     user_actor,
     user_agent_clean,
 )
+from hujin.identity.session_records import session_started_record, sessions_revoked_record
 from hujin.identity.token_families import families_end, families_open
 
 SESSION_ID_KEY = "user_session_id"
@@ -72,25 +71,10 @@ def session_start(request, user: User, *, now: datetime, mfa_verified: bool) -> 
             last_seen_at=now,
             mfa_verified=mfa_verified,
         )
-        audit_record(
-            actor=user_actor(user),
-            action="session.start",
-            target_type="user_session",
-            target_id=str(session.id),
-            occurred_at=now,
-            after={"user_id": str(user.pk), "ip": ip_masked(ip), "mfa_verified": mfa_verified},
-        )
-        event_emit(
-            aggregate_type="user",
-            aggregate_id=str(user.pk),
-            event_type="identity.session_started",
-            payload={
-                "user_id": str(user.pk),
-                "session_id": str(session.id),
-                "mfa_verified": mfa_verified,
-            },
-            occurred_at=now,
-        )
+        session_started_record(
+            user=user, action="session.start", target_type="user_session",
+            session_id=session.id, ip=ip, mfa_verified=mfa_verified, now=now,
+        )  # fmt: skip
         if known_before and not (seen_ip and seen_agent):
             security_event_record(
                 kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP,
@@ -143,25 +127,8 @@ def _revoke(sessions, *, user: User, now: datetime, reason: str) -> int:
     if not ids:
         return 0
     UserSession.objects.filter(pk__in=ids).update(revoked_at=now)
-    for session_id in ids:
-        audit_record(
-            actor=user_actor(user),
-            action="session.revoke",
-            target_type="user_session",
-            target_id=str(session_id),
-            occurred_at=now,
-            after={"revoked_at": now.isoformat(), "reason": reason},
-        )
-    event_emit(
-        aggregate_type="user",
-        aggregate_id=str(user.pk),
-        event_type="identity.sessions_revoked",
-        payload={
-            "user_id": str(user.pk),
-            "session_ids": [str(i) for i in ids],
-            "reason": reason,
-        },
-        occurred_at=now,
+    sessions_revoked_record(
+        user=user, target_type="user_session", session_ids=ids, now=now, reason=reason
     )
     return len(ids)
 

@@ -3,11 +3,9 @@ stand, and ending them. Below ``sessions`` and ``api_tokens``, which both use it
 
 from datetime import datetime
 
-from hujin.core.audit import audit_record
-from hujin.core.events import event_emit
 from hujin.identity.models import User
 from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily
-from hujin.identity.security_events import user_actor
+from hujin.identity.session_records import sessions_revoked_record
 
 
 def families_end(families, *, user: User, now: datetime, reason: str) -> int:
@@ -18,21 +16,8 @@ def families_end(families, *, user: User, now: datetime, reason: str) -> int:
         return 0
     CustomerTokenFamily.objects.filter(pk__in=ids).update(revoked_at=now, revoked_reason=reason)
     CustomerToken.objects.filter(family_id__in=ids, spent_at__isnull=True).update(spent_at=now)
-    for family_id in ids:
-        audit_record(
-            actor=user_actor(user),
-            action="session.revoke",
-            target_type="token_family",
-            target_id=str(family_id),
-            occurred_at=now,
-            after={"revoked_at": now.isoformat(), "reason": reason},
-        )
-    event_emit(
-        aggregate_type="user",
-        aggregate_id=str(user.pk),
-        event_type="identity.sessions_revoked",
-        payload={"user_id": str(user.pk), "session_ids": [str(i) for i in ids], "reason": reason},
-        occurred_at=now,
+    sessions_revoked_record(
+        user=user, target_type="token_family", session_ids=ids, now=now, reason=reason
     )
     return len(ids)
 
