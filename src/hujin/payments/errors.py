@@ -159,3 +159,24 @@ class CallbackMalformed(InvalidInput):
 class CallbackConflict(Conflict):
     code = "callback_conflicts_with_final_state"
     message = _("The payment is already final with another outcome; nothing was changed.")
+
+
+# -- transfers between customers ------------------------------------------------------------------
+
+
+class PayeeNotFound(NotFound):
+    code = "payee_not_found"
+    message = _("No Hujin customer has this mobile number.")
+
+
+class PayeeIsSelf(InvalidInput):
+    code = "payee_is_self"
+    message = _("You cannot transfer money to yourself.")
+
+
+class PayeeCannotReceive(Conflict):
+    code = "payee_cannot_receive"
+    message = _(
+        "This customer cannot receive transfers: their account is not verified, not open yet "
+        "or closed."
+    )

@@ -14,3 +14,6 @@ PAYMENT_REQUESTED = "payments.payment_requested"
 PAYMENT_SUCCEEDED = "payments.payment_succeeded"
 # ... and failure_code
 PAYMENT_FAILED = "payments.payment_failed"
+# payment_id, customer_id, user_id, kind, amount_minor, currency, payee_customer_id,
+# payee_user_id (a transfer between customers, posted at once)
+TRANSFER_SUCCEEDED = "payments.transfer_succeeded"

@@ -21,6 +21,7 @@ from hujin.payments.types import (
     PAYMENT_CURRENCY,
     PAYMENT_KINDS,
     PAYMENT_STATUSES,
+    TRANSFER,
 )
 
 NUMBER_INDEX_PURPOSE = "payments.card_number"
@@ -110,7 +111,8 @@ class SandboxCode(models.Model):
 
 
 class Payment(models.Model):
-    """A top-up (card → wallet) or a withdrawal (wallet → card) through a channel.
+    """A top-up (card → wallet) or a withdrawal (wallet → card) through a channel, or a
+    transfer (wallet → another customer's wallet, ``payee``; no card, posted at once).
 
     ``created`` (the ledger's hold is placed) → ``pending`` (the channel took the instruction)
     → ``succeeded`` / ``failed`` on its signed callback; ``unknown`` when the channel's answer to
@@ -123,7 +125,13 @@ class Payment(models.Model):
     )
     idempotency_key = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=[(k, k) for k in PAYMENT_KINDS])
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="payments")
+    card = models.ForeignKey(
+        Card, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
+    )
+    payee = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="transfers_received",
+        null=True, blank=True,
+    )  # fmt: skip
     amount = models.BigIntegerField()
     fee = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, default=PAYMENT_CURRENCY)
@@ -154,6 +162,13 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(fee__gte=0), name="payments_payment_fee"),
             models.CheckConstraint(
                 condition=Q(kind__in=PAYMENT_KINDS), name="payments_payment_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=TRANSFER, card__isnull=True, payee__isnull=False)
+                    | (~Q(kind=TRANSFER) & Q(card__isnull=False, payee__isnull=True))
+                ),
+                name="payments_payment_card_or_payee",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PAYMENT_STATUSES), name="payments_payment_status_known"

@@ -1,5 +1,6 @@
 """The messages a customer gets from payments: a card became bound; a top-up arrived; a
-withdrawal was paid or failed (its money back in the wallet). The kinds are registered with
+withdrawal was paid or failed (its money back in the wallet); a transfer was sent (to the
+payer) and received (to the payee, with the payer's masked name). The kinds are registered with
 notifications; subscribers to payments' events send them (idempotent: the event's id is the
 message's dedupe key)."""
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.actors import system_actor
 from hujin.core.events import DomainEvent, event_subscribe
+from hujin.core.masking import mask_name
 from hujin.core.money import display_amount
 from hujin.notifications.services import notification_kind_register, notification_send
 from hujin.notifications.types import CATEGORY_ACCOUNT, CATEGORY_MONEY, CHANNEL_INBOX, CHANNEL_SMS
@@ -18,6 +20,8 @@ CARD_BOUND_KIND = "payments.card_bound"
 TOPUP_SUCCEEDED_KIND = "payments.topup_succeeded"
 WITHDRAWAL_SUCCEEDED_KIND = "payments.withdrawal_succeeded"
 WITHDRAWAL_FAILED_KIND = "payments.withdrawal_failed"
+TRANSFER_SENT_KIND = "payments.transfer_sent"
+TRANSFER_RECEIVED_KIND = "payments.transfer_received"
 _KIND_OF = {
     (events.PAYMENT_SUCCEEDED, "topup"): TOPUP_SUCCEEDED_KIND,
     (events.PAYMENT_SUCCEEDED, "withdrawal"): WITHDRAWAL_SUCCEEDED_KIND,
@@ -56,6 +60,24 @@ def on_payment_final(event: DomainEvent) -> None:
     )
 
 
+def on_transfer_succeeded(event: DomainEvent) -> None:
+    from hujin.payments.models import Payment
+
+    payload = event.payload
+    payment = Payment.objects.select_related("customer", "payee").get(id=payload["payment_id"])
+    amount = display_amount(payload["amount_minor"], payload["currency"])
+    for user_id, kind, name in (
+        (payload["user_id"], TRANSFER_SENT_KIND, payment.payee.legal_name),
+        (payload["payee_user_id"], TRANSFER_RECEIVED_KIND, payment.customer.legal_name),
+    ):
+        notification_send(
+            user_id=uuid.UUID(user_id), kind=kind,
+            params={"amount": amount, "name": mask_name(name)},
+            link_args=(payload["payment_id"],), dedupe_key=f"{event.event_id}:{kind}",
+            actor=ACTOR, now=event.occurred_at,
+        )  # fmt: skip
+
+
 def register() -> None:
     notification_kind_register(
         CARD_BOUND_KIND, category=CATEGORY_ACCOUNT, channels=(CHANNEL_INBOX, CHANNEL_SMS),
@@ -75,6 +97,10 @@ def register() -> None:
         (WITHDRAWAL_FAILED_KIND, _("Your withdrawal could not be paid"),
          _("The bank could not pay %(amount)s to your bank card. The money is back in your "
            "Hujin wallet.")),
+        (TRANSFER_SENT_KIND, _("Your transfer is sent"),
+         _("You sent %(amount)s from your Hujin wallet to %(name)s.")),
+        (TRANSFER_RECEIVED_KIND, _("You received a transfer"),
+         _("%(name)s sent you %(amount)s. It is in your Hujin wallet.")),
     ):  # fmt: skip
         notification_kind_register(
             key, category=CATEGORY_MONEY, channels=(CHANNEL_INBOX,), title=title, body=body,
@@ -82,3 +108,6 @@ def register() -> None:
         )  # fmt: skip
     event_subscribe(events.PAYMENT_SUCCEEDED, on_payment_final, name="payments.succeeded_notice")
     event_subscribe(events.PAYMENT_FAILED, on_payment_final, name="payments.failed_notice")
+    event_subscribe(
+        events.TRANSFER_SUCCEEDED, on_transfer_succeeded, name="payments.transfer_notice"
+    )

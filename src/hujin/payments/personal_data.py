@@ -22,7 +22,8 @@ def payments_export(user_id: uuid.UUID) -> dict:
 
 
 def _payments(user_id: uuid.UUID) -> list[dict]:
-    """The person's top-ups and withdrawals, oldest first (card by bank code and last four)."""
+    """The person's top-ups, withdrawals and transfers sent, oldest first (card by bank code and
+    last four; a transfer has none)."""
     rows = (
         Payment.objects.filter(customer__user_id=user_id)
         .select_related("card")
@@ -36,7 +37,7 @@ def _payments(user_id: uuid.UUID) -> list[dict]:
             "amount_minor": p.amount,
             "fee_minor": p.fee,
             "currency": p.currency,
-            "card": f"{p.card.bank_code} *{p.card.last4}".strip(),
+            "card": f"{p.card.bank_code} *{p.card.last4}".strip() if p.card else "",
             "created_at": p.created_at.isoformat(),
             "finished_at": p.finished_at.isoformat() if p.finished_at else None,
         }

@@ -2,6 +2,7 @@
 
 from django.utils.translation import get_language
 
+from hujin.core.masking import mask_name
 from hujin.payments.cardnumbers import bank_by_code, masked_card
 from hujin.payments.types import CardView, PaymentView
 
@@ -24,7 +25,14 @@ def card_view(card) -> CardView:
     )
 
 
-def payment_view(payment) -> PaymentView:
+def payment_view(payment, *, viewer_customer_id=None) -> PaymentView:
+    """``viewer_customer_id``: the customer looking (a transfer's payee sees it as incoming,
+    with the payer's masked name); the payer by default."""
+    card = payment.card
+    incoming = viewer_customer_id is not None and viewer_customer_id == payment.payee_id
+    other = ""
+    if payment.payee_id is not None:
+        other = mask_name((payment.customer if incoming else payment.payee).legal_name)
     return PaymentView(
         id=payment.id,
         kind=payment.kind,
@@ -32,12 +40,14 @@ def payment_view(payment) -> PaymentView:
         amount_minor=payment.amount,
         fee_minor=payment.fee,
         currency=payment.currency,
-        card_last4=payment.card.last4,
-        card_bank_name=bank_name(payment.card.bank_code),
+        card_last4=card.last4 if card else "",
+        card_bank_name=bank_name(card.bank_code) if card else "",
         channel=payment.channel,
         channel_reference=payment.channel_reference,
         failure_code=payment.failure_code,
         created_at=payment.created_at,
         finished_at=payment.finished_at,
         customer_id=payment.customer_id,
+        counterparty_name=other,
+        incoming=incoming,
     )

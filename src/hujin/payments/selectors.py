@@ -98,22 +98,25 @@ def cards_export(*, user_id: uuid.UUID) -> list[dict]:
 
 
 def my_payment(*, actor: Actor, payment_id: uuid.UUID) -> PaymentView:
-    """One of the customer's own top-ups or withdrawals; anyone else's is PaymentNotFound."""
+    """One of the customer's own payments, or a transfer they received (seen as incoming, with
+    the payer's masked name); anyone else's is PaymentNotFound."""
     standing = own_standing(actor=actor)
     payment = (
-        Payment.objects.select_related("card").filter(id=payment_id).first()
+        Payment.objects.select_related("card", "customer", "payee").filter(id=payment_id).first()
         if standing is not None
         else None
     )
-    if payment is None or payment.customer_id != standing.customer_id:
+    if payment is None or standing.customer_id not in (payment.customer_id, payment.payee_id):
         raise PaymentNotFound()
-    return payment_view(payment)
+    return payment_view(payment, viewer_customer_id=standing.customer_id)
 
 
 def my_recent_payments(*, actor: Actor, limit: int = 10) -> list[PaymentView]:
-    """The customer's latest top-ups and withdrawals, newest first."""
+    """The customer's latest top-ups, withdrawals and transfers sent, newest first."""
     standing = own_standing(actor=actor)
     if standing is None:
         return []
-    rows = Payment.objects.select_related("card").filter(customer_id=standing.customer_id)
+    rows = Payment.objects.select_related("card", "customer", "payee").filter(
+        customer_id=standing.customer_id
+    )
     return [payment_view(p) for p in rows.order_by("-created_at", "-pk")[:limit]]

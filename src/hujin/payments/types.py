@@ -57,7 +57,8 @@ class MyCards:
 # "succeeded" and "unknown" (the channel's answer did not come) are registered by PaymentsConfig.
 TOPUP = "topup"
 WITHDRAWAL = "withdrawal"
-PAYMENT_KINDS = (TOPUP, WITHDRAWAL)
+TRANSFER = "transfer"  # wallet to wallet, between two customers: no card, no channel
+PAYMENT_KINDS = (TOPUP, WITHDRAWAL, TRANSFER)
 PAYMENT_CREATED = "created"
 PAYMENT_PENDING = "pending"
 PAYMENT_SUCCEEDED = "succeeded"
@@ -77,7 +78,10 @@ OUTCOME_NOT_FOUND = "not_found"
 
 @dataclass(frozen=True, slots=True)
 class PaymentView:
-    """One top-up or withdrawal as its page shows it (amounts in minor units)."""
+    """One top-up, withdrawal or transfer as its page shows it (amounts in minor units).
+
+    A transfer has no card (``card_last4`` is ""); ``counterparty_name`` is the other
+    customer's masked name (``张*``) and ``incoming`` says the viewer received it."""
 
     id: uuid.UUID
     kind: str
@@ -93,6 +97,20 @@ class PaymentView:
     created_at: datetime
     finished_at: datetime | None
     customer_id: uuid.UUID
+    counterparty_name: str = ""
+    incoming: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPreview:
+    """What the customer confirms before a transfer: the payee as masked name and mobile, the
+    amount and the fee (0), in minor units. Nothing has moved."""
+
+    payee_name: str  # masked: 张*
+    payee_mobile: str  # masked: 138****5678
+    amount_minor: int
+    fee_minor: int
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.payments import views, views_callbacks, views_money
+from hujin.payments import views, views_callbacks, views_money, views_transfer
 
 app_name = "payments"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("cards/<uuid:card_id>/unbind/", views.unbind, name="unbind"),
     path("top-up/", views_money.topup, name="topup"),
     path("withdraw/", views_money.withdraw, name="withdraw"),
+    path("transfer/", views_transfer.transfer, name="transfer"),
+    path("transfer/send/", views_transfer.transfer_send, name="transfer_send"),
     path("<uuid:payment_id>/", views_money.payment, name="payment"),
     path("dev/codes/", views.dev_codes, name="dev_codes"),
     path("callbacks/<slug:channel>/", views_callbacks.callback, name="callback"),

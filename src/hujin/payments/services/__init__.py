@@ -1,6 +1,7 @@
 """The payments module's writes (its public face, with ``selectors``, ``types``, ``errors``,
 ``events`` and ``permissions``): binding bank cards; top-ups and withdrawals through the
-channel, its signed callbacks and the recovery of payments whose answer never came."""
+channel, its signed callbacks and the recovery of payments whose answer never came; transfers
+between customers."""
 
 from hujin.payments.services.callbacks import callback_receive, payment_callback_apply
 from hujin.payments.services.cards import (
@@ -12,6 +13,7 @@ from hujin.payments.services.cards import (
 )
 from hujin.payments.services.recovery import payments_unknown_resolve
 from hujin.payments.services.topup import topup_request
+from hujin.payments.services.transfer import transfer_preview, transfer_request
 from hujin.payments.services.withdrawal import withdrawal_request
 
 __all__ = [
@@ -24,5 +26,7 @@ __all__ = [
     "payment_callback_apply",
     "payments_unknown_resolve",
     "topup_request",
+    "transfer_preview",
+    "transfer_request",
     "withdrawal_request",
 ]

@@ -1,0 +1,224 @@
+"""Transfers between customers: money from the customer's wallet into another customer's, the
+payee named by their mobile number.
+
+1. ``transfer_preview``: the payee found by mobile and shown masked (``张*``, ``138****5678``)
+   for the customer to confirm, the fee (0); refusals said before anything moves.
+2. ``transfer_request``: one transaction — the payment row (kind ``transfer``, ``succeeded``)
+   and ONE single ledger transfer payer's wallet → payee's wallet (posted at once: no channel,
+   no hold), with its audit entry and ``payments.transfer_succeeded``. The ledger itself refuses
+   a frozen payer's wallet and one short of money; nothing is written then.
+
+A frozen payee may receive: the ledger allows credits to a wallet whose debits are frozen (the
+money stays in it until the freeze is lifted). A closed or unverified payee may not.
+"""
+
+import re
+import uuid
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from hujin.core.actors import Actor
+from hujin.core.dates import business_date_get
+from hujin.core.masking import mask_mobile, mask_name
+from hujin.customers.selectors import OwnStanding, own_standing
+from hujin.customers.services import wallet_open_if_ready
+from hujin.identity.selectors import user_id_for_mobile
+from hujin.ledger.errors import Result
+from hujin.ledger.selectors import Balances, account_get
+from hujin.ledger.services import transfers_create
+from hujin.ledger.types import TransferRequest
+from hujin.payments import events
+from hujin.payments.errors import (
+    AmountInvalid,
+    CustomerNotVerified,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    PayeeCannotReceive,
+    PayeeIsSelf,
+    PayeeNotFound,
+    PaymentRefusedByLedger,
+    PaymentsNotAllowed,
+    WalletNotOpen,
+    WithdrawalFrozen,
+)
+from hujin.payments.models import Payment
+from hujin.payments.presenters import payment_view
+from hujin.payments.services.house import ACTOR, payment_transfer_id
+from hujin.payments.services.requests import _KEY, MAX_AMOUNT_MINOR, payment_record
+from hujin.payments.types import (
+    PAYMENT_CURRENCY,
+    PAYMENT_SUCCEEDED,
+    TRANSFER,
+    PaymentView,
+    TransferPreview,
+)
+
+CHANNEL = "internal"  # a transfer never leaves Hujin: no channel, no reference
+
+
+def _amount(amount_minor: int) -> int:
+    if type(amount_minor) is not int or not 0 < amount_minor <= MAX_AMOUNT_MINOR:
+        raise AmountInvalid()
+    return amount_minor
+
+
+def _payer(actor: Actor) -> OwnStanding:
+    standing = own_standing(actor=actor)
+    if standing is None:
+        raise PaymentsNotAllowed()
+    if not standing.verified:
+        raise CustomerNotVerified()
+    if standing.status == "frozen":
+        raise WithdrawalFrozen()
+    if standing.status != "active":
+        raise PaymentsNotAllowed()
+    return standing
+
+
+def _payee_user_id(payer: OwnStanding, payee_mobile: str) -> uuid.UUID:
+    user_id = user_id_for_mobile(mobile=payee_mobile or "")
+    if user_id is None:
+        raise PayeeNotFound()
+    if str(user_id) == str(payer.user_id):
+        raise PayeeIsSelf()
+    return user_id
+
+
+def _payee(user_id: uuid.UUID) -> OwnStanding:
+    # The payee's standing read as customers reads anyone's own: their name leaves here masked.
+    standing = own_standing(actor=Actor(kind="customer", id=str(user_id), label="payee"))
+    if standing is None:  # a staff login, or a login without a customer profile
+        raise PayeeNotFound()
+    if not standing.verified or standing.status not in ("active", "frozen"):
+        raise PayeeCannotReceive()
+    return standing
+
+
+def _wallets(payer: OwnStanding, payee: OwnStanding, actor: Actor, now: datetime):
+    payer_wallet = wallet_open_if_ready(customer_id=payer.customer_id, actor=actor, now=now)
+    if payer_wallet is None:
+        raise WalletNotOpen()
+    payee_wallet = wallet_open_if_ready(customer_id=payee.customer_id, actor=ACTOR, now=now)
+    if payee_wallet is None:
+        raise PayeeCannotReceive()
+    return payer_wallet, payee_wallet
+
+
+def _mobile_shown(text: str) -> str:
+    digits = re.sub(r"\D", "", text or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return mask_mobile(digits)
+
+
+def transfer_preview(
+    *, actor: Actor, payee_mobile: str, amount_minor: int, now: datetime
+) -> TransferPreview:
+    """What the customer ``actor`` acts as confirms before sending ``amount_minor`` fen to the
+    customer registered with ``payee_mobile``: the payee's masked name and mobile, the fee.
+    No money moves.
+
+    Raises AmountInvalid, PaymentsNotAllowed, CustomerNotVerified, WithdrawalFrozen (a frozen
+    payer), PayeeNotFound, PayeeIsSelf, PayeeCannotReceive, WalletNotOpen, InsufficientFunds.
+    """
+    amount = _amount(amount_minor)
+    payer = _payer(actor)
+    payee = _payee(_payee_user_id(payer, payee_mobile))
+    payer_wallet, _ = _wallets(payer, payee, actor, now)
+    account = account_get(actor=ACTOR, account_id=payer_wallet)
+    if Balances.of_account(account).available(account.kind) < amount:
+        raise InsufficientFunds()
+    return TransferPreview(
+        payee_name=mask_name(payee.legal_name), payee_mobile=_mobile_shown(payee_mobile),
+        amount_minor=amount, fee_minor=0, currency=PAYMENT_CURRENCY,
+    )  # fmt: skip
+
+
+def _existing(customer_id: uuid.UUID, key: str) -> Payment | None:
+    return (
+        Payment.objects.select_related("card", "customer", "payee")
+        .filter(customer_id=customer_id, idempotency_key=key)
+        .first()
+    )
+
+
+def _same_or_reused(payment: Payment, payee_user_id: uuid.UUID, amount_minor: int) -> PaymentView:
+    if (
+        payment.kind != TRANSFER
+        or payment.payee is None
+        or str(payment.payee.user_id) != str(payee_user_id)
+        or payment.amount != amount_minor
+    ):
+        raise IdempotencyKeyReused()
+    return payment_view(payment)
+
+
+def transfer_request(
+    *, actor: Actor, payee_mobile: str, amount_minor: int, idempotency_key: str, now: datetime
+) -> PaymentView:
+    """Send ``amount_minor`` fen from the wallet of the customer ``actor`` acts as to the
+    customer registered with ``payee_mobile``, posted at once. The same ``idempotency_key``
+    returns the first transfer and moves no more money.
+
+    Raises IdempotencyKeyInvalid, IdempotencyKeyReused and everything ``transfer_preview``
+    raises; InsufficientFunds and WithdrawalFrozen also when the ledger refuses the debit.
+    """
+    key = (idempotency_key or "").strip()
+    if not _KEY.match(key):
+        raise IdempotencyKeyInvalid()
+    amount = _amount(amount_minor)
+    payer = _payer(actor)
+    payee_user_id = _payee_user_id(payer, payee_mobile)
+    existing = _existing(payer.customer_id, key)
+    if existing is not None:
+        return _same_or_reused(existing, payee_user_id, amount)
+    payee = _payee(payee_user_id)
+    try:
+        payment = _post(actor, payer, payee, amount, key, now)
+    except IntegrityError:  # the same key, asked at the same time: the first one won
+        existing = _existing(payer.customer_id, key)
+        if existing is None:
+            raise
+        return _same_or_reused(existing, payee_user_id, amount)
+    return payment_view(payment)
+
+
+def _refusal(result: str) -> Exception:
+    if result == Result.DEBITS_FROZEN:
+        return WithdrawalFrozen()
+    if result == Result.EXCEEDS_CREDITS:
+        return InsufficientFunds()
+    return PaymentRefusedByLedger(details={"ledger_result": result})
+
+
+def _post(actor, payer, payee, amount, key, now) -> Payment:
+    with transaction.atomic():
+        payer_wallet, payee_wallet = _wallets(payer, payee, actor, now)
+        payment = Payment(
+            customer_id=payer.customer_id, payee_id=payee.customer_id, idempotency_key=key,
+            kind=TRANSFER, amount=amount, currency=PAYMENT_CURRENCY, status=PAYMENT_SUCCEEDED,
+            channel=CHANNEL, created_at=now, updated_at=now, finished_at=now,
+        )  # fmt: skip
+        # A transfer's one ledger transfer: posted at once, so it is the "hold" and the outcome.
+        payment.hold_transfer_id = payment_transfer_id(payment.id, "post")
+        payment.save(force_insert=True)
+        single = TransferRequest(
+            id=payment.hold_transfer_id, kind="single", debit_account_id=payer_wallet,
+            credit_account_id=payee_wallet, amount=amount, currency=PAYMENT_CURRENCY,
+            code=f"payments.{TRANSFER}", metadata={"payment_id": str(payment.id)},
+        )  # fmt: skip
+        [result] = transfers_create(
+            transfers=[single], actor=actor, now=now, business_date=business_date_get(now=now)
+        )
+        if not result.ok:
+            raise _refusal(result.result)
+        payment = Payment.objects.select_related("card", "customer", "payee").get(pk=payment.pk)
+        payment_record(
+            payment, actor=actor, action="payments.transfer", event=events.TRANSFER_SUCCEEDED,
+            now=now, after={"status": PAYMENT_SUCCEEDED, "amount_minor": amount,
+                            "payee_customer_id": str(payee.customer_id)},
+            payee_customer_id=str(payee.customer_id), payee_user_id=str(payee.user_id),
+        )  # fmt: skip
+    return payment
