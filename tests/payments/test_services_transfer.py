@@ -195,3 +195,16 @@ class TestTransfer:
         assert sent.recipient_id == payer.pk and "王*" in sent.body and "¥120.00" in sent.body
         assert received.recipient_id == payee.pk and "张*" in received.body
         assert received.url_args == [str(payment.id)]
+
+
+def test_a_channel_callback_naming_a_transfer_finds_no_payment(pair, now):
+    from hujin.payments.services import payment_callback_apply
+
+    payer, payee, payer_wallet, _ = pair
+    payment = _send(payer, payee, now)
+
+    with pytest.raises(errors.PaymentNotFound):
+        payment_callback_apply(channel="internal", reference="ref-1", payment_id=payment.id,
+                               outcome="failed", failure_code="x", now=now)  # fmt: skip
+
+    assert wallet(payer_wallet)["balance"] == 380_00

@@ -40,6 +40,7 @@ from hujin.payments.types import (
     OUTCOME_FAILED,
     OUTCOME_SUCCEEDED,
     PAYMENT_FINAL,
+    TRANSFER,
     CallbackApplied,
 )
 
@@ -106,6 +107,7 @@ def payment_callback_apply(
 
 def _locked(channel: str, reference: str, payment_id: uuid.UUID | None) -> Payment:
     rows = Payment.objects.select_for_update(of=("self",)).select_related("card", "customer")
+    rows = rows.exclude(kind=TRANSFER)  # a transfer between customers never was at a channel
     payment = rows.filter(channel=channel, channel_reference=reference).first()
     if payment is None and payment_id is not None:
         payment = rows.filter(channel=channel, id=payment_id, channel_reference="").first()
