@@ -82,6 +82,7 @@ class TestPreview:
             ("unknown", errors.PayeeNotFound),
             ("unverified", errors.PayeeCannotReceive),
             ("closed", errors.PayeeCannotReceive),
+            ("no_wallet", errors.PayeeCannotReceive),
             ("over_balance", errors.InsufficientFunds),
             ("zero", errors.AmountInvalid),
         ],
@@ -97,6 +98,8 @@ class TestPreview:
             closed = case == "closed"
             other = make_customer(verified=closed, status="closed" if closed else "active")
             mobile = other.mobile
+        elif case == "no_wallet":  # verified, but without the agreements its wallet needs
+            mobile = make_customer(name="孙八").mobile
         elif case == "over_balance":
             amount = 500_01
         elif case == "zero":
