@@ -97,13 +97,18 @@ def _payee(user_id: uuid.UUID) -> OwnStanding:
 
 
 def _wallets(payer: OwnStanding, payee: OwnStanding, actor: Actor, now: datetime):
-    payer_wallet = wallet_open_if_ready(customer_id=payer.customer_id, actor=actor, now=now)
-    if payer_wallet is None:
+    # customers locks each profile's row: always in the same order (by id), so that two
+    # customers paying each other at the same moment wait for each other instead of deadlocking.
+    wallets = {}
+    for customer_id, who in sorted(
+        ((payer.customer_id, actor), (payee.customer_id, ACTOR)), key=lambda pair: str(pair[0])
+    ):
+        wallets[customer_id] = wallet_open_if_ready(customer_id=customer_id, actor=who, now=now)
+    if wallets[payer.customer_id] is None:
         raise WalletNotOpen()
-    payee_wallet = wallet_open_if_ready(customer_id=payee.customer_id, actor=ACTOR, now=now)
-    if payee_wallet is None:
+    if wallets[payee.customer_id] is None:
         raise PayeeCannotReceive()
-    return payer_wallet, payee_wallet
+    return wallets[payer.customer_id], wallets[payee.customer_id]
 
 
 def _mobile_shown(text: str) -> str:
