@@ -22,7 +22,7 @@ class HolderNameMismatch(InvalidInput):
 
 class CustomerNotVerified(Conflict):
     code = "customer_not_verified"
-    message = _("Verify your identity before you bind a bank card.")
+    message = _("Verify your identity first: bank cards and payments need a verified customer.")
 
 
 class NotAnIndividual(Conflict):
