@@ -48,6 +48,8 @@ CUSTOMER_PAGES = [
     ("messages", "/notifications/"),
     ("bank-cards", "/payments/cards/"),
     ("bind-card", "/payments/cards/bind/"),
+    ("transfer", "/payments/transfer/"),
+    ("top-up", "/payments/top-up/"),
     ("message-settings", "/notifications/settings/"),
 ]
 PUBLIC_PAGES = [

@@ -134,3 +134,21 @@ class TestOddValues:
 
     def test_no_state_no_badge(self):
         assert render("{% status_badge s %}", s=None) == ""
+
+
+def test_no_template_puts_a_money_filter_inside_an_attribute():
+    """``|money`` and its kin give HTML (a <span>): inside an attribute it shows as markup."""
+    import re
+    from pathlib import Path
+
+    import hujin
+
+    root = Path(hujin.__file__).parent
+    inside_attribute = re.compile(r'=\s*"[^"<>]*\|money(_code|_signed)?\b')
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("templates/**/*.html")
+        if inside_attribute.search(path.read_text(encoding="utf-8"))
+    ]
+
+    assert offenders == []
