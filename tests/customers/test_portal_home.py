@@ -99,6 +99,12 @@ class TestWalletActivity:
         assert wallet_activity(actor=actor_for(other), customer_id=customer.id) == []
 
 
+def onboarding(home):
+    """The suggestions the customers module makes itself (other modules, such as payments,
+    add theirs through the same hook)."""
+    return [a for a in home.next_actions if a.key.startswith(("suitability.", "privacy."))]
+
+
 class TestMyHome:
     def test_is_not_onboarded_before_the_wallet_opens(self, make_customer_user, consents, now):
         user = make_customer_user()
@@ -133,8 +139,8 @@ class TestMyHome:
 
         home = portal.my_home(actor=actor_for(user), user_id=user.pk, now=now)
 
-        assert [a.key for a in home.next_actions] == ["suitability.take"]
-        assert home.next_actions[0].url == "/suitability/questionnaire/"
+        assert [a.key for a in onboarding(home)] == ["suitability.take"]
+        assert onboarding(home)[0].url == "/suitability/questionnaire/"
 
     def test_suggests_a_retake_when_the_assessment_expires_within_30_days(self, open_wallet, now):
         user, _ = open_wallet()
@@ -147,8 +153,8 @@ class TestMyHome:
         at_soon = portal.my_home(actor=actor_for(user), user_id=user.pk, now=soon)
         at_later = portal.my_home(actor=actor_for(user), user_id=user.pk, now=later)
 
-        assert [(a.key, a.urgent) for a in at_soon.next_actions] == [("suitability.retake", True)]
-        assert at_later.next_actions == []
+        assert [(a.key, a.urgent) for a in onboarding(at_soon)] == [("suitability.retake", True)]
+        assert onboarding(at_later) == []
 
     def test_suggests_a_retake_once_the_assessment_has_expired(self, open_wallet, now):
         user, _ = open_wallet()
@@ -160,8 +166,8 @@ class TestMyHome:
             actor=actor_for(user), user_id=user.pk, now=assessment.expires_at + timedelta(days=1)
         )
 
-        assert [a.key for a in home.next_actions] == ["suitability.retake"]
-        assert "expired on" in str(home.next_actions[0].text)
+        assert [a.key for a in onboarding(home)] == ["suitability.retake"]
+        assert "expired on" in str(onboarding(home)[0].text)
 
     def test_asks_to_review_a_new_version_of_an_agreement(self, open_wallet, consents, now):
         user, _ = open_wallet()
