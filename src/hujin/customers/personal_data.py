@@ -121,7 +121,7 @@ def _accounts(customer: Customer) -> list[dict[str, Any]]:
 def customer_data_anonymise(*, user_id: uuid.UUID, actor: Actor, now: datetime) -> None:
     """Replace the person's identifying data with nothing; keep the records that must stay."""
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().filter(user_id=user_id).first()
+        customer = Customer.objects.select_for_update(no_key=True).filter(user_id=user_id).first()
         if customer is None or customer.anonymised_at is not None:
             return
         customer.legal_name = ""

@@ -91,7 +91,7 @@ def password_reset_complete(
             window=RESET_WINDOW,
             now=now,
         )
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         user.set_password(password)
         user.save(update_fields=["password"])
         AccountThrottle.objects.filter(user=user).delete()

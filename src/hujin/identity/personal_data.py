@@ -71,7 +71,7 @@ def identity_export(user_id: uuid.UUID) -> dict[str, Any]:
 def user_anonymise(*, actor: Actor, user_id: uuid.UUID, now: datetime) -> None:
     """Remove what identifies the user and close their login; the row itself stays."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user_id)
+        user = User.objects.select_for_update(no_key=True).get(pk=user_id)
         sessions_revoke_all(user=user, now=now, reason="anonymised")
         UserSession.objects.filter(user=user).update(user_agent="", ip=None)
         CustomerTokenFamily.objects.filter(user=user).update(user_agent="", ip=None)

@@ -61,7 +61,7 @@ def staff_login_provision(
     if not Group.objects.filter(name=role).exists():
         roles_sync()
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
+        user = User.objects.select_for_update(no_key=True).filter(username=username).first()
         created = user is None
         if created:
             user = User(username=username, first_name=display_name, is_staff=True,

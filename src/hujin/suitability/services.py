@@ -106,7 +106,7 @@ def assessment_submit(
     with transaction.atomic():
         # Locking the customer serialises their submissions, so the daily limit holds even
         # when two arrive at once on different app servers.
-        user = User.objects.select_for_update().filter(pk=user_id).first()
+        user = User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
         if user is None or getattr(user, "kind", None) != "customer" or not user.is_active:
             raise NotACustomer()
         questionnaire = _active_questionnaire(now)

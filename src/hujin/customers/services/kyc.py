@@ -142,7 +142,7 @@ def customer_ensure(*, user_id: uuid.UUID, actor: Actor, now: datetime) -> Custo
 
 
 def _customer_locked(customer_id: uuid.UUID) -> Customer:
-    customer = Customer.objects.select_for_update().filter(id=customer_id).first()
+    customer = Customer.objects.select_for_update(no_key=True).filter(id=customer_id).first()
     if customer is None:
         raise CustomerNotFound()
     return customer

@@ -64,7 +64,7 @@ def _reason(reason: str) -> str:
 
 
 def _customer(customer_id: uuid.UUID, *, lock: bool = False) -> Customer:
-    qs = Customer.objects.select_for_update() if lock else Customer.objects
+    qs = Customer.objects.select_for_update(no_key=True) if lock else Customer.objects
     customer = qs.filter(id=customer_id).first()
     if customer is None:
         raise CustomerNotFound()

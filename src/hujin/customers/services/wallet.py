@@ -108,7 +108,7 @@ def wallet_open_if_ready(
     Idempotent: a customer who has a wallet gets the same id back. Raises CustomerNotFound.
     """
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().filter(id=customer_id).first()
+        customer = Customer.objects.select_for_update(no_key=True).filter(id=customer_id).first()
         if customer is None:
             raise CustomerNotFound()
         if customer.wallet_account_id is not None:
