@@ -22,7 +22,7 @@ from hujin.core.audit import audit_record
 from hujin.identity.errors import MfaCodeRequired, RefreshTokenReused, TokenInvalid
 from hujin.identity.login import login_customer
 from hujin.identity.mfa.services import mfa_required_for, totp_verify
-from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.models import SecurityEvent, User
 from hujin.identity.models_tokens import CustomerToken, CustomerTokenFamily
 from hujin.identity.security_events import (
     ip_masked,
@@ -30,7 +30,7 @@ from hujin.identity.security_events import (
     user_actor,
     user_agent_clean,
 )
-from hujin.identity.session_records import session_started_record
+from hujin.identity.session_records import device_seen, session_started_record
 from hujin.identity.token_families import families_end
 
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
@@ -112,14 +112,7 @@ def token_issue(
         totp_verify(user=user, code=totp_code, now=now)
         mfa_verified = True
     with transaction.atomic():
-        families = CustomerTokenFamily.objects.filter(user=user)
-        sessions = UserSession.objects.filter(user=user)
-        known_before = families.exists() or sessions.exists()
-        seen_ip = families.filter(ip=ip).exists() or sessions.filter(ip=ip).exists() if ip else True
-        seen_agent = (
-            families.filter(user_agent=user_agent).exists()
-            or sessions.filter(user_agent=user_agent).exists()
-        )
+        seen = device_seen(user=user, ip=ip, user_agent=user_agent)
         family = CustomerTokenFamily.objects.create(
             user=user,
             user_agent=user_agent,
@@ -132,23 +125,9 @@ def token_issue(
         issued = _pair(family, now)
         session_started_record(
             user=user, action="api_token.issue", target_type="token_family",
-            session_id=family.id, ip=ip, mfa_verified=mfa_verified, now=now, channel="api",
+            session_id=family.id, ip=ip, user_agent=user_agent, seen=seen,
+            mfa_verified=mfa_verified, now=now, channel="api",
         )  # fmt: skip
-        if known_before and not (seen_ip and seen_agent):
-            security_event_record(
-                kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP,
-                user=user,
-                ip=ip,
-                user_agent=user_agent,
-                now=now,
-                actor=user_actor(user),
-                details={
-                    "session_id": str(family.id),
-                    "new_ip": not seen_ip,
-                    "new_device": not seen_agent,
-                    "channel": "api",
-                },
-            )
         User.objects.filter(pk=user.pk).update(last_login=now)
     return issued
 

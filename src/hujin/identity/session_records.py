@@ -1,13 +1,35 @@
 """What a log-in's start and end leave behind, the same for a browser session and for the mobile
-app's tokens: an audit entry per session and one ``identity.session_started`` /
-``identity.sessions_revoked`` event. Run inside the caller's transaction."""
+app's tokens: an audit entry per session, one ``identity.session_started`` /
+``identity.sessions_revoked`` event, and a ``new_device_or_ip`` security event when someone who
+logged in before (in a browser or the app) comes from an IP address or a device never seen for
+them. Run inside the caller's transaction."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
-from hujin.identity.models import User
-from hujin.identity.security_events import ip_masked, user_actor
+from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.models_tokens import CustomerTokenFamily
+from hujin.identity.security_events import ip_masked, security_event_record, user_actor
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSeen:
+    known_before: bool  # the user logged in before (the first log-in sets the baseline)
+    seen_ip: bool
+    seen_agent: bool
+
+
+def device_seen(*, user: User, ip: str | None, user_agent: str) -> DeviceSeen:
+    """Whether ``user`` logged in before, and from this IP address and this device, in a browser
+    or in the app. Call it before recording the new log-in."""
+    earlier = (UserSession.objects.filter(user=user), CustomerTokenFamily.objects.filter(user=user))
+    return DeviceSeen(
+        known_before=any(rows.exists() for rows in earlier),
+        seen_ip=any(rows.filter(ip=ip).exists() for rows in earlier) if ip else True,
+        seen_agent=any(rows.filter(user_agent=user_agent).exists() for rows in earlier),
+    )
 
 
 def session_started_record(
@@ -17,6 +39,8 @@ def session_started_record(
     target_type: str,
     session_id,
     ip: str | None,
+    user_agent: str,
+    seen: DeviceSeen,
     mfa_verified: bool,
     now: datetime,
     channel: str = "",
@@ -39,6 +63,17 @@ def session_started_record(
         payload=payload,
         occurred_at=now,
     )
+    if seen.known_before and not (seen.seen_ip and seen.seen_agent):
+        details = {
+            "session_id": str(session_id),
+            "new_ip": not seen.seen_ip,
+            "new_device": not seen.seen_agent,
+        }
+        security_event_record(
+            kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP, user=user, ip=ip, user_agent=user_agent,
+            now=now, actor=user_actor(user),
+            details={**details, "channel": channel} if channel else details,
+        )  # fmt: skip
 
 
 def sessions_revoked_record(

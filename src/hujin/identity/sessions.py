@@ -18,15 +18,17 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from hujin.identity.errors import SessionNotFound
-from hujin.identity.models import SecurityEvent, User, UserSession
+from hujin.identity.models import User, UserSession
 from hujin.identity.models_tokens import CustomerTokenFamily
 from hujin.identity.security_events import (
     ip_masked,
-    security_event_record,
-    user_actor,
     user_agent_clean,
 )
-from hujin.identity.session_records import session_started_record, sessions_revoked_record
+from hujin.identity.session_records import (
+    device_seen,
+    session_started_record,
+    sessions_revoked_record,
+)
 from hujin.identity.token_families import families_end, families_open
 
 SESSION_ID_KEY = "user_session_id"
@@ -58,10 +60,7 @@ def session_start(request, user: User, *, now: datetime, mfa_verified: bool) -> 
     if request.session.session_key is None:
         request.session.save()
     with transaction.atomic():
-        earlier = UserSession.objects.filter(user=user)
-        known_before = earlier.exists()
-        seen_ip = earlier.filter(ip=ip).exists() if ip else True
-        seen_agent = earlier.filter(user_agent=user_agent).exists()
+        seen = device_seen(user=user, ip=ip, user_agent=user_agent)
         session = UserSession.objects.create(
             user=user,
             session_key_hash=_key_hash(request.session.session_key),
@@ -73,22 +72,9 @@ def session_start(request, user: User, *, now: datetime, mfa_verified: bool) -> 
         )
         session_started_record(
             user=user, action="session.start", target_type="user_session",
-            session_id=session.id, ip=ip, mfa_verified=mfa_verified, now=now,
+            session_id=session.id, ip=ip, user_agent=user_agent, seen=seen,
+            mfa_verified=mfa_verified, now=now,
         )  # fmt: skip
-        if known_before and not (seen_ip and seen_agent):
-            security_event_record(
-                kind=SecurityEvent.Kind.NEW_DEVICE_OR_IP,
-                user=user,
-                ip=ip,
-                user_agent=user_agent,
-                now=now,
-                actor=user_actor(user),
-                details={
-                    "session_id": str(session.id),
-                    "new_ip": not seen_ip,
-                    "new_device": not seen_agent,
-                },
-            )
         User.objects.filter(pk=user.pk).update(last_login=now)
     request.session[SESSION_ID_KEY] = str(session.id)
     request.session[MFA_VERIFIED_KEY] = mfa_verified
