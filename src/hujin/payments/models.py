@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.crypto import EncryptedTextField
 from hujin.core.ids import new_id
+from hujin.payments.models_rules import (  # noqa: F401 -- this app's models
+    RULE_PERMISSIONS,
+    FeeRule,
+    LimitRule,
+    LimitUsage,
+    Screening,
+)
 from hujin.payments.types import (
     CARD_ACTIVE,
     CARD_FAILED,
@@ -144,9 +151,13 @@ class Payment(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    screening = models.ForeignKey(
+        Screening, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
+    )
 
     class Meta:
         default_permissions = ()
+        permissions = RULE_PERMISSIONS
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "updated_at"], name="payments_payment_open")]
         constraints = [

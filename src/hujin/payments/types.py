@@ -64,8 +64,12 @@ PAYMENT_PENDING = "pending"
 PAYMENT_SUCCEEDED = "succeeded"
 PAYMENT_FAILED = "failed"
 PAYMENT_UNKNOWN = "unknown"
+# Held by the screening until someone releases it (then on to the channel, or posted) or
+# rejects it (the hold is voided: failed).
+PAYMENT_REVIEW = "review"
 PAYMENT_STATUSES = (
     PAYMENT_CREATED, PAYMENT_PENDING, PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_UNKNOWN,
+    PAYMENT_REVIEW,
 )  # fmt: skip
 PAYMENT_FINAL = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
 PAYMENT_CURRENCY = "CNY"
