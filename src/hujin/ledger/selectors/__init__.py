@@ -34,6 +34,7 @@ from hujin.ledger.selectors.accounts import (
     account_history,
     account_overview,
     account_statement,
+    account_statement_between,
     accounts_get_many,
     accounts_search,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "account_history",
     "account_overview",
     "account_statement",
+    "account_statement_between",
     "accounts_get_many",
     "accounts_search",
     "owner_labels",

@@ -14,7 +14,8 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from hujin.core.actors import Actor
-from hujin.ledger.errors import AccountNotFound
+from hujin.core.dates import business_time_zone
+from hujin.ledger.errors import AccountNotFound, StatementPeriodInvalid
 from hujin.ledger.models import Account, AccountDebitFreeze, Transfer
 from hujin.ledger.scope import ReadScope, read_scope
 from hujin.ledger.selectors.sums import STREAM_CHUNK, sums_in_database
@@ -306,6 +307,53 @@ def account_statement(
         to_date=to_date,
         opening=opening,
         closing=closing,
+        debits_posted_total=_sum(in_period.filter(debit_number=account.number)),
+        credits_posted_total=_sum(in_period.filter(credit_number=account.number)),
+        entries=entries,
+        next_after_seq=entries[-1].seq if more else None,
+    )
+
+
+def account_statement_between(
+    *,
+    actor: Actor,
+    account_id: uuid.UUID,
+    from_at: datetime,
+    to_at: datetime,
+    after_seq: int | None = None,
+    limit: int = 200,
+) -> Statement:
+    """The account over the moments [from_at, to_at) (a calendar month in the business time
+    zone, say), by when each transfer was made rather than by its business date: the balances
+    before ``from_at`` and before ``to_at``, the posted totals in between and the transfers in
+    order (paged by ``after_seq``), so that opening + credits − debits = closing on the normal
+    side. ``from_date`` and ``to_date`` are the calendar dates of the first and the last moment
+    in the business time zone. Raises PermissionDenied, StatementPeriodInvalid, AccountNotFound."""
+    scope = read_scope(actor)
+    if from_at.tzinfo is None or to_at.tzinfo is None or to_at <= from_at:
+        raise StatementPeriodInvalid(details={"from_at": str(from_at), "to_at": str(to_at)})
+    zone = business_time_zone()
+    from_date = from_at.astimezone(zone).date()
+    to_date = (to_at - timedelta(microseconds=1)).astimezone(zone).date()
+    statement_period_check(from_date, to_date)
+    [account] = with_debits_frozen_reasons([_account_visible(scope, account_id)])
+    limit = max(1, min(limit, MAX_PAGE))
+    period = Q(created_at__gte=from_at, created_at__lt=to_at)
+    entries = _entries(
+        account,
+        period & Q(seq__gt=after_seq) if after_seq is not None else period,
+        newest_first=False,
+        limit=limit + 1,
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    in_period = Transfer.objects.filter(period, kind__in=POSTING_KINDS)
+    return Statement(
+        account=account,
+        from_date=from_date,
+        to_date=to_date,
+        opening=_summed_balances(account, Q(created_at__lt=from_at)),
+        closing=_summed_balances(account, Q(created_at__lt=to_at)),
         debits_posted_total=_sum(in_period.filter(debit_number=account.number)),
         credits_posted_total=_sum(in_period.filter(credit_number=account.number)),
         entries=entries,
