@@ -12,6 +12,24 @@ from hujin.payments.errors import CardNotFound, NotPermitted, PaymentNotFound
 from hujin.payments.models import Card, Payment
 from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
+from hujin.payments.statements import (  # noqa: F401 -- re-exported: the public face
+    STATEMENT_KINDS,
+    MonthlyStatement,
+    StatementEntry,
+    StatementFilterInvalid,
+    StatementFilters,
+    StatementLine,
+    StatementMonthInvalid,
+    StatementMonthNotFound,
+    StatementPage,
+    my_monthly_statement,
+    my_statement_entry,
+    my_statement_months,
+    my_statement_page,
+    my_statement_rows,
+    statement_filters,
+    statement_month,
+)
 from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CardView, MyCards, PaymentView
 
 
