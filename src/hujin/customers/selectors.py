@@ -27,6 +27,11 @@ from hujin.customers.activity import (  # noqa: F401 -- re-exported: the public 
     WalletMovement,
     wallet_activity,
 )
+from hujin.customers.console_sections import (  # noqa: F401 -- re-exported: modules above register
+    ConsoleSection,
+    customer_console_section_register,
+    customer_console_sections,
+)
 from hujin.customers.errors import ApplicationNotFound, CustomerNotFound, NotPermitted
 from hujin.customers.models import (
     ApplicationStatus,

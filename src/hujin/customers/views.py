@@ -67,7 +67,12 @@ def customer_detail(request, customer_id: uuid.UUID):
         raise Http404("no such customer") from None
     except HujinPermissionDenied:
         raise PermissionDenied(VIEW_PERSONAL_DATA) from None
-    return render(request, "customers/detail.html", {"c": view, "reason_form": ReasonForm()})
+    # The sections modules above add (payments...), each for this viewer (console_sections).
+    sections = selectors.customer_console_sections(
+        actor=staff_actor(request.user), customer_id=customer_id, now=timezone.now()
+    )
+    context = {"c": view, "reason_form": ReasonForm(), "sections": sections}
+    return render(request, "customers/detail.html", context)
 
 
 def _status_action(request, customer_id: uuid.UUID, call, done: str):

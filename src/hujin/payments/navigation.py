@@ -1,11 +1,29 @@
 """Where the payments pages appear (``hujin.core.navigation``): "Bank cards" on the portal's
 "Me" page; the sandbox channel's verification codes in the console's system area (never in
-production)."""
+production); the payment monitor in the money area, with the unresolved payments older than an
+hour as its waiting work, and a customer's payments on their console page."""
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from hujin.core.navigation import AREA_SYSTEM, console_entry_register, portal_entry_register
+from hujin.core.actors import Actor
+from hujin.core.navigation import (
+    AREA_MONEY,
+    AREA_SYSTEM,
+    console_entry_register,
+    portal_entry_register,
+)
+from hujin.customers.selectors import customer_console_section_register
+from hujin.payments.monitor import payments_waiting_count
+from hujin.payments.monitor_detail import customer_payments_section
+from hujin.payments.permissions import VIEW_PAYMENTS
+
+
+def payments_waiting(actor: Actor) -> int:
+    """Unresolved payments older than an hour (the menu's count; the moment is the page's)."""
+    return payments_waiting_count(actor=actor, now=timezone.now())
 
 
 def register() -> None:
@@ -13,6 +31,16 @@ def register() -> None:
         key="payments.cards", label=_("Bank cards"), url_name="payments:cards", place="me",
         icon="card", order=30, description=_("Bind a debit card, choose the default, unbind"),
     )  # fmt: skip
+    console_entry_register(
+        key="payments.monitor", area=AREA_MONEY, label=_("Payment monitor"),
+        url_name="payments:monitor", permission=VIEW_PAYMENTS, order=20,
+        waiting=payments_waiting,
+        waiting_label=ngettext_lazy(
+            "%(n)d payment unresolved for over an hour",
+            "%(n)d payments unresolved for over an hour", "n",
+        ),
+    )  # fmt: skip
+    customer_console_section_register("payments", customer_payments_section, order=30)
     if not settings.PROD:
         console_entry_register(
             key="payments.dev_codes", area=AREA_SYSTEM,

@@ -10,6 +10,27 @@ from hujin.core.actors import Actor
 from hujin.customers.selectors import own_standing
 from hujin.payments.errors import CardNotFound, NotPermitted, PaymentNotFound
 from hujin.payments.models import Card, Payment
+from hujin.payments.monitor import (  # noqa: F401 -- re-exported: the public face
+    AGE_BUCKETS,
+    UNRESOLVED,
+    MonitorMatrix,
+    MonitorPage,
+    PaymentFilters,
+    PaymentListPage,
+    PaymentRow,
+    payments_list,
+    payments_matrix,
+    payments_monitor,
+    payments_unresolved,
+    payments_waiting_count,
+)
+from hujin.payments.monitor_detail import (  # noqa: F401 -- re-exported: the public face
+    CustomerPayments,
+    PaymentDetail,
+    customer_payments,
+    customer_payments_section,
+    payment_detail,
+)
 from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
 from hujin.payments.statements import (  # noqa: F401 -- re-exported: the public face

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.payments import views, views_callbacks, views_money, views_transfer
+from hujin.payments import views, views_callbacks, views_console, views_money, views_transfer
 
 app_name = "payments"
 urlpatterns = [
@@ -15,5 +15,8 @@ urlpatterns = [
     path("transfer/send/", views_transfer.transfer_send, name="transfer_send"),
     path("<uuid:payment_id>/", views_money.payment, name="payment"),
     path("dev/codes/", views.dev_codes, name="dev_codes"),
+    path("monitor/", views_console.monitor, name="monitor"),
+    path("monitor/list/", views_console.payment_list, name="console_list"),
+    path("monitor/<uuid:payment_id>/", views_console.payment, name="console_payment"),
     path("callbacks/<slug:channel>/", views_callbacks.callback, name="callback"),
 ]
