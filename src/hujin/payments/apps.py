@@ -42,6 +42,7 @@ class PaymentsConfig(AppConfig):
         portal_next.register()
         _register_roles()
         _register_personal_data()
+        _register_reconciliation()
         navigation.register()
 
 
@@ -63,3 +64,31 @@ def _register_personal_data() -> None:
         anonymise=personal_data.payments_anonymise,
         retention=personal_data.RETENTION,
     )
+
+
+def _register_reconciliation() -> None:
+    from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import pgettext_lazy
+
+    from hujin.core.approvals import register_approval_action
+    from hujin.core.cob import register_cob_step
+    from hujin.core.statuses import TONE_DANGER, TONE_SUCCESS, TONE_WARNING, status_register
+    from hujin.payments.permissions import RESOLVE_BREAKS
+    from hujin.payments.reconciliation import resolution, runs, values
+
+    # After the recovery of unanswered payments (90): the closing day against the channel's file.
+    register_cob_step(name="payments.reconcile", order=95, func=runs.cob_reconcile)
+    register_approval_action(
+        resolution.RESOLVE_ACTION, permission=RESOLVE_BREAKS,
+        execute=resolution.break_resolve_execute, describe=resolution.break_request_describe,
+        label=_("Resolve a reconciliation break"),
+    )  # fmt: skip
+    for key, label, tone in (
+        (values.RUN_RECONCILED, pgettext_lazy("status", "Reconciled"), TONE_SUCCESS),
+        (values.RUN_WITH_BREAKS, pgettext_lazy("status", "Breaks found"), TONE_WARNING),
+        (values.RUN_INCOMPLETE_BADGE, pgettext_lazy("status", "Incomplete"), TONE_DANGER),
+        (values.BREAK_UNRESOLVED, pgettext_lazy("status", "Unresolved"), TONE_DANGER),
+        (values.BREAK_WAITING, pgettext_lazy("status", "Waiting for a checker"), TONE_WARNING),
+        (values.BREAK_DONE, pgettext_lazy("status", "Resolved"), TONE_SUCCESS),
+    ):
+        status_register(key, label, tone)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.crypto import EncryptedTextField
 from hujin.core.ids import new_id
+from hujin.payments.models_reconciliation import Break, ReconciliationRun  # noqa: F401
 from hujin.payments.models_rules import (  # noqa: F401 -- this app's models
     RULE_PERMISSIONS,
     FeeRule,

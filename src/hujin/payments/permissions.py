@@ -14,3 +14,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "auditor": [VIEW_CARDS, VIEW_PAYMENTS],
     "administrator": list(ALL),
 }
+
+# The daily reconciliation (``payments.reconciliation``): see its runs and breaks, run or replay
+# it, resolve breaks (maker and checker both hold it; approvals refuses a maker as checker).
+VIEW_RECONCILIATION = "payments.view_reconciliation"
+RECONCILE = "payments.reconcile"
+RESOLVE_BREAKS = "payments.resolve_breaks"
+RECONCILIATION_ALL = (VIEW_RECONCILIATION, RECONCILE, RESOLVE_BREAKS)
+ALL = (*ALL, *RECONCILIATION_ALL)
+ROLE_PERMISSIONS["operations"] += list(RECONCILIATION_ALL)
+ROLE_PERMISSIONS["compliance_officer"].append(VIEW_RECONCILIATION)
+ROLE_PERMISSIONS["auditor"].append(VIEW_RECONCILIATION)
+ROLE_PERMISSIONS["administrator"] += list(RECONCILIATION_ALL)

@@ -10,12 +10,23 @@ this package builds it. It verifies cards (``CardChannel``) and moves money (``M
 
 Pay-in and pay-out only take the instruction and return the channel's reference; the final answer
 comes later by a signed callback to ``/payments/callbacks/<channel>/`` (HMAC-SHA256 over
-``f"{timestamp}.{body}"``, see ``hujin.payments.signing``). The daily reconciliation file
-(``reconciliation_file(*, business_date) -> bytes``) comes with the reconciliation slice.
+``f"{timestamp}.{body}"``, see ``hujin.payments.signing``).
+
+- ``reconciliation_file``: the channel's daily file of what it settled, which the reconciliation
+  (``hujin.payments.reconciliation``) matches with Hujin's payments and the ledger.
+
+The reconciliation file is CSV (UTF-8, ``\n`` line ends), one record type per line:
+
+- header: ``H,<channel>,<business date YYYY-MM-DD>,<record count>,<sequence>``; the sequence
+  goes up by one per business date (a jump is a file Hujin never saw);
+- one detail line per money movement the channel settled that day:
+  ``D,<channel reference>,<Hujin payment id>,<in|out>,<amount in fen>,<currency>,
+  <succeeded|failed>,<settled at, ISO 8601 UTC>``;
+- trailer: ``T,<record count>,<total in (succeeded), fen>,<total out (succeeded), fen>``.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from hujin.payments.types import ChannelAnswer
@@ -69,4 +80,10 @@ class MoneyChannel(CardChannel, Protocol):
 
     def query(self, *, payment_id: uuid.UUID, now: datetime) -> ChannelAnswer:
         """What became of the payment: succeeded, failed, still pending, or not found."""
+        ...
+
+    def reconciliation_file(self, *, business_date: date) -> bytes:
+        """The channel's reconciliation file for ``business_date`` (the format above). Raises
+        ``hujin.payments.reconciliation.errors.ReconciliationFileMissing`` when the channel has
+        not published it (yet)."""
         ...

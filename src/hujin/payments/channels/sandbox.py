@@ -20,6 +20,19 @@ later signs the callback and hands it to the same function Hujin's webhook view 
 - ``lost_share`` (0 to 1): the share whose answer to the instruction is lost (the payment is
   ``unknown`` until Hujin queries; the callback never comes);
 - ``seed``: makes the n-th instruction's draws a function of the seed and n (tests, the demo).
+
+The daily reconciliation file (``reconciliation_file``, format in ``channels.base``) lists every
+instruction due that day (calendar date of ``due_at`` in the business time zone), settled at
+``due_at``. Knobs to make it disagree with what the sandbox called back (each share is drawn per
+line from the seed and the reference, so the same day's file is the same bytes every time):
+
+- ``recon_drop_share``: the share of lines left out;
+- ``recon_amount_share``: the share of lines whose amount is 1 yuan more;
+- ``recon_status_share``: the share of lines whose status is flipped (succeeded ⇄ failed);
+- ``recon_duplicate_share``: the share of lines written twice;
+- ``recon_extra_lines``: how many lines of top-ups Hujin never asked for are added;
+- ``recon_missing``: true: the file is withheld (``ReconciliationFileMissing``);
+- ``recon_sequence_offset``: added to the file's sequence number (a jump: a gap).
 """
 
 import json
@@ -27,10 +40,11 @@ import logging
 import random
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 
+from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask_mobile
 from hujin.payments.errors import CardVerificationDeclined, ChannelUnavailable
 from hujin.payments.models import SandboxCode, SandboxInstruction
@@ -103,6 +117,64 @@ class SandboxChannel:
         return ChannelAnswer(
             outcome=row.outcome, reference=row.reference, failure_code=row.failure_code
         )
+
+    def reconciliation_file(self, *, business_date: date) -> bytes:
+        from hujin.payments.reconciliation.errors import ReconciliationFileMissing
+
+        knobs = _knobs()
+        if knobs.get("recon_missing"):
+            raise ReconciliationFileMissing()
+        start = datetime.combine(business_date, time(0), tzinfo=business_time_zone())
+        rows = SandboxInstruction.objects.filter(
+            due_at__gte=start, due_at__lt=start + timedelta(days=1)
+        ).order_by("due_at", "reference")
+        lines: list[list[str]] = []
+        for row in rows:
+            lines.extend(_file_lines(row, knobs))
+        for n in range(int(knobs.get("recon_extra_lines", 0) or 0)):
+            reference = f"sbx-extra-{business_date.isoformat()}-{n}"
+            lines.append(
+                ["D", reference, str(uuid.uuid5(uuid.NAMESPACE_URL, reference)), "in", "12345",
+                 "CNY", OUTCOME_SUCCEEDED, _utc(start + timedelta(hours=12))]
+            )  # fmt: skip
+        sequence = (business_date - SEQUENCE_EPOCH).days + int(
+            knobs.get("recon_sequence_offset", 0) or 0
+        )
+        total = {
+            d: sum(int(x[4]) for x in lines if x[3] == d and x[6] == OUTCOME_SUCCEEDED)
+            for d in ("in", "out")
+        }
+        out = [["H", self.name, business_date.isoformat(), str(len(lines)), str(sequence)]]
+        out += lines
+        out.append(["T", str(len(lines)), str(total["in"]), str(total["out"])])
+        return "".join(",".join(line) + "\n" for line in out).encode()
+
+
+# The sandbox's file of 2020-01-01 is number 0.
+SEQUENCE_EPOCH = date(2020, 1, 1)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _line_draw(knobs: dict, reference: str, name: str) -> bool:
+    share = float(knobs.get(name, 0) or 0)
+    return bool(share) and random.Random(f"{knobs.get('seed')}:{reference}:{name}").random() < share
+
+
+def _file_lines(row: SandboxInstruction, knobs: dict) -> list[list[str]]:
+    """The detail line(s) of one instruction as the knobs make them."""
+    if _line_draw(knobs, row.reference, "recon_drop_share"):
+        return []
+    amount = row.amount + (100 if _line_draw(knobs, row.reference, "recon_amount_share") else 0)
+    status = row.outcome
+    if _line_draw(knobs, row.reference, "recon_status_share"):
+        status = OUTCOME_FAILED if status == OUTCOME_SUCCEEDED else OUTCOME_SUCCEEDED
+    line = ["D", row.reference, str(row.payment_id), row.direction, str(amount), "CNY", status,
+            _utc(row.due_at)]  # fmt: skip
+    twice = _line_draw(knobs, row.reference, "recon_duplicate_share")
+    return [line, list(line)] if twice else [line]
 
 
 def _draws(payment_id: uuid.UUID) -> random.Random:
