@@ -175,9 +175,9 @@ def break_request_describe(request) -> str:
     return f"{item.get_kind_display()} · {item.reference} · {payload.get('action')} · {amount}"
 
 
-def _record(item: Break, actor: Actor, action: str, event: str, now: datetime, **extra) -> None:
+def _record(item: Break, actor: Actor, audit: str, event: str, now: datetime, **extra) -> None:
     after = {"status": item.status, "kind": item.kind, "reference": item.reference, **extra}
-    audit_record(actor=actor, action=action, target_type=TARGET, target_id=str(item.id),
+    audit_record(actor=actor, action=audit, target_type=TARGET, target_id=str(item.id),
                  occurred_at=now, after=after)  # fmt: skip
     event_emit(
         aggregate_type=TARGET, aggregate_id=str(item.id), event_type=event, occurred_at=now,
