@@ -202,7 +202,14 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
     parts: list[tuple[float, float]] = []
     failed: Counter = Counter()
     perf = time.perf_counter
+    profile = None
+    if getattr(opts, "profile", None) and index == 0:  # the first client's calls, profiled
+        import cProfile
+
+        profile = cProfile.Profile()
     wait_go()
+    if profile is not None:
+        profile.enable()
     t0 = time.monotonic()
     deadline = t0 + opts.seconds
     n = 0
@@ -221,8 +228,12 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
             failed[error.code] += 1
             continue
         times.append(perf() - start)
+    t1 = time.monotonic()
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{opts.profile}.{label}.prof")
     return {"ok": len(times), "failed": dict(failed), "times": times, "parts": parts, "t0": t0,
-            "t1": time.monotonic()}  # fmt: skip
+            "t1": t1}  # fmt: skip
 
 
 def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dict:

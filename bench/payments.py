@@ -77,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="diagnostic: skip the outbox's after-commit dispatch enqueue (the task queue's cost)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="PREFIX",
+        help="diagnostic: cProfile the first client of each phase into PREFIX.<phase>.prof "
+        "(the profiler slows that client)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seed", type=int, default=1)
@@ -180,7 +186,9 @@ def _outer_main(opts) -> int:
             "--_inner", result_file, "--seconds", str(opts.seconds), "--count", str(opts.count),
             "--clients", str(opts.workers), "--mode", opts.mode,
             "--customers", str(opts.customers), "--seed", str(opts.seed),
-        ] + (["--no-dispatch"] if opts.no_dispatch else [])  # fmt: skip
+        ] + (["--no-dispatch"] if opts.no_dispatch else []) + (
+            ["--profile", str(Path(opts.profile).resolve())] if opts.profile else []
+        )  # fmt: skip
         measure = subprocess.run(
             [*hujin, "bench", "payments", *inner_args],
             env=env,
