@@ -1,6 +1,13 @@
 from django.urls import path
 
-from hujin.payments import views, views_callbacks, views_console, views_money, views_transfer
+from hujin.payments import (
+    views,
+    views_callbacks,
+    views_console,
+    views_money,
+    views_statements,
+    views_transfer,
+)
 
 app_name = "payments"
 urlpatterns = [
@@ -14,6 +21,9 @@ urlpatterns = [
     path("transfer/", views_transfer.transfer, name="transfer"),
     path("transfer/send/", views_transfer.transfer_send, name="transfer_send"),
     path("<uuid:payment_id>/", views_money.payment, name="payment"),
+    path("statements/", views_statements.statements, name="statements"),
+    path("statements/csv/", views_statements.statements_csv, name="statements_csv"),
+    path("statements/<str:month>/", views_statements.statement_month, name="statement_month"),
     path("dev/codes/", views.dev_codes, name="dev_codes"),
     path("monitor/", views_console.monitor, name="monitor"),
     path("monitor/list/", views_console.payment_list, name="console_list"),
