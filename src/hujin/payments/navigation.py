@@ -16,6 +16,7 @@ from hujin.core.navigation import (
     portal_entry_register,
 )
 from hujin.customers.selectors import customer_console_section_register
+from hujin.payments import console_names
 from hujin.payments.monitor import payments_waiting_count
 from hujin.payments.monitor_detail import customer_payments_section
 from hujin.payments.permissions import VIEW_PAYMENTS
@@ -31,11 +32,6 @@ def register() -> None:
         key="payments.cards", label=_("Bank cards"), url_name="payments:cards", place="me",
         icon="card", order=30, description=_("Bind a debit card, choose the default, unbind"),
     )  # fmt: skip
-    portal_entry_register(
-        key="payments.statements", label=_("Statements"), url_name="payments:statements",
-        place="me", icon="chart", order=31,
-        description=_("Your payments, a CSV download and a statement for each month"),
-    )  # fmt: skip
     console_entry_register(
         key="payments.monitor", area=AREA_MONEY, label=_("Payment monitor"),
         url_name="payments:monitor", permission=VIEW_PAYMENTS, order=20,
@@ -46,6 +42,7 @@ def register() -> None:
         ),
     )  # fmt: skip
     customer_console_section_register("payments", customer_payments_section, order=30)
+    console_names.register()
     if not settings.PROD:
         console_entry_register(
             key="payments.dev_codes", area=AREA_SYSTEM,

@@ -21,6 +21,7 @@ from hujin.payments.errors import PaymentNotFound
 from hujin.payments.permissions import VIEW_PAYMENTS
 from hujin.payments.types import PAYMENT_KINDS, PAYMENT_STATUSES, TOPUP, TRANSFER, WITHDRAWAL
 
+PAGE_SIZE = 50
 KIND_LABELS = {
     TOPUP: pgettext_lazy("payment kind", "Top-up"),
     WITHDRAWAL: pgettext_lazy("payment kind", "Withdrawal"),
@@ -99,7 +100,7 @@ def payment_list(request):
     try:
         page = selectors.payments_list(
             actor=_actor(request), filters=form.filters(), now=timezone.now(),
-            before=request.GET.get("before", ""),
+            before=request.GET.get("before", ""), limit=PAGE_SIZE,
         )  # fmt: skip
     except HujinPermissionDenied:
         raise PermissionDenied(VIEW_PAYMENTS) from None
