@@ -32,6 +32,11 @@ def register() -> None:
         key="payments.cards", label=_("Bank cards"), url_name="payments:cards", place="me",
         icon="card", order=30, description=_("Bind a debit card, choose the default, unbind"),
     )  # fmt: skip
+    portal_entry_register(
+        key="payments.statements", label=_("Statements"), url_name="payments:statements",
+        place="me", icon="chart", order=31,
+        description=_("Your payments, a CSV download and a statement for each month"),
+    )  # fmt: skip
     console_entry_register(
         key="payments.monitor", area=AREA_MONEY, label=_("Payment monitor"),
         url_name="payments:monitor", permission=VIEW_PAYMENTS, order=20,
