@@ -30,6 +30,7 @@ from hujin.identity.endpoints import router as me_tokens_router
 from hujin.identity.errors import AccessTokenRequired
 from hujin.ledger.endpoints import router as ledger_router
 from hujin.payments.endpoints import router as me_payments_router
+from hujin.payments.endpoints_statements import router as me_statements_router
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +206,4 @@ api.add_router("/ledger/", ledger_router, auth=ApiKeyAuth(), tags=["ledger"])
 # The customer's own API: tokens (each operation says whether it needs one), then cards and wallet.
 api.add_router("/me/tokens", me_tokens_router, tags=["me: tokens"])
 api.add_router("/me/", me_payments_router, auth=CustomerBearer(), tags=["me: cards and wallet"])
+api.add_router("/me/", me_statements_router, auth=CustomerBearer(), tags=["me: statements"])
