@@ -37,6 +37,8 @@ STAFF_PAGES = [
     ("staff", "/auth/staff/"),
     ("api-keys", "/auth/api-keys/"),
     ("sandbox-codes", "/payments/dev/codes/"),
+    ("payment-monitor", "/payments/monitor/"),
+    ("payments-list", "/payments/monitor/list/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),
