@@ -48,9 +48,34 @@ def register() -> None:
     )  # fmt: skip
     customer_console_section_register("payments", customer_payments_section, order=30)
     console_names.register()
+    _register_reconciliation()
     if not settings.PROD:
         console_entry_register(
             key="payments.dev_codes", area=AREA_SYSTEM,
             label=_("Card verification codes (sandbox)"), url_name="payments:dev_codes",
             order=92,
         )  # fmt: skip
+
+
+def _register_reconciliation() -> None:
+    """The reconciliation runs and the break queue in the money area; the queue's waiting work
+    is the breaks still without a resolution."""
+    from hujin.payments.permissions import VIEW_RECONCILIATION
+    from hujin.payments.reconciliation import console_names as reconciliation_names
+    from hujin.payments.reconciliation.selectors import open_breaks_count
+
+    reconciliation_names.register()
+
+    console_entry_register(
+        key="payments.reconciliation", area=AREA_MONEY, label=_("Reconciliation"),
+        url_name="payments:reconciliation", permission=VIEW_RECONCILIATION, order=40,
+    )  # fmt: skip
+    console_entry_register(
+        key="payments.reconciliation_breaks", area=AREA_MONEY, label=_("Break queue"),
+        url_name="payments:reconciliation_breaks", permission=VIEW_RECONCILIATION, order=41,
+        waiting=open_breaks_count,
+        waiting_label=ngettext_lazy(
+            "%(n)d reconciliation break waits for a resolution",
+            "%(n)d reconciliation breaks wait for a resolution", "n",
+        ),
+    )  # fmt: skip

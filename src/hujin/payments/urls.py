@@ -5,6 +5,7 @@ from hujin.payments import (
     views_callbacks,
     views_console,
     views_money,
+    views_reconciliation,
     views_statements,
     views_transfer,
 )
@@ -29,4 +30,9 @@ urlpatterns = [
     path("monitor/list/", views_console.payment_list, name="console_list"),
     path("monitor/<uuid:payment_id>/", views_console.payment, name="console_payment"),
     path("callbacks/<slug:channel>/", views_callbacks.callback, name="callback"),
+    path("reconciliation/", views_reconciliation.runs, name="reconciliation"),
+    path("reconciliation/run/", views_reconciliation.run_now, name="reconciliation_run"),
+    path("reconciliation/runs/<uuid:run_id>/", views_reconciliation.report, name="recon_report"),
+    path("reconciliation/breaks/", views_reconciliation.breaks, name="reconciliation_breaks"),
+    path("reconciliation/<uuid:break_id>/", views_reconciliation.break_page, name="recon_break"),
 ]
