@@ -191,3 +191,20 @@ class TestMonthText:
     def test_anything_else_is_refused(self, text):
         with pytest.raises(StatementMonthInvalid):
             statement_month(text)
+
+
+class TestDataDownload:
+    def test_the_persons_download_lists_the_transfers_they_received_with_the_payer_masked(
+        self, story
+    ):
+        from hujin.core.personal_data import personal_data_parts
+
+        part = next(p for p in personal_data_parts() if p.name == "payments")
+
+        [received] = part.export(story.payer.pk)["transfers_received"]
+        [sent_to_payee] = part.export(story.payee.pk)["transfers_received"]
+
+        assert received["id"] == str(story.payments["received"].id)
+        assert (received["amount_minor"], received["payer"]) == (30_00, "王*")
+        assert (sent_to_payee["amount_minor"], sent_to_payee["payer"]) == (120_00, "张*")
+        assert "王伟" not in str(part.export(story.payer.pk))

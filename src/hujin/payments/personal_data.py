@@ -5,9 +5,10 @@ import uuid
 from datetime import datetime
 
 from hujin.core.actors import Actor
+from hujin.core.masking import mask_name
 from hujin.payments.models import Card, Payment
 from hujin.payments.selectors import cards_export
-from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CARD_UNBOUND
+from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CARD_UNBOUND, TRANSFER
 
 RETENTION = (
     "The card number, the holder's name and the reserved mobile are erased; which bank and the "
@@ -18,7 +19,11 @@ RETENTION = (
 
 
 def payments_export(user_id: uuid.UUID) -> dict:
-    return {"bank_cards": cards_export(user_id=user_id), "payments": _payments(user_id)}
+    return {
+        "bank_cards": cards_export(user_id=user_id),
+        "payments": _payments(user_id),
+        "transfers_received": _transfers_received(user_id),
+    }
 
 
 def _payments(user_id: uuid.UUID) -> list[dict]:
@@ -38,6 +43,28 @@ def _payments(user_id: uuid.UUID) -> list[dict]:
             "fee_minor": p.fee,
             "currency": p.currency,
             "card": f"{p.card.bank_code} *{p.card.last4}".strip() if p.card else "",
+            "created_at": p.created_at.isoformat(),
+            "finished_at": p.finished_at.isoformat() if p.finished_at else None,
+        }
+        for p in rows
+    ]
+
+
+def _transfers_received(user_id: uuid.UUID) -> list[dict]:
+    """The transfers other customers sent the person, oldest first, the payer's name masked
+    (``张*``): the payer's name is the payer's personal data, not the person's."""
+    rows = (
+        Payment.objects.filter(payee__user_id=user_id, kind=TRANSFER)
+        .select_related("customer")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": str(p.id),
+            "status": p.status,
+            "amount_minor": p.amount,
+            "currency": p.currency,
+            "payer": mask_name(p.customer.legal_name),
             "created_at": p.created_at.isoformat(),
             "finished_at": p.finished_at.isoformat() if p.finished_at else None,
         }
