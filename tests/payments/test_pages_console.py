@@ -135,6 +135,7 @@ class TestPaymentPage:
         assert "6222 **** ****" in visible and card_number() not in main
         assert "Succeeded" in visible and "Hold posted" in visible and "300.00 CNY" in visible
         assert 'href="/ledger/transfers/' in visible
+        assert "payments.topup" not in visible and "payments.topup_request" not in visible
         assert str(payments["settled"].id) not in visible  # ids only in the technical details
 
     def test_reads_in_chinese(self, payments, role_client):

@@ -1,6 +1,7 @@
 """What the console calls payments where other pages show them (registered from
-``navigation.register``): the payments' audit actions in words, and a payment as the object of
-an audit entry (its kind, linked to its console page for who may open it)."""
+``navigation.register``): the codes of payments' ledger transfers and its audit actions in words,
+and a payment as the object of an audit entry (its kind, linked to its console page for who may
+open it)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -8,6 +9,7 @@ from hujin.core.actors import Actor
 from hujin.core.ids import uuids_parsed
 from hujin.core.links import TargetLink, audit_action_label_register, target_type_register
 from hujin.core.navigation import url_if_mounted
+from hujin.ledger.selectors import transfer_code_label_register
 from hujin.payments.models import Payment
 from hujin.payments.permissions import VIEW_PAYMENTS
 from hujin.payments.services.requests import TARGET
@@ -16,6 +18,13 @@ KIND_NAMES = {
     "topup": pgettext_lazy("payment kind", "Top-up"),
     "withdrawal": pgettext_lazy("payment kind", "Withdrawal"),
     "transfer": pgettext_lazy("payment kind", "Transfer"),
+}
+# The codes payments' ledger transfers carry (``payments.<kind>``), as the ledger's pages and a
+# payment's console page name them.
+TRANSFER_CODE_LABELS = {
+    "payments.topup": pgettext_lazy("transfer code", "Top-up"),
+    "payments.withdrawal": pgettext_lazy("transfer code", "Withdrawal"),
+    "payments.transfer": pgettext_lazy("transfer code", "Transfer between customers"),
 }
 AUDIT_ACTION_LABELS = {
     "payments.topup_request": pgettext_lazy("audit action", "Top-up requested"),
@@ -52,5 +61,7 @@ def register() -> None:
     target_type_register(
         TARGET, label=pgettext_lazy("audit target", "Payment"), resolve=payment_targets
     )
+    for code, label in TRANSFER_CODE_LABELS.items():
+        transfer_code_label_register(code, label)
     for action, label in AUDIT_ACTION_LABELS.items():
         audit_action_label_register(action, label)
