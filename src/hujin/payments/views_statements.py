@@ -53,7 +53,10 @@ class StatementFilterForm(forms.Form):
         self.fields["kind"].choices = every + [
             (key, str(label)) for key, label in KIND_LABELS.items()
         ]
-        self.fields["status"].choices = every + [(k, _status_label(k)) for k in PAYMENT_STATUSES]
+        # The states the vocabulary names (a state added before its word would show its key).
+        self.fields["status"].choices = every + [
+            (key, str(status_get(key).label)) for key in PAYMENT_STATUSES if status_get(key)
+        ]
 
     def clean(self):
         data = super().clean()
