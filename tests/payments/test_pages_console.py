@@ -99,6 +99,7 @@ class TestListPage:
 
         assert str(payments["settled"].id) in main and str(payments["waiting"].id) not in main
         assert "300.00 CNY" in main
+        assert "Customer: " in main and "Every customer" in main
 
     def test_a_date_that_is_not_one_is_said_and_ignored(self, payments, role_client):
         _, main = _page(

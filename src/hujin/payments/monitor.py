@@ -127,6 +127,7 @@ class PaymentListPage:
     rows: list[PaymentRow]
     next_cursor: str | None  # the ``before`` of the next (older) page
     filters: PaymentFilters = field(default_factory=PaymentFilters)
+    customer: TargetLink | None = None  # the customer the list is filtered on, by name
 
 
 def require_viewer(actor: Actor) -> None:
@@ -331,4 +332,8 @@ def payments_list(
     window = list(rows.order_by("-created_at", "-id")[: limit + 1])
     page = payment_rows(actor, window[:limit], now)
     more = len(window) > limit
-    return PaymentListPage(page, cursor_of(page[-1]) if more and page else None, filters)
+    customer = None
+    if filters.customer_id:
+        customer = customer_links(actor, [filters.customer_id])[filters.customer_id]
+    next_cursor = cursor_of(page[-1]) if more and page else None
+    return PaymentListPage(page, next_cursor, filters, customer)
