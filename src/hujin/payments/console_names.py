@@ -25,6 +25,7 @@ TRANSFER_CODE_LABELS = {
     "payments.topup": pgettext_lazy("transfer code", "Top-up"),
     "payments.withdrawal": pgettext_lazy("transfer code", "Withdrawal"),
     "payments.transfer": pgettext_lazy("transfer code", "Transfer between customers"),
+    "payments.fee": pgettext_lazy("transfer code", "Payment fee"),
 }
 AUDIT_ACTION_LABELS = {
     "payments.topup_request": pgettext_lazy("audit action", "Top-up requested"),

@@ -26,6 +26,7 @@ from hujin.payments.permissions import VIEW_PAYMENTS
 from hujin.payments.types import (
     PAYMENT_CREATED,
     PAYMENT_CURRENCY,
+    PAYMENT_FINAL,
     PAYMENT_KINDS,
     PAYMENT_PENDING,
     PAYMENT_STATUSES,
@@ -36,6 +37,13 @@ CUSTOMER_TARGET = "customers.customer"
 # A payment the channel has not settled yet: created (the hold is placed), pending at the
 # channel, or unknown (its answer was lost: the recovery job asks).
 UNRESOLVED = (PAYMENT_CREATED, PAYMENT_PENDING, PAYMENT_UNKNOWN)
+# The matrix's rows: the unresolved states, then any other state not final yet (held for
+# review), then the final ones.
+STATUS_ORDER = (
+    *UNRESOLVED,
+    *(s for s in PAYMENT_STATUSES if s not in UNRESOLVED and s not in PAYMENT_FINAL),
+    *PAYMENT_FINAL,
+)
 # The menu counts the unresolved payments older than this: younger ones are the normal flow.
 WAITING_AFTER = timedelta(hours=1)
 PAGE_SIZE = 50
@@ -180,7 +188,7 @@ def payments_matrix(*, actor: Actor, now: datetime, kind: str = "") -> MonitorMa
     )
     found = {(g["status"], g["age"]): (g["n"], int(g["total"] or 0)) for g in grouped}
     matrix_rows = []
-    for status in (*UNRESOLVED, *(s for s in PAYMENT_STATUSES if s not in UNRESOLVED)):
+    for status in STATUS_ORDER:
         cells = [MonitorCell(status, key, *found.get((status, key), (0, 0))) for key in AGE_KEYS]
         matrix_rows.append(
             MonitorRow(
