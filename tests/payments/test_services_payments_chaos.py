@@ -45,8 +45,13 @@ def test_every_payment_ends_final_and_the_balances_add_up(payer, now, sandbox):
                  .values_list("amount", flat=True))  # fmt: skip
     paid_out = sum(Payment.objects.filter(kind="withdrawal", status="succeeded")
                    .values_list("amount", flat=True))  # fmt: skip
+    fees = sum(Payment.objects.filter(status="succeeded").values_list("fee", flat=True))
     assert topped > paid_out > 0
-    assert wallet_of(payer.wallet_id) == {"balance": topped - paid_out, "held": 0, "incoming": 0}
+    assert wallet_of(payer.wallet_id) == {
+        "balance": topped - paid_out - fees,
+        "held": 0,
+        "incoming": 0,
+    }
     assert clearing().debits_posted == topped and clearing().debits_pending == 0
     assert in_flight().credits_posted == paid_out
     assert ledger_is_consistent()

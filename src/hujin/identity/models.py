@@ -134,9 +134,13 @@ class OtpChallenge(models.Model):
         SIGNUP = "signup", _("Sign-up")
         LOGIN = "login", _("Log-in")
         RESET = "reset", _("Password reset")
+        STEP_UP = "step_up", _("Confirmation of a sensitive action")
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    # For a step-up code: a digest of what the code confirms (the payment's kind, amount and
+    # counterparty), so a code sent for one action cannot confirm another.
+    binding = models.CharField(max_length=64, blank=True, default="")
     mobile_index = models.CharField(max_length=64)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()

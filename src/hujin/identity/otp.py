@@ -77,13 +77,16 @@ def _sms_text(code: str, purpose: str) -> str:
 
 
 def otp_send(
-    *, purpose: str, mobile_e164: str, ip: str | None, now: datetime, deliver: bool = True
-) -> OtpChallenge:
+    *, purpose: str, mobile_e164: str, ip: str | None, now: datetime, deliver: bool = True,
+    binding: str = "", text: str | None = None,
+) -> OtpChallenge:  # fmt: skip
     """Send a new code to ``mobile_e164`` (already normalised) for ``purpose``.
 
     ``deliver=False`` records the challenge without sending anything: password reset uses it
     for numbers that have no account, so that the answer, the timing of the limits and the
     page look the same whether or not the number is registered.
+    ``binding`` and ``text`` are a step-up code's (``step_up``): what it confirms, and the
+    message with ``%(code)s`` and ``%(minutes)s`` in it.
     Raises OtpResendTooSoon, OtpDailyLimit, SmsSendFailed (nothing is recorded then).
     """
     purpose = OtpChallenge.Purpose(purpose)
@@ -114,6 +117,7 @@ def otp_send(
             created_at=now,
             expires_at=now + CODE_TTL,
             ip=ip or None,
+            binding=binding,
         )
         challenge.code_hash = _code_hash(challenge.id, code)
         challenge.save()
@@ -137,9 +141,12 @@ def otp_send(
             occurred_at=now,
         )
         if deliver:
-            sms_sender().send(
-                to_e164=mobile_e164, text=_sms_text(code, purpose), purpose=purpose.value, now=now
+            message = (
+                text % {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
+                if text
+                else _sms_text(code, purpose)
             )
+            sms_sender().send(to_e164=mobile_e164, text=message, purpose=purpose.value, now=now)
     return challenge
 
 

@@ -40,6 +40,17 @@ from hujin.identity.sms import (  # noqa: F401 -- re-exported: the public face
     SmsSendFailed,
     sms_send_to_user,
 )
+from hujin.identity.step_up import (  # noqa: F401 -- re-exported: the public face
+    STEP_UP_SMS,
+    STEP_UP_TOTP,
+    StepUpInvalid,
+    StepUpSent,
+    StepUpUnavailable,
+    step_up_binding,
+    step_up_code_send,
+    step_up_methods,
+    step_up_verify,
+)
 
 KEY_MARKER = "hk"
 PREFIX_HEX_CHARS = 12  # 48 random bits: finds the row, is not a secret

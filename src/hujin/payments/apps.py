@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
         from django.utils.translation import pgettext_lazy
 
         from hujin.core.cob import register_cob_step
+        from hujin.core.screening import movement_screen_register
         from hujin.core.statuses import (
             TONE_MUTED,
             TONE_SUCCESS,
@@ -27,6 +28,7 @@ class PaymentsConfig(AppConfig):
             CARD_PENDING,
             CARD_UNBOUND,
             PAYMENT_CREATED,
+            PAYMENT_REVIEW,
             PAYMENT_SUCCEEDED,
             PAYMENT_UNKNOWN,
         )
@@ -36,6 +38,12 @@ class PaymentsConfig(AppConfig):
         status_register(PAYMENT_CREATED, pgettext_lazy("status", "Created"), TONE_MUTED)
         status_register(PAYMENT_SUCCEEDED, pgettext_lazy("status", "Succeeded"), TONE_SUCCESS)
         status_register(PAYMENT_UNKNOWN, pgettext_lazy("status", "Being checked"), TONE_WARNING)
+        status_register(PAYMENT_REVIEW, pgettext_lazy("status", "Under review"), TONE_WARNING)
+        # Limits are the first screen every movement passes (hujin.core.screening).
+        from hujin.payments.services.limits import SCREEN, limits_screen
+
+        movement_screen_register(SCREEN, limits_screen, order=10)
+        _keep_rules()
         # Before the ledger expires holds (order 100): a payment the channel settled is posted.
         register_cob_step(name="payments.resolve_unknown", order=90, func=tasks.cob_resolve_unknown)
         notices.register()
@@ -44,6 +52,18 @@ class PaymentsConfig(AppConfig):
         _register_personal_data()
         _register_reconciliation()
         navigation.register()
+
+
+def _keep_rules() -> None:
+    """The seeded limits and fees come back after a flush (tests between transactional cases)."""
+    import importlib
+
+    from django.apps import apps
+
+    from hujin.core.reference_data import keep_reference_data
+
+    seed = importlib.import_module("hujin.payments.migrations.0004_limits_fees").rules_seed
+    keep_reference_data(apps.get_app_config("payments"), "LimitRule", seed)
 
 
 def _register_roles() -> None:

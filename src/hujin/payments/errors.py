@@ -180,3 +180,53 @@ class PayeeCannotReceive(Conflict):
         "This customer cannot receive transfers: their account is not verified, not open yet "
         "or closed."
     )
+
+
+# -- limits, fees, screening, confirmation --------------------------------------------------------
+
+
+class LimitExceeded(Conflict):
+    """``details``: ``limit`` (per_transaction / per_day / per_month), ``limit_minor``,
+    ``remaining_minor``. The message names the limit and what is left, in the customer's
+    language."""
+
+    code = "payment_limit_exceeded"
+    message = _("This amount is above your limit.")
+
+
+class ScreeningRefused(Conflict):
+    code = "payment_refused_by_screening"
+    message = _("This payment cannot be made. Contact customer service if you think it should.")
+
+
+class FeeChanged(Conflict):
+    code = "payment_fee_changed"
+    message = _(
+        "The fee changed since you confirmed it (another payment used a free one). Nothing was "
+        "moved: look at the new fee and confirm again."
+    )
+
+
+class ConfirmationRequired(Conflict):
+    """``details.methods``: the ways this customer can confirm (``sms``, ``totp``)."""
+
+    code = "payment_confirmation_required"
+    message = _(
+        "Payments of this size need your confirmation: a code by text message or from your "
+        "authenticator app."
+    )
+
+
+class ConfirmationInvalid(InvalidInput):
+    code = "payment_confirmation_invalid"
+    message = _("The confirmation code is not right, or it has expired. Ask for a new one.")
+
+
+class NotHeldForReview(Conflict):
+    code = "payment_not_held_for_review"
+    message = _("This payment is not waiting for review.")
+
+
+class RuleInvalid(InvalidInput):
+    code = "payment_rule_invalid"
+    message = _("These figures do not make a valid rule.")

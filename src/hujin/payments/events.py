@@ -17,3 +17,11 @@ PAYMENT_FAILED = "payments.payment_failed"
 # payment_id, customer_id, user_id, kind, amount_minor, currency, payee_customer_id,
 # payee_user_id (a transfer between customers, posted at once)
 TRANSFER_SUCCEEDED = "payments.transfer_succeeded"
+# screening_id, customer_id, user_id, kind, amount_minor, currency, codes (the screens' reasons)
+MOVEMENT_REFUSED = "payments.movement_refused"
+# payment_id, customer_id, user_id, kind, amount_minor, currency, codes: held until a reviewer
+# releases it (payments.payment_released) or rejects it (payments.payment_failed)
+PAYMENT_HELD = "payments.payment_held"
+# payment_id, ..., reviewer: a held payment goes on
+PAYMENT_RELEASED = "payments.payment_released"
+RULES_CHANGED = "payments.rules_changed"  # rule (payments.limit_rule | payments.fee_rule), id

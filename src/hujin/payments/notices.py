@@ -22,7 +22,9 @@ WITHDRAWAL_SUCCEEDED_KIND = "payments.withdrawal_succeeded"
 WITHDRAWAL_FAILED_KIND = "payments.withdrawal_failed"
 TRANSFER_SENT_KIND = "payments.transfer_sent"
 TRANSFER_RECEIVED_KIND = "payments.transfer_received"
+TRANSFER_REJECTED_KIND = "payments.transfer_rejected"
 _KIND_OF = {
+    (events.PAYMENT_FAILED, "transfer"): TRANSFER_REJECTED_KIND,
     (events.PAYMENT_SUCCEEDED, "topup"): TOPUP_SUCCEEDED_KIND,
     (events.PAYMENT_SUCCEEDED, "withdrawal"): WITHDRAWAL_SUCCEEDED_KIND,
     (events.PAYMENT_FAILED, "withdrawal"): WITHDRAWAL_FAILED_KIND,
@@ -101,6 +103,9 @@ def register() -> None:
          _("You sent %(amount)s from your Hujin wallet to %(name)s.")),
         (TRANSFER_RECEIVED_KIND, _("You received a transfer"),
          _("%(name)s sent you %(amount)s. It is in your Hujin wallet.")),
+        (TRANSFER_REJECTED_KIND, _("Your transfer was not made"),
+         _("Your transfer of %(amount)s was stopped after a review. The money is back in your "
+           "Hujin wallet.")),
     ):  # fmt: skip
         notification_kind_register(
             key, category=CATEGORY_MONEY, channels=(CHANNEL_INBOX,), title=title, body=body,

@@ -26,3 +26,12 @@ ROLE_PERMISSIONS["operations"] += list(RECONCILIATION_ALL)
 ROLE_PERMISSIONS["compliance_officer"].append(VIEW_RECONCILIATION)
 ROLE_PERMISSIONS["auditor"].append(VIEW_RECONCILIATION)
 ROLE_PERMISSIONS["administrator"] += list(RECONCILIATION_ALL)
+
+# The rules money moves under, and the payments a screen holds for review.
+MANAGE_PAYMENT_RULES = "payments.manage_payment_rules"  # limits and fees
+REVIEW_PAYMENTS = "payments.review_payments"  # release or reject a held payment
+ALL = (*ALL, MANAGE_PAYMENT_RULES, REVIEW_PAYMENTS)
+ROLE_PERMISSIONS["operations"].append(MANAGE_PAYMENT_RULES)
+ROLE_PERMISSIONS["risk_analyst"].append(REVIEW_PAYMENTS)
+ROLE_PERMISSIONS["compliance_officer"].append(REVIEW_PAYMENTS)
+ROLE_PERMISSIONS["administrator"] += [MANAGE_PAYMENT_RULES, REVIEW_PAYMENTS]

@@ -108,13 +108,16 @@ class PaymentView:
 @dataclass(frozen=True, slots=True)
 class TransferPreview:
     """What the customer confirms before a transfer: the payee as masked name and mobile, the
-    amount and the fee (0), in minor units. Nothing has moved."""
+    amount and the fee, in minor units, and whether a confirmation code is needed (and how it
+    can come). Nothing has moved."""
 
     payee_name: str  # masked: 张*
     payee_mobile: str  # masked: 138****5678
     amount_minor: int
     fee_minor: int
     currency: str
+    confirmation_required: bool = False
+    confirmation_methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +137,39 @@ class ChannelAnswer:
     outcome: str
     reference: str = ""
     failure_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsLeft:
+    """What a customer may still move of one kind: in one payment, today, this month (fen;
+    None where no limit applies)."""
+
+    kind: str
+    per_transaction_minor: int | None
+    today_minor: int | None
+    month_minor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentQuote:
+    """What the customer sees before confirming a payment: the fee, what leaves the wallet in
+    all, what is left of the limits, and whether a confirmation code will be asked for."""
+
+    kind: str
+    amount_minor: int
+    fee_minor: int
+    total_minor: int
+    currency: str
+    free_left_this_month: int | None  # None: this kind has no free allowance
+    limits: LimitsLeft
+    confirmation_required: bool
+    confirmation_methods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """The customer's confirmation of a large payment: ``method`` ``sms`` (the code texted for
+    this payment) or ``totp`` (from their authenticator app), and the code typed."""
+
+    method: str
+    code: str

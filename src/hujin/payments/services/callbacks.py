@@ -34,7 +34,8 @@ from hujin.payments.errors import (
 from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
 from hujin.payments.services.house import payment_transfer_id
-from hujin.payments.services.requests import payment_record
+from hujin.payments.services.limits import limits_release
+from hujin.payments.services.requests import first_failure, payment_record
 from hujin.payments.signing import MAX_SKEW_SECONDS, callback_signature_ok
 from hujin.payments.types import (
     OUTCOME_FAILED,
@@ -117,25 +118,42 @@ def _locked(channel: str, reference: str, payment_id: uuid.UUID | None) -> Payme
 
 
 def payment_finish(
-    payment: Payment, *, outcome: str, reference: str, failure_code: str, now: datetime
-) -> None:
-    """Post or void the payment's hold and record the final state (in the caller's transaction,
-    on the locked row)."""
+    payment: Payment, *, outcome: str, reference: str, failure_code: str, now: datetime,
+    actor=ACTOR,
+) -> None:  # fmt: skip
+    """Post or void the payment's hold (and its fee's) and record the final state (in the
+    caller's transaction, on the locked row). A failed payment gives its amount back to the
+    customer's limits."""
     step = "post" if outcome == OUTCOME_SUCCEEDED else "void"
-    resolution = TransferRequest(
-        id=payment_transfer_id(payment.id, step), kind=f"{step}_pending",
-        pending_id=payment.hold_transfer_id, code=f"payments.{payment.kind}",
-        metadata={"payment_id": str(payment.id)},
-    )  # fmt: skip
-    [result] = transfers_create(
-        transfers=[resolution], actor=ACTOR, now=now, business_date=business_date_get(now=now)
+    metadata = {"payment_id": str(payment.id)}
+    resolutions = [
+        TransferRequest(
+            id=payment_transfer_id(payment.id, step), kind=f"{step}_pending",
+            pending_id=payment.hold_transfer_id, code=f"payments.{payment.kind}",
+            metadata=metadata, linked=payment.fee > 0,
+        )
+    ]  # fmt: skip
+    if payment.fee > 0:
+        resolutions.append(
+            TransferRequest(
+                id=payment_transfer_id(payment.id, f"fee_{step}"), kind=f"{step}_pending",
+                pending_id=payment_transfer_id(payment.id, "fee"), code="payments.fee",
+                metadata=metadata,
+            )
+        )  # fmt: skip
+    results = transfers_create(
+        transfers=resolutions, actor=actor, now=now, business_date=business_date_get(now=now)
     )
-    if result.result not in (Result.OK, Result.EXISTS):
-        raise PaymentRefusedByLedger(details={"ledger_result": result.result})
+    refused = [r.result for r in results if r.result not in (Result.OK, Result.EXISTS)]
+    if refused:
+        raise PaymentRefusedByLedger(details={"ledger_result": first_failure(results)})
+    if outcome != OUTCOME_SUCCEEDED:
+        limits_release(customer_id=payment.customer_id, kind=payment.kind,
+                       amount_minor=payment.amount, asked_at=payment.created_at)  # fmt: skip
     before = {"status": payment.status}
     payment.status = outcome
     payment.channel_reference = payment.channel_reference or reference
-    payment.resolution_transfer_id = resolution.id
+    payment.resolution_transfer_id = resolutions[0].id
     payment.failure_code = failure_code if outcome == OUTCOME_FAILED else ""
     payment.finished_at = payment.updated_at = now
     payment.save(
@@ -145,10 +163,14 @@ def payment_finish(
         ]
     )  # fmt: skip
     succeeded = outcome == OUTCOME_SUCCEEDED
+    event, extra = events.PAYMENT_SUCCEEDED if succeeded else events.PAYMENT_FAILED, {}
+    if payment.kind == TRANSFER:  # a transfer held for review, now posted or voided
+        extra = {"payee_customer_id": str(payment.payee_id),
+                 "payee_user_id": str(payment.payee.user_id)}  # fmt: skip
+        event = events.TRANSFER_SUCCEEDED if succeeded else event
     payment_record(
-        payment, actor=ACTOR, action=f"payments.payment_{outcome}",
-        event=events.PAYMENT_SUCCEEDED if succeeded else events.PAYMENT_FAILED, now=now,
+        payment, actor=actor, action=f"payments.payment_{outcome}", event=event, now=now,
         before=before, after={"status": outcome, "failure_code": payment.failure_code},
-        channel_reference=payment.channel_reference,
+        channel_reference=payment.channel_reference, **extra,
         **({} if succeeded else {"failure_code": payment.failure_code}),
     )  # fmt: skip

@@ -4,6 +4,7 @@
   top-ups it collected from cards and has not settled into the bank account yet.
 - ``2202.payments.withdrawals.in_flight`` (liability): money taken from wallets for withdrawals
   the channel is paying out to cards.
+- ``6051.payments.fee_income`` (income): the fees customers paid for payments.
 
 Their ids are UUIDv5 of their names, so every process opens the same accounts and a second
 opening changes nothing. The demo chart's ``1002.channel.clearing`` is the demo's own history.
@@ -20,6 +21,7 @@ ACTOR = system_actor("payments")
 NAMESPACE = uuid.UUID("0b7e4c52-6f0d-5a51-9a43-3c1f6f2d9e10")
 CURRENCY = "CNY"
 IN_FLIGHT_CODE = "2202.payments.withdrawals.in_flight"
+FEE_INCOME_CODE = "6051.payments.fee_income"
 
 
 def clearing_code(channel: str) -> str:
@@ -40,14 +42,17 @@ def payment_transfer_id(payment_id: uuid.UUID, step: str) -> uuid.UUID:
 class HouseAccounts:
     clearing_id: uuid.UUID
     in_flight_id: uuid.UUID
+    fee_income_id: uuid.UUID
 
 
 def house_accounts_open(*, channel: str, now: datetime) -> HouseAccounts:
-    """The channel's clearing account and the withdrawals in flight, opened when missing."""
+    """The channel's clearing account, the withdrawals in flight and the fee income, opened
+    when missing."""
     opened = {}
     for code, kind, name in (
         (clearing_code(channel), "asset", f"Payments clearing: {channel}"),
         (IN_FLIGHT_CODE, "liability", "Withdrawals in flight"),
+        (FEE_INCOME_CODE, "income", "Payment fees"),
     ):
         account, _ = account_create(
             id=house_account_id(code), currency=CURRENCY, code=code, kind=kind, name=name,
@@ -55,5 +60,6 @@ def house_accounts_open(*, channel: str, now: datetime) -> HouseAccounts:
         )  # fmt: skip
         opened[code] = account.id
     return HouseAccounts(
-        clearing_id=opened[clearing_code(channel)], in_flight_id=opened[IN_FLIGHT_CODE]
-    )
+        clearing_id=opened[clearing_code(channel)], in_flight_id=opened[IN_FLIGHT_CODE],
+        fee_income_id=opened[FEE_INCOME_CODE],
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.dates import business_date_get
 from hujin.core.events import event_emit
+from hujin.core.screening import Movement
 from hujin.customers.selectors import own_standing
 from hujin.customers.services import wallet_open_if_ready
 from hujin.ledger.errors import Result
@@ -45,15 +46,23 @@ from hujin.payments.errors import (
 )
 from hujin.payments.models import Card, Payment
 from hujin.payments.presenters import payment_view
+from hujin.payments.services.admission import (
+    Refused,
+    confirmation_check,
+    movement_admit,
+    refusal_record,
+)
 from hujin.payments.services.house import house_accounts_open, payment_transfer_id
 from hujin.payments.types import (
     CARD_ACTIVE,
     PAYMENT_CREATED,
     PAYMENT_CURRENCY,
     PAYMENT_PENDING,
+    PAYMENT_REVIEW,
     PAYMENT_UNKNOWN,
     TOPUP,
     WITHDRAWAL,
+    Confirmation,
     PaymentView,
 )
 
@@ -117,7 +126,8 @@ def _standing(actor: Actor, kind: str):
 
 def payment_request(
     *, kind: str, actor: Actor, card_id: uuid.UUID, amount_minor: int, idempotency_key: str,
-    now: datetime,
+    now: datetime, confirmation: Confirmation | None = None,
+    fee_confirmed_minor: int | None = None,
 ) -> PaymentView:  # fmt: skip
     """A top-up or a withdrawal of ``amount_minor`` fen with the customer's own bound card."""
     key = (idempotency_key or "").strip()
@@ -129,20 +139,41 @@ def payment_request(
     existing = _existing(standing.customer_id, key)
     if existing is not None:
         return _same_or_reused(existing, kind, card_id, amount_minor)
+    confirmation_check(
+        user_id=standing.user_id, customer_id=standing.customer_id, kind=kind,
+        amount_minor=amount_minor, counterparty=card_id, confirmation=confirmation, now=now,
+    )  # fmt: skip
     channel = card_channel()
+    movement = Movement(
+        customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
+        direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,
+        currency=PAYMENT_CURRENCY, occurred_at=now, channel=channel.name,
+        counterparty={"card_id": str(card_id)},
+    )  # fmt: skip
     try:
-        payment = _hold(kind, standing, actor, card_id, amount_minor, key, channel.name, now)
+        payment = _hold(movement, actor, card_id, key, fee_confirmed_minor, now)
+    except Refused as refused:
+        raise refusal_record(movement=movement, refused=refused, actor=actor, now=now) from None
     except IntegrityError:  # the same key, asked at the same time: the first one won
         existing = _existing(standing.customer_id, key)
         if existing is None:
             raise
         return _same_or_reused(existing, kind, card_id, amount_minor)
-    send = channel.pay_in if kind == TOPUP else channel.pay_out
+    if payment.status == PAYMENT_REVIEW:
+        return payment_view(payment)
+    return payment_send(payment, now=now)
+
+
+def payment_send(payment: Payment, *, now: datetime) -> PaymentView:
+    """Give the channel a payment whose hold is booked (``created``): it becomes ``pending``
+    with the channel's reference, or ``unknown`` when the channel did not answer."""
+    channel = card_channel()
+    send = channel.pay_in if payment.kind == TOPUP else channel.pay_out
     try:
         reference = send(
             payment_id=payment.id, card_number=payment.card.number,
-            holder_name=payment.card.holder_name, amount_minor=amount_minor,
-            currency=PAYMENT_CURRENCY, now=now,
+            holder_name=payment.card.holder_name, amount_minor=payment.amount,
+            currency=payment.currency, now=now,
         )  # fmt: skip
     except ChannelUnavailable:
         reference, status = "", PAYMENT_UNKNOWN
@@ -155,42 +186,82 @@ def payment_request(
     return payment_view(payment)
 
 
-def _hold(kind, standing, actor, card_id, amount_minor, key, channel, now) -> Payment:
+def hold_transfers(payment: Payment, debit, credit, fee_income, kind: str) -> list:
+    """The ledger transfers booking ``payment`` (``kind`` pending or single): the amount, and
+    the fee from the same account to the fee income, linked so that both happen or neither.
+    A top-up's fee comes out of what the card paid (the wallet gets the amount less the fee);
+    a withdrawal's or a transfer's is taken from the wallet on top of the amount."""
+    fee = payment.fee
+    metadata = {"payment_id": str(payment.id)}
+    transfers = [
+        TransferRequest(
+            id=payment.hold_transfer_id, kind=kind, debit_account_id=debit,
+            credit_account_id=credit, currency=payment.currency,
+            amount=payment.amount - fee if payment.kind == TOPUP else payment.amount,
+            code=f"payments.{payment.kind}", metadata=metadata, linked=fee > 0,
+        )
+    ]  # fmt: skip
+    if fee > 0:
+        transfers.append(
+            TransferRequest(
+                id=payment_transfer_id(payment.id, "fee"), kind=kind, debit_account_id=debit,
+                credit_account_id=fee_income, amount=fee, currency=payment.currency,
+                code="payments.fee", metadata=metadata,
+            )
+        )  # fmt: skip
+    return transfers
+
+
+def first_failure(results) -> str | None:
+    """The result that made a linked chain fail (not its "linked event failed" echoes)."""
+    failed = [r.result for r in results if not r.ok]
+    causes = [r for r in failed if r != Result.LINKED_EVENT_FAILED]
+    return (causes or failed or [None])[0]
+
+
+def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> Payment:
+    kind = movement.kind
     with transaction.atomic():
-        card = Card.objects.filter(id=card_id, customer_id=standing.customer_id).first()
+        card = Card.objects.filter(id=card_id, customer_id=movement.customer_id).first()
         if card is None:
             raise CardNotFound()
         if card.status != CARD_ACTIVE:
             raise CardNotActive()
-        wallet_id = wallet_open_if_ready(customer_id=standing.customer_id, actor=actor, now=now)
+        wallet_id = wallet_open_if_ready(customer_id=movement.customer_id, actor=actor, now=now)
         if wallet_id is None:
             raise WalletNotOpen()
-        house = house_accounts_open(channel=channel, now=now)
+        house = house_accounts_open(channel=movement.channel, now=now)
+        admitted = movement_admit(
+            movement=movement, fee_confirmed_minor=fee_confirmed_minor, now=now
+        )
+        if kind == TOPUP and admitted.fee_minor >= movement.amount_minor:
+            raise AmountInvalid(details={"fee_minor": admitted.fee_minor})
+        status = PAYMENT_REVIEW if admitted.held_for_review else PAYMENT_CREATED
         payment = Payment(
-            customer_id=standing.customer_id, idempotency_key=key, kind=kind, card=card,
-            amount=amount_minor, currency=PAYMENT_CURRENCY, status=PAYMENT_CREATED,
-            channel=channel, created_at=now, updated_at=now,
+            customer_id=movement.customer_id, idempotency_key=key, kind=kind, card=card,
+            amount=movement.amount_minor, fee=admitted.fee_minor, currency=PAYMENT_CURRENCY,
+            status=status, channel=movement.channel, created_at=now, updated_at=now,
+            screening=admitted.screening,
         )  # fmt: skip
         payment.hold_transfer_id = payment_transfer_id(payment.id, "hold")
         payment.save(force_insert=True)
         debit, credit = (
             (house.clearing_id, wallet_id) if kind == TOPUP else (wallet_id, house.in_flight_id)
         )
-        hold = TransferRequest(
-            id=payment.hold_transfer_id, kind="pending", debit_account_id=debit,
-            credit_account_id=credit, amount=amount_minor, currency=PAYMENT_CURRENCY,
-            code=f"payments.{kind}", metadata={"payment_id": str(payment.id)},
+        results = transfers_create(
+            transfers=hold_transfers(payment, debit, credit, house.fee_income_id, "pending"),
+            actor=actor, now=now, business_date=business_date_get(now=now),
         )  # fmt: skip
-        [result] = transfers_create(
-            transfers=[hold], actor=actor, now=now, business_date=business_date_get(now=now)
-        )
-        if not result.ok:
-            raise _refusal(result.result, kind)
+        failure = first_failure(results)
+        if failure is not None:
+            raise _refusal(failure, kind)
         payment = Payment.objects.select_related("card", "customer").get(pk=payment.pk)
         payment_record(
             payment, actor=actor, action=f"payments.{kind}_request",
-            event=events.PAYMENT_REQUESTED, now=now,
-            after={"status": PAYMENT_CREATED, "amount_minor": amount_minor,
-                   "card_id": str(card_id)},
+            event=events.PAYMENT_HELD if admitted.held_for_review else events.PAYMENT_REQUESTED,
+            now=now,
+            after={"status": status, "amount_minor": movement.amount_minor,
+                   "fee_minor": payment.fee, "card_id": str(card_id),
+                   "screening": admitted.screening.outcome},
         )  # fmt: skip
     return payment

@@ -2,11 +2,15 @@
 payee named by their mobile number.
 
 1. ``transfer_preview``: the payee found by mobile and shown masked (``张*``, ``138****5678``)
-   for the customer to confirm, the fee (0); refusals said before anything moves.
-2. ``transfer_request``: one transaction — the payment row (kind ``transfer``, ``succeeded``)
-   and ONE single ledger transfer payer's wallet → payee's wallet (posted at once: no channel,
-   no hold), with its audit entry and ``payments.transfer_succeeded``. The ledger itself refuses
-   a frozen payer's wallet and one short of money; nothing is written then.
+   for the customer to confirm, the fee, whether a confirmation code is needed; refusals said
+   before anything moves.
+2. ``transfer_request``: the confirmation of a large amount checked, then one transaction —
+   the screens and limits (``admission``), the payment row (kind ``transfer``, ``succeeded``)
+   and one ledger transfer payer's wallet → payee's wallet posted at once (no channel), linked
+   with the fee's (wallet → fee income) when there is one, with its audit entry and
+   ``payments.transfer_succeeded``. The ledger itself refuses a frozen payer's wallet and one
+   short of money; nothing is written then. A transfer a screen holds for review is booked
+   pending (``review``) until a reviewer posts or voids it (``review``).
 
 A frozen payee may receive: the ledger allows credits to a wallet whose debits are frozen (the
 money stays in it until the freeze is lifted). A closed or unverified payee may not.
@@ -21,14 +25,16 @@ from django.db import IntegrityError, transaction
 from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get
 from hujin.core.masking import mask_mobile, mask_name
+from hujin.core.screening import Movement
 from hujin.customers.selectors import OwnStanding, own_standing
 from hujin.customers.services import wallet_open_if_ready
 from hujin.identity.selectors import user_id_for_mobile
+from hujin.identity.services import step_up_methods
 from hujin.ledger.errors import Result
 from hujin.ledger.selectors import Balances, account_get
 from hujin.ledger.services import transfers_create
-from hujin.ledger.types import TransferRequest
 from hujin.payments import events
+from hujin.payments.channels import card_channel
 from hujin.payments.errors import (
     AmountInvalid,
     CustomerNotVerified,
@@ -45,12 +51,28 @@ from hujin.payments.errors import (
 )
 from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
-from hujin.payments.services.house import ACTOR, payment_transfer_id
-from hujin.payments.services.requests import _KEY, MAX_AMOUNT_MINOR, payment_record
+from hujin.payments.services.admission import (
+    Refused,
+    confirmation_check,
+    confirmation_needed,
+    movement_admit,
+    refusal_record,
+)
+from hujin.payments.services.fees import fee_quote
+from hujin.payments.services.house import ACTOR, house_accounts_open, payment_transfer_id
+from hujin.payments.services.requests import (
+    _KEY,
+    MAX_AMOUNT_MINOR,
+    first_failure,
+    hold_transfers,
+    payment_record,
+)
 from hujin.payments.types import (
     PAYMENT_CURRENCY,
+    PAYMENT_REVIEW,
     PAYMENT_SUCCEEDED,
     TRANSFER,
+    Confirmation,
     PaymentView,
     TransferPreview,
 )
@@ -96,6 +118,13 @@ def _payee(user_id: uuid.UUID) -> OwnStanding:
     return standing
 
 
+def transfer_payee(*, actor: Actor, payee_mobile: str) -> tuple[OwnStanding, OwnStanding]:
+    """The payer ``actor`` acts as and the payee registered with ``payee_mobile``, both able to
+    take part in a transfer. Raises as ``transfer_preview``."""
+    payer = _payer(actor)
+    return payer, _payee(_payee_user_id(payer, payee_mobile))
+
+
 def _wallets(payer: OwnStanding, payee: OwnStanding, actor: Actor, now: datetime):
     # customers locks each profile's row: always in the same order (by id), so that two
     # customers paying each other at the same moment wait for each other instead of deadlocking.
@@ -132,12 +161,15 @@ def transfer_preview(
     payer = _payer(actor)
     payee = _payee(_payee_user_id(payer, payee_mobile))
     payer_wallet, _ = _wallets(payer, payee, actor, now)
+    fee, _ = fee_quote(customer_id=payer.customer_id, kind=TRANSFER, amount_minor=amount, now=now)
     account = account_get(actor=ACTOR, account_id=payer_wallet)
-    if Balances.of_account(account).available(account.kind) < amount:
+    if Balances.of_account(account).available(account.kind) < amount + fee:
         raise InsufficientFunds()
     return TransferPreview(
         payee_name=mask_name(payee.legal_name), payee_mobile=_mobile_shown(payee_mobile),
-        amount_minor=amount, fee_minor=0, currency=PAYMENT_CURRENCY,
+        amount_minor=amount, fee_minor=fee, currency=PAYMENT_CURRENCY,
+        confirmation_required=confirmation_needed(TRANSFER, amount),
+        confirmation_methods=step_up_methods(user_id=payer.user_id),
     )  # fmt: skip
 
 
@@ -161,14 +193,17 @@ def _same_or_reused(payment: Payment, payee_user_id: uuid.UUID, amount_minor: in
 
 
 def transfer_request(
-    *, actor: Actor, payee_mobile: str, amount_minor: int, idempotency_key: str, now: datetime
-) -> PaymentView:
+    *, actor: Actor, payee_mobile: str, amount_minor: int, idempotency_key: str, now: datetime,
+    confirmation: Confirmation | None = None, fee_confirmed_minor: int | None = None,
+) -> PaymentView:  # fmt: skip
     """Send ``amount_minor`` fen from the wallet of the customer ``actor`` acts as to the
-    customer registered with ``payee_mobile``, posted at once. The same ``idempotency_key``
-    returns the first transfer and moves no more money.
+    customer registered with ``payee_mobile``, posted at once (or held, when a screen asks for
+    a review). The same ``idempotency_key`` returns the first transfer and moves no more money.
+    A large amount needs ``confirmation``; ``fee_confirmed_minor`` is the fee the customer saw.
 
     Raises IdempotencyKeyInvalid, IdempotencyKeyReused and everything ``transfer_preview``
-    raises; InsufficientFunds and WithdrawalFrozen also when the ledger refuses the debit.
+    raises; InsufficientFunds and WithdrawalFrozen also when the ledger refuses the debit;
+    ConfirmationRequired, ConfirmationInvalid, LimitExceeded, ScreeningRefused, FeeChanged.
     """
     key = (idempotency_key or "").strip()
     if not _KEY.match(key):
@@ -180,8 +215,19 @@ def transfer_request(
     if existing is not None:
         return _same_or_reused(existing, payee_user_id, amount)
     payee = _payee(payee_user_id)
+    confirmation_check(
+        user_id=payer.user_id, customer_id=payer.customer_id, kind=TRANSFER, amount_minor=amount,
+        counterparty=payee_user_id, confirmation=confirmation, now=now,
+    )  # fmt: skip
+    movement = Movement(
+        customer_id=payer.customer_id, user_id=payer.user_id, kind=TRANSFER, direction="out",
+        amount_minor=amount, currency=PAYMENT_CURRENCY, occurred_at=now, channel=CHANNEL,
+        counterparty={"customer_id": str(payee.customer_id)},
+    )  # fmt: skip
     try:
-        payment = _post(actor, payer, payee, amount, key, now)
+        payment = _post(movement, actor, payer, payee, key, fee_confirmed_minor, now)
+    except Refused as refused:
+        raise refusal_record(movement=movement, refused=refused, actor=actor, now=now) from None
     except IntegrityError:  # the same key, asked at the same time: the first one won
         existing = _existing(payer.customer_id, key)
         if existing is None:
@@ -198,31 +244,40 @@ def _refusal(result: str) -> Exception:
     return PaymentRefusedByLedger(details={"ledger_result": result})
 
 
-def _post(actor, payer, payee, amount, key, now) -> Payment:
+def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payment:
+    amount = movement.amount_minor
     with transaction.atomic():
         payer_wallet, payee_wallet = _wallets(payer, payee, actor, now)
+        house = house_accounts_open(channel=card_channel().name, now=now)
+        admitted = movement_admit(
+            movement=movement, fee_confirmed_minor=fee_confirmed_minor, now=now
+        )
+        held = admitted.held_for_review
         payment = Payment(
             customer_id=payer.customer_id, payee_id=payee.customer_id, idempotency_key=key,
-            kind=TRANSFER, amount=amount, currency=PAYMENT_CURRENCY, status=PAYMENT_SUCCEEDED,
-            channel=CHANNEL, created_at=now, updated_at=now, finished_at=now,
+            kind=TRANSFER, amount=amount, fee=admitted.fee_minor, currency=PAYMENT_CURRENCY,
+            status=PAYMENT_REVIEW if held else PAYMENT_SUCCEEDED, channel=CHANNEL,
+            created_at=now, updated_at=now, finished_at=None if held else now,
+            screening=admitted.screening,
         )  # fmt: skip
-        # A transfer's one ledger transfer: posted at once, so it is the "hold" and the outcome.
-        payment.hold_transfer_id = payment_transfer_id(payment.id, "post")
+        # Posted at once, a transfer's ledger transfer is the "hold" and the outcome; held for
+        # review, it is pending until the reviewer posts or voids it.
+        payment.hold_transfer_id = payment_transfer_id(payment.id, "hold" if held else "post")
         payment.save(force_insert=True)
-        single = TransferRequest(
-            id=payment.hold_transfer_id, kind="single", debit_account_id=payer_wallet,
-            credit_account_id=payee_wallet, amount=amount, currency=PAYMENT_CURRENCY,
-            code=f"payments.{TRANSFER}", metadata={"payment_id": str(payment.id)},
+        results = transfers_create(
+            transfers=hold_transfers(payment, payer_wallet, payee_wallet, house.fee_income_id,
+                                     "pending" if held else "single"),
+            actor=actor, now=now, business_date=business_date_get(now=now),
         )  # fmt: skip
-        [result] = transfers_create(
-            transfers=[single], actor=actor, now=now, business_date=business_date_get(now=now)
-        )
-        if not result.ok:
-            raise _refusal(result.result)
+        failure = first_failure(results)
+        if failure is not None:
+            raise _refusal(failure)
         payment = Payment.objects.select_related("card", "customer", "payee").get(pk=payment.pk)
         payment_record(
-            payment, actor=actor, action="payments.transfer", event=events.TRANSFER_SUCCEEDED,
-            now=now, after={"status": PAYMENT_SUCCEEDED, "amount_minor": amount,
+            payment, actor=actor, action="payments.transfer",
+            event=events.PAYMENT_HELD if held else events.TRANSFER_SUCCEEDED,
+            now=now, after={"status": payment.status, "amount_minor": amount,
+                            "fee_minor": payment.fee,
                             "payee_customer_id": str(payee.customer_id)},
             payee_customer_id=str(payee.customer_id), payee_user_id=str(payee.user_id),
         )  # fmt: skip

@@ -1,0 +1,161 @@
+"""Limits per transaction, per calendar day and per calendar month, the first screen every
+movement passes (``hujin.core.screening``).
+
+The rule for a movement is the most specific ``LimitRule`` of its kind for the customer's tier
+and verification level. What the customer has moved is kept in ``LimitUsage`` rows (one per
+customer, kind, day or month): the movement locks both rows — always the day's before the
+month's —, checks that it fits and raises them, all in the transaction that books the money,
+so two concurrent requests on any number of processes can never both squeeze under a limit.
+A movement that fails later gives its amount back (``limits_release``).
+
+Days and months are the customer's calendar (the business time zone), not the business date.
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext
+
+from hujin.core.dates import calendar_date_at
+from hujin.core.money import display_amount
+from hujin.core.screening import ALLOW, REFUSE, Movement, Verdict
+from hujin.payments.models import Card, LimitRule, LimitUsage
+from hujin.payments.models_rules import ANY
+from hujin.payments.types import CARD_ACTIVE, LimitsLeft
+
+SCREEN = "payments.limits"
+LEVEL_VERIFIED = "verified"  # identity verified (KYC passed)
+LEVEL_CARD = "card_verified"  # and a bank card in the customer's name verified by the bank
+TIER_STANDARD = "standard"
+
+_tier_provider: Callable[[uuid.UUID], str] = lambda customer_id: TIER_STANDARD  # noqa: E731
+
+
+def tier_provider_register(provider: Callable[[uuid.UUID], str]) -> None:
+    """Let a higher module (analytics' customer tiers) say which tier a customer is in."""
+    global _tier_provider
+    _tier_provider = provider
+
+
+def customer_level(customer_id: uuid.UUID) -> str:
+    has_card = Card.objects.filter(customer_id=customer_id, status=CARD_ACTIVE).exists()
+    return LEVEL_CARD if has_card else LEVEL_VERIFIED
+
+
+def limit_rule_for(*, kind: str, tier: str, level: str) -> LimitRule | None:
+    """The most specific rule: the customer's level before their tier before ``*``."""
+    rules = LimitRule.objects.filter(kind=kind, tier__in=(tier, ANY), level__in=(level, ANY))
+    ranked = sorted(rules, key=lambda rule: (rule.level == ANY, rule.tier == ANY))
+    return ranked[0] if ranked else None
+
+
+def _periods(on: date) -> tuple[tuple[str, date], tuple[str, date]]:
+    return (LimitUsage.DAY, on), (LimitUsage.MONTH, on.replace(day=1))
+
+
+def _usage_locked(customer_id: uuid.UUID, kind: str, on: date) -> list[LimitUsage]:
+    keys = _periods(on)
+    LimitUsage.objects.bulk_create(
+        [LimitUsage(customer_id=customer_id, kind=kind, period=p, starts_on=d) for p, d in keys],
+        ignore_conflicts=True,
+    )
+    rows = {
+        (row.period, row.starts_on): row
+        for row in LimitUsage.objects.select_for_update().filter(
+            customer_id=customer_id, kind=kind, period__in=[p for p, _ in keys],
+            starts_on__in=[d for _, d in keys],
+        ).order_by("period")  # "day" before "month": every request locks in the same order
+    }  # fmt: skip
+    return [rows[key] for key in keys]
+
+
+def _over(limit: str, limit_minor: int, remaining: int, currency: str) -> Verdict:
+    texts = {
+        "per_transaction": gettext("The most one payment of this kind may carry is %(limit)s."),
+        "per_day": gettext("This is above your daily limit of %(limit)s: %(left)s is left today."),
+        "per_month": gettext(
+            "This is above your monthly limit of %(limit)s: %(left)s is left this month."
+        ),
+    }
+    message = texts[limit] % {
+        "limit": display_amount(limit_minor, currency), "left": display_amount(remaining, currency)
+    }  # fmt: skip
+    return Verdict(outcome=REFUSE, screen=SCREEN, code=f"payments.limit.{limit}", message=message,
+                   details={"limit": limit, "limit_minor": limit_minor,
+                            "remaining_minor": max(remaining, 0)})  # fmt: skip
+
+
+def limits_screen(movement: Movement) -> Verdict:
+    """The limits screen: lock the customer's running totals, refuse what does not fit, count
+    what does (in the caller's transaction)."""
+    rule = limit_rule_for(
+        kind=movement.kind, tier=_tier_provider(movement.customer_id),
+        level=customer_level(movement.customer_id),
+    )  # fmt: skip
+    day, month = _usage_locked(
+        movement.customer_id, movement.kind, calendar_date_at(movement.occurred_at)
+    )
+    amount, currency = movement.amount_minor, movement.currency
+    if rule is not None:
+        if rule.per_transaction_minor is not None and amount > rule.per_transaction_minor:
+            return _over("per_transaction", rule.per_transaction_minor,
+                         rule.per_transaction_minor, currency)  # fmt: skip
+        for limit, row, cap in (("per_day", day, rule.per_day_minor),
+                                ("per_month", month, rule.per_month_minor)):  # fmt: skip
+            if cap is not None and row.amount_minor + amount > cap:
+                return _over(limit, cap, cap - row.amount_minor, currency)
+    LimitUsage.objects.filter(pk__in=[day.pk, month.pk]).update(
+        amount_minor=F("amount_minor") + amount, count=F("count") + 1
+    )
+    return Verdict(outcome=ALLOW)
+
+
+def limits_release(*, customer_id: uuid.UUID, kind: str, amount_minor: int, asked_at: datetime):
+    """Give back what a movement asked for at ``asked_at`` counted, when it failed."""
+    keys = _periods(calendar_date_at(asked_at))
+    for period, starts_on in keys:
+        LimitUsage.objects.filter(
+            customer_id=customer_id, kind=kind, period=period, starts_on=starts_on
+        ).update(
+            amount_minor=Greatest(F("amount_minor") - amount_minor, 0),
+            count=Greatest(F("count") - 1, 0),
+        )
+
+
+def month_count(*, customer_id: uuid.UUID, kind: str, on: date) -> int:
+    """How many movements of ``kind`` the customer has made this calendar month (including
+    ones still in flight, excluding failed ones)."""
+    return (
+        LimitUsage.objects.filter(
+            customer_id=customer_id, kind=kind, period=LimitUsage.MONTH,
+            starts_on=on.replace(day=1),
+        ).values_list("count", flat=True).first() or 0
+    )  # fmt: skip
+
+
+def limits_left(*, customer_id: uuid.UUID, kind: str, now: datetime) -> LimitsLeft:
+    """What the customer may still move of ``kind`` in one payment, today and this month
+    (None: no limit)."""
+    rule = limit_rule_for(kind=kind, tier=_tier_provider(customer_id),
+                          level=customer_level(customer_id))  # fmt: skip
+    on = calendar_date_at(now)
+    used = dict(
+        LimitUsage.objects.filter(
+            customer_id=customer_id, kind=kind,
+            starts_on__in=[d for _, d in _periods(on)],
+        ).values_list("period", "amount_minor")
+    )  # fmt: skip
+    if rule is None:
+        return LimitsLeft(kind=kind, per_transaction_minor=None, today_minor=None, month_minor=None)
+
+    def left(cap, period):
+        return None if cap is None else max(cap - used.get(period, 0), 0)
+
+    return LimitsLeft(
+        kind=kind, per_transaction_minor=rule.per_transaction_minor,
+        today_minor=left(rule.per_day_minor, LimitUsage.DAY),
+        month_minor=left(rule.per_month_minor, LimitUsage.MONTH),
+    )  # fmt: skip
