@@ -24,7 +24,7 @@ ledger say now; the COB step runs the closing business date.
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from hujin.core.actors import Actor, system_actor
@@ -133,14 +133,16 @@ def reconciliation_run(
     *, business_date: date, actor: Actor, now: datetime, channel: str = "", replay: bool = False
 ) -> ReconciliationRun:
     """Reconcile ``channel`` (default: the configured one) for ``business_date``; returns the
-    run, complete or incomplete. Raises ReconciliationNotPermitted (needs
-    ``payments.reconcile``), ReconciliationDateInvalid (an unknown channel, or a date after the
-    current business date)."""
+    run, complete or incomplete (``replay``: asked for by hand, or the date was run before).
+    Raises ReconciliationNotPermitted (needs ``payments.reconcile``), ReconciliationDateInvalid
+    (an unknown channel, or a date after the current business date)."""
     _may_reconcile(actor)
     configured = card_channel()
     if (channel and channel != configured.name) or business_date > business_date_get(now=now):
         raise ReconciliationDateInvalid(details={"channel": channel or configured.name})
     name = configured.name
+    earlier = ReconciliationRun.objects.filter(channel=name, business_date=business_date)
+    replay = replay or earlier.exists()
     started = dict(channel=name, business_date=business_date, started_at=now, replay=replay)
     content, reason = _read(configured, business_date)
     parsed = None
@@ -205,16 +207,10 @@ def _breaks_record(run: ReconciliationRun, found: list[Found], now: datetime) ->
         found_ids.add(key)
         known = existing.get(key) or Break.objects.select_for_update().filter(id=key).first()
         if known is None:
-            Break.objects.create(
-                id=key, channel=run.channel, business_date=run.business_date,
-                reference=item.reference, kind=item.kind, direction=item.direction,
-                channel_amount_minor=item.channel_amount_minor,
-                hujin_amount_minor=item.hujin_amount_minor, channel_status=item.channel_status,
-                hujin_status=item.hujin_status, payment_id=item.payment_id, first_run=run,
-                last_run=run, first_seen_at=now, last_seen_at=now,
-            )  # fmt: skip
-            run.breaks_new += 1
-            continue
+            known = _break_create(run, item, key, now)
+            if known is None:
+                run.breaks_new += 1
+                continue
         if known.status == BREAK_RESOLVED and known.resolution != RESOLVED_CLEARED:
             continue
         known.status = BREAK_OPEN if known.status == BREAK_RESOLVED else known.status
@@ -231,6 +227,24 @@ def _breaks_record(run: ReconciliationRun, found: list[Found], now: datetime) ->
             gone.last_run = run
             gone.save(update_fields=["status", "resolution", "resolved_at", "last_run"])
             run.breaks_resolved += 1
+
+
+def _break_create(run: ReconciliationRun, item: Found, key, now: datetime) -> Break | None:
+    """Create the break; None when created. Another run of the day creating it at the same
+    moment wins: its row is returned (locked) and this run finds it persisting."""
+    try:
+        with transaction.atomic():
+            Break.objects.create(
+                id=key, channel=run.channel, business_date=run.business_date,
+                reference=item.reference, kind=item.kind, direction=item.direction,
+                channel_amount_minor=item.channel_amount_minor,
+                hujin_amount_minor=item.hujin_amount_minor, channel_status=item.channel_status,
+                hujin_status=item.hujin_status, payment_id=item.payment_id, first_run=run,
+                last_run=run, first_seen_at=now, last_seen_at=now,
+            )  # fmt: skip
+    except IntegrityError:
+        return Break.objects.select_for_update().get(id=key)
+    return None
 
 
 def _record(run: ReconciliationRun, actor: Actor, now: datetime) -> None:
