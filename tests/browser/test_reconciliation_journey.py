@@ -104,6 +104,12 @@ def test_an_operator_proposes_a_resolution_and_a_checker_approves_it(
 
     words = WORDS[locale]
     maker = staff_page
+    maker.goto("/payments/reconciliation/")
+    _fits(maker)
+    with maker.expect_navigation():
+        maker.get_by_test_id("reconciliation-runs").locator("a").first.click()
+    assert maker.get_by_test_id("balance-statement").is_visible()
+    _fits(maker)
     maker.goto("/payments/reconciliation/breaks/")
     assert words["queue"] in maker.locator("h1").inner_text()
     _fits(maker)
