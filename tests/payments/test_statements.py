@@ -32,6 +32,25 @@ def story(make_customer, bound_card, sandbox, now):
     return story_told(make_customer, bound_card, sandbox, now)
 
 
+def _debit(wallet_id, amount, code, now):
+    """Take ``amount`` from the wallet as another module would (a fee, a purchase)."""
+    from hujin.core.actors import system_actor
+    from hujin.core.ids import new_id
+    from hujin.ledger.services import account_create, transfers_create
+    from hujin.ledger.types import TransferRequest
+
+    house, _ = account_create(
+        id=new_id(), currency="CNY", code="4001.test.income", kind="income", name="Test income",
+        actor=system_actor("test"), now=now,
+    )  # fmt: skip
+    [result] = transfers_create(
+        transfers=[TransferRequest(id=new_id(), debit_account_id=wallet_id, code=code,
+                                   credit_account_id=house.id, amount=amount, currency="CNY")],
+        actor=system_actor("test"), now=now, business_date=now.date(),
+    )  # fmt: skip
+    assert result.ok, result
+
+
 def _kinds(entries):
     return [(e.kind, e.status, e.signed_minor) for e in entries]
 
@@ -156,6 +175,23 @@ class TestMonthlyStatement:
             ("topup", "failed"), ("withdrawal", "pending"),
         ]  # fmt: skip
         assert all(line.payment_id != story.payments["withdrawal"].id for line in statement.lines)
+
+    def test_a_fee_and_a_movement_of_another_module_are_counted_and_it_still_adds_up(
+        self, story, now
+    ):
+        _debit(story.payer_wallet, 2_00, "payments.fee", now)
+        _debit(story.payer_wallet, 50_00, "wealth.subscription", now)
+
+        statement = my_monthly_statement(actor=story.actor, month=MARCH, now=now)
+
+        assert (statement.money_out_minor, statement.fees_minor) == (170_00, 2_00)
+        assert statement.closing_minor == 410_00 - 52_00 == (
+            statement.opening_minor + statement.money_in_minor - statement.money_out_minor
+            - statement.fees_minor
+        )  # fmt: skip
+        fee, other = statement.lines[-2:]
+        assert (fee.is_fee, fee.amount_minor, fee.label) == (True, -2_00, "Fee")
+        assert (other.is_fee, other.payment_id, other.label) == (False, None, "Other movement")
 
     def test_february_closes_where_march_opens(self, story, now):
         february = my_monthly_statement(actor=story.actor, month=date(2025, 2, 1), now=now)

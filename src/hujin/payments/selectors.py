@@ -35,20 +35,22 @@ from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
 from hujin.payments.statements import (  # noqa: F401 -- re-exported: the public face
     STATEMENT_KINDS,
-    MonthlyStatement,
     StatementEntry,
     StatementFilterInvalid,
     StatementFilters,
-    StatementLine,
-    StatementMonthInvalid,
-    StatementMonthNotFound,
     StatementPage,
-    my_monthly_statement,
     my_statement_entry,
-    my_statement_months,
     my_statement_page,
     my_statement_rows,
     statement_filters,
+)
+from hujin.payments.statements_monthly import (  # noqa: F401 -- re-exported: the public face
+    MonthlyStatement,
+    StatementLine,
+    StatementMonthInvalid,
+    StatementMonthNotFound,
+    my_monthly_statement,
+    my_statement_months,
     statement_month,
 )
 from hujin.payments.types import CARD_ACTIVE, CARD_PENDING, CardView, MyCards, PaymentView

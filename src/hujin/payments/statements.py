@@ -1,21 +1,15 @@
-"""The customer's statements: their own payments as one history (top-ups, withdrawals, transfers
-sent and transfers received), filtered and paged, and the wallet's statement for a calendar
-month. Re-exported by ``payments.selectors``: the public face.
+"""The customer's statement history: their own payments as one list (top-ups, withdrawals,
+transfers sent and transfers received), filtered and paged. Re-exported by
+``payments.selectors``: the public face; the wallet's statement of a month is
+``statements_monthly``.
 
 Everything here is read as the customer ``actor`` acts as: a payment of anyone else (neither
 theirs nor paid to them) is PaymentNotFound, as if it did not exist. Counterparties leave masked
 (a card as ``工商银行 ···· 1234``, a person as ``张*``); amounts stay in minor units.
-
-The monthly statement reads the wallet's balances and movements from the ledger
-(``account_statement_between``, as the customer: the ledger's own scope holds too), over the
-calendar month in the business time zone. Only posted movements move the balance, so opening +
-money in − money out − fees = closing always holds; the month's payments still in flight or
-failed are listed apart, moving nothing.
 """
 
-import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
@@ -23,15 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.actors import Actor
 from hujin.core.dates import business_time_zone
-from hujin.core.errors import InvalidInput, NotFound
+from hujin.core.errors import InvalidInput
 from hujin.core.masking import mask_name
 from hujin.core.pages import keyset_page
-from hujin.customers.selectors import accounts_of, own_standing
-from hujin.ledger import selectors as ledger
+from hujin.customers.selectors import own_standing
 from hujin.payments.errors import PaymentNotFound
 from hujin.payments.models import Payment
 from hujin.payments.presenters import bank_name
-from hujin.payments.types import PAYMENT_CURRENCY, PAYMENT_STATUSES, TOPUP, TRANSFER, WITHDRAWAL
+from hujin.payments.types import PAYMENT_STATUSES, TOPUP, TRANSFER, WITHDRAWAL
 
 # What a statement calls an entry: a payment's kind, a transfer split by its direction.
 TRANSFER_OUT = "transfer_out"
@@ -45,24 +38,11 @@ KIND_LABELS = {
 }
 PAGE_SIZE = 25
 MAX_EXPORT_ROWS = 10_000  # one CSV; a customer with more narrows the dates
-FIRST_YEAR = 2000
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
-_WALLET_CODE = "2001.wallet"  # the customer's wallet in the ledger (customers opens it)
 
 
 class StatementFilterInvalid(InvalidInput):
     code = "statement_filter_invalid"
     message = _("Choose a kind and a status from the list, and a start date on or before the end.")
-
-
-class StatementMonthInvalid(InvalidInput):
-    code = "statement_month_invalid"
-    message = _("A month is written as year and month, like 2026-03.")
-
-
-class StatementMonthNotFound(NotFound):
-    code = "statement_month_not_found"
-    message = _("There is no statement for that month yet.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,36 +89,6 @@ class StatementPage:
     older_cursor: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class StatementLine:
-    """One posted movement of the wallet in a month: + in, − out, and the balance after it."""
-
-    at: datetime
-    label: str
-    counterparty: str
-    reference: str
-    payment_id: uuid.UUID | None  # None for a movement another module made (a purchase, ...)
-    amount_minor: int
-    is_fee: bool
-    balance_after_minor: int
-
-
-@dataclass(frozen=True, slots=True)
-class MonthlyStatement:
-    month: date  # its first day
-    last_day: date
-    currency: str
-    wallet_open: bool
-    complete: bool  # False while the month is not over
-    opening_minor: int = 0
-    money_in_minor: int = 0
-    money_out_minor: int = 0
-    fees_minor: int = 0
-    closing_minor: int = 0
-    lines: list[StatementLine] = field(default_factory=list)
-    not_posted: list[StatementEntry] = field(default_factory=list)
-
-
 def short_reference(payment_id: uuid.UUID) -> str:
     """The payment's short reference: the last 12 hex digits of its id (the random part)."""
     return payment_id.hex[-12:].upper()
@@ -158,11 +108,14 @@ def statement_filters(
     return StatementFilters(kind=kind, status=status, from_date=from_date, to_date=to_date)
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
+    """The first moment of the calendar ``day`` in the business time zone."""
     return datetime.combine(day, time.min, tzinfo=business_time_zone())
 
 
-def _mine(customer_id: uuid.UUID, filters: StatementFilters):
+def payments_of(customer_id: uuid.UUID, filters: StatementFilters):
+    """The payments of the customer and the transfers paid to them, filtered (a queryset, for
+    this module and ``statements_monthly`` only)."""
     by_kind = {
         TOPUP: Q(customer_id=customer_id, kind=TOPUP),
         WITHDRAWAL: Q(customer_id=customer_id, kind=WITHDRAWAL),
@@ -175,9 +128,9 @@ def _mine(customer_id: uuid.UUID, filters: StatementFilters):
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.from_date:
-        rows = rows.filter(created_at__gte=_day_start(filters.from_date))
+        rows = rows.filter(created_at__gte=day_start(filters.from_date))
     if filters.to_date:
-        rows = rows.filter(created_at__lt=_day_start(filters.to_date + timedelta(days=1)))
+        rows = rows.filter(created_at__lt=day_start(filters.to_date + timedelta(days=1)))
     return rows
 
 
@@ -210,7 +163,8 @@ def statement_entry_of(payment: Payment, *, customer_id: uuid.UUID) -> Statement
     )  # fmt: skip
 
 
-def _customer_id(actor: Actor) -> uuid.UUID | None:
+def acting_customer_id(actor: Actor) -> uuid.UUID | None:
+    """The customer ``actor`` acts as; None for anyone else."""
     standing = own_standing(actor=actor)
     return standing.customer_id if standing is not None else None
 
@@ -222,170 +176,32 @@ def my_statement_page(
     """The customer's own payments and the transfers they received, newest first, one keyset
     page at a time (``before``: older than that payment, ``after``: newer). Anyone but a
     customer gets an empty page."""
-    customer_id = _customer_id(actor)
+    customer_id = acting_customer_id(actor)
     if customer_id is None:
         return StatementPage([], filters, None, None)
     limit = max(1, min(limit, 200))
-    page = keyset_page(_mine(customer_id, filters), before=before, after=after, limit=limit)
+    page = keyset_page(payments_of(customer_id, filters), before=before, after=after, limit=limit)
     entries = [statement_entry_of(p, customer_id=customer_id) for p in page.rows]
     return StatementPage(entries, filters, page.newer_cursor, page.older_cursor)
 
 
 def my_statement_rows(*, actor: Actor, filters: StatementFilters) -> list[StatementEntry]:
     """Every entry the filters keep, oldest first (the CSV), at most MAX_EXPORT_ROWS."""
-    customer_id = _customer_id(actor)
+    customer_id = acting_customer_id(actor)
     if customer_id is None:
         return []
-    rows = _mine(customer_id, filters).order_by("created_at", "id")[:MAX_EXPORT_ROWS]
+    rows = payments_of(customer_id, filters).order_by("created_at", "id")[:MAX_EXPORT_ROWS]
     return [statement_entry_of(p, customer_id=customer_id) for p in rows]
 
 
 def my_statement_entry(*, actor: Actor, payment_id: uuid.UUID) -> StatementEntry:
     """One of the customer's payments, or a transfer paid to them. PaymentNotFound otherwise."""
-    customer_id = _customer_id(actor)
+    customer_id = acting_customer_id(actor)
     payment = (
-        _mine(customer_id, StatementFilters()).filter(id=payment_id).first()
+        payments_of(customer_id, StatementFilters()).filter(id=payment_id).first()
         if customer_id is not None
         else None
     )
     if payment is None:
         raise PaymentNotFound()
     return statement_entry_of(payment, customer_id=customer_id)
-
-
-# -- the monthly statement ----------------------------------------------------------------------
-
-
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return _day_start(month), _day_start(following)
-
-
-def statement_month(text: str) -> date:
-    """``"2026-03"`` as the month's first day. Raises StatementMonthInvalid."""
-    found = _MONTH.fullmatch(text or "")
-    try:
-        if found is None:
-            raise ValueError(text)
-        return date(int(found[1]), int(found[2]), 1)
-    except ValueError:
-        raise StatementMonthInvalid(details={"month": (text or "")[:20]}) from None
-
-
-def _wallet_id(actor: Actor, customer_id: uuid.UUID | None) -> uuid.UUID | None:
-    if customer_id is None:
-        return None
-    lines = accounts_of(actor=actor, customer_id=customer_id)
-    return next((a.id for a in lines if a.code == _WALLET_CODE and not a.closed), None)
-
-
-def my_statement_months(*, actor: Actor, now: datetime) -> list[date]:
-    """The months the customer has a statement for, newest first: from the month their wallet
-    opened or they first paid, whichever came first, to ``now``'s month."""
-    customer_id = _customer_id(actor)
-    if customer_id is None:
-        return []
-    starts = []
-    wallet_id = _wallet_id(actor, customer_id)
-    if wallet_id is not None:
-        starts.append(ledger.account_get(actor=actor, account_id=wallet_id).created_at)
-    first = _mine(customer_id, StatementFilters()).order_by("created_at").first()
-    if first is not None:
-        starts.append(first.created_at)
-    if not starts:
-        return []
-    zone = business_time_zone()
-    month = min(starts).astimezone(zone).date().replace(day=1)
-    last = now.astimezone(zone).date().replace(day=1)
-    months = []
-    while month <= last:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months[::-1]
-
-
-def _is_fee(code: str) -> bool:
-    # The ledger's fee codes: "fee.transfer", "payments.fee", "payments.withdrawal.fee"...
-    return "fee" in code.split(".")
-
-
-def _lines(actor, customer_id, wallet_id, from_at, to_at):
-    """The month's ledger statement of the wallet, every page, and its posted movements."""
-    statement, entries, after = None, [], None
-    while True:
-        page = ledger.account_statement_between(
-            actor=actor, account_id=wallet_id, from_at=from_at, to_at=to_at, after_seq=after,
-            limit=ledger.MAX_PAGE,
-        )  # fmt: skip
-        statement = statement or page
-        entries += page.entries
-        after = page.next_after_seq
-        if after is None:
-            return statement, [e for e in entries if e.kind in ledger.POSTING_KINDS]
-
-
-def _payments_by_transfer(customer_id, transfer_ids) -> dict[uuid.UUID, Payment]:
-    rows = _mine(customer_id, StatementFilters()).filter(
-        Q(hold_transfer_id__in=transfer_ids) | Q(resolution_transfer_id__in=transfer_ids)
-    )
-    found = {}
-    for payment in rows:
-        found[payment.hold_transfer_id] = payment
-        if payment.resolution_transfer_id is not None:
-            found[payment.resolution_transfer_id] = payment
-    return found
-
-
-def _line(entry, payment, customer_id, kind) -> StatementLine:
-    sign = 1 if entry.side == "credit" else -1
-    label = counterparty = reference = ""
-    if payment is not None:
-        shown = statement_entry_of(payment, customer_id=customer_id)
-        label, counterparty, reference = shown.label, shown.counterparty, shown.reference
-    else:
-        label = str(ledger.transfer_code_label(entry.code) or _("Other movement"))
-    return StatementLine(
-        at=entry.created_at, label=label, counterparty=counterparty, reference=reference,
-        payment_id=payment.id if payment is not None else None,
-        amount_minor=sign * entry.amount, is_fee=sign < 0 and _is_fee(entry.code),
-        balance_after_minor=entry.balances_after.net(kind),
-    )  # fmt: skip
-
-
-def my_monthly_statement(*, actor: Actor, month: date, now: datetime) -> MonthlyStatement:
-    """The wallet over the calendar ``month`` (its first day; business time zone): the opening
-    balance, each posted movement, the totals in, out and in fees, the closing balance, and the
-    month's payments that moved nothing (still in flight, or failed). A month before 2000 or
-    after ``now``'s is StatementMonthNotFound; before the wallet opens, everything is zero."""
-    from_at, to_at = _month_bounds(month)
-    if month.year < FIRST_YEAR or from_at > now:
-        raise StatementMonthNotFound(details={"month": month.strftime("%Y-%m")})
-    customer_id = _customer_id(actor)
-    wallet_id = _wallet_id(actor, customer_id)
-    last_day = (to_at - timedelta(days=1)).date()
-    not_posted = []
-    if customer_id is not None:
-        month_filter = StatementFilters(from_date=month, to_date=last_day)
-        rows = _mine(customer_id, month_filter).exclude(status="succeeded")
-        not_posted = [
-            statement_entry_of(p, customer_id=customer_id)
-            for p in rows.order_by("created_at", "id")
-        ]
-    empty = MonthlyStatement(
-        month=month, last_day=last_day, currency=PAYMENT_CURRENCY, wallet_open=False,
-        complete=to_at <= now, not_posted=not_posted,
-    )  # fmt: skip
-    if wallet_id is None:
-        return empty
-    statement, posted = _lines(actor, customer_id, wallet_id, from_at, to_at)
-    kind = statement.account.kind
-    payments = _payments_by_transfer(customer_id, [e.transfer_id for e in posted])
-    lines = [_line(e, payments.get(e.transfer_id), customer_id, kind) for e in posted]
-    fees = -sum(line.amount_minor for line in lines if line.is_fee)
-    return MonthlyStatement(
-        month=month, last_day=last_day, currency=statement.account.currency, wallet_open=True,
-        complete=to_at <= now, opening_minor=statement.opening.net(kind),
-        money_in_minor=statement.credits_posted_total,
-        money_out_minor=statement.debits_posted_total - fees, fees_minor=fees,
-        closing_minor=statement.closing.net(kind), lines=lines, not_posted=not_posted,
-    )  # fmt: skip
