@@ -50,7 +50,7 @@ class TestTopUpPage:
 
     def test_sending_it_twice_is_one_payment_and_the_page_shows_it(self, ready):
         client, card, wallet_id = ready
-        form = {"amount": "1,234.50", "card": str(card.id), "key": "form-key-1"}
+        form = {"amount": "1,234.50", "card": str(card.id), "key": "form-key-1", "step": "send"}
 
         first = client.post(reverse("payments:topup"), form)
         second = client.post(reverse("payments:topup"), form)
@@ -96,7 +96,10 @@ class TestWithdrawPage:
 class TestPaymentPage:
     def test_another_customers_payment_is_not_found(self, ready, make_customer):
         client, card, _ = ready
-        client.post(reverse("payments:topup"), {"amount": "5", "card": str(card.id), "key": "a"})
+        client.post(
+            reverse("payments:topup"),
+            {"amount": "5", "card": str(card.id), "key": "a", "step": "send"},
+        )
         payment = Payment.objects.get()
         stranger = Client()
         stranger.force_login(make_customer(name="李四"))
@@ -119,7 +122,10 @@ class TestHomeAndMessages:
         from hujin.notifications.models import Message
 
         client, card, _ = ready
-        client.post(reverse("payments:topup"), {"amount": "5", "card": str(card.id), "key": "b"})
+        client.post(
+            reverse("payments:topup"),
+            {"amount": "5", "card": str(card.id), "key": "b", "step": "send"},
+        )
         sandbox_callbacks_run(now=timezone.now())
 
         outbox_dispatch(now=timezone.now())

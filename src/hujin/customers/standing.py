@@ -20,6 +20,7 @@ class OwnStanding:
     status: str  # active | frozen | closed
     verified: bool
     legal_name: str  # "" until verified
+    wallet_account_id: uuid.UUID | None = None  # None until the wallet opens
 
 
 def own_standing(*, actor: Actor) -> OwnStanding | None:
@@ -38,4 +39,5 @@ def own_standing(*, actor: Actor) -> OwnStanding | None:
         status=customer.status,
         verified=verified,
         legal_name=customer.legal_name if verified else "",
+        wallet_account_id=customer.wallet_account_id,
     )

@@ -14,6 +14,7 @@ from ninja import Router, Status
 from hujin.core.money import format_minor
 from hujin.customers.selectors import accounts_of, own_standing
 from hujin.payments import selectors, services
+from hujin.payments.endpoints_money import router as money_router
 from hujin.payments.errors import WalletNotOpen
 from hujin.payments.schemas import (
     BindStartedOut,
@@ -130,3 +131,7 @@ def wallet(request):
         "balance": format_minor(line.balance_minor, line.currency),
         "available": format_minor(line.available_minor, line.currency),
     }
+
+
+# The money moving (quotes, top-ups, withdrawals, transfers, confirmation codes, limits).
+router.add_router("", money_router)

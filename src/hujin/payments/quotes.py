@@ -6,16 +6,19 @@ from datetime import datetime
 from hujin.core.actors import Actor
 from hujin.customers.selectors import own_standing
 from hujin.identity.services import step_up_methods
-from hujin.payments.errors import AmountInvalid, PaymentsNotAllowed
+from hujin.ledger.selectors import Balances, account_get
+from hujin.payments.errors import AmountInvalid, InsufficientFunds, PaymentsNotAllowed
 from hujin.payments.services.admission import confirmation_needed
 from hujin.payments.services.fees import fee_quote
+from hujin.payments.services.house import ACTOR
 from hujin.payments.services.limits import limits_left
 from hujin.payments.services.requests import MAX_AMOUNT_MINOR
 from hujin.payments.types import PAYMENT_CURRENCY, PAYMENT_KINDS, TOPUP, PaymentQuote
 
 
 def payment_quote(*, actor: Actor, kind: str, amount_minor: int, now: datetime) -> PaymentQuote:
-    """The quote for the customer ``actor`` acts as. Raises AmountInvalid, PaymentsNotAllowed."""
+    """The quote for the customer ``actor`` acts as. Raises AmountInvalid, PaymentsNotAllowed,
+    InsufficientFunds (the wallet's available balance does not cover the total going out)."""
     if kind not in PAYMENT_KINDS:
         raise AmountInvalid(details={"field": "kind"})
     if type(amount_minor) is not int or not 0 < amount_minor <= MAX_AMOUNT_MINOR:
@@ -27,14 +30,24 @@ def payment_quote(*, actor: Actor, kind: str, amount_minor: int, now: datetime) 
         customer_id=standing.customer_id, kind=kind, amount_minor=amount_minor, now=now
     )
     needed = confirmation_needed(kind, amount_minor)
+    total = amount_minor - fee if kind == TOPUP else amount_minor + fee
+    if kind != TOPUP and total > _available(standing.wallet_account_id):
+        raise InsufficientFunds()
     return PaymentQuote(
         kind=kind, amount_minor=amount_minor, fee_minor=fee,
-        total_minor=amount_minor + (0 if kind == TOPUP else fee), currency=PAYMENT_CURRENCY,
+        total_minor=total, currency=PAYMENT_CURRENCY,
         free_left_this_month=free_left,
         limits=limits_left(customer_id=standing.customer_id, kind=kind, now=now),
         confirmation_required=needed,
         confirmation_methods=step_up_methods(user_id=standing.user_id) if needed else (),
     )  # fmt: skip
+
+
+def _available(wallet_account_id) -> int:
+    if wallet_account_id is None:
+        return 0
+    account = account_get(actor=ACTOR, account_id=wallet_account_id)
+    return Balances.of_account(account).available(account.kind)
 
 
 def limits_of(*, actor: Actor, now: datetime):

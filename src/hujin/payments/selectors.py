@@ -33,6 +33,7 @@ from hujin.payments.monitor_detail import (  # noqa: F401 -- re-exported: the pu
 )
 from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
+from hujin.payments.quotes import limits_of, payment_quote  # noqa: F401 -- re-exported
 from hujin.payments.statements import (  # noqa: F401 -- re-exported: the public face
     STATEMENT_KINDS,
     StatementEntry,

@@ -158,7 +158,7 @@ class PaymentQuote:
     kind: str
     amount_minor: int
     fee_minor: int
-    total_minor: int
+    total_minor: int  # what leaves the wallet; for a top-up, what arrives in it
     currency: str
     free_left_this_month: int | None  # None: this kind has no free allowance
     limits: LimitsLeft
