@@ -14,7 +14,15 @@ from hujin.payments.reconciliation.errors import (
 )
 from hujin.payments.reconciliation.matching import break_key
 from tests.payments.money import Payer, open_wallet
-from tests.payments.reconciliation import CUT_OFF, LATE, operator, reconcile, topup, withdraw
+from tests.payments.reconciliation import (
+    CUT_OFF,
+    LATE,
+    SYSTEM,
+    operator,
+    reconcile,
+    topup,
+    withdraw,
+)
 
 
 @pytest.fixture
@@ -61,6 +69,52 @@ class TestAGreenDay:
         assert OutboxEvent.objects.filter(event_type="payments.reconciliation_completed").exists()
 
 
+class TestTheStatement:
+    def test_a_top_up_settled_just_after_midnight_is_in_transit_on_both_days_and_both_are_green(
+        self, payer, business_date, sandbox
+    ):
+        from hujin.core.dates import business_date_set
+        from hujin.payments.channels.sandbox import sandbox_callbacks_run
+
+        sandbox["delay_seconds"] = 30
+        topup(payer, CUT_OFF - timedelta(seconds=10), settle=False)
+        # The callback comes at 00:00:20 in Shanghai: the channel settles it on the 15th, the
+        # ledger posts it on business date the 14th (the COB has not run yet).
+        sandbox_callbacks_run(now=CUT_OFF + timedelta(seconds=20))
+        first = reconcile(business_date)
+        business_date_set(to_date=business_date + timedelta(days=1), actor=SYSTEM, now=LATE)
+        second = reconcile(business_date + timedelta(days=1), at=LATE + timedelta(days=1))
+
+        assert (first.flows_minor, first.in_transit_minor, first.closing_minor) == (
+            0,
+            100_00,
+            100_00,
+        )
+        assert (second.flows_minor, second.in_transit_minor) == (100_00, -100_00)
+        assert first.green and second.green
+
+    def test_a_transfer_on_the_clearing_account_that_is_no_payment_is_left_unexplained(
+        self, payer, now, business_date
+    ):
+        from hujin.core.ids import new_id
+        from hujin.ledger.services import transfers_create
+        from hujin.ledger.types import TransferRequest
+        from hujin.payments.reconciliation.suspense import suspense_account_open
+        from hujin.payments.services.house import clearing_code, house_account_id
+
+        topup(payer, now)
+        by_hand = TransferRequest(
+            id=new_id(), debit_account_id=house_account_id(clearing_code("sandbox")),
+            credit_account_id=suspense_account_open(now=now), amount=7_00, currency="CNY",
+            code="manual",
+        )  # fmt: skip
+        transfers_create(transfers=[by_hand], actor=SYSTEM, now=now, business_date=business_date)
+
+        run = reconcile(business_date)
+
+        assert run.residual_minor == 7_00 and _kinds(run) == [] and not run.green
+
+
 class TestEachKindOfBreak:
     def test_a_line_the_channel_left_out_is_missing_at_the_channel(
         self, payer, now, business_date, sandbox
@@ -71,7 +125,7 @@ class TestEachKindOfBreak:
         run = reconcile(business_date)
 
         assert _kinds(run) == ["missing_at_channel"]
-        assert run.residual_minor == 100_00 and not run.green
+        assert (run.breaks_minor, run.residual_minor) == (100_00, 0) and not run.green
 
     def test_a_changed_amount_is_an_amount_mismatch(self, payer, now, business_date, sandbox):
         payment = topup(payer, now)
@@ -82,7 +136,7 @@ class TestEachKindOfBreak:
         [item] = Break.objects.filter(last_run=run)
         assert item.kind == "amount_mismatch" and item.payment_id == payment.id
         assert (item.channel_amount_minor, item.hujin_amount_minor) == (101_00, 100_00)
-        assert run.residual_minor == -1_00
+        assert (run.breaks_minor, run.residual_minor) == (-1_00, 0)
 
     def test_a_line_hujin_never_saw_is_missing_in_hujin(self, payer, now, business_date, sandbox):
         sandbox["recon_extra_lines"] = 1
@@ -110,7 +164,7 @@ class TestEachKindOfBreak:
         run = reconcile(business_date)
 
         assert _kinds(run) == ["duplicate"]
-        assert run.residual_minor == -100_00
+        assert (run.breaks_minor, run.residual_minor) == (-100_00, 0)
 
     def test_a_payment_the_ledger_never_posted_is_a_status_mismatch(
         self, payer, now, business_date

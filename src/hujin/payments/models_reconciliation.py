@@ -49,8 +49,10 @@ RECONCILIATION_PERMISSIONS = [
 
 class ReconciliationRun(models.Model):
     """One reading of a channel's file for a business date, matched three ways (the file,
-    Hujin's payments, the ledger), with the clearing account's statement:
-    ``opening_minor + flows_minor = closing_minor`` and ``residual_minor`` what is left over
+    Hujin's payments, the ledger), with the clearing account's statement: ``opening_minor`` +
+    what the file says the channel collected (``flows_minor``) + timing differences
+    (``in_transit_minor``) + the day's breaks (``breaks_minor``) + corrections posted that day
+    (``corrections_minor``) = ``closing_minor``, and ``residual_minor`` what nothing explains
     (0 on a green run). ``incomplete`` with a ``reason`` when it could not conclude."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
@@ -62,8 +64,11 @@ class ReconciliationRun(models.Model):
     file_sequence = models.BigIntegerField(null=True, blank=True)
     file_lines = models.PositiveIntegerField(default=0)
     opening_minor = models.BigIntegerField(default=0)
-    flows_minor = models.BigIntegerField(default=0)  # what the file says moved, plus corrections
-    ledger_flows_minor = models.BigIntegerField(default=0)
+    flows_minor = models.BigIntegerField(default=0)  # what the file says the channel collected
+    in_transit_minor = models.BigIntegerField(default=0)
+    breaks_minor = models.BigIntegerField(default=0)
+    corrections_minor = models.BigIntegerField(default=0)
+    ledger_flows_minor = models.BigIntegerField(default=0)  # closing - opening
     closing_minor = models.BigIntegerField(default=0)
     residual_minor = models.BigIntegerField(default=0)
     matched_count = models.PositiveIntegerField(default=0)

@@ -11,12 +11,14 @@ A run that cannot conclude is ``incomplete`` with its reason and changes no brea
   earlier run of the same day read (the channel replaced a file Hujin had already reconciled);
 - ``sequence_gap``: its sequence number is not the one the last earlier file implies.
 
-The balance statement of the channel's clearing account for the day:
-``opening + flows = closing`` where ``flows`` is what the file says the channel collected
-(succeeded ``in`` lines), plus the corrections of breaks posted that day, less the corrections
-of the day's own breaks (posted whenever: they correct this day); the ``residual`` is what that
-leaves unexplained (0 on a green run; otherwise the day's breaks and payments in flight say
-why).
+The balance statement of the channel's clearing account for the day (top-ups only: withdrawals
+never touch it): ``opening + flows + in transit + breaks + corrections = closing + residual``,
+where ``flows`` is what the file says the channel collected (succeeded ``in`` lines), ``in
+transit`` the timing differences (a payment the ledger posted on another business date, or
+still in flight within the grace period), ``breaks`` what the day's breaks make the ledger differ
+from the file, ``corrections`` what resolutions of breaks posted that day; the ``residual`` is
+what nothing explains (a transfer on the clearing account that is no payment's): 0 on a green
+run, which also has no open break.
 
 Replaying a past date is another run of it (``replay=True``), compared with what Hujin and the
 ledger say now; the COB step runs the closing business date.
@@ -119,14 +121,9 @@ def _balances(name: str, business_date: date) -> tuple[int, int]:
 
 
 def _corrections(name: str, business_date: date) -> int:
-    """Resolutions posted to the clearing account on the day, less those made for the day's own
-    breaks (whenever posted): the ledger's flows of the day hold the first, not the second."""
-
-    def total(**where) -> int:
-        rows = Break.objects.filter(channel=name, **where)
-        return int(rows.aggregate(total=Sum("correction_clearing_minor"))["total"] or 0)
-
-    return total(resolution_business_date=business_date) - total(business_date=business_date)
+    """What resolutions of breaks posted to the clearing account on the day (signed)."""
+    rows = Break.objects.filter(channel=name, resolution_business_date=business_date)
+    return int(rows.aggregate(total=Sum("correction_clearing_minor"))["total"] or 0)
 
 
 def reconciliation_run(
@@ -178,13 +175,16 @@ def _record_incomplete(started: dict, reason: str, actor: Actor, now: datetime):
 def _record_complete(started, parsed: ChannelFile, match: Match, actor, now):
     name, business_date = started["channel"], started["business_date"]
     opening, closing = _balances(name, business_date)
-    flows = parsed.total_in_minor + _corrections(name, business_date)
+    corrections = _corrections(name, business_date)
+    explained = parsed.total_in_minor + match.in_transit_minor + match.breaks_minor + corrections
     with transaction.atomic():
         run = ReconciliationRun.objects.create(
-            status=RUN_COMPLETE, opening_minor=opening, flows_minor=flows,
-            ledger_flows_minor=closing - opening, closing_minor=closing,
-            residual_minor=closing - opening - flows, matched_count=match.matched,
-            in_flight_count=match.in_flight, finished_at=now, **started,
+            status=RUN_COMPLETE, opening_minor=opening, flows_minor=parsed.total_in_minor,
+            in_transit_minor=match.in_transit_minor, breaks_minor=match.breaks_minor,
+            corrections_minor=corrections, ledger_flows_minor=closing - opening,
+            closing_minor=closing, residual_minor=closing - opening - explained,
+            matched_count=match.matched, in_flight_count=match.in_flight, finished_at=now,
+            **started,
         )  # fmt: skip
         _breaks_record(run, match.found, now)
         run.save(update_fields=["breaks_new", "breaks_persisting", "breaks_resolved"])

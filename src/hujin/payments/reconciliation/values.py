@@ -80,6 +80,9 @@ class RunRow:
     file_lines: int
     opening_minor: int
     flows_minor: int
+    in_transit_minor: int
+    breaks_minor: int
+    corrections_minor: int
     closing_minor: int
     residual_minor: int
     matched_count: int
