@@ -116,6 +116,10 @@ def _pay_with_card(page, path: str, amount: str, last4: str) -> None:
     page.locator("#id_amount").fill(amount)
     page.locator("label.choice", has_text=last4).locator("input[type=radio]").check()
     _submit(page, "form:has(#id_amount)")
+    # the confirmation page: the card, the amount, the fee and the total, nothing moved yet
+    facts = page.locator("dl.facts").inner_text()
+    assert last4 in facts and f"¥{amount}.00" in facts
+    _submit(page, "form:has([name=step][value=send])")
     assert re.search(r"/payments/[0-9a-f-]{36}/$", page.url), page.url
 
 
