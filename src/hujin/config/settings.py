@@ -14,6 +14,8 @@ HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (defa
 HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER, HUJIN_PAYMENTS_CHANNEL
                  adapters (dotted paths; below); HUJIN_PAYMENTS_SANDBOX the sandbox's knobs (JSON);
 HUJIN_PAYMENTS_CHANNEL_SECRETS  the channels' callback signing secrets (JSON; required in prod)
+HUJIN_PAYMENTS_CONFIRM_FROM_MINOR  withdrawals and transfers from this many fen need a code
+                 (default 500000: ¥5,000.00)
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 """
 
@@ -209,6 +211,11 @@ HUJIN_PAYMENTS_SANDBOX = json.loads(os.environ.get("HUJIN_PAYMENTS_SANDBOX", "")
 # a missing one is generated into the var dir (hujin.payments.signing).
 HUJIN_PAYMENTS_CHANNEL_SECRETS = json.loads(
     os.environ.get("HUJIN_PAYMENTS_CHANNEL_SECRETS", "") or "{}"
+)
+# Withdrawals and transfers of this many fen or more need the customer's one-time code (texted,
+# bound to the payment, or from their authenticator app): docs/modules/payments.md.
+HUJIN_PAYMENTS_CONFIRM_FROM_MINOR = int(
+    os.environ.get("HUJIN_PAYMENTS_CONFIRM_FROM_MINOR", "") or 5_000_00
 )
 # The language of a customer's messages until they choose one (en or zh-hans).
 HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
