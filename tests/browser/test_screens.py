@@ -39,6 +39,9 @@ STAFF_PAGES = [
     ("sandbox-codes", "/payments/dev/codes/"),
     ("payment-monitor", "/payments/monitor/"),
     ("payments-list", "/payments/monitor/list/"),
+    ("limits-and-fees", "/payments/rules/"),
+    ("withdrawal-fee", "/payments/rules/fees/withdrawal/"),
+    ("payments-held-for-review", "/payments/review/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),

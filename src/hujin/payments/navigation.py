@@ -49,6 +49,7 @@ def register() -> None:
     customer_console_section_register("payments", customer_payments_section, order=30)
     console_names.register()
     _register_reconciliation()
+    _register_rules()
     if not settings.PROD:
         console_entry_register(
             key="payments.dev_codes", area=AREA_SYSTEM,
@@ -77,5 +78,26 @@ def _register_reconciliation() -> None:
         waiting_label=ngettext_lazy(
             "%(n)d reconciliation break waits for a resolution",
             "%(n)d reconciliation breaks wait for a resolution", "n",
+        ),
+    )  # fmt: skip
+
+
+def _register_rules() -> None:
+    """The limits and fees in the money area (read by who sees payments, changed by operations);
+    the payments a screen held in the risk and compliance area, its waiting work the queue."""
+    from hujin.core.navigation import AREA_RISK
+    from hujin.payments.permissions import REVIEW_PAYMENTS
+    from hujin.payments.rules_selectors import review_waiting_count
+
+    console_entry_register(
+        key="payments.rules", area=AREA_MONEY, label=_("Limits and fees"),
+        url_name="payments:rules", permission=VIEW_PAYMENTS, order=50,
+    )  # fmt: skip
+    console_entry_register(
+        key="payments.review", area=AREA_RISK, label=_("Payments held for review"),
+        url_name="payments:review", permission=REVIEW_PAYMENTS, order=30,
+        waiting=review_waiting_count,
+        waiting_label=ngettext_lazy(
+            "%(n)d payment held for review", "%(n)d payments held for review", "n"
         ),
     )  # fmt: skip

@@ -34,6 +34,23 @@ from hujin.payments.monitor_detail import (  # noqa: F401 -- re-exported: the pu
 from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
 from hujin.payments.quotes import limits_of, payment_quote  # noqa: F401 -- re-exported
+from hujin.payments.rules_selectors import (  # noqa: F401 -- re-exported: the public face
+    FeeRuleNotFound,
+    FeeRuleRow,
+    HeldPayment,
+    HeldPaymentDetail,
+    LimitRuleNotFound,
+    LimitRuleRow,
+    PaymentRules,
+    ReviewQueue,
+    ScreeningReason,
+    fee_rule_get,
+    held_payment,
+    limit_rule_get,
+    payment_rules,
+    review_queue,
+    review_waiting_count,
+)
 from hujin.payments.statements import (  # noqa: F401 -- re-exported: the public face
     STATEMENT_KINDS,
     StatementEntry,

@@ -6,6 +6,7 @@ from hujin.payments import (
     views_console,
     views_money,
     views_reconciliation,
+    views_rules,
     views_statements,
     views_transfer,
 )
@@ -35,4 +36,13 @@ urlpatterns = [
     path("reconciliation/runs/<uuid:run_id>/", views_reconciliation.report, name="recon_report"),
     path("reconciliation/breaks/", views_reconciliation.breaks, name="reconciliation_breaks"),
     path("reconciliation/<uuid:break_id>/", views_reconciliation.break_page, name="recon_break"),
+    path("rules/", views_rules.rules, name="rules"),
+    path("rules/limits/add/", views_rules.limit_add, name="rules_limit_add"),
+    path("rules/limits/<uuid:rule_id>/", views_rules.limit_edit, name="rules_limit"),
+    path(
+        "rules/limits/<uuid:rule_id>/delete/", views_rules.limit_delete, name="rules_limit_delete"
+    ),
+    path("rules/fees/<slug:kind>/", views_rules.fee_edit, name="rules_fee"),
+    path("review/", views_rules.review_queue, name="review"),
+    path("review/<uuid:payment_id>/", views_rules.review_payment, name="review_payment"),
 ]
