@@ -116,7 +116,9 @@ class LimitAddForm(LimitForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"))
     tier = forms.CharField(
         label=pgettext_lazy("customer tier", "Tier"), max_length=32, initial="standard",
-        help_text=gettext_lazy("A tier's name (standard, …), or * for every tier."),
+        help_text=gettext_lazy(
+            "A tier's name (the default tier is filled in), or * for every tier."
+        ),
     )  # fmt: skip
     level = forms.ChoiceField(label=pgettext_lazy("limit level", "Level"))
     field_order = ["kind", "tier", "level", "per_transaction", "per_day", "per_month", "note"]
