@@ -160,3 +160,17 @@ class TestTheCommand:
         out = capsys.readouterr().out
         assert day["date"].isoformat() in out and "2 persisting" in out
         assert ReconciliationRun.objects.filter(replay=True).count() == 1
+
+    def test_an_incomplete_run_fails_the_command_with_its_reason(self, day, sandbox):
+        from django.core.management.base import CommandError
+
+        sandbox["recon_missing"] = True
+
+        with pytest.raises(CommandError, match="incomplete \\(file_missing\\)"):
+            call_command("payments", "reconcile", "--date", day["date"].isoformat())
+
+    def test_a_date_that_is_no_date_is_refused(self, db):
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+            call_command("payments", "reconcile", "--date", "14/03/2025")
