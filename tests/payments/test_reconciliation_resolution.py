@@ -178,3 +178,17 @@ class TestWhatCanBeProposed:
         assert dropped.status == "proposed"
         assert wallet(payer.wallet_id)["balance"] == 100_00
         assert ledger_is_consistent()
+
+
+def test_the_approvals_queue_describes_the_request_in_words(dropped):
+    from hujin.core.approvals import approval_describe, approval_get
+
+    _propose(dropped)
+    dropped.refresh_from_db()
+
+    text = approval_describe(approval_get(id=dropped.approval_request_id))
+
+    assert text == (
+        f"Missing at the channel · {dropped.reference} · "
+        "Debit the customer's wallet back to the clearing account · ¥100.00"
+    )

@@ -48,6 +48,7 @@ from hujin.payments.reconciliation.errors import (
     ResolutionNeedsCustomer,
 )
 from hujin.payments.reconciliation.suspense import suspense_account_open
+from hujin.payments.reconciliation.values import ACTION_LABELS, KIND_LABELS
 from hujin.payments.services.house import house_accounts_open
 
 RESOLVE_ACTION = "payments.resolve_break"
@@ -169,10 +170,11 @@ def break_request_describe(request) -> str:
     """One line for the approvals inbox: the kind, the channel's reference and the amount."""
     payload = request.payload
     item = Break.objects.filter(id=payload.get("break_id")).first()
-    amount = format_minor(int(payload.get("amount_minor") or 0), "CNY")
+    amount = f"¥{format_minor(int(payload.get('amount_minor') or 0), 'CNY')}"
+    action = ACTION_LABELS.get(payload.get("action"), payload.get("action"))
     if item is None:
-        return f"{payload.get('action')} · {amount}"
-    return f"{item.get_kind_display()} · {item.reference} · {payload.get('action')} · {amount}"
+        return f"{action} · {amount}"
+    return f"{KIND_LABELS[item.kind]} · {item.reference} · {action} · {amount}"
 
 
 def _record(item: Break, actor: Actor, audit: str, event: str, now: datetime, **extra) -> None:
