@@ -222,10 +222,10 @@ class TestDefaultAndUnbind:
             card_set_default(card_id=card.id, actor=stranger, now=now)
 
 
-def test_the_sandbox_channel_is_refused_in_production(settings):
+def test_the_sandbox_channel_is_refused_in_production(db, settings):
     settings.PROD = True
 
-    with pytest.raises(ImproperlyConfigured, match="development-only"):
+    with pytest.raises(ImproperlyConfigured, match="for development only"):
         card_channel()
     assert [error.id for error in payment_channel_check()] == ["payments.W001"]
 

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from hujin.core.actors import Actor
 from hujin.identity.models import User
+from hujin.identity.sessions import request_ip  # noqa: F401 -- re-exported: the caller's address
 
 
 def is_console_user(user) -> bool:

@@ -55,7 +55,8 @@ class PaymentsConfig(AppConfig):
 
 
 def _keep_rules() -> None:
-    """The seeded limits and fees come back after a flush (tests between transactional cases)."""
+    """The seeded limits, fees and channel come back after a flush (tests between transactional
+    cases)."""
     import importlib
 
     from django.apps import apps
@@ -64,6 +65,8 @@ def _keep_rules() -> None:
 
     seed = importlib.import_module("hujin.payments.migrations.0004_limits_fees").rules_seed
     keep_reference_data(apps.get_app_config("payments"), "LimitRule", seed)
+    seed = importlib.import_module("hujin.payments.migrations.0006_channels").channel_seed
+    keep_reference_data(apps.get_app_config("payments"), "PaymentChannel", seed)
 
 
 def _register_roles() -> None:

@@ -18,7 +18,7 @@ from ninja import Router, Status
 
 from hujin.core.errors import HujinError
 from hujin.core.money import format_minor, parse_amount
-from hujin.identity.sessions import request_ip
+from hujin.identity.access import request_ip
 from hujin.payments import selectors, services
 from hujin.payments.errors import AmountInvalid
 from hujin.payments.schemas import ErrorOut

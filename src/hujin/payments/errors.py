@@ -145,6 +145,22 @@ class ChannelUnavailable(Conflict):
     message = _("The bank did not answer. The payment will be checked with the bank shortly.")
 
 
+class ChannelDown(Conflict):
+    """The channel refused the connection: the instruction was certainly not taken (routing
+    fails over to the next channel)."""
+
+    code = "payment_channel_down"
+    message = _("The bank's gateway is down. Nothing was moved; try again in a few minutes.")
+
+
+class NoChannel(Conflict):
+    code = "payment_no_channel"
+    message = _(
+        "No payment channel can take this card for this amount right now. Nothing was moved; "
+        "try again later or use another card."
+    )
+
+
 class CallbackUnauthorised(HujinError):
     status = 401
     code = "callback_signature_invalid"

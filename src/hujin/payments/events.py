@@ -25,3 +25,5 @@ PAYMENT_HELD = "payments.payment_held"
 # payment_id, ..., reviewer: a held payment goes on
 PAYMENT_RELEASED = "payments.payment_released"
 RULES_CHANGED = "payments.rules_changed"  # rule (payments.limit_rule | payments.fee_rule), id
+# payment_id, ..., channel: a booked payment moved to another channel (the first was down)
+PAYMENT_REROUTED = "payments.payment_rerouted"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.crypto import EncryptedTextField
 from hujin.core.ids import new_id
+from hujin.payments.models_channels import PaymentChannel  # noqa: F401 -- this app's model
 from hujin.payments.models_reconciliation import Break, ReconciliationRun  # noqa: F401
 from hujin.payments.models_rules import (  # noqa: F401 -- this app's models
     RULE_PERMISSIONS,
@@ -155,6 +156,9 @@ class Payment(models.Model):
     screening = models.ForeignKey(
         Screening, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
     )
+    # The fee's pending transfer when the payment moved to another channel (None: the first
+    # one's, derived from the payment's id).
+    fee_transfer_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         default_permissions = ()
@@ -196,6 +200,7 @@ class SandboxInstruction(models.Model):
 
     reference = models.CharField(max_length=64, primary_key=True)
     payment_id = models.UUIDField(unique=True)
+    channel = models.CharField(max_length=32, default="sandbox")  # the sandbox's name that took it
     direction = models.CharField(max_length=8)  # in | out
     amount = models.BigIntegerField()
     outcome = models.CharField(max_length=16)  # succeeded | failed

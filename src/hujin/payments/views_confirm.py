@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from hujin.core.errors import HujinError
-from hujin.identity.access import customer_actor
-from hujin.identity.sessions import request_ip
+from hujin.identity.access import customer_actor, request_ip
 from hujin.payments import services
 from hujin.payments.types import Confirmation
 

@@ -1,24 +1,16 @@
-"""Payment channels: the interface (``base``) and the built-in sandbox (``sandbox``).
+"""Payment channels: the interface (``base``), the built-in sandbox (``sandbox``) and the
+channels operations configured (``routing``).
 
-``HUJIN_PAYMENTS_CHANNEL`` names the channel class; the default is the sandbox, which a
-production settings (``PROD``) refuses.
+``card_channel()`` is the channel cards are verified with: the first enabled configured one
+(``HUJIN_PAYMENTS_CHANNEL``'s, the sandbox by default, until operations add others). Money goes
+through the channel ``channels_route`` picks for the card's bank and the amount.
 """
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
-
-from hujin.payments.channels.base import MoneyChannel
-
-DEFAULT_CHANNEL = "hujin.payments.channels.sandbox.SandboxChannel"
-
-
-def card_channel() -> MoneyChannel:
-    path = getattr(settings, "HUJIN_PAYMENTS_CHANNEL", "") or DEFAULT_CHANNEL
-    channel_class = import_string(path)
-    if getattr(channel_class, "development_only", False) and settings.PROD:
-        raise ImproperlyConfigured(
-            f"HUJIN_PAYMENTS_CHANNEL is {path}, a development-only channel; configure a real "
-            "payment channel in production."
-        )
-    return channel_class()
+from hujin.payments.channels.routing import (  # noqa: F401 -- the package's face
+    DEFAULT_CHANNEL,
+    card_channel,
+    channel_mark_down,
+    channel_mark_up,
+    channel_named,
+    channels_route,
+)

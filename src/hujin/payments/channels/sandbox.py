@@ -19,7 +19,13 @@ later signs the callback and hands it to the same function Hujin's webhook view 
 - ``delay_seconds`` (default 0): how long after the instruction the callback is due;
 - ``lost_share`` (0 to 1): the share whose answer to the instruction is lost (the payment is
   ``unknown`` until Hujin queries; the callback never comes);
-- ``seed``: makes the n-th instruction's draws a function of the seed and n (tests, the demo).
+- ``seed``: makes the n-th instruction's draws a function of the seed and n (tests, the demo);
+- ``down``: the names of sandbox channels that refuse every connection (``ChannelDown``: the
+  instruction is not taken), to see routing fail over to the next channel.
+
+Operations may configure the sandbox adapter under several names (``sandbox``, ``sandbox-b``):
+each name is its own "bank", with its own instructions, callbacks signed with its own secret and
+its own reconciliation file.
 
 The daily reconciliation file (``reconciliation_file``, format in ``channels.base``) lists every
 instruction due that day (calendar date of ``due_at`` in the business time zone), settled at
@@ -46,7 +52,7 @@ from django.conf import settings
 
 from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask_mobile
-from hujin.payments.errors import CardVerificationDeclined, ChannelUnavailable
+from hujin.payments.errors import CardVerificationDeclined, ChannelDown, ChannelUnavailable
 from hujin.payments.models import SandboxCode, SandboxInstruction
 from hujin.payments.types import (
     OUTCOME_FAILED,
@@ -68,6 +74,10 @@ def _knobs() -> dict:
 class SandboxChannel:
     name = "sandbox"
     development_only = True
+
+    def __init__(self, *, name: str | None = None):
+        if name:
+            self.name = name
 
     def card_verify_begin(
         self,
@@ -103,10 +113,10 @@ class SandboxChannel:
         return True
 
     def pay_in(self, *, payment_id, card_number, holder_name, amount_minor, currency, now) -> str:
-        return _instruct("in", payment_id, amount_minor, now)
+        return _instruct(self.name, "in", payment_id, amount_minor, now)
 
     def pay_out(self, *, payment_id, card_number, holder_name, amount_minor, currency, now) -> str:
-        return _instruct("out", payment_id, amount_minor, now)
+        return _instruct(self.name, "out", payment_id, amount_minor, now)
 
     def query(self, *, payment_id: uuid.UUID, now: datetime) -> ChannelAnswer:
         row = SandboxInstruction.objects.filter(payment_id=payment_id).first()
@@ -126,7 +136,7 @@ class SandboxChannel:
             raise ReconciliationFileMissing()
         start = datetime.combine(business_date, time(0), tzinfo=business_time_zone())
         rows = SandboxInstruction.objects.filter(
-            due_at__gte=start, due_at__lt=start + timedelta(days=1)
+            channel=self.name, due_at__gte=start, due_at__lt=start + timedelta(days=1)
         ).order_by("due_at", "reference")
         lines: list[list[str]] = []
         for row in rows:
@@ -190,16 +200,20 @@ def _share(name: str) -> float:
     return float(_knobs().get(name, 0) or 0)
 
 
-def _instruct(direction: str, payment_id: uuid.UUID, amount_minor: int, now: datetime) -> str:
-    """Take the instruction once (a repeat names the same one); raise ChannelUnavailable when
-    the draw says the answer is lost."""
+def _instruct(
+    channel: str, direction: str, payment_id: uuid.UUID, amount_minor: int, now: datetime
+) -> str:
+    """Take the instruction once (a repeat names the same one); raise ChannelDown when this
+    sandbox is set down, ChannelUnavailable when the draw says the answer is lost."""
+    if channel in (_knobs().get("down") or ()):
+        raise ChannelDown()
     draws = _draws(payment_id)
     failed, twice, lost = (draws.random() < _share(n) for n in
                            ("fail_share", "duplicate_share", "lost_share"))  # fmt: skip
     row, _ = SandboxInstruction.objects.get_or_create(
         payment_id=payment_id,
         defaults={
-            "reference": f"sbx-{secrets.token_hex(12)}", "direction": direction,
+            "reference": f"sbx-{secrets.token_hex(12)}", "direction": direction, "channel": channel,
             "amount": amount_minor, "outcome": OUTCOME_FAILED if failed else OUTCOME_SUCCEEDED,
             "failure_code": "declined_by_bank" if failed else "",
             "due_at": now + timedelta(seconds=float(_knobs().get("delay_seconds", 0) or 0)),
@@ -232,9 +246,9 @@ def sandbox_callbacks_run(*, now: datetime) -> int:
     for row in list(due.order_by("due_at", "reference")):
         body = sandbox_callback_body(row)
         timestamp = str(int(now.timestamp()))
-        signature = callback_signature(channel=SandboxChannel.name, timestamp=timestamp, body=body)
+        signature = callback_signature(channel=row.channel, timestamp=timestamp, body=body)
         try:
-            callback_receive(channel=SandboxChannel.name, timestamp=timestamp,
+            callback_receive(channel=row.channel, timestamp=timestamp,
                              signature=signature, body=body, now=now)  # fmt: skip
         except HujinError as error:
             logger.warning("sandbox callback refused", extra={"code": error.code})

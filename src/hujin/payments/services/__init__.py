@@ -12,6 +12,7 @@ from hujin.payments.services.cards import (
     card_unbind,
     holder_name_normalise,
 )
+from hujin.payments.services.channels import channel_configure
 from hujin.payments.services.recovery import payments_unknown_resolve
 from hujin.payments.services.review import payment_review_reject, payment_review_release
 from hujin.payments.services.rules import fee_rule_set, limit_rule_delete, limit_rule_set
@@ -26,6 +27,7 @@ __all__ = [
     "card_bind_confirm",
     "card_set_default",
     "card_unbind",
+    "channel_configure",
     "confirmation_code_send",
     "fee_rule_set",
     "holder_name_normalise",

@@ -23,7 +23,7 @@ from hujin.ledger.errors import Result
 from hujin.ledger.services import transfers_create
 from hujin.ledger.types import TransferRequest
 from hujin.payments import events
-from hujin.payments.channels import card_channel
+from hujin.payments.channels import channel_named
 from hujin.payments.errors import (
     CallbackConflict,
     CallbackMalformed,
@@ -33,7 +33,7 @@ from hujin.payments.errors import (
 )
 from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
-from hujin.payments.services.house import payment_transfer_id
+from hujin.payments.services.house import fee_transfer_id, payment_transfer_id
 from hujin.payments.services.limits import limits_release
 from hujin.payments.services.requests import first_failure, payment_record
 from hujin.payments.signing import MAX_SKEW_SECONDS, callback_signature_ok
@@ -57,7 +57,7 @@ def callback_receive(
     Raises PaymentNotFound (an unknown channel or reference), CallbackUnauthorised (a bad
     signature, a stale or missing timestamp), CallbackMalformed, CallbackConflict,
     PaymentRefusedByLedger."""
-    if channel != card_channel().name:
+    if channel_named(channel) is None:
         raise PaymentNotFound()
     try:
         sent_at = int((timestamp or "").strip())
@@ -137,7 +137,7 @@ def payment_finish(
         resolutions.append(
             TransferRequest(
                 id=payment_transfer_id(payment.id, f"fee_{step}"), kind=f"{step}_pending",
-                pending_id=payment_transfer_id(payment.id, "fee"), code="payments.fee",
+                pending_id=fee_transfer_id(payment), code="payments.fee",
                 metadata=metadata,
             )
         )  # fmt: skip

@@ -38,6 +38,12 @@ def payment_transfer_id(payment_id: uuid.UUID, step: str) -> uuid.UUID:
     return uuid.uuid5(payment_id, f"payments.{step}")
 
 
+def fee_transfer_id(payment) -> uuid.UUID:
+    """The pending transfer of a payment's fee: the first channel's, derived from the payment's
+    id, or the one its move to another channel placed."""
+    return payment.fee_transfer_id or payment_transfer_id(payment.id, "fee")
+
+
 @dataclass(frozen=True, slots=True)
 class HouseAccounts:
     clearing_id: uuid.UUID

@@ -29,16 +29,16 @@ from hujin.ledger.errors import Result
 from hujin.ledger.services import transfers_create
 from hujin.ledger.types import TransferRequest
 from hujin.payments import events
-from hujin.payments.channels import card_channel
+from hujin.payments.channels import card_channel, channels_route
 from hujin.payments.errors import (
     AmountInvalid,
     CardNotActive,
     CardNotFound,
-    ChannelUnavailable,
     CustomerNotVerified,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
     InsufficientFunds,
+    NoChannel,
     PaymentRefusedByLedger,
     PaymentsNotAllowed,
     WalletNotOpen,
@@ -52,14 +52,17 @@ from hujin.payments.services.admission import (
     movement_admit,
     refusal_record,
 )
-from hujin.payments.services.house import house_accounts_open, payment_transfer_id
+from hujin.payments.services.house import (
+    fee_transfer_id,
+    house_accounts_open,
+    payment_transfer_id,
+)
+from hujin.payments.services.sending import payment_send
 from hujin.payments.types import (
     CARD_ACTIVE,
     PAYMENT_CREATED,
     PAYMENT_CURRENCY,
-    PAYMENT_PENDING,
     PAYMENT_REVIEW,
-    PAYMENT_UNKNOWN,
     TOPUP,
     WITHDRAWAL,
     Confirmation,
@@ -139,11 +142,18 @@ def payment_request(
     existing = _existing(standing.customer_id, key)
     if existing is not None:
         return _same_or_reused(existing, kind, card_id, amount_minor)
+    bank_code = (
+        Card.objects.filter(id=card_id, customer_id=standing.customer_id)
+        .values_list("bank_code", flat=True).first()
+    )  # fmt: skip
+    route = channels_route(bank_code=bank_code or "", amount_minor=amount_minor, now=now)
+    if bank_code is not None and not route:
+        raise NoChannel()
     confirmation_check(
         user_id=standing.user_id, customer_id=standing.customer_id, kind=kind,
         amount_minor=amount_minor, counterparty=card_id, confirmation=confirmation, now=now,
     )  # fmt: skip
-    channel = card_channel()
+    channel = route[0] if route else card_channel()
     movement = Movement(
         customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
         direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,
@@ -164,28 +174,6 @@ def payment_request(
     return payment_send(payment, now=now)
 
 
-def payment_send(payment: Payment, *, now: datetime) -> PaymentView:
-    """Give the channel a payment whose hold is booked (``created``): it becomes ``pending``
-    with the channel's reference, or ``unknown`` when the channel did not answer."""
-    channel = card_channel()
-    send = channel.pay_in if payment.kind == TOPUP else channel.pay_out
-    try:
-        reference = send(
-            payment_id=payment.id, card_number=payment.card.number,
-            holder_name=payment.card.holder_name, amount_minor=payment.amount,
-            currency=payment.currency, now=now,
-        )  # fmt: skip
-    except ChannelUnavailable:
-        reference, status = "", PAYMENT_UNKNOWN
-    else:
-        status = PAYMENT_PENDING
-    Payment.objects.filter(pk=payment.pk, status=PAYMENT_CREATED).update(
-        status=status, channel_reference=reference, updated_at=now
-    )
-    payment.refresh_from_db()
-    return payment_view(payment)
-
-
 def hold_transfers(payment: Payment, debit, credit, fee_income, kind: str) -> list:
     """The ledger transfers booking ``payment`` (``kind`` pending or single): the amount, and
     the fee from the same account to the fee income, linked so that both happen or neither.
@@ -204,7 +192,7 @@ def hold_transfers(payment: Payment, debit, credit, fee_income, kind: str) -> li
     if fee > 0:
         transfers.append(
             TransferRequest(
-                id=payment_transfer_id(payment.id, "fee"), kind=kind, debit_account_id=debit,
+                id=fee_transfer_id(payment), kind=kind, debit_account_id=debit,
                 credit_account_id=fee_income, amount=fee, currency=payment.currency,
                 code="payments.fee", metadata=metadata,
             )

@@ -21,7 +21,8 @@ from hujin.payments.models import Payment
 from hujin.payments.permissions import REVIEW_PAYMENTS
 from hujin.payments.presenters import payment_view
 from hujin.payments.services.callbacks import payment_finish
-from hujin.payments.services.requests import payment_record, payment_send
+from hujin.payments.services.requests import payment_record
+from hujin.payments.services.sending import payment_send
 from hujin.payments.types import (
     OUTCOME_FAILED,
     OUTCOME_SUCCEEDED,

@@ -39,12 +39,14 @@ def _amount(value, field: str, *, optional: bool = True) -> int | None:
     return value
 
 
-def _snapshot(rule) -> dict:
-    return {k: (str(v) if isinstance(v, (Decimal, uuid.UUID)) else v)
+def snapshot(rule) -> dict:
+    return {k: (str(v) if isinstance(v, (Decimal, uuid.UUID, datetime)) else v)
             for k, v in model_to_dict(rule).items() if k != "updated_at"}  # fmt: skip
 
 
-def _record(actor: Actor, target: str, target_id: str, before, after, now: datetime) -> None:
+def record_rule_change(
+    actor: Actor, target: str, target_id: str, before, after, now: datetime
+) -> None:
     audit_record(actor=actor, action="payments.rules_change", target_type=target,
                  target_id=target_id, occurred_at=now, before=before, after=after)  # fmt: skip
     event_emit(aggregate_type=target, aggregate_id=target_id, event_type=events.RULES_CHANGED,
@@ -79,12 +81,12 @@ def limit_rule_set(
         rule = (
             LimitRule.objects.select_for_update().filter(kind=kind, tier=tier, level=level).first()
         )
-        before = _snapshot(rule) if rule else None
+        before = snapshot(rule) if rule else None
         rule = rule or LimitRule(kind=kind, tier=tier, level=level)
         rule.per_transaction_minor, rule.per_day_minor, rule.per_month_minor = values
         rule.note, rule.updated_at = (note or "").strip()[:200], now
         rule.save()
-        _record(actor, "payments.limit_rule", str(rule.id), before, _snapshot(rule), now)
+        record_rule_change(actor, "payments.limit_rule", str(rule.id), before, snapshot(rule), now)
     return rule
 
 
@@ -98,9 +100,9 @@ def limit_rule_delete(*, actor: Actor, rule_id: uuid.UUID, now: datetime) -> Non
             raise _invalid("rule")
         if rule.tier == ANY and rule.level == ANY:
             raise _invalid("level")
-        before = _snapshot(rule)
+        before = snapshot(rule)
         rule.delete()
-        _record(actor, "payments.limit_rule", str(rule_id), before, None, now)
+        record_rule_change(actor, "payments.limit_rule", str(rule_id), before, None, now)
 
 
 def fee_rule_set(
@@ -127,10 +129,10 @@ def fee_rule_set(
         raise _invalid("maximum_minor")
     with transaction.atomic():
         rule = FeeRule.objects.select_for_update().filter(kind=kind).first()
-        before = _snapshot(rule) if rule else None
+        before = snapshot(rule) if rule else None
         rule = rule or FeeRule(kind=kind)
         rule.free_per_month, rule.rate, rule.fixed_minor = free_per_month, rate, fixed
         rule.minimum_minor, rule.maximum_minor, rule.updated_at = minimum, maximum, now
         rule.save()
-        _record(actor, "payments.fee_rule", kind, before, _snapshot(rule), now)
+        record_rule_change(actor, "payments.fee_rule", kind, before, snapshot(rule), now)
     return rule
