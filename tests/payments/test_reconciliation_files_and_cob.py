@@ -108,4 +108,4 @@ class TestTheCobStep:
         run = ReconciliationRun.objects.get()
         assert (run.business_date, run.status, run.residual_minor) == (business_date, "complete", 0)
         step = CobStepRun.objects.get(name="payments.reconcile")
-        assert step.status == "done" and step.result["status"] == "complete"
+        assert step.status == "done" and step.result["sandbox"]["status"] == "complete"

@@ -35,7 +35,8 @@ from hujin.core.dates import business_date_get
 from hujin.core.events import event_emit
 from hujin.ledger.errors import AccountNotFound
 from hujin.ledger.selectors import account_statement
-from hujin.payments.channels import card_channel
+from hujin.payments.channels import card_channel, channel_named
+from hujin.payments.models import PaymentChannel
 from hujin.payments.models_reconciliation import (
     BREAK_OPEN,
     BREAK_RESOLVED,
@@ -129,14 +130,15 @@ def _corrections(name: str, business_date: date) -> int:
 def reconciliation_run(
     *, business_date: date, actor: Actor, now: datetime, channel: str = "", replay: bool = False
 ) -> ReconciliationRun:
-    """Reconcile ``channel`` (default: the configured one) for ``business_date``; returns the
+    """Reconcile ``channel`` (default: the one cards are verified with) for ``business_date``;
+    returns the
     run, complete or incomplete (``replay``: asked for by hand, or the date was run before).
     Raises ReconciliationNotPermitted (needs ``payments.reconcile``), ReconciliationDateInvalid
     (an unknown channel, or a date after the current business date)."""
     _may_reconcile(actor)
-    configured = card_channel()
-    if (channel and channel != configured.name) or business_date > business_date_get(now=now):
-        raise ReconciliationDateInvalid(details={"channel": channel or configured.name})
+    configured = channel_named(channel) if channel else card_channel()
+    if configured is None or business_date > business_date_get(now=now):
+        raise ReconciliationDateInvalid(details={"channel": channel})
     name = configured.name
     earlier = ReconciliationRun.objects.filter(channel=name, business_date=business_date)
     replay = replay or earlier.exists()
@@ -265,8 +267,13 @@ def _record(run: ReconciliationRun, actor: Actor, now: datetime) -> None:
 
 
 def cob_reconcile(business_date: date, now: datetime) -> dict:
-    """COB step: reconcile the configured channel for the closing business date."""
-    run = reconciliation_run(business_date=business_date, actor=ACTOR, now=now)
-    return {"run_id": str(run.id), "status": run.status, "reason": run.reason,
-            "residual_minor": run.residual_minor, "breaks_new": run.breaks_new,
-            "breaks_open": run.open_breaks}  # fmt: skip
+    """COB step: reconcile every configured channel (a disabled one too: it may have settled
+    that day) for the closing business date."""
+    names = list(PaymentChannel.objects.order_by("priority", "name").values_list("name", flat=True))
+    report = {}
+    for name in names or [card_channel().name]:
+        run = reconciliation_run(business_date=business_date, actor=ACTOR, now=now, channel=name)
+        report[name] = {"run_id": str(run.id), "status": run.status, "reason": run.reason,
+                        "residual_minor": run.residual_minor, "breaks_new": run.breaks_new,
+                        "breaks_open": run.open_breaks}  # fmt: skip
+    return report
