@@ -67,6 +67,12 @@ def _keep_rules() -> None:
     keep_reference_data(apps.get_app_config("payments"), "LimitRule", seed)
     seed = importlib.import_module("hujin.payments.migrations.0006_channels").channel_seed
     keep_reference_data(apps.get_app_config("payments"), "PaymentChannel", seed)
+    from django.db.models.signals import post_migrate
+
+    from hujin.payments.services.house import forget_opened
+
+    # A flush (tests between transactional cases) empties the ledger: forget its house accounts.
+    post_migrate.connect(forget_opened, sender=apps.get_app_config("payments"), weak=False)
 
 
 def _register_roles() -> None:

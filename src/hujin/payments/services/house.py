@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
+
 from hujin.core.actors import system_actor
 from hujin.ledger.services import account_create
 
@@ -51,21 +53,35 @@ class HouseAccounts:
     fee_income_id: uuid.UUID
 
 
+# The house accounts this process has seen opened by a committed transaction (they are never
+# deleted; a test database's flush forgets them: see ``forget_opened``).
+_opened: set[uuid.UUID] = set()
+
+
+def forget_opened(**kwargs) -> None:
+    _opened.clear()
+
+
+def _open(code: str, kind: str, name: str, now: datetime) -> uuid.UUID:
+    account_id = house_account_id(code)
+    if account_id in _opened:
+        return account_id
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a race
+            account_create(id=account_id, currency=CURRENCY, code=code, kind=kind, name=name,
+                           actor=ACTOR, now=now)  # fmt: skip
+    except IntegrityError:  # another process opened it at the same moment: it is there now
+        pass
+    # Remembered once the caller's transaction commits: one rolled back takes the account with it.
+    transaction.on_commit(lambda: _opened.add(account_id))
+    return account_id
+
+
 def house_accounts_open(*, channel: str, now: datetime) -> HouseAccounts:
     """The channel's clearing account, the withdrawals in flight and the fee income, opened
-    when missing."""
-    opened = {}
-    for code, kind, name in (
-        (clearing_code(channel), "asset", f"Payments clearing: {channel}"),
-        (IN_FLIGHT_CODE, "liability", "Withdrawals in flight"),
-        (FEE_INCOME_CODE, "income", "Payment fees"),
-    ):
-        account, _ = account_create(
-            id=house_account_id(code), currency=CURRENCY, code=code, kind=kind, name=name,
-            actor=ACTOR, now=now,
-        )  # fmt: skip
-        opened[code] = account.id
+    when missing (two processes opening one at once both get it)."""
     return HouseAccounts(
-        clearing_id=opened[clearing_code(channel)], in_flight_id=opened[IN_FLIGHT_CODE],
-        fee_income_id=opened[FEE_INCOME_CODE],
-    )  # fmt: skip
+        clearing_id=_open(clearing_code(channel), "asset", f"Payments clearing: {channel}", now),
+        in_flight_id=_open(IN_FLIGHT_CODE, "liability", "Withdrawals in flight", now),
+        fee_income_id=_open(FEE_INCOME_CODE, "income", "Payment fees", now),
+    )
