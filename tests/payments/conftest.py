@@ -84,3 +84,20 @@ def bound_card(customer, now):
         return card_bind_confirm(card_id=started.card.id, code=CODE, actor=actor, now=at or now)
 
     return bind
+
+
+@pytest.fixture
+def funded_payer(make_customer, bound_card, now):
+    """Factory: a verified customer with a bound card and an open wallet holding ``amount``
+    fen (a ``tests.payments.money.Payer``)."""
+    from tests.payments.money import Payer, open_wallet
+    from tests.payments.rules_helpers import fund
+
+    def make(amount: int = 10_000_00):
+        user = make_customer()
+        card = bound_card(user=user)
+        wallet_id = open_wallet(user, now)
+        fund(wallet_id, amount, now)
+        return Payer(user=user, card_id=card.id, wallet_id=wallet_id)
+
+    return make

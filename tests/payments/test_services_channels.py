@@ -13,8 +13,8 @@ from hujin.payments.channels.sandbox import sandbox_callbacks_run
 from hujin.payments.models import Payment, PaymentChannel, SandboxInstruction
 from hujin.payments.services import channel_configure, topup_request, withdrawal_request
 from hujin.payments.services.house import clearing_code
-from tests.payments.money import Payer, house, ledger_is_consistent, open_wallet, wallet
-from tests.payments.rules_helpers import OPERATIONS, fund
+from tests.payments.money import house, ledger_is_consistent, wallet
+from tests.payments.rules_helpers import OPERATIONS
 
 SANDBOX = "hujin.payments.channels.sandbox.SandboxChannel"
 
@@ -25,12 +25,8 @@ def two_channels(db, now):
 
 
 @pytest.fixture
-def payer(make_customer, bound_card, now):
-    user = make_customer()
-    card = bound_card(user=user)
-    wallet_id = open_wallet(user, now)
-    fund(wallet_id, 10_000_00, now)
-    return Payer(user=user, card_id=card.id, wallet_id=wallet_id)
+def payer(funded_payer):
+    return funded_payer(10_000_00)
 
 
 def _topup(payer, now, key="t", amount=100_00):

@@ -13,19 +13,14 @@ from hujin.payments import errors
 from hujin.payments.models import Payment
 from hujin.payments.services import confirmation_code_send, transfer_request, withdrawal_request
 from hujin.payments.types import Confirmation
-from tests.payments.money import Payer, open_wallet, wallet
-from tests.payments.rules_helpers import fund
+from tests.payments.money import open_wallet, wallet
 
 CODE_IN_TEXT = r"\b(\d{6})\b"
 
 
 @pytest.fixture
-def payer(make_customer, bound_card, now):
-    user = make_customer()
-    card = bound_card(user=user)
-    wallet_id = open_wallet(user, now)
-    fund(wallet_id, 20_000_00, now)
-    return Payer(user=user, card_id=card.id, wallet_id=wallet_id)
+def payer(funded_payer):
+    return funded_payer(20_000_00)
 
 
 def _withdraw(payer, amount, key, now, confirmation=None):

@@ -20,17 +20,13 @@ from hujin.payments.services import (
 )
 from hujin.payments.services.fees import fee_compute
 from hujin.payments.services.house import FEE_INCOME_CODE
-from tests.payments.money import Payer, house, ledger_is_consistent, open_wallet, wallet
-from tests.payments.rules_helpers import OPERATIONS, fund
+from tests.payments.money import house, ledger_is_consistent, open_wallet, wallet
+from tests.payments.rules_helpers import OPERATIONS
 
 
 @pytest.fixture
-def payer(make_customer, bound_card, now):
-    user = make_customer()
-    card = bound_card(user=user)
-    wallet_id = open_wallet(user, now)
-    fund(wallet_id, 20_000_00, now)
-    return Payer(user=user, card_id=card.id, wallet_id=wallet_id)
+def payer(funded_payer):
+    return funded_payer(20_000_00)
 
 
 def _withdraw(payer, amount, key, now, **extra):

@@ -15,17 +15,13 @@ from hujin.payments.services import (
     transfer_request,
     withdrawal_request,
 )
-from tests.payments.money import Payer, ledger_is_consistent, open_wallet, wallet
-from tests.payments.rules_helpers import CLERK, REVIEWER, fund, screen
+from tests.payments.money import ledger_is_consistent, open_wallet, wallet
+from tests.payments.rules_helpers import CLERK, REVIEWER, screen
 
 
 @pytest.fixture
-def payer(make_customer, bound_card, now):
-    user = make_customer()
-    card = bound_card(user=user)
-    wallet_id = open_wallet(user, now)
-    fund(wallet_id, 2_000_00, now)
-    return Payer(user=user, card_id=card.id, wallet_id=wallet_id)
+def payer(funded_payer):
+    return funded_payer(2_000_00)
 
 
 def _withdraw(payer, now):
