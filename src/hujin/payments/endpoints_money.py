@@ -94,10 +94,11 @@ def limits(request):
     return {"items": [limits_out(left) for left in found.values()]}
 
 
-def _pay(service, request, payload: PaymentIn):
+def _pay(service, request, payload, **target):
+    """The payment ``service`` makes for ``payload`` (``target``: its card or its payee)."""
     payment = service(
         actor=request.actor,
-        card_id=payload.card_id,
+        **target,
         amount_minor=_minor(payload.amount),
         idempotency_key=payload.idempotency_key,
         now=timezone.now(),
@@ -117,7 +118,7 @@ def topup(request, payload: PaymentIn):
     """201: the payment, ``pending`` until the bank confirms (``GET /me/payments/{id}``). 404
     ``card_not_found``; 409 ``card_not_active``, ``wallet_not_open``,
     ``payment_limit_exceeded``, ``idempotency_key_reused``."""
-    return _pay(services.topup_request, request, payload)
+    return _pay(services.topup_request, request, payload, card_id=payload.card_id)
 
 
 @router.post(
@@ -130,7 +131,7 @@ def withdraw(request, payload: PaymentIn):
     """201: the payment (``pending``; ``review`` when held for review). 409 as top-ups, and
     ``insufficient_funds``, ``withdrawal_frozen``, ``payment_confirmation_required``,
     ``payment_fee_changed``; 400 ``payment_confirmation_invalid``."""
-    return _pay(services.withdrawal_request, request, payload)
+    return _pay(services.withdrawal_request, request, payload, card_id=payload.card_id)
 
 
 @router.post(
@@ -162,16 +163,7 @@ def transfer_preview(request, payload: TransferPreviewIn):
 def transfer(request, payload: TransferIn):
     """201: the transfer, ``succeeded`` (or ``review``). 404 ``payee_not_found``; 400
     ``payee_is_self``; 409 ``payee_cannot_receive`` and the withdrawal's refusals."""
-    payment = services.transfer_request(
-        actor=request.actor,
-        payee_mobile=payload.payee_mobile,
-        amount_minor=_minor(payload.amount),
-        idempotency_key=payload.idempotency_key,
-        now=timezone.now(),
-        confirmation=_confirmation(payload),
-        fee_confirmed_minor=_minor(payload.fee_confirmed, "fee_confirmed"),
-    )
-    return Status(201, payment_out(payment))
+    return _pay(services.transfer_request, request, payload, payee_mobile=payload.payee_mobile)
 
 
 @router.post(
