@@ -50,6 +50,7 @@ def register() -> None:
     console_names.register()
     _register_reconciliation()
     _register_rules()
+    _register_channels()
     if not settings.PROD:
         console_entry_register(
             key="payments.dev_codes", area=AREA_SYSTEM,
@@ -100,4 +101,18 @@ def _register_rules() -> None:
         waiting_label=ngettext_lazy(
             "%(n)d payment held for review", "%(n)d payments held for review", "n"
         ),
+    )  # fmt: skip
+
+
+def _register_channels() -> None:
+    """The payment channels next to the limits and fees (read by who sees payments, changed by
+    operations), and the words of a channel's health."""
+    from hujin.core.statuses import status_register
+    from hujin.payments.channels_selectors import HEALTH_STATES
+
+    for key, word, tone in HEALTH_STATES:
+        status_register(key, word, tone)
+    console_entry_register(
+        key="payments.channels", area=AREA_MONEY, label=_("Payment channels"),
+        url_name="payments:channels", permission=VIEW_PAYMENTS, order=51,
     )  # fmt: skip

@@ -8,6 +8,15 @@ from django.utils.translation import gettext as _
 
 from hujin.core.actors import Actor
 from hujin.customers.selectors import own_standing
+from hujin.payments.channels_selectors import (  # noqa: F401 -- re-exported: the public face
+    BankChoice,
+    ChannelNotFound,
+    ChannelRow,
+    ChannelsPage,
+    bank_choices,
+    payment_channel_get,
+    payment_channels,
+)
 from hujin.payments.errors import CardNotFound, NotPermitted, PaymentNotFound
 from hujin.payments.models import Card, Payment
 from hujin.payments.monitor import (  # noqa: F401 -- re-exported: the public face

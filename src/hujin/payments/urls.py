@@ -3,6 +3,7 @@ from django.urls import path
 from hujin.payments import (
     views,
     views_callbacks,
+    views_channels,
     views_console,
     views_money,
     views_reconciliation,
@@ -43,6 +44,8 @@ urlpatterns = [
         "rules/limits/<uuid:rule_id>/delete/", views_rules.limit_delete, name="rules_limit_delete"
     ),
     path("rules/fees/<slug:kind>/", views_rules.fee_edit, name="rules_fee"),
+    path("channels/", views_channels.channels, name="channels"),
+    path("channels/<slug:name>/", views_channels.channel, name="channel"),
     path("review/", views_rules.review_queue, name="review"),
     path("review/<uuid:payment_id>/", views_rules.review_payment, name="review_payment"),
 ]
