@@ -219,6 +219,24 @@ class TestRecovery:
         assert wallet(payer.wallet_id)["balance"] == 100_00
         assert ledger_is_consistent()
 
+    def test_a_callback_that_overtakes_the_channels_answer_is_matched_by_the_payment_id(
+        self, payer, now, sandbox
+    ):
+        sandbox["lost_share"] = 1  # the answer to the instruction never came back
+        payment = _topup(payer, now)
+        taken = SandboxInstruction.objects.get()
+
+        applied = payment_callback_apply(
+            channel="sandbox", reference=taken.reference, outcome="succeeded",
+            payment_id=payment.id, now=now,
+        )  # fmt: skip
+
+        assert applied.changed
+        row = Payment.objects.get(id=payment.id)
+        assert (row.status, row.channel_reference) == ("succeeded", taken.reference)
+        assert payments_unknown_resolve(now=now + timedelta(minutes=11))["succeeded"] == 0
+        assert wallet(payer.wallet_id)["balance"] == 100_00
+
     def test_a_payment_the_channel_never_took_fails_and_its_hold_is_voided(self, payer, now):
         payment = _topup(payer, now)
         SandboxInstruction.objects.all().delete()
