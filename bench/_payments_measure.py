@@ -210,6 +210,7 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
     wait_go()
     if profile is not None:
         profile.enable()
+    cpu0 = time.process_time()  # this process's CPU: the client's share of the two cores
     t0 = time.monotonic()
     deadline = t0 + opts.seconds
     n = 0
@@ -229,11 +230,12 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
             continue
         times.append(perf() - start)
     t1 = time.monotonic()
+    cpu = time.process_time() - cpu0
     if profile is not None:
         profile.disable()
         profile.dump_stats(f"{opts.profile}.{label}.prof")
     return {"ok": len(times), "failed": dict(failed), "times": times, "parts": parts, "t0": t0,
-            "t1": t1}  # fmt: skip
+            "t1": t1, "cpu": cpu, "calls": n}  # fmt: skip
 
 
 def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dict:
@@ -256,6 +258,9 @@ def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dic
         "p99_ms": round(pct(times, 99) * 1000, 2),
         "mean_ms": round(sum(times) / max(1, ok) * 1000, 2),
     }
+    if mode == "processes":  # one client per process: its CPU time is the client's own
+        calls = sum(r["calls"] for r in results)
+        phase["client_cpu_ms"] = round(sum(r["cpu"] for r in results) / max(1, calls) * 1000, 2)
     parts = [p for r in results for p in r["parts"]]
     if parts:
         phase["request_mean_ms"] = round(sum(p[0] for p in parts) / len(parts) * 1000, 2)

@@ -296,6 +296,12 @@ def print_report(r: dict) -> None:
             f"  {title:<34} {p['per_s']:>8,.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
             f"{p['mean_ms']:>8.1f} {p['ok']:>7,}  {failed}"
         )
+    if "client_cpu_ms" in r["transfer"]:
+        lines.append(
+            f"  (the clients' own CPU per operation: top-up {r['topup']['client_cpu_ms']:.1f} ms, "
+            f"transfer {r['transfer']['client_cpu_ms']:.1f} ms; {r['environment']['cpus']} CPUs "
+            "for clients and server together)"
+        )
     if "request_mean_ms" in r["topup"]:
         lines.append(
             f"  (a top-up: topup_request {r['topup']['request_mean_ms']:.1f} ms + "
