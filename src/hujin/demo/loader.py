@@ -193,5 +193,6 @@ STEPS: list[Callable[[DemoContext], None]] = [
     _step("hujin.demo.suitability.demo_privacy_step"),
     _step("hujin.demo.history.demo_history_step"),
     _step("hujin.demo.payments.demo_cards_step"),
+    _step("hujin.demo.payments_history.demo_payments_step"),
     _step("hujin.demo.customers.demo_freeze_step"),
 ]
