@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from hujin.core.errors import PermissionDenied as HujinPermissionDenied
 from hujin.identity.access import staff_actor, staff_required
 from hujin.payments import selectors
+from hujin.payments.channels.routing import DEFAULT_CHANNEL
 from hujin.payments.errors import RuleInvalid
 from hujin.payments.permissions import MANAGE_PAYMENT_RULES
 from hujin.payments.services import channel_configure
@@ -120,10 +121,8 @@ class ChannelAddForm(forms.Form):
     )  # fmt: skip
     adapter = forms.CharField(
         label=gettext_lazy("Adapter"), max_length=200,
-        help_text=gettext_lazy(
-            "The Python path of the class that talks to the gateway, such as "
-            "hujin.payments.channels.sandbox.SandboxChannel."
-        ),
+        widget=forms.TextInput(attrs={"placeholder": DEFAULT_CHANNEL}),
+        help_text=gettext_lazy("The Python path of the class that talks to the gateway."),
     )  # fmt: skip
 
 
