@@ -42,6 +42,8 @@ STAFF_PAGES = [
     ("limits-and-fees", "/payments/rules/"),
     ("withdrawal-fee", "/payments/rules/fees/withdrawal/"),
     ("payments-held-for-review", "/payments/review/"),
+    ("payment-channels", "/payments/channels/"),
+    ("payment-channel", "/payments/channels/sandbox/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),
