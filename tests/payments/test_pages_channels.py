@@ -23,6 +23,7 @@ from hujin.payments.permissions import VIEW_PAYMENTS
 from hujin.payments.services import channel_configure, topup_request
 from tests.payments.money import Payer, open_wallet
 from tests.payments.rules_helpers import CLERK, OPERATIONS, fund
+from tests.web.test_translations_pages import english_words
 
 URL = "/payments/channels/"
 SANDBOX = "hujin.payments.channels.sandbox.SandboxChannel"
@@ -83,6 +84,19 @@ class TestTheTable:
 
         assert "支付渠道" in main and "招商银行、中国工商银行" in _row(main, "unionpay")
         assert "所有银行" in _row(main, "sandbox") and "正常" in _row(main, "sandbox")
+
+    def test_leave_no_english_word_in_chinese_with_a_channel_down(self, operations, unionpay):
+        channel_mark_down("sandbox", now=timezone.now())
+        channel_configure(actor=OPERATIONS, name="unionpay", adapter=SANDBOX, banks=["ZZ9"],
+                          now=timezone.now())  # fmt: skip
+        pages = [URL, *(reverse("payments:channel", args=[n]) for n in ("sandbox", "unionpay"))]
+        refused = operations.post(
+            reverse("payments:channel", args=["unionpay"]), _edit(cost_rate="lots"),
+            headers={"accept-language": "zh-hans"},
+        )  # fmt: skip
+
+        for page in [_get(operations, url, language="zh-hans") for url in pages] + [_main(refused)]:
+            assert english_words(page) == []
 
     def test_staff_who_may_only_read_see_no_form(self, role_client, unionpay):
         client = role_client("auditor")

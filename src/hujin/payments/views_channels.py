@@ -1,5 +1,5 @@
-"""The console's "Payment channels" pages (staff holding ``payments.view_payments`` or
-``payments.manage_payment_rules``):
+"""The console's "Payment channels" pages (staff holding ``payments.view_payments``; every role
+that holds ``payments.manage_payment_rules`` holds it too, and only they get the forms):
 
 - ``/payments/channels/``: the channels in the order routing tries them, each one's health, banks,
   maximum, cost and payments; who may change them adds a channel (a name and an adapter path:
@@ -28,7 +28,7 @@ from hujin.identity.access import staff_actor, staff_required
 from hujin.payments import selectors
 from hujin.payments.channels.routing import DEFAULT_CHANNEL
 from hujin.payments.errors import RuleInvalid
-from hujin.payments.permissions import MANAGE_PAYMENT_RULES
+from hujin.payments.permissions import MANAGE_PAYMENT_RULES, VIEW_PAYMENTS
 from hujin.payments.services import channel_configure
 from hujin.payments.views_rules import YuanField, _yuan
 
@@ -39,7 +39,7 @@ FIELDS = {
     "cost_fixed_minor": "cost_fixed",
 }  # fmt: skip
 REFUSALS = {
-    "name": gettext_lazy("At most 32 letters, digits, dashes or underscores, such as unionpay-2."),
+    "name": gettext_lazy("At most 32 letters, digits, dashes or underscores, such as unionpay_2."),
     "adapter": gettext_lazy(
         "No payment channel adapter at this path, or one this installation may not use."
     ),
@@ -117,7 +117,7 @@ class ChannelForm(forms.Form):
 class ChannelAddForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"), max_length=32,
-        help_text=gettext_lazy("Letters, digits and dashes, such as unionpay-2. It cannot change."),
+        help_text=gettext_lazy("Letters, digits and dashes, such as unionpay_2. It cannot change."),
     )  # fmt: skip
     adapter = forms.CharField(
         label=gettext_lazy("Adapter"), max_length=200,
@@ -156,7 +156,7 @@ def _configure(request, form, **values) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@staff_required(permission=VIEW_PAYMENTS)
 def channels(request):
     """The table; a POST adds a channel (disabled, after the last one)."""
     actor = _actor(request)
@@ -193,7 +193,7 @@ def _add(request, form: ChannelAddForm, page) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@staff_required(permission=VIEW_PAYMENTS)
 def channel(request, name: str):
     """One channel; who may change it gets the form."""
     actor = _actor(request)
