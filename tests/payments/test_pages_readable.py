@@ -1,0 +1,78 @@
+"""What the demo's screenshots showed wrong, held: the portal's payment facts laid out as label
+and value (as the console's), the month's free withdrawals on a line of their own after the fee,
+a statement row's date and reference each on one line, the reconciliation page's forms as the
+console's filter bars."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from hujin.payments.models import Payment
+from tests.payments.money import open_wallet
+from tests.payments.rules_helpers import fund
+from tests.payments.statements_story import story_told
+
+
+def _main(response) -> str:
+    assert response.status_code == 200, response.content.decode()[:2000]
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+@pytest.fixture
+def ready(customer, bound_card):
+    now = timezone.now()
+    card = bound_card(at=now)
+    fund(open_wallet(customer, now), 20_000_00, now)
+    client = Client()
+    client.force_login(customer)
+    return client, card
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_withdrawal_s_confirmation_lays_out_its_facts_with_the_free_count_under_the_fee(
+    ready, language
+):
+    client, card = ready
+
+    main = _main(client.post(reverse("payments:withdraw"),
+                             {"amount": "1,000", "card": str(card.id), "key": "k1",
+                              "step": "review"},
+                             headers={"accept-language": language}))  # fmt: skip
+
+    assert '<dl class="details facts">' in main
+    assert re.search(r'¥0\.00</span></span>\s*<br><span class="hint muted">', main), main
+
+
+def test_the_top_up_form_s_limits_read_as_help_and_a_payment_s_page_lays_out_its_facts(ready):
+    client, card = ready
+    client.post(reverse("payments:topup"),
+                {"amount": "100", "card": str(card.id), "key": "t1", "step": "send"})  # fmt: skip
+    payment = Payment.objects.get()
+
+    assert 'class="hint helptext"' in _main(client.get(reverse("payments:topup")))
+    assert '<dl class="details facts">' in _main(client.get(f"/payments/{payment.id}/"))
+
+
+def test_a_statement_row_keeps_its_date_and_its_reference_each_on_one_line(
+    make_customer, bound_card, sandbox, now
+):
+    story = story_told(make_customer, bound_card, sandbox, now)
+    client = Client()
+    client.force_login(story.payer)
+
+    main = _main(client.get(reverse("payments:statements")))
+
+    assert re.search(r'<td data-label="[^"]+" class="statement-when"><a href=', main)
+    assert re.search(r'statement-reference"><span class="statement-when">[0-9A-F]{12}</span>', main)
+
+
+def test_the_reconciliation_page_s_forms_are_filter_bars_with_labelled_fields(role_client):
+    main = _main(role_client("operations").get(reverse("payments:reconciliation")))
+
+    assert main.count('class="form filters"') == 2
+    assert re.search(r'<div><label for="f-date">[^<]+</label>\s*<input id="f-date"', main)
+    assert re.search(r'<div><label for="r-date">[^<]+</label>\s*<input id="r-date"', main)
