@@ -163,7 +163,7 @@ def channels(request):
     try:
         page = selectors.payment_channels(actor=actor, now=timezone.now())
     except HujinPermissionDenied:
-        raise PermissionDenied(MANAGE_PAYMENT_RULES) from None
+        raise PermissionDenied(VIEW_PAYMENTS) from None
     form = ChannelAddForm() if page.may_manage else None
     if request.method == "POST":
         _may_manage_or_403(actor)
@@ -202,7 +202,7 @@ def channel(request, name: str):
     except selectors.ChannelNotFound:
         raise Http404("no such channel") from None
     except HujinPermissionDenied:
-        raise PermissionDenied(MANAGE_PAYMENT_RULES) from None
+        raise PermissionDenied(VIEW_PAYMENTS) from None
     may_manage = actor.has_scope(MANAGE_PAYMENT_RULES)
     banks = selectors.bank_choices()
     form = ChannelForm.of(row, banks=banks) if may_manage else None
