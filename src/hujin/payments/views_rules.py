@@ -28,7 +28,7 @@ from hujin.core.money import InvalidAmount, format_minor, parse_amount
 from hujin.identity.access import staff_actor, staff_required
 from hujin.payments import selectors
 from hujin.payments.errors import NotHeldForReview, PaymentNotFound, RuleInvalid
-from hujin.payments.permissions import MANAGE_PAYMENT_RULES, REVIEW_PAYMENTS
+from hujin.payments.permissions import MANAGE_PAYMENT_RULES, REVIEW_PAYMENTS, VIEW_PAYMENTS
 from hujin.payments.services import (
     fee_rule_set,
     limit_rule_delete,
@@ -184,7 +184,7 @@ def _rules_page(request, page, add_form, status=200):
 
 
 @require_GET
-@staff_required
+@staff_required(permission=VIEW_PAYMENTS)  # every role that manages the rules also has it
 def rules(request):
     page = _rules(request)
     add_form = LimitAddForm(kinds=page.kinds, levels=page.levels) if page.may_manage else None
