@@ -8,10 +8,14 @@ import pytest
 from django.core.management import call_command
 
 from hujin.core import screening
+from hujin.core.actors import system_actor
+from hujin.demo.customers import CUSTOMERS, WALLET_STATES
 from hujin.demo.loader import demo_load
 from hujin.demo.payments_history import REVIEW_SCREEN, STORY
+from hujin.identity.selectors import customer_actor_get, user_id_for_mobile
 from hujin.payments.models import Payment, PaymentChannel
 from hujin.payments.models_reconciliation import Break, ReconciliationRun
+from hujin.payments.selectors import my_monthly_statement, my_statement_months
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +44,19 @@ def test_the_customers_pay_in_every_way_and_each_ending_is_there(loaded, now):
 def test_the_held_payment_says_why_and_its_screen_is_gone_after(loaded):
     held = Payment.objects.get(status="review")
 
-    assert "pass-through" in str(held.screening.reasons)
+    assert "usual amounts" in str(held.screening.reasons)
     assert REVIEW_SCREEN not in screening._screens
+
+
+def test_each_month_s_statement_lists_the_movements_in_the_order_they_happened(loaded, now):
+    for spec in (spec for spec in CUSTOMERS if spec.state in WALLET_STATES):
+        actor = customer_actor_get(actor=system_actor("test"),
+                                   user_id=user_id_for_mobile(mobile=spec.mobile))  # fmt: skip
+        for month in my_statement_months(actor=actor, now=now):
+            lines = my_monthly_statement(actor=actor, month=month, now=now).lines
+            times = [line.at for line in lines]
+
+            assert times == sorted(times), (spec.name, month)
 
 
 def test_two_days_are_reconciled_one_green_and_one_with_a_break(loaded):

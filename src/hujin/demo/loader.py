@@ -172,7 +172,9 @@ def _api_key(actor: Actor, now: datetime) -> str:
 
 # The demo, in order. Append a step (a function taking the DemoContext) for more demo data; a
 # step goes after the steps whose data it needs. The history runs on the customers' wallets, so
-# it comes after the customers; the freeze comes after the history it must not interrupt.
+# it comes after the customers, and after the payments of the weeks before it (the ledger lists
+# a wallet's movements in the order it posted them); the freeze comes after the history it must
+# not interrupt.
 def _step(dotted: str) -> Callable[[DemoContext], None]:
     """A step from another demo module, imported when it runs (those modules import this one)."""
 
@@ -191,8 +193,8 @@ STEPS: list[Callable[[DemoContext], None]] = [
     _step("hujin.demo.customers.demo_customers_step"),
     _step("hujin.demo.suitability.demo_suitability_step"),
     _step("hujin.demo.suitability.demo_privacy_step"),
-    _step("hujin.demo.history.demo_history_step"),
     _step("hujin.demo.payments.demo_cards_step"),
     _step("hujin.demo.payments_history.demo_payments_step"),
+    _step("hujin.demo.history.demo_history_step"),
     _step("hujin.demo.customers.demo_freeze_step"),
 ]
