@@ -1,7 +1,7 @@
 """What the demo's screenshots showed wrong, held: the portal's payment facts laid out as label
 and value (as the console's), the month's free withdrawals on a line of their own after the fee,
 a statement row's date and reference each on one line, the reconciliation page's forms as the
-console's filter bars."""
+console's filter bars, a month's summary in a box no wider than its table."""
 
 import re
 
@@ -68,6 +68,21 @@ def test_a_statement_row_keeps_its_date_and_its_reference_each_on_one_line(
 
     assert re.search(r'<td data-label="[^"]+" class="statement-when"><a href=', main)
     assert re.search(r'statement-reference"><span class="statement-when">[0-9A-F]{12}</span>', main)
+
+
+def test_a_month_s_summary_sits_in_a_box_as_wide_as_its_table(
+    make_customer, bound_card, sandbox, now
+):
+    story = story_told(make_customer, bound_card, sandbox, now)
+    client = Client()
+    client.force_login(story.payer)
+
+    main = _main(client.get(reverse("payments:statement_month", args=["2025-03"])))
+
+    assert (
+        '<div class="table-scroll statement-summary-box"><table class="table statement-summary"'
+        in main
+    )
 
 
 def test_the_reconciliation_page_s_forms_are_filter_bars_with_labelled_fields(role_client):
