@@ -1,5 +1,6 @@
-"""Payments end to end at the service layer: top-ups (request + signed callback) and transfers
-between customers with N clients, vs pgbench.
+"""Payments end to end: top-ups (with their signed callback) and transfers, N clients, vs pgbench.
+
+Top-ups and transfers between customers through the payments services, callbacks included.
 
 ``hujin bench payments [--seconds 10 | --count N] [--clients 8] [--customers 64] [--json]
 [--database-url URL] [--keep]``
@@ -53,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="instead of --seconds: this many top-ups (then transfers) per client",
     )  # fmt: skip
     parser.add_argument(
-        "--clients", "--workers", dest="workers", type=int, default=8,
+        "--clients", "--workers", dest="workers", metavar="N", type=int, default=8,
         help="concurrent clients (8)",
     )  # fmt: skip
     parser.add_argument(
@@ -68,8 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--database-url",
-        help="the database whose server (PostgreSQL) or directory (SQLite) the scratch copy "
-        "goes to (default: DATABASE_URL)",
+        help="the database whose kind (and for PostgreSQL, whose server) the scratch copy takes "
+        "(default: DATABASE_URL); a SQLite scratch copy is always under HUJIN_VAR_DIR",
     )
     parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparison")
     parser.add_argument(
