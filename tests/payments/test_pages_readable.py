@@ -1,7 +1,8 @@
 """What the demo's screenshots showed wrong, held: the portal's payment facts laid out as label
 and value (as the console's), the month's free withdrawals on a line of their own after the fee,
 a statement row's date and reference each on one line, the reconciliation page's forms as the
-console's filter bars, a month's summary in a box no wider than its table."""
+console's filter bars, a month's summary in a box no wider than its table, and why a payment
+failed said in words on the console's payment page."""
 
 import re
 
@@ -10,7 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from hujin.payments.channels.sandbox import sandbox_callbacks_run
 from hujin.payments.models import Payment
+from hujin.payments.services import topup_request
+from tests.payments.conftest import actor_for
 from tests.payments.money import open_wallet
 from tests.payments.rules_helpers import fund
 from tests.payments.statements_story import story_told
@@ -91,3 +95,23 @@ def test_the_reconciliation_page_s_forms_are_filter_bars_with_labelled_fields(ro
     assert main.count('class="form filters"') == 2
     assert re.search(r'<div><label for="f-date">[^<]+</label>\s*<input id="f-date"', main)
     assert re.search(r'<div><label for="r-date">[^<]+</label>\s*<input id="r-date"', main)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Declined by the bank"),
+                                                 ("zh-hans", "银行拒绝")])  # fmt: skip
+def test_the_console_says_in_words_why_the_bank_failed_a_payment(
+    customer, bound_card, sandbox, role_client, language, words
+):
+    now = timezone.now()
+    card = bound_card(at=now)
+    open_wallet(customer, now)
+    sandbox.update(fail_share=1)
+    failed = topup_request(actor=actor_for(customer), card_id=card.id, amount_minor=100_00,
+                           idempotency_key="f1", now=now)  # fmt: skip
+    sandbox_callbacks_run(now=now)
+    url = reverse("payments:console_payment", args=[failed.id])
+
+    main = _main(role_client("operations").get(url, headers={"accept-language": language}))
+
+    assert Payment.objects.get(id=failed.id).failure_code == "declined_by_bank"
+    assert words in main and "declined_by_bank" not in main
