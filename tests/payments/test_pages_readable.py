@@ -61,7 +61,7 @@ def test_the_top_up_form_s_limits_read_as_help_and_a_payment_s_page_lays_out_its
     assert '<dl class="details facts">' in _main(client.get(f"/payments/{payment.id}/"))
 
 
-def test_a_statement_row_keeps_its_date_and_its_reference_each_on_one_line(
+def test_a_statement_row_keeps_its_date_and_reference_on_one_line_and_room_for_the_card(
     make_customer, bound_card, sandbox, now
 ):
     story = story_told(make_customer, bound_card, sandbox, now)
@@ -72,6 +72,7 @@ def test_a_statement_row_keeps_its_date_and_its_reference_each_on_one_line(
 
     assert re.search(r'<td data-label="[^"]+" class="statement-when"><a href=', main)
     assert re.search(r'statement-reference"><span class="statement-when">[0-9A-F]{12}</span>', main)
+    assert re.search(r'<td data-label="[^"]+" class="statement-counterparty">', main)
 
 
 def test_a_month_s_summary_sits_in_a_box_as_wide_as_its_table(
