@@ -2,20 +2,24 @@
 and value (as the console's), the month's free withdrawals on a line of their own after the fee,
 a statement row's date and reference each on one line, the reconciliation page's forms as the
 console's filter bars, a month's summary in a box no wider than its table, and why a payment
-failed said in words on the console's payment page."""
+failed said in words on the console's payment page, a break's proposal form a field a row."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from hujin.core.dates import business_date_get
 from hujin.payments.channels.sandbox import sandbox_callbacks_run
-from hujin.payments.models import Payment
+from hujin.payments.models import Break, Payment
+from hujin.payments.reconciliation.runs import reconciliation_run
 from hujin.payments.services import topup_request
 from tests.payments.conftest import actor_for
-from tests.payments.money import open_wallet
+from tests.payments.money import Payer, open_wallet
+from tests.payments.reconciliation import SYSTEM, topup
 from tests.payments.rules_helpers import fund
 from tests.payments.statements_story import story_told
 
@@ -116,3 +120,21 @@ def test_the_console_says_in_words_why_the_bank_failed_a_payment(
 
     assert Payment.objects.get(id=failed.id).failure_code == "declined_by_bank"
     assert words in main and "declined_by_bank" not in main
+
+
+def test_a_break_s_proposal_form_has_its_amount_and_note_each_in_a_row_of_its_own(
+    customer, bound_card, sandbox, role_client
+):
+    now = timezone.now()
+    yesterday = now - timedelta(days=1)
+    card = bound_card(at=yesterday)
+    topup(Payer(customer, card.id, open_wallet(customer, yesterday)), yesterday, 250_00, "t-1")
+    sandbox.update(recon_extra_lines=1)
+    reconciliation_run(business_date=business_date_get(now=yesterday), actor=SYSTEM, now=now)
+    item = Break.objects.get()
+
+    main = _main(role_client("operations").get(reverse("payments:recon_break", args=[item.id])))
+
+    assert re.search(r'<div><label for="p-amount">[^<]+</label>\s*<input id="p-amount"', main)
+    assert re.search(r'<div><label for="p-note">[^<]+</label>\s*<textarea id="p-note"', main)
+    assert '<div class="form-actions"><button class="button button-primary" type="submit">' in main
