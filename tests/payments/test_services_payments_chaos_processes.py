@@ -41,7 +41,7 @@ def _die(*args, **kwargs):
 
 def _arm(kill: str) -> None:
     """Make the process die at ``kill`` on its next payment."""
-    from hujin.payments.services import requests, sending
+    from hujin.payments.services import requests
 
     if kill == "inside_the_booking":  # the payment's transaction never commits
         real = requests.movement_admit
@@ -54,7 +54,15 @@ def _arm(kill: str) -> None:
     elif kill == "before_the_bank":  # booked; the channel never hears of it
         requests.payment_send = _die
     else:  # the channel took it; Hujin never records its reference
-        sending.channel_mark_up = _die
+        from hujin.payments.channels.sandbox import SandboxChannel
+
+        real_out = SandboxChannel.pay_out
+
+        def pay_out_then_die(self, **kwargs):
+            real_out(self, **kwargs)
+            _die()
+
+        SandboxChannel.pay_out = pay_out_then_die
 
 
 def _flows(me, payee, card_id, tag: str, now) -> None:

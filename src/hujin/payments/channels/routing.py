@@ -59,19 +59,21 @@ def card_channel() -> MoneyChannel:
 
 def channels_route(*, bank_code: str, amount_minor: int, now: datetime) -> list[MoneyChannel]:
     """The channels that may take a payment of ``amount_minor`` from or to a card of
-    ``bank_code`` now, the first to try first (empty: none can)."""
-    rows = PaymentChannel.objects.filter(enabled=True).order_by("priority", "name")
-    if not rows.exists() and not PaymentChannel.objects.exists():
+    ``bank_code`` now, the first to try first (empty: none can). One query."""
+    rows = list(PaymentChannel.objects.order_by("priority", "name"))
+    if not rows:
         return [_configured_default()]
     route = []
     for row in rows:
-        if row.banks and bank_code not in row.banks:
+        if not row.enabled or (row.banks and bank_code not in row.banks):
             continue
         if row.max_amount_minor is not None and amount_minor > row.max_amount_minor:
             continue
         if row.down_until is not None and row.down_until > now:
             continue
-        route.append(_build(row.adapter, row.name))
+        channel = _build(row.adapter, row.name)
+        channel.was_failing = row.consecutive_failures > 0 or row.down_until is not None
+        route.append(channel)
     return route
 
 

@@ -68,7 +68,8 @@ def payment_send(payment: Payment, *, now: datetime) -> PaymentView:
             reference, status = "", PAYMENT_UNKNOWN
         else:
             status = PAYMENT_PENDING
-            channel_mark_up(channel.name)
+            if getattr(channel, "was_failing", True):
+                channel_mark_up(channel.name)
         Payment.objects.filter(pk=payment.pk, status=PAYMENT_CREATED).update(
             status=status, channel_reference=reference, updated_at=now
         )
