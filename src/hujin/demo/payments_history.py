@@ -183,7 +183,7 @@ def demo_payments_step(ctx: DemoContext) -> None:
     if len(people) < 5 or my_recent_payments(actor=people[ZHANG].actor, limit=1):
         return
     business_date_get(now=ctx.now)  # today's, before a payment of the past could set it
-    _channels(ctx.now - _at(21))
+    _channels(ctx.now - _at(28, 12))  # after the cards were bound, before the first payment
     for n, step in enumerate(STORY):
         when = ctx.now - step.ago
         if step.how == "review":
