@@ -65,4 +65,5 @@ def test_the_rules_and_the_review_pages_fit_the_screen(page, live_server, held, 
 
     assert page.url.endswith("/payments/review/")
     _fits(page)
-    assert page.locator("[data-testid=review-queue]").count() == 0
+    # the demo's own held withdrawal may wait there still; ours has left the queue
+    assert page.locator(f"[data-payment='{held.id}']").count() == 0

@@ -23,16 +23,16 @@ from hujin.payments import selectors, services
 from hujin.payments.errors import AmountInvalid
 from hujin.payments.schemas import ErrorOut
 from hujin.payments.schemas_money import (
-    CodeSentOut,
-    ConfirmationCodeIn,
-    LimitsOut,
-    PaymentIn,
+    CardPaymentIn,
+    CustomerTransferIn,
+    CustomerTransferPreviewIn,
+    CustomerTransferPreviewOut,
+    PaymentCodeSentOut,
+    PaymentConfirmationCodeIn,
+    PaymentLimitsOut,
     PaymentOut,
-    QuoteIn,
-    QuoteOut,
-    TransferIn,
-    TransferPreviewIn,
-    TransferPreviewOut,
+    PaymentQuoteIn,
+    PaymentQuoteOut,
     limits_out,
     payment_out,
 )
@@ -61,11 +61,11 @@ def _confirmation(payload) -> Confirmation | None:
 
 @router.post(
     "quotes",
-    response={200: QuoteOut, **_errors(409)},
+    response={200: PaymentQuoteOut, **_errors(409)},
     operation_id="me_quote",
     summary="What a payment would cost, before it is asked for",
 )
-def quote(request, payload: QuoteIn):
+def quote(request, payload: PaymentQuoteIn):
     """The fee, the total, what is left of the limits and whether a code will be needed. 409
     ``insufficient_funds`` when the wallet does not cover a withdrawal or transfer."""
     found = selectors.payment_quote(
@@ -85,7 +85,7 @@ def quote(request, payload: QuoteIn):
 
 @router.get(
     "limits",
-    response={200: LimitsOut, **_errors(409)},
+    response={200: PaymentLimitsOut, **_errors(409)},
     operation_id="me_limits",
     summary="What is left of my limits",
 )
@@ -114,7 +114,7 @@ def _pay(service, request, payload, **target):
     operation_id="me_topup",
     summary="Top up the wallet from a bound card",
 )
-def topup(request, payload: PaymentIn):
+def topup(request, payload: CardPaymentIn):
     """201: the payment, ``pending`` until the bank confirms (``GET /me/payments/{id}``). 404
     ``card_not_found``; 409 ``card_not_active``, ``wallet_not_open``,
     ``payment_limit_exceeded``, ``idempotency_key_reused``."""
@@ -127,7 +127,7 @@ def topup(request, payload: PaymentIn):
     operation_id="me_withdraw",
     summary="Withdraw from the wallet to a bound card",
 )
-def withdraw(request, payload: PaymentIn):
+def withdraw(request, payload: CardPaymentIn):
     """201: the payment (``pending``; ``review`` when held for review). 409 as top-ups, and
     ``insufficient_funds``, ``withdrawal_frozen``, ``payment_confirmation_required``,
     ``payment_fee_changed``; 400 ``payment_confirmation_invalid``."""
@@ -136,11 +136,11 @@ def withdraw(request, payload: PaymentIn):
 
 @router.post(
     "transfers/preview",
-    response={200: TransferPreviewOut, **_errors(404, 409)},
+    response={200: CustomerTransferPreviewOut, **_errors(404, 409)},
     operation_id="me_transfer_preview",
     summary="Who a transfer would reach (masked) and its fee; nothing moves",
 )
-def transfer_preview(request, payload: TransferPreviewIn):
+def transfer_preview(request, payload: CustomerTransferPreviewIn):
     found = services.transfer_preview(
         actor=request.actor,
         payee_mobile=payload.payee_mobile,
@@ -160,7 +160,7 @@ def transfer_preview(request, payload: TransferPreviewIn):
     operation_id="me_transfer",
     summary="Send money to another customer",
 )
-def transfer(request, payload: TransferIn):
+def transfer(request, payload: CustomerTransferIn):
     """201: the transfer, ``succeeded`` (or ``review``). 404 ``payee_not_found``; 400
     ``payee_is_self``; 409 ``payee_cannot_receive`` and the withdrawal's refusals."""
     return _pay(services.transfer_request, request, payload, payee_mobile=payload.payee_mobile)
@@ -168,11 +168,11 @@ def transfer(request, payload: TransferIn):
 
 @router.post(
     "confirmation-codes",
-    response={201: CodeSentOut, **_errors(404, 409, 429)},
+    response={201: PaymentCodeSentOut, **_errors(404, 409, 429)},
     operation_id="me_confirmation_code",
     summary="Text me the code confirming a large withdrawal or transfer",
 )
-def confirmation_code(request, payload: ConfirmationCodeIn):
+def confirmation_code(request, payload: PaymentConfirmationCodeIn):
     """The code is bound to this kind, amount and card or payee: send the same ones with it.
     429 ``otp_resend_too_soon`` (one a minute), ``otp_daily_limit``."""
     sent = services.confirmation_code_send(

@@ -18,66 +18,66 @@ Key = Field(
 )
 
 
-class ConfirmationIn(_In):
+class PaymentConfirmationIn(_In):
     method: Literal["sms", "totp"]
     code: str = Field(max_length=16)
 
 
-class QuoteIn(_In):
+class PaymentQuoteIn(_In):
     kind: Literal["topup", "withdrawal", "transfer"]
     amount: str = Amount
 
 
-class PaymentIn(_In):
+class CardPaymentIn(_In):
     card_id: uuid.UUID
     amount: str = Amount
     idempotency_key: str = Key
     fee_confirmed: str | None = Field(default=None, max_length=20, description="The fee shown.")
-    confirmation: ConfirmationIn | None = None
+    confirmation: PaymentConfirmationIn | None = None
 
 
-class TransferPreviewIn(_In):
+class CustomerTransferPreviewIn(_In):
     payee_mobile: str = Field(max_length=32)
     amount: str = Amount
 
 
-class TransferIn(TransferPreviewIn):
+class CustomerTransferIn(CustomerTransferPreviewIn):
     idempotency_key: str = Key
     fee_confirmed: str | None = Field(default=None, max_length=20)
-    confirmation: ConfirmationIn | None = None
+    confirmation: PaymentConfirmationIn | None = None
 
 
-class ConfirmationCodeIn(_In):
+class PaymentConfirmationCodeIn(_In):
     kind: Literal["withdrawal", "transfer"]
     amount: str = Amount
     card_id: uuid.UUID | None = Field(default=None, description="A withdrawal's card.")
     payee_mobile: str | None = Field(default=None, max_length=32, description="A transfer's payee.")
 
 
-class LimitOut(Schema):
+class PaymentLimitOut(Schema):
     kind: str
     per_transaction: str | None = Field(description="null: no limit.")
     left_today: str | None
     left_this_month: str | None
 
 
-class LimitsOut(Schema):
-    items: list[LimitOut]
+class PaymentLimitsOut(Schema):
+    items: list[PaymentLimitOut]
 
 
-class QuoteOut(Schema):
+class PaymentQuoteOut(Schema):
     kind: str
     currency: str
     amount: str
     fee: str
     total: str = Field(description="What leaves the wallet; for a top-up, what arrives in it.")
     free_left_this_month: int | None
-    limits: LimitOut
+    limits: PaymentLimitOut
     confirmation_required: bool
     confirmation_methods: list[str]
 
 
-class TransferPreviewOut(Schema):
+class CustomerTransferPreviewOut(Schema):
     payee_name: str = Field(description="Masked: 张*.")
     payee_mobile: str = Field(description="Masked: 138****5678.")
     currency: str
@@ -101,7 +101,7 @@ class PaymentOut(Schema):
     finished_at: datetime | None
 
 
-class CodeSentOut(Schema):
+class PaymentCodeSentOut(Schema):
     mobile_masked: str
     resend_after_seconds: int
 
