@@ -263,3 +263,17 @@ class TestPersonalDataOfPayments:
         assert (row["kind"], row["amount_minor"], row["currency"]) == ("topup", 100_00, "CNY")
         last4 = Payment.objects.get(pk=payment.id).card.last4
         assert row["card"] == f"ICBC *{last4}"
+
+
+def test_callbacks_that_come_out_of_order_each_settle_their_own_payment(payer, now, sandbox):
+    sandbox.update(delay_seconds=10, jitter_seconds=120, seed=3)
+    asked = [_topup(payer, now + timedelta(seconds=n), key=f"o-{n}", amount=(n + 1) * 10_00)
+             for n in range(6)]  # fmt: skip
+    due = list(SandboxInstruction.objects.order_by("due_at").values_list("payment_id", flat=True))
+    assert due != [p.id for p in asked]  # the bank answers in another order than it was asked
+
+    sandbox_callbacks_run(now=now + timedelta(minutes=3))
+
+    assert set(Payment.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert wallet(payer.wallet_id)["balance"] == sum((n + 1) * 10_00 for n in range(6))
+    assert ledger_is_consistent()

@@ -17,6 +17,8 @@ later signs the callback and hands it to the same function Hujin's webhook view 
 - ``fail_share`` (0 to 1, default 0): the share of payments the "bank" fails;
 - ``duplicate_share`` (0 to 1): the share whose callback comes twice;
 - ``delay_seconds`` (default 0): how long after the instruction the callback is due;
+- ``jitter_seconds`` (default 0): up to this much more, drawn per instruction, so that callbacks
+  come out of order (a later payment's before an earlier one's);
 - ``lost_share`` (0 to 1): the share whose answer to the instruction is lost (the payment is
   ``unknown`` until Hujin queries; the callback never comes);
 - ``seed``: makes the n-th instruction's draws a function of the seed and n (tests, the demo);
@@ -210,13 +212,15 @@ def _instruct(
     draws = _draws(payment_id)
     failed, twice, lost = (draws.random() < _share(n) for n in
                            ("fail_share", "duplicate_share", "lost_share"))  # fmt: skip
+    delay = float(_knobs().get("delay_seconds", 0) or 0)
+    delay += draws.uniform(0, float(_knobs().get("jitter_seconds", 0) or 0))
     row, _ = SandboxInstruction.objects.get_or_create(
         payment_id=payment_id,
         defaults={
             "reference": f"sbx-{secrets.token_hex(12)}", "direction": direction, "channel": channel,
             "amount": amount_minor, "outcome": OUTCOME_FAILED if failed else OUTCOME_SUCCEEDED,
             "failure_code": "declined_by_bank" if failed else "",
-            "due_at": now + timedelta(seconds=float(_knobs().get("delay_seconds", 0) or 0)),
+            "due_at": now + timedelta(seconds=delay),
             "deliveries_left": 0 if lost else (2 if twice else 1), "created_at": now,
         },
     )  # fmt: skip
