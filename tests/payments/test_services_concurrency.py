@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 
 from hujin.payments.channels.sandbox import SandboxChannel
-from hujin.payments.models import Card
+from hujin.payments.models import Card, PaymentChannel
 from hujin.payments.services import card_bind_begin, card_bind_confirm
 from tests.core.workers import lock_waiters, wait_until
 from tests.payments.conftest import CODE, MOBILE, actor_for, card_number
@@ -38,7 +38,7 @@ class GatedChannel(SandboxChannel):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_first_cards_confirmed_at_once_make_one_default(make_customer, now, settings):
+def test_two_first_cards_confirmed_at_once_make_one_default(make_customer, now):
     user = make_customer()
     actor = actor_for(user)
     pending = [
@@ -48,7 +48,7 @@ def test_two_first_cards_confirmed_at_once_make_one_default(make_customer, now, 
         ).card.id
         for prefix in ("622202", "621700")
     ]  # fmt: skip
-    settings.HUJIN_PAYMENTS_CHANNEL = f"{__name__}.GatedChannel"
+    PaymentChannel.objects.filter(name="sandbox").update(adapter=f"{__name__}.GatedChannel")
     GatedChannel.arrivals = []
     GatedChannel.first_in, GatedChannel.second_in = threading.Event(), threading.Event()
     GatedChannel.release = threading.Event()
