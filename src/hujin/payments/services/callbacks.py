@@ -141,12 +141,6 @@ def payment_finish(
                 metadata=metadata,
             )
         )  # fmt: skip
-    results = transfers_create(
-        transfers=resolutions, actor=actor, now=now, business_date=business_date_get(now=now)
-    )
-    refused = [r.result for r in results if r.result not in (Result.OK, Result.EXISTS)]
-    if refused:
-        raise PaymentRefusedByLedger(details={"ledger_result": first_failure(results)})
     if outcome != OUTCOME_SUCCEEDED:
         limits_release(customer_id=payment.customer_id, kind=payment.kind,
                        amount_minor=payment.amount, asked_at=payment.created_at)  # fmt: skip
@@ -174,3 +168,10 @@ def payment_finish(
         channel_reference=payment.channel_reference, **extra,
         **({} if succeeded else {"failure_code": payment.failure_code}),
     )  # fmt: skip
+    # The ledger last: the clearing account stays locked from here to the commit only.
+    results = transfers_create(
+        transfers=resolutions, actor=actor, now=now, business_date=business_date_get(now=now)
+    )
+    refused = [r.result for r in results if r.result not in (Result.OK, Result.EXISTS)]
+    if refused:
+        raise PaymentRefusedByLedger(details={"ledger_result": first_failure(results)})

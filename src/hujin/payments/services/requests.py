@@ -233,6 +233,17 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> 
         )  # fmt: skip
         payment.hold_transfer_id = payment_transfer_id(payment.id, "hold")
         payment.save(force_insert=True)
+        payment = Payment.objects.select_related("card", "customer").get(pk=payment.pk)
+        payment_record(
+            payment, actor=actor, action=f"payments.{kind}_request",
+            event=events.PAYMENT_HELD if admitted.held_for_review else events.PAYMENT_REQUESTED,
+            now=now,
+            after={"status": status, "amount_minor": movement.amount_minor,
+                   "fee_minor": payment.fee, "card_id": str(card_id),
+                   "screening": admitted.screening.outcome},
+        )  # fmt: skip
+        # The ledger last: the channel's clearing account, which every top-up debits, stays
+        # locked from here to the commit only (a refusal rolls all of it back).
         debit, credit = (
             (house.clearing_id, wallet_id) if kind == TOPUP else (wallet_id, house.in_flight_id)
         )
@@ -243,13 +254,4 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> 
         failure = first_failure(results)
         if failure is not None:
             raise _refusal(failure, kind)
-        payment = Payment.objects.select_related("card", "customer").get(pk=payment.pk)
-        payment_record(
-            payment, actor=actor, action=f"payments.{kind}_request",
-            event=events.PAYMENT_HELD if admitted.held_for_review else events.PAYMENT_REQUESTED,
-            now=now,
-            after={"status": status, "amount_minor": movement.amount_minor,
-                   "fee_minor": payment.fee, "card_id": str(card_id),
-                   "screening": admitted.screening.outcome},
-        )  # fmt: skip
     return payment
