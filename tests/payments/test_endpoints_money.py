@@ -96,11 +96,13 @@ def test_a_transfer_is_previewed_masked_then_sent(app, make_customer):
         ("/withdrawals", {"amount": "4000", "card_id": "00000000-0000-0000-0000-000000000000"},
          404, "card_not_found"),
         ("/topups", {"amount": "60000"}, 409, "payment_limit_exceeded"),
+        ("/withdrawals", {"amount": "30000"}, 409, "insufficient_funds"),
         ("/topups", {"card_id": "00000000-0000-0000-0000-000000000000"}, 404, "card_not_found"),
         ("/withdrawals", {"amount": "6000", "confirmation": {"method": "sms", "code": "000000"}},
          400, "payment_confirmation_invalid"),
     ],
     ids=["three decimals", "negative", "a card not mine", "above the limit",
+         "more than the wallet, before any code",
          "another card", "a wrong code"],
 )  # fmt: skip
 def test_refusals_are_in_the_error_shape_and_move_nothing(app, path, body, status, code):

@@ -109,3 +109,10 @@ def test_a_large_transfer_is_confirmed_by_a_code_naming_the_payee_masked(payer, 
                             confirmation=Confirmation("sms", code))  # fmt: skip
 
     assert sent.status == "succeeded"
+
+
+def test_a_large_withdrawal_the_wallet_cannot_pay_is_refused_before_any_code_is_asked(payer, now):
+    with pytest.raises(errors.InsufficientFunds):
+        _withdraw(payer, 30_000_00, "too-much", now)
+
+    assert DevSmsMessage.objects.filter(purpose="step_up").count() == 0

@@ -6,11 +6,9 @@ from datetime import datetime
 from hujin.core.actors import Actor
 from hujin.customers.selectors import own_standing
 from hujin.identity.services import step_up_methods
-from hujin.ledger.selectors import Balances, account_get
 from hujin.payments.errors import AmountInvalid, InsufficientFunds, PaymentsNotAllowed
-from hujin.payments.services.admission import confirmation_needed
+from hujin.payments.services.admission import confirmation_needed, wallet_available
 from hujin.payments.services.fees import fee_quote
-from hujin.payments.services.house import ACTOR
 from hujin.payments.services.limits import limits_left
 from hujin.payments.services.requests import MAX_AMOUNT_MINOR
 from hujin.payments.types import PAYMENT_CURRENCY, PAYMENT_KINDS, TOPUP, PaymentQuote
@@ -31,7 +29,7 @@ def payment_quote(*, actor: Actor, kind: str, amount_minor: int, now: datetime) 
     )
     needed = confirmation_needed(kind, amount_minor)
     total = amount_minor - fee if kind == TOPUP else amount_minor + fee
-    if kind != TOPUP and total > _available(standing.wallet_account_id):
+    if kind != TOPUP and total > wallet_available(standing.wallet_account_id):
         raise InsufficientFunds()
     return PaymentQuote(
         kind=kind, amount_minor=amount_minor, fee_minor=fee,
@@ -41,13 +39,6 @@ def payment_quote(*, actor: Actor, kind: str, amount_minor: int, now: datetime) 
         confirmation_required=needed,
         confirmation_methods=step_up_methods(user_id=standing.user_id) if needed else (),
     )  # fmt: skip
-
-
-def _available(wallet_account_id) -> int:
-    if wallet_account_id is None:
-        return 0
-    account = account_get(actor=ACTOR, account_id=wallet_account_id)
-    return Balances.of_account(account).available(account.kind)
 
 
 def limits_of(*, actor: Actor, now: datetime):

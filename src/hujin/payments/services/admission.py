@@ -31,16 +31,19 @@ from hujin.identity.services import (
     step_up_methods,
     step_up_verify,
 )
+from hujin.ledger.selectors import Balances, account_get
 from hujin.payments import events
 from hujin.payments.errors import (
     ConfirmationInvalid,
     ConfirmationRequired,
     FeeChanged,
+    InsufficientFunds,
     LimitExceeded,
     ScreeningRefused,
 )
 from hujin.payments.models import Screening
 from hujin.payments.services.fees import fee_for_counted
+from hujin.payments.services.house import ACTOR
 from hujin.payments.services.limits import SCREEN as LIMITS
 from hujin.payments.types import PAYMENT_CURRENCY, TOPUP, Confirmation
 
@@ -59,14 +62,26 @@ def confirmation_binding(customer_id, kind: str, amount_minor: int, counterparty
     return step_up_binding("payments", customer_id, kind, amount_minor, counterparty)
 
 
+def wallet_available(wallet_account_id: uuid.UUID | None) -> int:
+    """What the wallet may spend now (fen; 0 before it opens)."""
+    if wallet_account_id is None:
+        return 0
+    account = account_get(actor=ACTOR, account_id=wallet_account_id)
+    return Balances.of_account(account).available(account.kind)
+
+
 def confirmation_check(
     *, user_id: uuid.UUID, customer_id: uuid.UUID, kind: str, amount_minor: int, counterparty,
-    confirmation: Confirmation | None, now: datetime,
+    confirmation: Confirmation | None, now: datetime, wallet_account_id: uuid.UUID | None,
 ) -> None:  # fmt: skip
     """Raise ConfirmationRequired (with the methods this customer has) when the movement needs
-    a confirmation and none came; ConfirmationInvalid when the code is not right."""
+    a confirmation and none came; ConfirmationInvalid when the code is not right. A movement
+    the wallet cannot pay is refused first (InsufficientFunds): no code is asked for, or spent,
+    for money that is not there (the booking checks again, with the fee, atomically)."""
     if not confirmation_needed(kind, amount_minor):
         return
+    if wallet_available(wallet_account_id) < amount_minor:
+        raise InsufficientFunds()
     methods = step_up_methods(user_id=user_id)
     if confirmation is None or not confirmation.code:
         raise ConfirmationRequired(details={"methods": list(methods)})

@@ -152,6 +152,7 @@ def payment_request(
     confirmation_check(
         user_id=standing.user_id, customer_id=standing.customer_id, kind=kind,
         amount_minor=amount_minor, counterparty=card_id, confirmation=confirmation, now=now,
+        wallet_account_id=standing.wallet_account_id,
     )  # fmt: skip
     channel = route[0] if route else card_channel()
     movement = Movement(

@@ -218,6 +218,7 @@ def transfer_request(
     confirmation_check(
         user_id=payer.user_id, customer_id=payer.customer_id, kind=TRANSFER, amount_minor=amount,
         counterparty=payee_user_id, confirmation=confirmation, now=now,
+        wallet_account_id=payer.wallet_account_id,
     )  # fmt: skip
     movement = Movement(
         customer_id=payer.customer_id, user_id=payer.user_id, kind=TRANSFER, direction="out",
