@@ -16,6 +16,8 @@ HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER, HUJIN_PAYMENTS_CH
 HUJIN_PAYMENTS_CHANNEL_SECRETS  the channels' callback signing secrets (JSON; required in prod)
 HUJIN_PAYMENTS_CONFIRM_FROM_MINOR  withdrawals and transfers from this many fen need a code
                  (default 500000: ¥5,000.00)
+HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS  a payment at the bank past a day's cut-off is in
+                 flight, not a break, for this long (default 2)
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 """
 
@@ -216,6 +218,11 @@ HUJIN_PAYMENTS_CHANNEL_SECRETS = json.loads(
 # bound to the payment, or from their authenticator app): docs/modules/payments.md.
 HUJIN_PAYMENTS_CONFIRM_FROM_MINOR = int(
     os.environ.get("HUJIN_PAYMENTS_CONFIRM_FROM_MINOR", "") or 5_000_00
+)
+# How long after a business day's cut-off a payment still at the bank is "in flight", not a
+# reconciliation break (hours): docs/modules/payments.md "Reconciliation".
+HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS = float(
+    os.environ.get("HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS", "") or 2
 )
 # The language of a customer's messages until they choose one (en or zh-hans).
 HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
