@@ -106,8 +106,10 @@ def wallet_open_if_ready(
 
     Returns the wallet's ledger account id, or None while the customer is not ready.
     Idempotent: a customer who has a wallet gets the same id back. Raises CustomerNotFound.
+    Inside a caller's transaction (a payment) it takes no savepoint: nothing here catches its
+    own error, and a payment asks for it on every request.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         customer = Customer.objects.select_for_update(no_key=True).filter(id=customer_id).first()
         if customer is None:
             raise CustomerNotFound()
