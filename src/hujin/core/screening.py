@@ -64,6 +64,8 @@ class Decision:
 
     outcome: str
     verdicts: tuple[Verdict, ...] = ()
+    # What the screens that allowed it said of it (``details`` by screen): what they counted.
+    facts: dict = field(default_factory=dict)
 
     @property
     def refusal(self) -> Verdict | None:
@@ -83,19 +85,21 @@ def movement_screen_register(name: str, screen: Screen, *, order: int = 100) -> 
 def movements_screen(movement: Movement) -> Decision:
     """Run every registered screen on ``movement`` (in the caller's transaction)."""
     verdicts: list[Verdict] = []
+    facts: dict = {}
     outcome = ALLOW
     for name, (_, screen) in sorted(_screens.items(), key=lambda item: (item[1][0], item[0])):
         verdict = screen(movement)
         if verdict.outcome not in _STRENGTH:
             raise ValueError(f"screen {name} answered {verdict.outcome!r}")
         if verdict.outcome == ALLOW and not verdict.code:
+            facts[name] = verdict.details
             continue
         verdicts.append(verdict if verdict.screen else _named(verdict, name))
         if _STRENGTH[verdict.outcome] > _STRENGTH[outcome]:
             outcome = verdict.outcome
         if outcome == REFUSE:
             break
-    return Decision(outcome=outcome, verdicts=tuple(verdicts))
+    return Decision(outcome=outcome, verdicts=tuple(verdicts), facts=facts)
 
 
 def _named(verdict: Verdict, name: str) -> Verdict:

@@ -128,8 +128,11 @@ def movement_admit(
     decision = movements_screen(movement)
     if decision.outcome == REFUSE:
         raise Refused(decision, _error(decision))
-    fee = fee_for_counted(customer_id=movement.customer_id, kind=movement.kind,
-                          amount_minor=movement.amount_minor, now=now)  # fmt: skip
+    counted = decision.facts.get(LIMITS, {}).get("month_count")
+    if counted is None:  # the limits screen is not registered: count as the month's first
+        counted = 1
+    fee = fee_for_counted(kind=movement.kind, amount_minor=movement.amount_minor,
+                          counted=counted)  # fmt: skip
     if fee_confirmed_minor is not None and fee > fee_confirmed_minor:
         raise FeeChanged(details={"fee_minor": fee})
     screening = Screening.objects.create(

@@ -33,9 +33,9 @@ def fee_rule(kind: str) -> FeeRule | None:
     return FeeRule.objects.filter(kind=kind).first()
 
 
-def fee_for_counted(*, customer_id: uuid.UUID, kind: str, amount_minor: int, now: datetime) -> int:
-    """The fee of a movement the limits screen has just counted (in the same transaction)."""
-    counted = month_count(customer_id=customer_id, kind=kind, on=calendar_date_at(now))
+def fee_for_counted(*, kind: str, amount_minor: int, counted: int) -> int:
+    """The fee of a movement the limits screen has just counted as the month's ``counted``-th
+    (in the same transaction, on the locked row)."""
     return fee_compute(
         fee_rule(kind), amount_minor=amount_minor, earlier_this_month=max(counted - 1, 0)
     )

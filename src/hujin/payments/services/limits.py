@@ -3,9 +3,11 @@ movement passes (``hujin.core.screening``).
 
 The rule for a movement is the most specific ``LimitRule`` of its kind for the customer's tier
 and verification level. What the customer has moved is kept in ``LimitUsage`` rows (one per
-customer, kind, day or month): the movement locks both rows — always the day's before the
-month's —, checks that it fits and raises them, all in the transaction that books the money,
-so two concurrent requests on any number of processes can never both squeeze under a limit.
+customer, kind, day or month): the movement raises both rows, one upsert each — always the
+day's before the month's —, and is refused when a total now passes its limit, the refusal
+rolling back the transaction that would have booked the money. The row stays locked until that
+transaction ends, so two concurrent requests on any number of processes can never both squeeze
+under a limit.
 A movement that fails later gives its amount back (``limits_release``).
 
 Days and months are the customer's calendar (the business time zone), not the business date.
@@ -22,6 +24,7 @@ from django.utils.translation import gettext
 from hujin.core.dates import calendar_date_at
 from hujin.core.money import display_amount
 from hujin.core.screening import ALLOW, REFUSE, Movement, Verdict
+from hujin.core.sql import Dialect, hot_cursor
 from hujin.payments.models import Card, LimitRule, LimitUsage
 from hujin.payments.models_rules import ANY
 from hujin.payments.types import CARD_ACTIVE, LimitsLeft
@@ -56,20 +59,29 @@ def _periods(on: date) -> tuple[tuple[str, date], tuple[str, date]]:
     return (LimitUsage.DAY, on), (LimitUsage.MONTH, on.replace(day=1))
 
 
-def _usage_locked(customer_id: uuid.UUID, kind: str, on: date) -> list[LimitUsage]:
-    keys = _periods(on)
-    LimitUsage.objects.bulk_create(
-        [LimitUsage(customer_id=customer_id, kind=kind, period=p, starts_on=d) for p, d in keys],
-        ignore_conflicts=True,
-    )
-    rows = {
-        (row.period, row.starts_on): row
-        for row in LimitUsage.objects.select_for_update().filter(
-            customer_id=customer_id, kind=kind, period__in=[p for p, _ in keys],
-            starts_on__in=[d for _, d in keys],
-        ).order_by("period")  # "day" before "month": every request locks in the same order
-    }  # fmt: skip
-    return [rows[key] for key in keys]
+_COUNT = """
+INSERT INTO payments_limitusage (customer_id, kind, period, starts_on, amount_minor, "count")
+VALUES (%s, %s, %s, %s, %s, 1)
+ON CONFLICT (customer_id, kind, period, starts_on) DO UPDATE
+SET amount_minor = payments_limitusage.amount_minor + excluded.amount_minor,
+    "count" = payments_limitusage."count" + 1
+RETURNING amount_minor, "count"
+"""
+
+
+def _counted(customer_id: uuid.UUID, kind: str, on: date, amount: int) -> list[tuple[int, int]]:
+    """Add the movement to the day's and the month's totals — the day's row first, so that every
+    request locks in the same order — and return each total with it (amount, count). One
+    statement a period: the row is created, locked and raised at once; a refusal after it rolls
+    it back with the movement's transaction."""
+    d = Dialect()
+    totals = []
+    with hot_cursor(d) as cursor:
+        for period, starts_on in _periods(on):
+            d.execute(cursor, _COUNT, [d.uuid_in(customer_id), kind, period,
+                                       d.date_in(starts_on), amount])  # fmt: skip
+            totals.append(tuple(cursor.fetchone()))
+    return totals
 
 
 def _over(limit: str, limit_minor: int, remaining: int, currency: str) -> Verdict:
@@ -89,28 +101,26 @@ def _over(limit: str, limit_minor: int, remaining: int, currency: str) -> Verdic
 
 
 def limits_screen(movement: Movement) -> Verdict:
-    """The limits screen: lock the customer's running totals, refuse what does not fit, count
-    what does (in the caller's transaction)."""
+    """The limits screen: count the movement into the customer's running totals and refuse what
+    does not fit (in the caller's transaction, which a refusal rolls back). An allowed movement's
+    verdict carries the month's count with it (``month_count``), for its fee."""
     rule = limit_rule_for(
         kind=movement.kind, tier=_tier_provider(movement.customer_id),
         level=customer_level(movement.customer_id),
     )  # fmt: skip
-    day, month = _usage_locked(
-        movement.customer_id, movement.kind, calendar_date_at(movement.occurred_at)
-    )
     amount, currency = movement.amount_minor, movement.currency
-    if rule is not None:
-        if rule.per_transaction_minor is not None and amount > rule.per_transaction_minor:
-            return _over("per_transaction", rule.per_transaction_minor,
-                         rule.per_transaction_minor, currency)  # fmt: skip
-        for limit, row, cap in (("per_day", day, rule.per_day_minor),
-                                ("per_month", month, rule.per_month_minor)):  # fmt: skip
-            if cap is not None and row.amount_minor + amount > cap:
-                return _over(limit, cap, cap - row.amount_minor, currency)
-    LimitUsage.objects.filter(pk__in=[day.pk, month.pk]).update(
-        amount_minor=F("amount_minor") + amount, count=F("count") + 1
+    cap = rule.per_transaction_minor if rule is not None else None
+    if cap is not None and amount > cap:
+        return _over("per_transaction", cap, cap, currency)
+    (day, _), (month, month_count) = _counted(
+        movement.customer_id, movement.kind, calendar_date_at(movement.occurred_at), amount
     )
-    return Verdict(outcome=ALLOW)
+    if rule is not None:
+        for limit, total, cap in (("per_day", day, rule.per_day_minor),
+                                  ("per_month", month, rule.per_month_minor)):  # fmt: skip
+            if cap is not None and total > cap:
+                return _over(limit, cap, cap - (total - amount), currency)
+    return Verdict(outcome=ALLOW, details={"month_count": month_count})
 
 
 def limits_release(*, customer_id: uuid.UUID, kind: str, amount_minor: int, asked_at: datetime):
