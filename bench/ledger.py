@@ -149,21 +149,11 @@ def _outer_main(opts) -> int:
     status = 0
     try:
         say(f"hujin bench ledger: scratch {where}")
-        t0 = time.monotonic()
-        migrate = subprocess.run(
-            [*hujin, "migrate", "--no-input", "-v", "0"], env=env, capture_output=True, text=True
-        )
-        if migrate.returncode:
-            print(migrate.stdout + migrate.stderr, file=sys.stderr)
+        if not scratch_migrate(hujin, env, say):
             return 2
-        say(f"  migrated in {time.monotonic() - t0:.1f} s")
-
         # pgbench runs before and after the ledger's phases: the machine's speed drifts over a
         # run (a shared host), and the ratios use the mean of the two.
-        compare = vendor == "postgresql" and not opts.no_pgbench
-        if compare and not shutil.which("pgbench"):
-            say("pgbench is not on PATH: no comparison")
-            compare = False
+        compare = pgbench_wanted(vendor, opts, say)
         pgbench_runs = [_pgbench_run(db, pg_admin, opts, say, "before")] if compare else []
 
         with tempfile.NamedTemporaryFile(suffix=".json", dir=scratch_var, delete=False) as f:
@@ -239,13 +229,37 @@ def _pg_recreate(admin_url: str, name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def _pgbench_run(db: dict, admin_url: str, opts, say, when: str) -> dict:
+def scratch_migrate(hujin: list[str], env: dict, say) -> bool:
+    """Migrate the scratch database ``env`` names; False (the output printed) when it fails."""
+    t0 = time.monotonic()
+    migrate = subprocess.run(
+        [*hujin, "migrate", "--no-input", "-v", "0"], env=env, capture_output=True, text=True
+    )
+    if migrate.returncode:
+        print(migrate.stdout + migrate.stderr, file=sys.stderr)
+        return False
+    say(f"  migrated in {time.monotonic() - t0:.1f} s")
+    return True
+
+
+def pgbench_wanted(vendor: str, opts, say) -> bool:
+    """Whether this run compares with pgbench: on PostgreSQL, unless told not to, when it is
+    installed."""
+    compare = vendor == "postgresql" and not opts.no_pgbench
+    if compare and not shutil.which("pgbench"):
+        say("pgbench is not on PATH: no comparison")
+        compare = False
+    return compare
+
+
+def _pgbench_run(db: dict, admin_url: str, opts, say, when: str, *, suffix="pgbench") -> dict:
+    """pgbench's TPC-B-like script on a database of its own (``<db>_<suffix>``), or the error."""
     say(
         f"pgbench TPC-B-like ({when}): -c {opts.workers} -j {min(2, opts.workers)} "
         f"-T {opts.seconds:g}, scale {opts.workers} ..."
     )
     try:
-        return {"when": when, **_pgbench(db, admin_url, f"{db['NAME']}_pgbench", opts)}
+        return {"when": when, **_pgbench(db, admin_url, f"{db['NAME']}_{suffix}", opts)}
     except (RuntimeError, OSError) as exc:
         say(f"pgbench failed: {exc}")
         return {"when": when, "error": str(exc)}

@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 TRANSFER_TARGET = 0.25  # transfers between customers/s at 8 clients / pgbench TPC-B tps
@@ -164,21 +163,11 @@ def _outer_main(opts) -> int:
     report: dict = {}
     try:
         say(f"hujin bench payments: scratch {where}")
-        t0 = time.monotonic()
-        migrate = subprocess.run(
-            [*hujin, "migrate", "--no-input", "-v", "0"], env=env, capture_output=True, text=True
-        )
-        if migrate.returncode:
-            print(migrate.stdout + migrate.stderr, file=sys.stderr)
+        if not _ledger.scratch_migrate(hujin, env, say):
             return 2
-        say(f"  migrated in {time.monotonic() - t0:.1f} s")
-
         # pgbench before and after the payments' phases, on the same server; the ratios use
         # the mean of the two (the machine's speed drifts over a run).
-        compare = vendor == "postgresql" and not opts.no_pgbench
-        if compare and not shutil.which("pgbench"):
-            say("pgbench is not on PATH: no comparison")
-            compare = False
+        compare = _ledger.pgbench_wanted(vendor, opts, say)
         runs = [_pgbench_run(db, pg_admin, opts, say, "before")] if compare else []
 
         with tempfile.NamedTemporaryFile(suffix=".json", dir=scratch_var, delete=False) as f:
@@ -222,16 +211,7 @@ def _outer_main(opts) -> int:
 
 
 def _pgbench_run(db: dict, admin_url: str, opts, say, when: str) -> dict:
-    say(
-        f"pgbench TPC-B-like ({when}): -c {opts.workers} -j {min(2, opts.workers)} "
-        f"-T {max(1, round(opts.seconds))}, scale {opts.workers} ..."
-    )
-    try:
-        name = f"{db['NAME']}_payments_pgbench"
-        return {"when": when, **_ledger._pgbench(db, admin_url, name, opts)}
-    except (RuntimeError, OSError) as exc:
-        say(f"pgbench failed: {exc}")
-        return {"when": when, "error": str(exc)}
+    return _ledger._pgbench_run(db, admin_url, opts, say, when, suffix="payments_pgbench")
 
 
 def summarise(report: dict) -> None:
