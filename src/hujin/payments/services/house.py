@@ -77,11 +77,16 @@ def _open(code: str, kind: str, name: str, now: datetime) -> uuid.UUID:
     return account_id
 
 
+def fee_income_open(*, now: datetime) -> uuid.UUID:
+    """The fee income account alone (a transfer between customers touches no channel)."""
+    return _open(FEE_INCOME_CODE, "income", "Payment fees", now)
+
+
 def house_accounts_open(*, channel: str, now: datetime) -> HouseAccounts:
     """The channel's clearing account, the withdrawals in flight and the fee income, opened
     when missing (two processes opening one at once both get it)."""
     return HouseAccounts(
         clearing_id=_open(clearing_code(channel), "asset", f"Payments clearing: {channel}", now),
         in_flight_id=_open(IN_FLIGHT_CODE, "liability", "Withdrawals in flight", now),
-        fee_income_id=_open(FEE_INCOME_CODE, "income", "Payment fees", now),
+        fee_income_id=fee_income_open(now=now),
     )

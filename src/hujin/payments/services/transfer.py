@@ -31,10 +31,8 @@ from hujin.customers.services import wallet_open_if_ready
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.identity.services import step_up_methods
 from hujin.ledger.errors import Result
-from hujin.ledger.selectors import Balances, account_get
 from hujin.ledger.services import transfers_create
 from hujin.payments import events
-from hujin.payments.channels import card_channel
 from hujin.payments.errors import (
     AmountInvalid,
     CustomerNotVerified,
@@ -57,9 +55,10 @@ from hujin.payments.services.admission import (
     confirmation_needed,
     movement_admit,
     refusal_record,
+    wallet_available,
 )
 from hujin.payments.services.fees import fee_quote
-from hujin.payments.services.house import ACTOR, house_accounts_open, payment_transfer_id
+from hujin.payments.services.house import ACTOR, fee_income_open, payment_transfer_id
 from hujin.payments.services.requests import (
     _KEY,
     MAX_AMOUNT_MINOR,
@@ -162,8 +161,7 @@ def transfer_preview(
     payee = _payee(_payee_user_id(payer, payee_mobile))
     payer_wallet, _ = _wallets(payer, payee, actor, now)
     fee, _ = fee_quote(customer_id=payer.customer_id, kind=TRANSFER, amount_minor=amount, now=now)
-    account = account_get(actor=ACTOR, account_id=payer_wallet)
-    if Balances.of_account(account).available(account.kind) < amount + fee:
+    if wallet_available(payer_wallet) < amount + fee:
         raise InsufficientFunds()
     return TransferPreview(
         payee_name=mask_name(payee.legal_name), payee_mobile=_mobile_shown(payee_mobile),
@@ -249,7 +247,7 @@ def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payme
     amount = movement.amount_minor
     with transaction.atomic():
         payer_wallet, payee_wallet = _wallets(payer, payee, actor, now)
-        house = house_accounts_open(channel=card_channel().name, now=now)
+        fee_income = fee_income_open(now=now)
         admitted = movement_admit(
             movement=movement, fee_confirmed_minor=fee_confirmed_minor, now=now
         )
@@ -266,7 +264,7 @@ def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payme
         payment.hold_transfer_id = payment_transfer_id(payment.id, "hold" if held else "post")
         payment.save(force_insert=True)
         results = transfers_create(
-            transfers=hold_transfers(payment, payer_wallet, payee_wallet, house.fee_income_id,
+            transfers=hold_transfers(payment, payer_wallet, payee_wallet, fee_income,
                                      "pending" if held else "single"),
             actor=actor, now=now, business_date=business_date_get(now=now),
         )  # fmt: skip
