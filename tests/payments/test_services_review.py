@@ -114,3 +114,17 @@ def test_only_a_reviewer_may_decide_and_only_with_a_note_on_a_held_payment(payer
     payment_review_reject(payment_id=held.id, actor=REVIEWER, note="no", now=now)
     with pytest.raises(errors.NotHeldForReview):
         payment_review_release(payment_id=held.id, actor=REVIEWER, note="ok", now=now)
+
+
+def test_a_held_withdrawal_whose_card_was_unbound_is_not_released_to_it(payer, now):
+    from hujin.payments.services import card_unbind
+
+    with screen("review"):
+        held = _withdraw(payer, now)
+    card_unbind(card_id=payer.card_id, actor=payer.actor, now=now)
+
+    with pytest.raises(errors.CardNotActive):
+        payment_review_release(payment_id=held.id, actor=REVIEWER, note="ok", now=now)
+
+    assert Payment.objects.get(pk=held.id).status == "review"
+    assert SandboxInstruction.objects.count() == 0

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from hujin.core.actors import Actor, require_scope
 from hujin.payments import events
-from hujin.payments.errors import NotHeldForReview, PaymentNotFound, RuleInvalid
+from hujin.payments.errors import CardNotActive, NotHeldForReview, PaymentNotFound, RuleInvalid
 from hujin.payments.models import Payment
 from hujin.payments.permissions import REVIEW_PAYMENTS
 from hujin.payments.presenters import payment_view
@@ -24,6 +24,7 @@ from hujin.payments.services.callbacks import payment_finish
 from hujin.payments.services.requests import payment_record
 from hujin.payments.services.sending import payment_send
 from hujin.payments.types import (
+    CARD_ACTIVE,
     OUTCOME_FAILED,
     OUTCOME_SUCCEEDED,
     PAYMENT_CREATED,
@@ -69,11 +70,14 @@ def payment_review_release(
     *, payment_id: uuid.UUID, actor: Actor, note: str, now: datetime
 ) -> PaymentView:
     """Let a held payment go on. Raises PermissionDenied, PaymentNotFound, NotHeldForReview,
-    RuleInvalid (a note is required)."""
+    RuleInvalid (a note is required), CardNotActive (its card was unbound meanwhile: nothing
+    goes to a card the customer let go; reject it instead)."""
     require_scope(actor, REVIEW_PAYMENTS)
     note = _note(note)
     with transaction.atomic():
         payment = _held(payment_id)
+        if payment.kind != TRANSFER and payment.card.status != CARD_ACTIVE:
+            raise CardNotActive()  # unbound while held: the reviewer rejects it instead
         _reviewed(payment, actor, note, now)
         if payment.kind == TRANSFER:
             payment_finish(payment, outcome=OUTCOME_SUCCEEDED, reference="", failure_code="",
