@@ -82,6 +82,11 @@ def movement_screen_register(name: str, screen: Screen, *, order: int = 100) -> 
     _screens[name] = (order, screen)
 
 
+def movement_screen_names() -> frozenset[str]:
+    """The names of the screens registered now."""
+    return frozenset(_screens)
+
+
 def movements_screen(movement: Movement) -> Decision:
     """Run every registered screen on ``movement`` (in the caller's transaction)."""
     verdicts: list[Verdict] = []

@@ -52,6 +52,7 @@ from hujin.customers.services import document_index_of, name_index_of, wallet
 from hujin.customers.standing import (  # noqa: F401 -- re-exported: the public face
     OwnStanding,
     own_standing,
+    standing_of_row,
 )
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.privacy.selectors import KIND_LABELS as CONSENT_LABELS

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from hujin.core.actors import Actor
+from hujin.core.crypto import decrypt
 from hujin.customers.models import Customer, KycStatus
 
 
@@ -41,3 +42,20 @@ def own_standing(*, actor: Actor) -> OwnStanding | None:
         legal_name=customer.legal_name if verified else "",
         wallet_account_id=customer.wallet_account_id,
     )
+
+
+def standing_of_row(user_id: uuid.UUID, row) -> OwnStanding | None:
+    """The standing from a row of the database function ``customers_standing_of_user``
+    (customers migration 0003: customer id, type, status, verified, the stored legal name, the
+    wallet; all None when there is no customer profile), the legal name decrypted."""
+    customer_id, type_, status, verified, stored_name, wallet = row
+    if customer_id is None:
+        return None
+    name = decrypt(stored_name, purpose=_NAME_PURPOSE) if stored_name else ""
+    return OwnStanding(
+        customer_id=customer_id, user_id=user_id, type=type_, status=status,
+        verified=bool(verified), legal_name=name, wallet_account_id=wallet,
+    )  # fmt: skip
+
+
+_NAME_PURPOSE = Customer._meta.get_field("legal_name").purpose

@@ -114,11 +114,20 @@ def user_id_for_mobile(*, mobile: str) -> uuid.UUID | None:
     """The id of the login registered with this mobile number, however it was typed (with or
     without +86, spaces, hyphens); None when it is malformed or not registered. Matched on the
     blind index: returns an id, never personal data."""
-    try:
-        index = mobile_index_of(mobile_normalise(mobile))
-    except MobileInvalid:
+    index = mobile_lookup_index(mobile=mobile)
+    if index is None:
         return None
     return User.objects.filter(mobile_index=index).values_list("id", flat=True).first()
+
+
+def mobile_lookup_index(*, mobile: str) -> str | None:
+    """The blind index a login with this mobile number (however typed) is found by — what the
+    database function ``identity_user_for_mobile_index`` (identity migration 0006) takes; None
+    when the number is malformed."""
+    try:
+        return mobile_index_of(mobile_normalise(mobile))
+    except MobileInvalid:
+        return None
 
 
 def user_labels(*, user_ids) -> dict[str, str]:

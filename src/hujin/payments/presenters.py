@@ -25,14 +25,17 @@ def card_view(card) -> CardView:
     )
 
 
-def payment_view(payment, *, viewer_customer_id=None) -> PaymentView:
+def payment_view(payment, *, viewer_customer_id=None, payee_name=None) -> PaymentView:
     """``viewer_customer_id``: the customer looking (a transfer's payee sees it as incoming,
-    with the payer's masked name); the payer by default."""
+    with the payer's masked name); the payer by default. ``payee_name``: a transfer's payee's
+    legal name when the caller has it already (the payer's view then reads nothing)."""
     card = payment.card
     incoming = viewer_customer_id is not None and viewer_customer_id == payment.payee_id
     other = ""
     if payment.payee_id is not None:
-        other = mask_name((payment.customer if incoming else payment.payee).legal_name)
+        if payee_name is None or incoming:
+            payee_name = (payment.customer if incoming else payment.payee).legal_name
+        other = mask_name(payee_name)
     return PaymentView(
         id=payment.id,
         kind=payment.kind,

@@ -123,15 +123,18 @@ def audit_prepare(
     occurred_at: datetime,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    chain: int | None = None,
 ) -> tuple[dict[str, Any], str]:
     """One entry's fields (this transaction's chain included) and its content hash, not yet
     written: ``audit_append`` writes them, or a database function that calls
-    ``core_audit_append`` itself (the ledger's single-transfer path)."""
+    ``core_audit_append`` itself (the ledger's single-transfer path). ``chain``: the chain of an
+    entry prepared before, for a database function that writes both in one statement (its
+    transaction then holds one chain's head, as any other)."""
     ctx = context.current()
     if occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=UTC)
     fields: dict[str, Any] = {
-        "chain": _chain_for_transaction(),
+        "chain": _chain_for_transaction() if chain is None else chain,
         "occurred_at": occurred_at,
         "actor_kind": actor.kind,
         "actor_id": str(actor.id),

@@ -12,11 +12,18 @@ from hujin.ledger.services.accounts import (
     account_set_closed,
     accounts_close,
 )
-from hujin.ledger.services.transfers import MAX_BATCH, pending_transfers_expire, transfers_create
+from hujin.ledger.services.transfers import (
+    MAX_BATCH,
+    TransferOneCall,
+    pending_transfers_expire,
+    transfer_one_call,
+    transfers_create,
+)
 from hujin.ledger.types import TransferResult
 
 __all__ = [
     "MAX_BATCH",
+    "TransferOneCall",
     "TransferResult",
     "account_create",
     "account_debits_freeze",
@@ -24,5 +31,6 @@ __all__ = [
     "account_set_closed",
     "accounts_close",
     "pending_transfers_expire",
+    "transfer_one_call",
     "transfers_create",
 ]

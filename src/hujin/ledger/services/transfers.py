@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -102,6 +103,10 @@ def _create_one(
     request: TransferRequest, *, actor: Actor, now: datetime, business_date: date
 ) -> str:
     """One single or pending transfer in one database call (PostgreSQL): see store.create_one."""
+    return store.create_one(request, **_one_call(request, actor, now, business_date))
+
+
+def _one_call(request: TransferRequest, actor: Actor, now: datetime, business_date: date) -> dict:
     batch_id = str(new_id())  # the function writes it on the transfer, with audit's actor
     created = [request.id]
     audit, applied_hash = audit_prepare(
@@ -109,15 +114,45 @@ def _create_one(
         occurred_at=now, after=_batch_audit_after(created, 0, business_date),
     )  # fmt: skip
     burnt = {**audit, "after": _batch_audit_after([], 1, business_date)}
-    return store.create_one(
-        request,
-        business_date=business_date,
-        now=now,
-        audit_applied=(audit, applied_hash),
-        audit_burnt=(burnt, content_hash_of(burnt)),
-        event_id=new_id(),
-        event_type=BATCH_EVENT,
-        event_payload=_batch_event_payload(created, business_date, batch_id),
+    return {
+        "business_date": business_date,
+        "now": now,
+        "audit_applied": (audit, applied_hash),
+        "audit_burnt": (burnt, content_hash_of(burnt)),
+        "event_id": new_id(),
+        "event_type": BATCH_EVENT,
+        "event_payload": _batch_event_payload(created, business_date, batch_id),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOneCall:
+    """One transfer made ready for ``ledger_transfer_create_one`` (ledger migrations 0004-0007),
+    for a database function of a module above that books it together with its own rows in one
+    statement: ``params`` are the function's 30 arguments in order, ``audit_chain`` the audit
+    chain its entry goes on (that function's own entries go on the same one)."""
+
+    params: list
+    audit_chain: int
+
+
+def transfer_one_call(
+    *, transfer: TransferRequest, actor: Actor, now: datetime, business_date: date
+) -> TransferOneCall | None:
+    """``transfer`` ready to be made by ``ledger_transfer_create_one`` inside another database
+    function, exactly as ``transfers_create`` would make it alone (its batch, audit entry and
+    event); None when that function cannot make it (not PostgreSQL, a linked or two-phase
+    transfer): use ``transfers_create`` then. Raises TransferInvalid as ``transfers_create``.
+    The caller dispatches the outbox after its statement (``hujin.core.events``)."""
+    problem = transfer_request_problem(transfer)
+    if problem is not None:
+        raise TransferInvalid(problem[1], details={"index": 0, "field": problem[0]})
+    if not store.can_create_one(transfer):
+        return None
+    prepared = _one_call(transfer, actor, now, business_date)
+    return TransferOneCall(
+        params=store.create_one_params(transfer, **prepared),
+        audit_chain=prepared["audit_applied"][0]["chain"],
     )
 
 

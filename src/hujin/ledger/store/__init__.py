@@ -20,7 +20,12 @@ from hujin.ledger.store.load import (
     load_expiry_engine,
     next_account_number,
 )
-from hujin.ledger.store.one_call import CREATION_KINDS, can_create_one, create_one
+from hujin.ledger.store.one_call import (
+    CREATION_KINDS,
+    can_create_one,
+    create_one,
+    create_one_params,
+)
 from hujin.ledger.store.write import (
     COPY_THRESHOLD,
     SQLITE_INSERT_TRANSFER,
@@ -43,6 +48,7 @@ __all__ = [
     "apply",
     "can_create_one",
     "create_one",
+    "create_one_params",
     "expire",
     "highest_seq",
     "load_engine",

@@ -29,7 +29,7 @@ CREATION_KINDS = frozenset({"single", "pending"})
 _CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 30) + ")"
 
 
-def create_one(
+def create_one_params(
     r: TransferRequest,
     *,
     business_date: date,
@@ -39,18 +39,13 @@ def create_one(
     event_id: uuid.UUID,
     event_type: str,
     event_payload: dict,
-) -> str:
-    """Apply one request that ``can_create_one`` accepts, in one call to the database function
-    ``ledger_transfer_create_one`` (ledger migrations 0004 and 0005): the engine's rules, the
-    transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
-    content hash) and the outbox event (its aggregate type is the audit entry's target type).
-    Outside a transaction the call is its own transaction. Returns the result code."""
+) -> list:
+    """``ledger_transfer_create_one``'s 30 arguments, in order (see ``create_one``)."""
     from psycopg.types.json import Jsonb
 
-    d = Dialect()
     audit, applied_hash = audit_applied
     burnt, burnt_hash = audit_burnt
-    params = [
+    return [
         r.id, r.kind, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
         r.timeout_seconds, r.code, Jsonb(r.metadata or {}), creation_problem(r),
         business_date, now, ID_CLAIM_CLASS, _claim_bucket(r.id),
@@ -59,8 +54,18 @@ def create_one(
         json.dumps(audit["after"]), applied_hash, json.dumps(burnt["after"]), burnt_hash,
         event_id, json.dumps(event_payload), audit["action"], audit["target_type"], event_type,
     ]  # fmt: skip
+
+
+def create_one(r: TransferRequest, **prepared) -> str:
+    """Apply one request that ``can_create_one`` accepts, in one call to the database function
+    ``ledger_transfer_create_one`` (ledger migrations 0004 and 0005): the engine's rules, the
+    transfer or the burnt id, the audit entry (``audit_applied`` or ``audit_burnt``: fields and
+    content hash) and the outbox event (its aggregate type is the audit entry's target type).
+    Outside a transaction the call is its own transaction. Returns the result code.
+    ``prepared``: ``create_one_params``' keyword arguments."""
+    d = Dialect()
     with hot_cursor(d) as cursor:
-        d.execute(cursor, _CREATE_ONE, params)
+        d.execute(cursor, _CREATE_ONE, create_one_params(r, **prepared))
         code = cursor.fetchone()[0]
     if code == "ok":
         dispatch_after_commit(d)

@@ -51,7 +51,14 @@ def customer_level(customer_id: uuid.UUID) -> str:
 def limit_rule_for(*, kind: str, tier: str, level: str) -> LimitRule | None:
     """The most specific rule: the customer's level before their tier before ``*``."""
     rules = LimitRule.objects.filter(kind=kind, tier__in=(tier, ANY), level__in=(level, ANY))
-    ranked = sorted(rules, key=lambda rule: (rule.level == ANY, rule.tier == ANY))
+    return limit_rule_among(rules, tier=tier, level=level)
+
+
+def limit_rule_among(rules, *, tier: str, level: str):
+    """Of ``rules`` (of one kind), the one for ``tier`` and ``level``: the customer's level
+    before their tier before ``*``; None when none applies."""
+    fitting = [r for r in rules if r.tier in (tier, ANY) and r.level in (level, ANY)]
+    ranked = sorted(fitting, key=lambda rule: (rule.level == ANY, rule.tier == ANY))
     return ranked[0] if ranked else None
 
 
@@ -105,19 +112,41 @@ def limits_screen(movement: Movement) -> Verdict:
     does not fit (in the caller's transaction, which a refusal rolls back). An allowed movement's
     verdict carries the month's count with it (``month_count``), for its fee."""
     rule = limit_rule_for(
-        kind=movement.kind, tier=_tier_provider(movement.customer_id),
+        kind=movement.kind, tier=customer_tier(movement.customer_id),
         level=customer_level(movement.customer_id),
     )  # fmt: skip
     amount, currency = movement.amount_minor, movement.currency
-    cap = rule.per_transaction_minor if rule is not None else None
-    if cap is not None and amount > cap:
-        return _over("per_transaction", cap, cap, currency)
+    over = per_transaction_over(rule, amount, currency)
+    if over is not None:
+        return over
     (day, _), (month, month_count) = _counted(
         movement.customer_id, movement.kind, calendar_date_at(movement.occurred_at), amount
     )
+    return limits_verdict(rule, amount=amount, currency=currency, day_total=day,
+                          month_total=month, month_count=month_count)  # fmt: skip
+
+
+def customer_tier(customer_id: uuid.UUID) -> str:
+    return _tier_provider(customer_id)
+
+
+def per_transaction_over(rule: LimitRule | None, amount: int, currency: str) -> Verdict | None:
+    """The refusal of an amount above the rule's cap on one payment (checked before counting)."""
+    cap = rule.per_transaction_minor if rule is not None else None
+    if cap is not None and amount > cap:
+        return _over("per_transaction", cap, cap, currency)
+    return None
+
+
+def limits_verdict(
+    rule: LimitRule | None, *, amount: int, currency: str, day_total: int, month_total: int,
+    month_count: int,
+) -> Verdict:  # fmt: skip
+    """The verdict on a movement of ``amount`` now counted into the day's and the month's
+    totals (the month's ``month_count``-th)."""
     if rule is not None:
-        for limit, total, cap in (("per_day", day, rule.per_day_minor),
-                                  ("per_month", month, rule.per_month_minor)):  # fmt: skip
+        for limit, total, cap in (("per_day", day_total, rule.per_day_minor),
+                                  ("per_month", month_total, rule.per_month_minor)):  # fmt: skip
             if cap is not None and total > cap:
                 return _over(limit, cap, cap - (total - amount), currency)
     return Verdict(outcome=ALLOW, details={"month_count": month_count})
@@ -149,7 +178,7 @@ def month_count(*, customer_id: uuid.UUID, kind: str, on: date) -> int:
 def limits_left(*, customer_id: uuid.UUID, kind: str, now: datetime) -> LimitsLeft:
     """What the customer may still move of ``kind`` in one payment, today and this month
     (None: no limit)."""
-    rule = limit_rule_for(kind=kind, tier=_tier_provider(customer_id),
+    rule = limit_rule_for(kind=kind, tier=customer_tier(customer_id),
                           level=customer_level(customer_id))  # fmt: skip
     on = calendar_date_at(now)
     used = dict(

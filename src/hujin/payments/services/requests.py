@@ -84,12 +84,17 @@ def payment_record(payment: Payment, *, actor: Actor, action: str, event: str, n
     )  # fmt: skip
     event_emit(
         aggregate_type=TARGET, aggregate_id=str(payment.id), event_type=event, occurred_at=now,
-        payload={
-            "payment_id": str(payment.id), "customer_id": str(payment.customer_id),
-            "user_id": str(payment.customer.user_id), "kind": payment.kind,
-            "amount_minor": payment.amount, "currency": payment.currency, **extra,
-        },
+        payload=payment_event_payload(payment, payment.customer.user_id, **extra),
     )  # fmt: skip
+
+
+def payment_event_payload(payment: Payment, user_id, **extra) -> dict:
+    """What a payment's events say of it (references only); ``user_id``: the customer's login."""
+    return {
+        "payment_id": str(payment.id), "customer_id": str(payment.customer_id),
+        "user_id": str(user_id), "kind": payment.kind, "amount_minor": payment.amount,
+        "currency": payment.currency, **extra,
+    }  # fmt: skip
 
 
 def _refusal(result: str, kind: str) -> Exception:

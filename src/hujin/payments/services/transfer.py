@@ -30,7 +30,6 @@ from hujin.customers.selectors import OwnStanding, own_standing
 from hujin.customers.services import wallet_open_if_ready
 from hujin.identity.selectors import user_id_for_mobile
 from hujin.identity.services import step_up_methods
-from hujin.ledger.errors import Result
 from hujin.ledger.services import transfers_create
 from hujin.payments import events
 from hujin.payments.errors import (
@@ -42,7 +41,6 @@ from hujin.payments.errors import (
     PayeeCannotReceive,
     PayeeIsSelf,
     PayeeNotFound,
-    PaymentRefusedByLedger,
     PaymentsNotAllowed,
     WalletNotOpen,
     WithdrawalFrozen,
@@ -66,6 +64,13 @@ from hujin.payments.services.requests import (
     hold_transfers,
     payment_record,
 )
+from hujin.payments.services.transfer_in_one_call import (
+    ACTION,
+    CHANNEL,
+    transfer_in_one_call,
+    transfer_recorded,
+    transfer_refusal,
+)
 from hujin.payments.types import (
     PAYMENT_CURRENCY,
     PAYMENT_REVIEW,
@@ -75,8 +80,6 @@ from hujin.payments.types import (
     PaymentView,
     TransferPreview,
 )
-
-CHANNEL = "internal"  # a transfer never leaves Hujin: no channel, no reference
 
 
 def _amount(amount_minor: int) -> int:
@@ -207,6 +210,12 @@ def transfer_request(
     if not _KEY.match(key):
         raise IdempotencyKeyInvalid()
     amount = _amount(amount_minor)
+    booked = transfer_in_one_call(
+        actor=actor, payee_mobile=payee_mobile, amount_minor=amount, idempotency_key=key,
+        now=now, fee_confirmed_minor=fee_confirmed_minor,
+    )  # fmt: skip
+    if booked is not None:
+        return booked
     payer = _payer(actor)
     payee_user_id = _payee_user_id(payer, payee_mobile)
     existing = _existing(payer.customer_id, key)
@@ -233,14 +242,6 @@ def transfer_request(
             raise
         return _same_or_reused(existing, payee_user_id, amount)
     return payment_view(payment)
-
-
-def _refusal(result: str) -> Exception:
-    if result == Result.DEBITS_FROZEN:
-        return WithdrawalFrozen()
-    if result == Result.EXCEEDS_CREDITS:
-        return InsufficientFunds()
-    return PaymentRefusedByLedger(details={"ledger_result": result})
 
 
 def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payment:
@@ -270,14 +271,12 @@ def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payme
         )  # fmt: skip
         failure = first_failure(results)
         if failure is not None:
-            raise _refusal(failure)
+            raise transfer_refusal(failure)
         payment = Payment.objects.select_related("card", "customer", "payee").get(pk=payment.pk)
+        after, extra = transfer_recorded(payment, payee)
         payment_record(
-            payment, actor=actor, action="payments.transfer",
+            payment, actor=actor, action=ACTION,
             event=events.PAYMENT_HELD if held else events.TRANSFER_SUCCEEDED,
-            now=now, after={"status": payment.status, "amount_minor": amount,
-                            "fee_minor": payment.fee,
-                            "payee_customer_id": str(payee.customer_id)},
-            payee_customer_id=str(payee.customer_id), payee_user_id=str(payee.user_id),
+            now=now, after=after, **extra,
         )  # fmt: skip
     return payment
