@@ -211,9 +211,8 @@ def transfer_request(
         raise IdempotencyKeyInvalid()
     amount = _amount(amount_minor)
     booked = transfer_in_one_call(
-        actor=actor, payee_mobile=payee_mobile, amount_minor=amount, idempotency_key=key,
-        now=now, fee_confirmed_minor=fee_confirmed_minor,
-    )  # fmt: skip
+        actor=actor, payee_mobile=payee_mobile, amount_minor=amount, idempotency_key=key, now=now
+    )
     if booked is not None:
         return booked
     payer = _payer(actor)

@@ -111,14 +111,13 @@ def _fee_rule(row) -> FeeRule | None:
 
 
 def transfer_in_one_call(
-    *, actor: Actor, payee_mobile: str, amount_minor: int, idempotency_key: str, now: datetime,
-    fee_confirmed_minor: int | None,
-) -> PaymentView | None:  # fmt: skip
-    """Book the transfer in two round trips when it is the plain case (see the module); None
-    when it is not: nothing was written then. A booking that found the payer's totals past what
-    its decision holds for (another payment of theirs meanwhile) decides again, up to
-    ``ATTEMPTS`` times. Raises what the ledger's refusal means (``transfer_refusal``): nothing
-    was written either."""
+    *, actor: Actor, payee_mobile: str, amount_minor: int, idempotency_key: str, now: datetime
+) -> PaymentView | None:
+    """Book the transfer in two round trips when it is the plain case (see the module; it has
+    no fee, so none the customer confirmed can be short of it); None when it is not: nothing
+    was written then. A booking that found the payer's totals past what its decision holds for
+    (another payment of theirs meanwhile) decides again, up to ``ATTEMPTS`` times. Raises what
+    the ledger's refusal means (``transfer_refusal``): nothing was written either."""
     d = Dialect()
     if not d.postgres or d.conn.in_atomic_block or actor.kind != "customer":
         return None
@@ -127,7 +126,11 @@ def transfer_in_one_call(
     index = mobile_lookup_index(mobile=payee_mobile or "")
     if index is None:
         return None
-    asked = _Asked(uuid.UUID(str(actor.id)), index, amount_minor, idempotency_key, now)
+    try:
+        payer_user = uuid.UUID(str(actor.id))
+    except ValueError:
+        return None
+    asked = _Asked(payer_user, index, amount_minor, idempotency_key, now)
     for _ in range(ATTEMPTS):
         booked = _attempt(d, actor, asked)
         if booked is not _AGAIN:
@@ -156,7 +159,7 @@ def _attempt(d: Dialect, actor: Actor, asked: _Asked):
                                    month, DEFAULT_NAME])  # fmt: skip
         row = cursor.fetchone()
     business_date, payee_user, existing, has_card, rules = row[0], row[7], row[14], row[15], row[16]
-    payer = standing_of_row(asked.payer_user, row[1:7])
+    payer = standing_of_row(asked.payer_user, (*row[1:5], "", row[6]))  # their name: not needed
     if business_date is None or existing is not None or not _can_pay(payer):
         return None
     payee = standing_of_row(payee_user, row[8:14]) if payee_user is not None else None
