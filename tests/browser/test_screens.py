@@ -44,6 +44,8 @@ STAFF_PAGES = [
     ("payments-held-for-review", "/payments/review/"),
     ("payment-channels", "/payments/channels/"),
     ("payment-channel", "/payments/channels/sandbox/"),
+    ("products", "/products/console/"),
+    ("product-admission", "/products/console/admission/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),
@@ -58,6 +60,7 @@ CUSTOMER_PAGES = [
     ("transfer", "/payments/transfer/"),
     ("top-up", "/payments/top-up/"),
     ("message-settings", "/notifications/settings/"),
+    ("product-list", "/products/"),
 ]
 PUBLIC_PAGES = [
     ("customer-sign-in", "/auth/signin/"),
@@ -103,7 +106,19 @@ def _detail_pages() -> list[tuple[str, str]]:
         ),
         ("customer-detail", f"/customers/{customer.id}/"),
         ("approval-detail", f"/compliance/approvals/{approval.id}/"),
+        *((f"product-{kind}", f"/products/console/{pid}/") for kind, pid in _products()),
     ]
+
+
+def _products() -> list[tuple[str, str]]:
+    """One product of each kind (the demo's first by code)."""
+    from hujin.core.dates import business_date_get
+    from hujin.products.selectors import products_on_sale
+
+    first = {}
+    for product in sorted(products_on_sale(on=business_date_get()), key=lambda p: p.code):
+        first.setdefault(product.kind, product.id)
+    return sorted(first.items())
 
 
 def _signed_in(page, live_server, user, *, mfa_verified: bool) -> None:
@@ -170,7 +185,8 @@ def test_the_main_pages_answer_and_fit_the_screen(page, live_server, demo, local
 
     customer = User.objects.get(id=user_id_for_mobile(mobile="+8613800138001"))
     _signed_in(page, live_server, customer, mfa_verified=False)
-    for name, path in CUSTOMER_PAGES:
+    portal_products = [(f"portal-product-{k}", f"/products/{pid}/") for k, pid in _products()]
+    for name, path in CUSTOMER_PAGES + portal_products:
         problems += _visit(page, name, path, locale=locale, viewport_name=viewport_name)
 
     assert not problems, "\n".join(problems)

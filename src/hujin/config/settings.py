@@ -19,6 +19,8 @@ HUJIN_PAYMENTS_CONFIRM_FROM_MINOR  withdrawals and transfers from this many fen 
 HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS  a payment at the bank past a day's cut-off is in
                  flight, not a break, for this long (default 2)
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
+HUJIN_WEALTH_SUITABILITY_POLICY  strict (default: nothing above the customer's risk level) or
+                 confirm (above it after a special warning the customer confirms; never for C1)
 """
 
 import json
@@ -90,6 +92,8 @@ INSTALLED_APPS = [
     "hujin.customers",
     "hujin.notifications",
     "hujin.payments",
+    "hujin.products",
+    "hujin.wealth",
     "hujin.compliance",
     "hujin.web",
     "hujin.demo",
@@ -226,6 +230,9 @@ HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS = float(
 )
 # The language of a customer's messages until they choose one (en or zh-hans).
 HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "zh-hans")
+# Buying a product above one's risk level: "strict" refuses it, "confirm" allows it after a
+# special warning the customer confirms (never for C1): docs/modules/wealth.md.
+HUJIN_WEALTH_SUITABILITY_POLICY = os.environ.get("HUJIN_WEALTH_SUITABILITY_POLICY", "strict")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]

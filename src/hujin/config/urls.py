@@ -21,6 +21,7 @@ urlpatterns = [
     path("privacy/", include("hujin.privacy.urls")),
     path("notifications/", include("hujin.notifications.urls")),
     path("payments/", include("hujin.payments.urls")),
+    path("products/", include("hujin.products.urls")),
     path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]

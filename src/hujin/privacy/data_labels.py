@@ -19,6 +19,7 @@ SECTION_TITLES = {
     "sessions": pgettext_lazy("data document", "Login devices"),
     "security": pgettext_lazy("data document", "Security events"),
     "accounts": pgettext_lazy("data document", "Accounts and balances"),
+    "wealth": pgettext_lazy("data document", "Wealth products"),
 }
 
 
@@ -88,6 +89,18 @@ KEY_LABELS = {
     "due_at": _k("Answer due"),
     "closed_at": _k("Closed"),
     "resolution": _k("Our answer"),
+    # wealth
+    "suitability_decisions": _k("Suitability decisions"),
+    "risk_warnings_confirmed": _k("Risk warnings you confirmed"),
+    "product": _k("Product"),
+    "customer_level": _k("Your level"),
+    "product_level": _k("Product's risk level"),
+    "policy": _k("Policy"),
+    "outcome": _k("Outcome"),
+    "reason": _k("Reason"),
+    "confirmed_at": _k("Confirmed"),
+    "language": _k("Language"),
+    "text": _k("Text shown"),
 }
 
 VALUE_LABELS = {

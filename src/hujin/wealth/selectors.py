@@ -1,0 +1,99 @@
+"""Wealth's reads (its public face). This slice: what the suitability gate decides on, and the
+special risk warning as the customer reads it."""
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+from hujin.core.actors import Actor
+from hujin.customers.selectors import OwnStanding, own_standing
+from hujin.products.selectors import product_get
+from hujin.products.types import ProductView
+from hujin.suitability.selectors import (
+    LEVEL_LABELS,
+    PRODUCT_LEVEL_LABELS,
+    RiskProfile,
+    risk_profile_latest,
+)
+from hujin.wealth.errors import NotACustomer
+from hujin.wealth.models import RiskWarningConfirmation
+from hujin.wealth.suitability import POLICIES, STRICT, level_rank
+from hujin.wealth.types import RiskWarning
+
+# How long a confirmed warning stands for buying that product (one order uses it).
+WARNING_VALID = timedelta(minutes=30)
+
+
+def policy() -> str:
+    """``HUJIN_WEALTH_SUITABILITY_POLICY``: ``strict`` (the default) or ``confirm``."""
+    chosen = getattr(settings, "HUJIN_WEALTH_SUITABILITY_POLICY", STRICT)
+    if chosen not in POLICIES:
+        raise ValueError(f"HUJIN_WEALTH_SUITABILITY_POLICY must be one of {POLICIES}")
+    return chosen
+
+
+def customer_of(actor: Actor) -> OwnStanding:
+    standing = own_standing(actor=actor)
+    if standing is None:
+        raise NotACustomer()
+    return standing
+
+
+def suitability_inputs(
+    *, actor: Actor, product_id: uuid.UUID, now: datetime
+) -> tuple[OwnStanding, RiskProfile | None, ProductView]:
+    """The customer's standing, their latest assessment (even expired) and the product.
+    Raises NotACustomer, ProductNotFound."""
+    standing = customer_of(actor)
+    product = product_get(product_id=product_id)
+    return standing, risk_profile_latest(user_id=standing.user_id, now=now), product
+
+
+def warning_confirmation_valid(
+    *, customer_id: uuid.UUID, product_id: uuid.UUID, assessment_id: uuid.UUID, now: datetime
+) -> RiskWarningConfirmation | None:
+    """The customer's latest unused confirmation of the warning for this product, made under
+    this assessment and not yet expired."""
+    return (
+        RiskWarningConfirmation.objects.filter(
+            customer_id=customer_id, product_id=product_id, assessment_id=assessment_id,
+            expires_at__gt=now, used_at__isnull=True,
+        ).order_by("-confirmed_at").first()
+    )  # fmt: skip
+
+
+def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskWarning | None:
+    """The special risk warning for buying ``product_id`` above the customer's risk tolerance,
+    in the request's language; None when the product is within their level or they hold no
+    valid assessment (there is nothing to warn of then, or nothing can be bought). Raises
+    NotACustomer, ProductNotFound."""
+    _, profile, product = suitability_inputs(actor=actor, product_id=product_id, now=now)
+    if (
+        profile is None
+        or profile.is_expired
+        or level_rank(product.risk_level) <= level_rank(profile.level)
+    ):
+        return None
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    text = gettext(
+        "Special risk warning. %(product)s is rated %(product_level)s (%(product_label)s). Your "
+        "risk tolerance, from your questionnaire of %(assessed)s, is %(level)s (%(label)s): this "
+        "product's risk is above what you can bear. Its value can fall and you may lose part or "
+        "all of the money you put in, more than you are prepared to lose. Buying it is your own "
+        "decision, made at your own request; it has not been recommended to you. Confirm only "
+        "if you have read and understood this warning."
+    ) % {
+        "product": product.name(language), "product_level": product.risk_level,
+        "product_label": PRODUCT_LEVEL_LABELS[product.risk_level],
+        "assessed": profile.assessed_at.date().isoformat(), "level": profile.level,
+        "label": LEVEL_LABELS[profile.level],
+    }  # fmt: skip
+    return RiskWarning(
+        product_id=product.id, assessment_id=profile.assessment_id,
+        customer_level=profile.level, product_level=product.risk_level, language=language,
+        text=text, text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )  # fmt: skip
