@@ -19,14 +19,6 @@ from hujin.products.permissions import (
     REVIEW_PRODUCTS,
     VIEW_PRODUCTS,
 )
-from tests.browser.conftest import (  # noqa: F401 -- the browser fixtures, for the journey
-    _playwright,
-    browser,
-    chromium_path,
-    locale,
-    page,
-    viewport,
-)
 
 
 @pytest.fixture(autouse=True)

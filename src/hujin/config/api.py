@@ -31,6 +31,8 @@ from hujin.identity.errors import AccessTokenRequired
 from hujin.ledger.endpoints import router as ledger_router
 from hujin.payments.endpoints import router as me_payments_router
 from hujin.payments.endpoints_statements import router as me_statements_router
+from hujin.products.endpoints import router as me_products_router
+from hujin.wealth.endpoints import router as me_suitability_router
 
 logger = logging.getLogger(__name__)
 
@@ -207,3 +209,5 @@ api.add_router("/ledger/", ledger_router, auth=ApiKeyAuth(), tags=["ledger"])
 api.add_router("/me/tokens", me_tokens_router, tags=["me: tokens"])
 api.add_router("/me/", me_payments_router, auth=CustomerBearer(), tags=["me: cards and wallet"])
 api.add_router("/me/", me_statements_router, auth=CustomerBearer(), tags=["me: statements"])
+api.add_router("/me/", me_products_router, auth=CustomerBearer(), tags=["me: products"])
+api.add_router("/me/", me_suitability_router, auth=CustomerBearer(), tags=["me: suitability"])

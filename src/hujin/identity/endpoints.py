@@ -6,12 +6,11 @@ token for a new pair; ``DELETE /me/tokens/current`` logs the app out. The wall c
 client's address and user agent are read here, at the edge, and passed in.
 """
 
-from typing import Any
-
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from hujin.core.api_errors import ErrorBody, ErrorOut  # noqa: F401 -- the shared error schema
 from hujin.identity.api_auth_customer import CustomerBearer
 from hujin.identity.api_tokens import token_family_end, token_issue, token_refresh
 from hujin.identity.sessions import request_ip
@@ -40,16 +39,6 @@ class TokensOut(Schema):
     refresh_token: str
     token_type: str = "Bearer"
     expires_in: int = Field(description="Seconds the access token lives (900).")
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 def _out(issued) -> dict:

@@ -6,10 +6,11 @@ Card numbers go in once, when a binding begins, and never come out: a card is sh
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+from hujin.core.api_errors import ErrorBody, ErrorOut  # noqa: F401 -- the shared error schema
 
 
 class _In(Schema):
@@ -55,13 +56,3 @@ class WalletOut(Schema):
     currency: str
     balance: str = Field(description="Posted balance, a decimal string.", examples=["1234.50"])
     available: str = Field(description="Balance less money held for payments in flight.")
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody

@@ -10,17 +10,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from hujin.core.api_errors import ErrorBody, ErrorOut  # noqa: F401 -- the shared error schema
 from hujin.ledger.openapi import Money, Timestamp
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class BalancesOut(Schema):

@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.test_payments_journey import _fits
 from tests.browser.test_screens import _signed_in
+from tests.products.conftest import documents_dir  # noqa: F401 -- documents in a temporary dir
 from tests.products.factories import PDF
 
 pytestmark = pytest.mark.browser
