@@ -61,6 +61,7 @@ CUSTOMER_PAGES = [
     ("top-up", "/payments/top-up/"),
     ("message-settings", "/notifications/settings/"),
     ("product-list", "/products/"),
+    ("suggested-portfolio", "/wealth/advice/"),
 ]
 PUBLIC_PAGES = [
     ("customer-sign-in", "/auth/signin/"),

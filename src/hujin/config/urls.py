@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("hujin.notifications.urls")),
     path("payments/", include("hujin.payments.urls")),
     path("products/", include("hujin.products.urls")),
+    path("wealth/", include("hujin.wealth.urls")),
     path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]

@@ -17,3 +17,6 @@ class WealthConfig(AppConfig):
             anonymise=personal_data.wealth_anonymise,
             retention=personal_data.RETENTION,
         )
+        from hujin.wealth import navigation
+
+        navigation.register()

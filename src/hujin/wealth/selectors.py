@@ -3,7 +3,7 @@ special risk warning as the customer reads it."""
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import translation
@@ -11,18 +11,20 @@ from django.utils.translation import gettext
 
 from hujin.core.actors import Actor
 from hujin.customers.selectors import OwnStanding, own_standing
-from hujin.products.selectors import product_get
-from hujin.products.types import ProductView
+from hujin.products.selectors import nav_series, product_get, products_on_sale
+from hujin.products.types import KIND_MMF, KIND_NAV_FUND, ProductView
 from hujin.suitability.selectors import (
     LEVEL_LABELS,
     PRODUCT_LEVEL_LABELS,
     RiskProfile,
+    risk_profile_current,
     risk_profile_latest,
 )
+from hujin.wealth.advice import HISTORY_DAYS, History, suggested_mix
 from hujin.wealth.errors import NotACustomer
 from hujin.wealth.models import RiskWarningConfirmation
 from hujin.wealth.suitability import POLICIES, STRICT, level_rank
-from hujin.wealth.types import RiskWarning
+from hujin.wealth.types import Advice, AdviceLine, RiskWarning
 
 # How long a confirmed warning stands for buying that product (one order uses it).
 WARNING_VALID = timedelta(minutes=30)
@@ -96,4 +98,52 @@ def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskW
         product_id=product.id, assessment_id=profile.assessment_id,
         customer_level=profile.level, product_level=product.risk_level, language=language,
         text=text, text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )  # fmt: skip
+
+
+def _history(product: ProductView, on: date) -> History:
+    start = on - timedelta(days=HISTORY_DAYS)
+    points = nav_series(product_id=product.id, start=start, end=on)
+    if product.kind == KIND_MMF:  # a day's return: its income per 10,000 units
+        values = {p.business_date: float(p.income_per_10k) / 10_000
+                  for p in points if p.income_per_10k is not None}  # fmt: skip
+        return History(key=str(product.id), values=values, returns=True)
+    values = {p.business_date: float(p.cumulative_nav or p.nav)
+              for p in points if (p.cumulative_nav or p.nav)}  # fmt: skip
+    return History(key=str(product.id), values=values, returns=False)
+
+
+def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
+    """The suggested mix for the customer ``actor`` acts as, from their valid assessment, over
+    the open-ended products on sale on the business date ``on`` at or below their level.
+    Raises NotACustomer."""
+    standing = customer_of(actor)
+    profile = risk_profile_current(user_id=standing.user_id, now=now)
+    if profile is None:
+        return Advice(level="", level_label="", lines=(), expected_return=None, volatility=None,
+                      low=None, high=None, days=0, missing="no_assessment")  # fmt: skip
+    reach = level_rank(profile.level)
+    products = [
+        p for p in products_on_sale(on=on)
+        if p.kind in (KIND_MMF, KIND_NAV_FUND) and level_rank(p.risk_level) <= reach
+    ]  # fmt: skip
+    histories = [_history(p, on) for p in products]
+    usable = [(p, h) for p, h in zip(products, histories, strict=True) if len(h.values) > 1]
+    mix = suggested_mix([h for _, h in usable], profile.level) if usable else None
+    if mix is None:
+        return Advice(level=profile.level, level_label=profile.label, lines=(),
+                      expected_return=None, volatility=None, low=None, high=None, days=0,
+                      missing="no_products")  # fmt: skip
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    lines = tuple(
+        AdviceLine(product_id=p.id, code=p.code, name=p.name(language), kind=p.kind,
+                   risk_level=p.risk_level, percent=percent)
+        for (p, _), percent in zip(usable, mix.percents, strict=True) if percent
+    )  # fmt: skip
+    return Advice(
+        level=profile.level, level_label=profile.label,
+        lines=tuple(sorted(lines, key=lambda line: -line.percent)),
+        expected_return=mix.expected_return, volatility=mix.volatility,
+        low=mix.expected_return - mix.volatility, high=mix.expected_return + mix.volatility,
+        days=mix.days,
     )  # fmt: skip

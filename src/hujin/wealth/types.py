@@ -38,3 +38,34 @@ class RiskWarning:
     language: str
     text: str
     text_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceLine:
+    """One product of a suggested mix and its whole-percent share."""
+
+    product_id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    risk_level: str
+    percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A suggested mix for the customer's risk tolerance (``advice.py``). ``missing``: why
+    there is none — ``no_assessment`` (none, or expired), ``no_products`` (nothing on sale at
+    or below the level has enough history); "" when there is one. Rates are fractions of a year
+    (0.031 is 3.1 %); ``low`` and ``high`` the range a year falls in about two times out of
+    three."""
+
+    level: str
+    level_label: str | Promise
+    lines: tuple[AdviceLine, ...]
+    expected_return: float | None
+    volatility: float | None
+    low: float | None
+    high: float | None
+    days: int
+    missing: str = ""
