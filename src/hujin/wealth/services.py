@@ -70,16 +70,8 @@ def suitability_check(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> 
             "customer_level": record.customer_level, "product_level": record.product_level,
             "policy": chosen,
         }  # fmt: skip
-        audit_record(
-            actor=actor, action="wealth.suitability_decided", target_type="wealth.suitability",
-            target_id=str(record.id), occurred_at=now, after=facts,
-        )  # fmt: skip
-        event_emit(
-            aggregate_type="wealth.suitability", aggregate_id=str(record.id),
-            event_type=events.SUITABILITY_DECIDED, occurred_at=now,
-            payload={"record_id": str(record.id), "customer_id": str(standing.customer_id),
-                     "user_id": str(standing.user_id), **facts},
-        )  # fmt: skip
+        _recorded(actor, ("wealth.suitability", "record_id", record.id),
+                  events.SUITABILITY_DECIDED, standing, facts, now)  # fmt: skip
     return SuitabilityDecision(
         record_id=record.id, product_id=product.id, outcome=verdict.outcome, code=verdict.code,
         message=verdict.message, customer_level=record.customer_level,
@@ -118,15 +110,23 @@ def risk_warning_confirm(
             "product_id": str(warning.product_id), "customer_level": warning.customer_level,
             "product_level": warning.product_level, "text_sha256": warning.text_sha256,
         }  # fmt: skip
-        audit_record(
-            actor=actor, action="wealth.risk_warning_confirmed", target_type="wealth.risk_warning",
-            target_id=str(confirmation.id), occurred_at=now, after=facts,
-        )  # fmt: skip
-        event_emit(
-            aggregate_type="wealth.risk_warning", aggregate_id=str(confirmation.id),
-            event_type=events.RISK_WARNING_CONFIRMED, occurred_at=now,
-            payload={"confirmation_id": str(confirmation.id),
-                     "customer_id": str(customer.customer_id), "user_id": str(customer.user_id),
-                     **facts},
-        )  # fmt: skip
+        _recorded(actor, ("wealth.risk_warning", "confirmation_id", confirmation.id),
+                  events.RISK_WARNING_CONFIRMED, customer, facts, now)  # fmt: skip
     return confirmation.id
+
+
+def _recorded(actor, target: tuple, event_type: str, customer, facts: dict, now) -> None:
+    """A change's audit entry (its action is the event's name: ``wealth.suitability_decided``,
+    ``wealth.risk_warning_confirmed``; ``facts`` after it) and its event (the target's id under
+    its name, the customer's references and the facts). ``target``: (type, name, id)."""
+    target_type, id_name, target_id = target
+    audit_record(
+        actor=actor, action=event_type, target_type=target_type, target_id=str(target_id),
+        occurred_at=now, after=facts,
+    )  # fmt: skip
+    event_emit(
+        aggregate_type=target_type, aggregate_id=str(target_id), event_type=event_type,
+        occurred_at=now,
+        payload={id_name: str(target_id), "customer_id": str(customer.customer_id),
+                 "user_id": str(customer.user_id), **facts},
+    )  # fmt: skip
