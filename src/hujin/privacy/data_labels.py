@@ -92,6 +92,9 @@ KEY_LABELS = {
     # wealth
     "suitability_decisions": _k("Suitability decisions"),
     "risk_warnings_confirmed": _k("Risk warnings you confirmed"),
+    "documents_acknowledged": _k("Product documents you read"),
+    "acknowledged_at": _k("Read"),
+    "documents": _k("Documents"),
     "product": _k("Product"),
     "customer_level": _k("Your level"),
     "product_level": _k("Product's risk level"),

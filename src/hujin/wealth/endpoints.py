@@ -13,6 +13,8 @@ from hujin.core.api_errors import error_responses
 from hujin.wealth import selectors, services
 from hujin.wealth.errors import WarningNotNeeded
 from hujin.wealth.schemas import (
+    DocumentsAcknowledgedOut,
+    DocumentsAcknowledgeIn,
     RiskWarningConfirmedOut,
     RiskWarningConfirmIn,
     RiskWarningOut,
@@ -63,3 +65,18 @@ def risk_warning_confirm(request, product_id: uuid.UUID, body: RiskWarningConfir
         now=timezone.now(),
     )  # fmt: skip
     return Status(201, {"confirmation_id": confirmation_id})
+
+
+@router.post(
+    "products/{product_id}/documents/acknowledgements",
+    response={201: DocumentsAcknowledgedOut, **error_responses(404, 409)},
+    operation_id="me_products_documents_acknowledge", summary="I have read the documents",
+)  # fmt: skip
+def documents_acknowledge(request, product_id: uuid.UUID, body: DocumentsAcknowledgeIn):
+    """Record that the customer read the product's documents before buying: every one it has
+    now (409 ``product_documents_changed`` otherwise, with the current ids)."""
+    acknowledgement_id = services.documents_acknowledge(
+        actor=request.actor, product_id=product_id, document_ids=body.document_ids,
+        now=timezone.now(),
+    )  # fmt: skip
+    return Status(201, {"acknowledgement_id": acknowledgement_id})

@@ -21,3 +21,11 @@ class WarningNotNeeded(Conflict):
 class WarningTextChanged(Conflict):
     code = "risk_warning_changed"
     message = _("The warning has changed since it was shown. Read it again before confirming.")
+
+
+class DocumentsChanged(Conflict):
+    code = "product_documents_changed"
+    message = _(
+        "The product's documents are not the ones you acknowledged: read the current ones and "
+        "acknowledge them again."
+    )

@@ -8,3 +8,5 @@ Payloads carry references only.
 SUITABILITY_DECIDED = "wealth.suitability_decided"
 # confirmation_id, customer_id, user_id, product_id, customer_level, product_level
 RISK_WARNING_CONFIRMED = "wealth.risk_warning_confirmed"
+# acknowledgement_id, customer_id, user_id, product_id, document_ids
+DOCUMENTS_ACKNOWLEDGED = "wealth.documents_acknowledged"

@@ -77,3 +77,30 @@ class SuitabilityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"suitability {self.id}"
+
+
+class DocumentsAcknowledgement(models.Model):
+    """A customer's acknowledgement, before buying, that they read a product's documents (the
+    prospectus, the risk disclosure, the contract): which ones, by id — a document replaced
+    later is another id —, when, from where. Good for ``expires_at`` and one order
+    (``used_at``)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    documents = models.JSONField()  # [{"id", "kind", "file_name"}], as they were acknowledged
+    acknowledged_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    ip = models.CharField(max_length=45, blank=True, default="")
+    request_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-acknowledged_at"]
+        indexes = [
+            models.Index(fields=["customer", "product", "expires_at"], name="wealth_ack_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"documents acknowledged {self.id}"

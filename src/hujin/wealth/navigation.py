@@ -10,6 +10,7 @@ from hujin.core.navigation import portal_entry_register
 AUDIT_ACTION_LABELS = {
     "wealth.suitability_decided": pgettext_lazy("audit action", "Suitability decided"),
     "wealth.risk_warning_confirmed": pgettext_lazy("audit action", "Risk warning confirmed"),
+    "wealth.documents_acknowledged": pgettext_lazy("audit action", "Product documents read"),
 }
 
 

@@ -6,7 +6,11 @@ import uuid
 from datetime import datetime
 
 from hujin.core.actors import Actor
-from hujin.wealth.models import RiskWarningConfirmation, SuitabilityRecord
+from hujin.wealth.models import (
+    DocumentsAcknowledgement,
+    RiskWarningConfirmation,
+    SuitabilityRecord,
+)
 
 RETENTION = (
     "Suitability decisions and confirmed risk warnings are suitability records, kept for at "
@@ -21,7 +25,15 @@ def wealth_export(user_id: uuid.UUID) -> dict:
     warnings = RiskWarningConfirmation.objects.filter(customer__user_id=user_id).select_related(
         "product"
     )
+    acknowledgements = DocumentsAcknowledgement.objects.filter(
+        customer__user_id=user_id
+    ).select_related("product")
     return {
+        "documents_acknowledged": [
+            {"acknowledged_at": a.acknowledged_at.isoformat(), "product": a.product.code,
+             "documents": ", ".join(d["file_name"] for d in a.documents), "ip": a.ip}
+            for a in acknowledgements
+        ],
         "suitability_decisions": [
             {"decided_at": r.decided_at.isoformat(), "product": r.product.code,
              "customer_level": r.customer_level, "product_level": r.product_level,

@@ -35,3 +35,15 @@ class RiskWarningConfirmIn(Schema):
 
 class RiskWarningConfirmedOut(Schema):
     confirmation_id: uuid.UUID
+
+
+class DocumentsAcknowledgeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    document_ids: list[uuid.UUID] = Field(
+        max_length=20, description="Every document of the product, as its page lists them."
+    )
+
+
+class DocumentsAcknowledgedOut(Schema):
+    acknowledgement_id: uuid.UUID

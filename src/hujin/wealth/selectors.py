@@ -22,12 +22,14 @@ from hujin.suitability.selectors import (
 )
 from hujin.wealth.advice import HISTORY_DAYS, History, suggested_mix
 from hujin.wealth.errors import NotACustomer
-from hujin.wealth.models import RiskWarningConfirmation
+from hujin.wealth.models import DocumentsAcknowledgement, RiskWarningConfirmation
 from hujin.wealth.suitability import POLICIES, STRICT, level_rank
 from hujin.wealth.types import Advice, AdviceLine, RiskWarning
 
-# How long a confirmed warning stands for buying that product (one order uses it).
+# How long a confirmed warning, or an acknowledgement of the documents, stands for buying that
+# product (one order uses it).
 WARNING_VALID = timedelta(minutes=30)
+ACKNOWLEDGEMENT_VALID = WARNING_VALID
 
 
 def policy() -> str:
@@ -66,6 +68,20 @@ def warning_confirmation_valid(
             expires_at__gt=now, used_at__isnull=True,
         ).order_by("-confirmed_at").first()
     )  # fmt: skip
+
+
+def documents_acknowledgement_valid(
+    *, customer_id: uuid.UUID, product: ProductView, now: datetime
+) -> DocumentsAcknowledgement | None:
+    """The customer's latest unused acknowledgement of this product's documents as they are now
+    (the same documents: a replaced one makes it stale), not yet expired."""
+    current = sorted(str(d.id) for d in product.documents)
+    for acknowledgement in DocumentsAcknowledgement.objects.filter(
+        customer_id=customer_id, product_id=product.id, expires_at__gt=now, used_at__isnull=True
+    ).order_by("-acknowledged_at")[:5]:
+        if sorted(d["id"] for d in acknowledgement.documents) == current:
+            return acknowledgement
+    return None
 
 
 def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskWarning | None:

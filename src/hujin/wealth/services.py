@@ -21,10 +21,12 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.context import current as request_context
 from hujin.core.events import event_emit
+from hujin.products.selectors import product_get
 from hujin.wealth import events
-from hujin.wealth.errors import WarningNotNeeded, WarningTextChanged
-from hujin.wealth.models import RiskWarningConfirmation, SuitabilityRecord
+from hujin.wealth.errors import DocumentsChanged, WarningNotNeeded, WarningTextChanged
+from hujin.wealth.models import DocumentsAcknowledgement, RiskWarningConfirmation, SuitabilityRecord
 from hujin.wealth.selectors import (
+    ACKNOWLEDGEMENT_VALID,
     WARNING_VALID,
     customer_of,
     policy,
@@ -35,7 +37,7 @@ from hujin.wealth.selectors import (
 from hujin.wealth.suitability import WARNING_REQUIRED, suitability_decide
 from hujin.wealth.types import SuitabilityDecision
 
-__all__ = ["WARNING_VALID", "risk_warning_confirm", "suitability_check"]
+__all__ = ["WARNING_VALID", "documents_acknowledge", "risk_warning_confirm", "suitability_check"]
 
 
 def suitability_check(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> SuitabilityDecision:
@@ -113,6 +115,37 @@ def risk_warning_confirm(
         _recorded(actor, ("wealth.risk_warning", "confirmation_id", confirmation.id),
                   events.RISK_WARNING_CONFIRMED, customer, facts, now)  # fmt: skip
     return confirmation.id
+
+
+def documents_acknowledge(
+    *, actor: Actor, product_id: uuid.UUID, document_ids: list, now: datetime
+) -> uuid.UUID:
+    """Record that the customer ``actor`` acts as read the documents of ``product_id`` (the
+    ids of every document it has now, as the product page listed them). Good for
+    ``ACKNOWLEDGEMENT_VALID`` and one order. Returns the acknowledgement's id.
+
+    Raises NotACustomer, ProductNotFound; DocumentsChanged when ``document_ids`` are not
+    exactly the product's documents now (one missing, one replaced, one of another product)."""
+    customer = customer_of(actor)
+    product = product_get(product_id=product_id)
+    current = {str(d.id): d for d in product.documents}
+    given = {str(i).strip().lower() for i in (document_ids or [])}
+    if not current or given != set(current):
+        raise DocumentsChanged(details={"document_ids": sorted(current)})
+    ctx = request_context()
+    documents = [{"id": key, "kind": d.kind, "file_name": d.file_name}
+                 for key, d in sorted(current.items())]  # fmt: skip
+    with transaction.atomic():
+        acknowledgement = DocumentsAcknowledgement.objects.create(
+            customer_id=customer.customer_id, product_id=product.id, documents=documents,
+            acknowledged_at=now, expires_at=now + ACKNOWLEDGEMENT_VALID, ip=ctx.ip or "",
+            request_id=ctx.request_id or "",
+        )  # fmt: skip
+        facts = {"product_id": str(product.id), "document_ids": sorted(current)}
+        _recorded(actor, ("wealth.documents_acknowledgement", "acknowledgement_id",
+                          acknowledgement.id), events.DOCUMENTS_ACKNOWLEDGED, customer, facts,
+                  now)  # fmt: skip
+    return acknowledgement.id
 
 
 def _recorded(actor, target: tuple, event_type: str, customer, facts: dict, now) -> None:
