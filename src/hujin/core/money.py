@@ -1,4 +1,10 @@
-"""Money: integer minor units with an ISO 4217 currency; decimal strings only at the edge."""
+"""Money: integer minor units with an ISO 4217 currency; decimal strings only at the edge.
+
+The ledger also holds **units of a product** (a fund's shares, a wealth product's units) with
+the same guarantees as money: their asset code is ``U:`` and the product's code
+(``unit_asset("HJ-MMF-01")`` is ``U:HJ-MMF-01``), counted in hundredths of a unit (份额保留两位
+小数), and shown as units, never with a currency sign.
+"""
 
 import re
 from dataclasses import dataclass
@@ -11,6 +17,12 @@ CURRENCY_EXPONENTS: dict[str, int] = {
     "CNY": 2, "HKD": 2, "MOP": 2, "TWD": 2, "USD": 2, "EUR": 2, "GBP": 2, "AUD": 2,
     "CAD": 2, "SGD": 2, "CHF": 2, "NZD": 2, "JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3,
 }  # fmt: skip
+
+# Units of a product: "U:" and the product's code; two decimal places.
+UNIT_PREFIX = "U:"
+UNIT_EXPONENT = 2
+_UNIT_RE = re.compile(r"^U:[A-Z0-9][A-Z0-9-]{2,31}$")
+ASSET_MAX_LENGTH = 34
 
 # Largest amount the ledger stores: a signed 64-bit column.
 MAX_MINOR = 2**63 - 1
@@ -28,11 +40,26 @@ class InvalidAmount(InvalidInput):
     message = "The amount is not valid."
 
 
+def unit_asset(product_code: str) -> str:
+    """The asset code of a product's units in the ledger."""
+    code = UNIT_PREFIX + product_code
+    if not _UNIT_RE.match(code):
+        raise InvalidCurrency(details={"currency": code[:ASSET_MAX_LENGTH]})
+    return code
+
+
+def is_unit_asset(code: object) -> bool:
+    return isinstance(code, str) and bool(_UNIT_RE.match(code))
+
+
 def currency_exponent(currency: str) -> int:
+    """The decimal places of an ISO 4217 currency Hujin handles, or of a product's units."""
     try:
         return CURRENCY_EXPONENTS[currency]
     except KeyError:
-        raise InvalidCurrency(details={"currency": currency}) from None
+        if is_unit_asset(currency):
+            return UNIT_EXPONENT
+        raise InvalidCurrency(details={"currency": str(currency)[:ASSET_MAX_LENGTH]}) from None
 
 
 def parse_amount(text: str, currency: str) -> int:
@@ -116,6 +143,10 @@ def display_amount(
     """
     number = group_thousands(minor, currency)
     sign = MINUS if minor < 0 else ("+" if signed and minor > 0 else "")
+    if is_unit_asset(currency):  # units: never a currency sign
+        from django.utils.translation import gettext
+
+        return gettext("%(number)s units") % {"number": sign + number}
     if style == "code":
         return f"{sign}{number} {currency}"
     symbol = CURRENCY_SYMBOLS.get(currency)

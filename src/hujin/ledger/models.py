@@ -33,7 +33,7 @@ class Account(models.Model):
     id = models.UUIDField(primary_key=True)
     # Given by account_create: PostgreSQL's ledger_account_number_seq, on SQLite the next number.
     number = models.BigIntegerField(unique=True, editable=False)
-    currency = models.CharField(max_length=3)
+    currency = models.CharField(max_length=34)  # ISO 4217, or a product's units (U:CODE)
     code = models.CharField(max_length=64, help_text="What the account is for, e.g. 2001.wallet")
     kind = models.CharField(max_length=16, choices=AccountKind.choices)
     name = models.CharField(max_length=200, blank=True)
@@ -104,7 +104,7 @@ class Transfer(models.Model):
     # The accounts' numbers: what the history indexes are keyed by.
     debit_number = models.BigIntegerField()
     credit_number = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    currency = models.CharField(max_length=34)  # ISO 4217, or a product's units (U:CODE)
     amount = models.BigIntegerField()
     # For post/void/expire: the pending transfer this one resolves (at most one resolution each).
     pending = models.ForeignKey(

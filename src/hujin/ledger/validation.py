@@ -12,6 +12,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from hujin.core.money import is_unit_asset
 from hujin.ledger.errors import StatementPeriodInvalid
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
@@ -94,8 +95,10 @@ def transfer_request_problem(r: Any) -> tuple[str, str] | None:
         not _is_int(r.amount) or not -MAX_AMOUNT <= r.amount <= MAX_AMOUNT
     ):
         return "amount", f"The amount is a whole number of minor units up to {MAX_AMOUNT}."
-    if r.currency is not None and not (isinstance(r.currency, str) and len(r.currency) == 3):
-        return "currency", "The currency is an ISO 4217 code."
+    if r.currency is not None and not (
+        isinstance(r.currency, str) and (len(r.currency) == 3 or is_unit_asset(r.currency))
+    ):
+        return "currency", "The currency is an ISO 4217 code or a product's units (U:CODE)."
     if not isinstance(r.linked, bool):
         return "linked", "Must be true or false."
     if r.timeout_seconds is not None and not (

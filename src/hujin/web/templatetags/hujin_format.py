@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from hujin.core.money import CURRENCY_EXPONENTS, display_amount
+from hujin.core.money import InvalidCurrency, currency_exponent, display_amount
 from hujin.core.statuses import TONE_MUTED, status_get
 
 register = template.Library()
@@ -32,12 +32,16 @@ EMPTY = "—"  # what a page shows for a value that is not there
 def _minor(value, currency: str) -> int | None:
     """Minor units from an int or a decimal string; None for anything else (a float, a number
     the currency cannot hold, an unknown currency, infinity)."""
-    if isinstance(value, (bool, float)) or currency not in CURRENCY_EXPONENTS:
+    if isinstance(value, (bool, float)):
+        return None
+    try:
+        exponent = currency_exponent(currency)
+    except InvalidCurrency:
         return None
     if isinstance(value, int):
         return value
     try:
-        exact = Decimal(str(value)).scaleb(CURRENCY_EXPONENTS[currency])
+        exact = Decimal(str(value)).scaleb(exponent)
         if not exact.is_finite() or exact != exact.to_integral_value():
             return None
         return int(exact)
