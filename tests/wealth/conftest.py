@@ -2,7 +2,7 @@
 
 make_customer   factory: a verified, active customer login (``status``, ``verified`` to change)
 assessed        factory: the customer's risk assessment at C1, C3 or C5 (questionnaire v1)
-make_product    factory: a product of a risk level, as a product manager creates it
+make_product    factory: a product of a risk level on sale (or a draft)
 """
 
 import itertools
@@ -11,9 +11,11 @@ import uuid
 import pytest
 
 from hujin.core.actors import Actor
-from hujin.products.permissions import MANAGE_PRODUCTS, VIEW_PRODUCTS
+from hujin.products.permissions import MANAGE_PRODUCTS, REVIEW_PRODUCTS, VIEW_PRODUCTS
 from hujin.suitability.services import assessment_submit
+from tests.products.conftest import documents_dir  # noqa: F401 -- documents in a temporary dir
 from tests.products.factories import fund_draft
+from tests.products.factories import on_sale as put_on_sale
 from tests.suitability.conftest import answers
 
 _serial = itertools.count(1)
@@ -61,15 +63,27 @@ def assessed(now):
     return assess
 
 
+MAKER = Actor(
+    kind="staff", id="101", label="pm", scopes=frozenset({VIEW_PRODUCTS, MANAGE_PRODUCTS})
+)
+CHECKER = Actor(kind="staff", id="202", label="compliance",
+                scopes=frozenset({VIEW_PRODUCTS, REVIEW_PRODUCTS}))  # fmt: skip
+
+
 @pytest.fixture
-def make_product(db, now):
+def make_product(db, now, documents_dir):  # noqa: F811 -- the products tests' fixture
+    """Factory: a NAV fund of ``risk_level`` on sale (with its three documents) from the
+    business date, which it sets (the ``now`` fixture's day) when there is none yet;
+    ``on_sale=False``: a draft."""
+    from hujin.core.dates import business_date_get
     from hujin.products.services import product_create
 
-    maker = Actor(kind="staff", id="101", label="pm",
-                  scopes=frozenset({VIEW_PRODUCTS, MANAGE_PRODUCTS}))  # fmt: skip
+    business_date_get(now=now)
 
-    def make(risk_level: str):
+    def make(risk_level: str, *, on_sale: bool = True):
         draft = fund_draft(code=f"HJ-T-{next(_serial):03d}", risk_level=risk_level)
-        return product_create(actor=maker, draft=draft, now=now)
+        if not on_sale:
+            return product_create(actor=MAKER, draft=draft, now=now)
+        return put_on_sale(MAKER, CHECKER, draft, now)
 
     return make

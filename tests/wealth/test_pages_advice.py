@@ -97,3 +97,22 @@ class TestThePage:
         page = client.get("/wealth/advice/")
 
         assert page.status_code == 200 and "/suitability/questionnaire/" in page.content.decode()
+
+
+def test_a_funds_daily_return_counts_its_dividends(maker, checker, operator, now):  # noqa: F811
+    """A fund that paid out dividends has a cumulative NAV above its NAV: a day's gain of 0.01
+    on a unit worth 1.00 is 1 %, not 0.01 / 2.00."""
+    from hujin.wealth.selectors import _history
+
+    business_date_get(now=now)
+    product = on_sale(maker, checker, fund_draft(), now)
+    for day, nav, cumulative in ((TODAY - timedelta(days=1), "1.0000", "2.0000"),
+                                 (TODAY, "1.0100", "2.0100")):  # fmt: skip
+        nav_publish(actor=operator, product_id=product.id, business_date_of=day,
+                    nav=Decimal(nav), cumulative_nav=Decimal(cumulative), business_date=TODAY,
+                    now=now)  # fmt: skip
+    from hujin.products.selectors import product_get
+
+    history = _history(product_get(product_id=product.id), TODAY)
+
+    assert history.returns and history.values == {TODAY: pytest.approx(0.01)}

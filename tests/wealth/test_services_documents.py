@@ -6,30 +6,21 @@ from datetime import timedelta
 
 import pytest
 
-from hujin.core.actors import Actor
 from hujin.core.models import AuditEntry, OutboxEvent
-from hujin.products.permissions import MANAGE_PRODUCTS, VIEW_PRODUCTS
 from hujin.products.selectors import product_get
 from hujin.wealth import errors
 from hujin.wealth.models import DocumentsAcknowledgement
 from hujin.wealth.selectors import ACKNOWLEDGEMENT_VALID, documents_acknowledgement_valid
 from hujin.wealth.services import documents_acknowledge
 from tests.payments.test_endpoints_cards import app_for
-from tests.products.conftest import documents_dir  # noqa: F401 -- documents in a temporary dir
-from tests.products.factories import documents_attached
 from tests.wealth.conftest import actor_for
 
 pytestmark = pytest.mark.django_db
-MAKER = Actor(
-    kind="staff", id="101", label="pm", scopes=frozenset({VIEW_PRODUCTS, MANAGE_PRODUCTS})
-)
 
 
 @pytest.fixture
-def documented(make_product, now):
-    product = make_product("R2")
-    documents_attached(MAKER, product, now)
-    return product_get(product_id=product.id)
+def documented(make_product):
+    return product_get(product_id=make_product("R2").id)
 
 
 def ids(product):
@@ -69,7 +60,6 @@ def test_a_list_that_is_not_the_products_documents_changes_nothing(
     make_customer, documented, make_product, now, which
 ):
     other = make_product("R1")
-    documents_attached(MAKER, other, now)
     given = {
         "one missing": ids(documented)[:2],
         "one of another product": [*ids(documented)[:2], ids(product_get(product_id=other.id))[0]],
@@ -97,3 +87,13 @@ def test_over_the_api(make_customer, documented):
     assert done.status_code == 201 and "acknowledgement_id" in done.json()
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "product_documents_changed"
+
+
+def test_a_product_not_on_sale_is_not_found(make_customer, make_product, now):
+    from hujin.products.errors import ProductNotFound
+
+    draft = make_product("R2", on_sale=False)
+
+    with pytest.raises(ProductNotFound):
+        documents_acknowledge(actor=actor_for(make_customer()), product_id=draft.id,
+                              document_ids=[], now=now)  # fmt: skip

@@ -75,6 +75,19 @@ class TestEveryDecisionIsRecorded:
 
         assert check(user, make_product("R1"), now).code == "not_active"
 
+    def test_a_product_not_on_sale_is_not_found_and_nothing_is_recorded(
+        self, make_customer, assessed, make_product, now
+    ):
+        from hujin.products.errors import ProductNotFound
+
+        user = make_customer()
+        assessed(user, "C5")
+
+        with pytest.raises(ProductNotFound):
+            check(user, make_product("R1", on_sale=False), now)
+
+        assert not SuitabilityRecord.objects.exists()
+
     def test_staff_are_not_customers(self, make_product, now):
         from hujin.core.actors import Actor
 
@@ -153,6 +166,10 @@ class TestTheConfirmPolicy:
                                  text_sha256="0" * 64, now=now)  # fmt: skip
 
         assert not RiskWarningConfirmation.objects.exists()
+        assert (
+            not SuitabilityRecord.objects.exists()
+            and not AuditEntry.objects.filter(action__startswith="wealth.").exists()
+        )
 
     def test_a_conservative_customer_has_no_warning_to_confirm(
         self, make_customer, assessed, make_product, now

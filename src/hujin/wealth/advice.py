@@ -7,9 +7,14 @@ below it, from their published history. Pure: ``selectors.advice_for`` feeds it.
    (dividends included), a money-market fund's income per 10,000 units ÷ 10,000. Only dates on
    which every product published count; at least ``MIN_DAYS`` of them are needed.
 2. **Estimates.** Expected return: the mean daily return × 365 (business dates are calendar
-   days). Risk: the covariance of the daily returns × 365, shrunk towards a scaled identity by
-   Ledoit and Wolf's rule (scikit-learn's ``LedoitWolf``): with a few products over half a year
-   the sample covariance alone is noisy, and the shrunk one is always well-conditioned.
+   days). Risk: each product's own volatility from its daily returns, and the **correlations**
+   between them shrunk by Ledoit and Wolf's rule (scikit-learn's ``LedoitWolf`` on the
+   standardised returns): with a few products over half a year the sample correlations are
+   noisy, and the shrunk ones are always well-conditioned. Shrinking the covariance itself
+   would pull a money-market fund's tiny variance towards an equity fund's; shrinking the
+   correlations leaves every product's own risk as measured. A product whose return never
+   varied (a money-market fund with the same income every day) has no risk and no
+   correlation.
 3. **The mix.** Mean-variance with a risk budget: the weights with the highest expected return
    whose volatility stays within the customer's level's budget (``TARGET_VOLATILITY``: 2 % a
    year for C1 up to 18 % for C5), long only, summing to 1, none above ``MAX_WEIGHT``
@@ -59,6 +64,8 @@ def _daily_returns(histories: list[History]) -> tuple[list[date], list[list[floa
     return on them."""
     common = set.intersection(*(set(h.values) for h in histories))
     days = sorted(common)
+    if all(h.returns for h in histories):  # every day is a return already
+        return days, [[h.values[day] for h in histories] for day in days]
     rows = []
     for previous, day in itertools.pairwise(days):
         row = []
@@ -83,12 +90,29 @@ def whole_percents(weights) -> tuple[int, ...]:
     return tuple(floors)
 
 
+def _covariance(returns):
+    """The daily returns' covariance: the sample volatilities with Ledoit-Wolf shrunk
+    correlations (see the module)."""
+    import numpy as np
+    from sklearn.covariance import LedoitWolf
+
+    sd = returns.std(axis=0, ddof=1)
+    varies = sd > 1e-12
+    correlation = np.eye(returns.shape[1])
+    if varies.sum() > 1:
+        z = (returns[:, varies] - returns[:, varies].mean(axis=0)) / sd[varies]
+        shrunk = LedoitWolf(assume_centered=True).fit(z).covariance_
+        scale = np.sqrt(np.diag(shrunk))
+        correlation[np.ix_(varies, varies)] = shrunk / np.outer(scale, scale)
+    sd = np.where(varies, sd, 0.0)
+    return correlation * np.outer(sd, sd)
+
+
 def suggested_mix(histories: list[History], level: str) -> Mix | None:
     """The mix for a customer of ``level`` over ``histories``; None when there is no product
     or fewer than ``MIN_DAYS`` common dates."""
     import numpy as np
     from scipy.optimize import minimize
-    from sklearn.covariance import LedoitWolf
 
     if not histories:
         return None
@@ -97,7 +121,7 @@ def suggested_mix(histories: list[History], level: str) -> Mix | None:
         return None
     returns = np.array(rows, dtype=float)
     mu = returns.mean(axis=0) * DAYS_A_YEAR
-    sigma = LedoitWolf().fit(returns).covariance_ * DAYS_A_YEAR
+    sigma = _covariance(returns) * DAYS_A_YEAR
     n = len(histories)
     cap = max(MAX_WEIGHT, 1.0 / n)
     budget = TARGET_VOLATILITY[level] ** 2

@@ -2,6 +2,7 @@
 special risk warning as the customer reads it."""
 
 import hashlib
+import itertools
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -10,8 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hujin.core.actors import Actor
+from hujin.core.dates import business_date_get, business_time_zone
 from hujin.customers.selectors import OwnStanding, own_standing
-from hujin.products.selectors import nav_series, product_get, products_on_sale
+from hujin.products.errors import ProductNotFound
+from hujin.products.selectors import nav_series, product_buyable, product_get, products_on_sale
 from hujin.products.types import KIND_MMF, KIND_NAV_FUND, ProductView
 from hujin.suitability.selectors import (
     LEVEL_LABELS,
@@ -20,7 +23,7 @@ from hujin.suitability.selectors import (
     risk_profile_current,
     risk_profile_latest,
 )
-from hujin.wealth.advice import HISTORY_DAYS, History, suggested_mix
+from hujin.wealth.advice import HISTORY_DAYS, MIN_DAYS, History, suggested_mix
 from hujin.wealth.errors import NotACustomer
 from hujin.wealth.models import DocumentsAcknowledgement, RiskWarningConfirmation
 from hujin.wealth.suitability import POLICIES, STRICT, level_rank
@@ -50,10 +53,13 @@ def customer_of(actor: Actor) -> OwnStanding:
 def suitability_inputs(
     *, actor: Actor, product_id: uuid.UUID, now: datetime
 ) -> tuple[OwnStanding, RiskProfile | None, ProductView]:
-    """The customer's standing, their latest assessment (even expired) and the product.
+    """The customer's standing, their latest assessment (even expired) and the product, which
+    must be on sale on the business date (any other is not found, as on the portal).
     Raises NotACustomer, ProductNotFound."""
     standing = customer_of(actor)
     product = product_get(product_id=product_id)
+    if not product_buyable(product.id, business_date_get(now=now)):
+        raise ProductNotFound()
     return standing, risk_profile_latest(user_id=standing.user_id, now=now), product
 
 
@@ -90,6 +96,11 @@ def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskW
     valid assessment (there is nothing to warn of then, or nothing can be bought). Raises
     NotACustomer, ProductNotFound."""
     _, profile, product = suitability_inputs(actor=actor, product_id=product_id, now=now)
+    return warning_of(profile, product)
+
+
+def warning_of(profile: RiskProfile | None, product: ProductView) -> RiskWarning | None:
+    """``risk_warning``'s text for this assessment and product (nothing read)."""
     if (
         profile is None
         or profile.is_expired
@@ -97,6 +108,7 @@ def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskW
     ):
         return None
     language = translation.get_language() or settings.LANGUAGE_CODE
+    assessed = profile.assessed_at.astimezone(business_time_zone()).date()
     text = gettext(
         "Special risk warning. %(product)s is rated %(product_level)s (%(product_label)s). Your "
         "risk tolerance, from your questionnaire of %(assessed)s, is %(level)s (%(label)s): this "
@@ -107,7 +119,7 @@ def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskW
     ) % {
         "product": product.name(language), "product_level": product.risk_level,
         "product_label": PRODUCT_LEVEL_LABELS[product.risk_level],
-        "assessed": profile.assessed_at.date().isoformat(), "level": profile.level,
+        "assessed": assessed.isoformat(), "level": profile.level,
         "label": LEVEL_LABELS[profile.level],
     }  # fmt: skip
     return RiskWarning(
@@ -118,15 +130,22 @@ def risk_warning(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> RiskW
 
 
 def _history(product: ProductView, on: date) -> History:
+    """The product's daily returns over the window: a money-market fund's income per 10,000
+    units ÷ 10,000; a NAV fund's change of cumulative NAV over the day before's NAV (a
+    dividend paid out lowers the NAV, not the cumulative NAV: the change of the cumulative NAV
+    is the day's whole gain per unit, and the unit was worth the NAV)."""
     start = on - timedelta(days=HISTORY_DAYS)
     points = nav_series(product_id=product.id, start=start, end=on)
-    if product.kind == KIND_MMF:  # a day's return: its income per 10,000 units
+    if product.kind == KIND_MMF:
         values = {p.business_date: float(p.income_per_10k) / 10_000
                   for p in points if p.income_per_10k is not None}  # fmt: skip
         return History(key=str(product.id), values=values, returns=True)
-    values = {p.business_date: float(p.cumulative_nav or p.nav)
-              for p in points if (p.cumulative_nav or p.nav)}  # fmt: skip
-    return History(key=str(product.id), values=values, returns=False)
+    priced = [(p.business_date, p.nav, p.cumulative_nav or p.nav) for p in points if p.nav]
+    values = {
+        day: float((cumulative - cumulative_before) / nav_before)
+        for (_, nav_before, cumulative_before), (day, _, cumulative) in itertools.pairwise(priced)
+    }
+    return History(key=str(product.id), values=values, returns=True)
 
 
 def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
@@ -144,7 +163,10 @@ def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
         if p.kind in (KIND_MMF, KIND_NAV_FUND) and level_rank(p.risk_level) <= reach
     ]  # fmt: skip
     histories = [_history(p, on) for p in products]
-    usable = [(p, h) for p, h in zip(products, histories, strict=True) if len(h.values) > 1]
+    # A product with too short a history (just launched) is left out rather than shortening
+    # everyone's common history below what the estimates need.
+    usable = [(p, h) for p, h in zip(products, histories, strict=True)
+              if len(h.values) >= MIN_DAYS]  # fmt: skip
     mix = suggested_mix([h for _, h in usable], profile.level) if usable else None
     if mix is None:
         return Advice(level=profile.level, level_label=profile.label, lines=(),

@@ -21,18 +21,16 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.context import current as request_context
 from hujin.core.events import event_emit
-from hujin.products.selectors import product_get
 from hujin.wealth import events
 from hujin.wealth.errors import DocumentsChanged, WarningNotNeeded, WarningTextChanged
 from hujin.wealth.models import DocumentsAcknowledgement, RiskWarningConfirmation, SuitabilityRecord
 from hujin.wealth.selectors import (
     ACKNOWLEDGEMENT_VALID,
     WARNING_VALID,
-    customer_of,
     policy,
-    risk_warning,
     suitability_inputs,
     warning_confirmation_valid,
+    warning_of,
 )
 from hujin.wealth.suitability import WARNING_REQUIRED, suitability_decide
 from hujin.wealth.types import SuitabilityDecision
@@ -40,9 +38,10 @@ from hujin.wealth.types import SuitabilityDecision
 __all__ = ["WARNING_VALID", "documents_acknowledge", "risk_warning_confirm", "suitability_check"]
 
 
-def suitability_check(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> SuitabilityDecision:
-    """Decide whether the customer ``actor`` acts as may buy ``product_id`` now and record the
-    decision. Raises NotACustomer, ProductNotFound (products)."""
+def _decided(actor: Actor, product_id: uuid.UUID, now: datetime):
+    """What the rules say of this customer buying this product now, nothing written: the
+    standing, the assessment, the product, the policy, the verdict and the valid warning
+    confirmation it may rest on."""
     standing, profile, product = suitability_inputs(actor=actor, product_id=product_id, now=now)
     confirmation = None
     if profile is not None and not profile.is_expired:
@@ -58,6 +57,13 @@ def suitability_check(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> 
         product_level=product.risk_level, policy=chosen,
         warning_confirmed=confirmation is not None,
     )  # fmt: skip
+    return standing, profile, product, chosen, verdict, confirmation
+
+
+def suitability_check(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> SuitabilityDecision:
+    """Decide whether the customer ``actor`` acts as may buy ``product_id`` now and record the
+    decision. Raises NotACustomer, ProductNotFound (products; also a product not on sale)."""
+    standing, profile, product, chosen, verdict, confirmation = _decided(actor, product_id, now)
     relied_on = confirmation if verdict.code == "warning_confirmed" else None
     with transaction.atomic():
         record = SuitabilityRecord.objects.create(
@@ -92,11 +98,10 @@ def risk_warning_confirm(
     Raises NotACustomer, ProductNotFound; WarningNotNeeded when the product is within their
     level or cannot be bought above it (policy ``strict``, level C1, no valid assessment);
     WarningTextChanged when the text they confirm is not the one shown now."""
-    customer = customer_of(actor)
-    decision = suitability_check(actor=actor, product_id=product_id, now=now)
-    if decision.outcome != WARNING_REQUIRED:
-        raise WarningNotNeeded(details={"code": decision.code})
-    warning = risk_warning(actor=actor, product_id=product_id, now=now)
+    customer, profile, product, _, verdict, _ = _decided(actor, product_id, now)
+    if verdict.outcome != WARNING_REQUIRED:
+        raise WarningNotNeeded(details={"code": verdict.code})
+    warning = warning_of(profile, product)
     if warning is None or (text_sha256 or "").strip().lower() != warning.text_sha256:
         raise WarningTextChanged()
     ctx = request_context()
@@ -126,8 +131,7 @@ def documents_acknowledge(
 
     Raises NotACustomer, ProductNotFound; DocumentsChanged when ``document_ids`` are not
     exactly the product's documents now (one missing, one replaced, one of another product)."""
-    customer = customer_of(actor)
-    product = product_get(product_id=product_id)
+    customer, _, product = suitability_inputs(actor=actor, product_id=product_id, now=now)
     current = {str(d.id): d for d in product.documents}
     given = {str(i).strip().lower() for i in (document_ids or [])}
     if not current or given != set(current):
