@@ -100,3 +100,21 @@ class TestAProduct:
         assert body["items"] == [{"business_date": "2025-03-14", "nav": "1.0234",
                                   "cumulative_nav": "1.2234", "income_per_10k": None,
                                   "yield_7d": None}]  # fmt: skip
+
+    def test_a_date_before_1990_is_refused_as_invalid_input(self, app, catalogue):
+        # "180 days before 0001-01-01" does not exist: the query is refused before it is asked
+        response = app.get(f"{ME}/{catalogue['fund'].id}/nav", {"end": "0001-01-01"})
+
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_error"
+        assert app.get(f"{ME}/{catalogue['fund'].id}/nav", {"start": "1989-12-31"}).status_code == (
+            422
+        )
+
+    def test_a_start_after_the_end_answers_no_publications(self, app, catalogue):
+        response = app.get(
+            f"{ME}/{catalogue['fund'].id}/nav", {"start": "2025-03-14", "end": "1990-01-01"}
+        )
+
+        assert response.status_code == 200
+        assert response.json()["items"] == []

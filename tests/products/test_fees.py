@@ -89,15 +89,26 @@ class TestRedemptionFee:
 
 
 class TestSevenDayYield:
-    def test_the_formula_worked_through(self):
-        # (Σ income per 10,000 units over 7 days / 10,000) × 365 / 7
-        # Σ = 0.6 × 7 = 4.2; 4.2 / 10,000 = 0.00042; × 365 / 7 = 0.0219 -> 2.19 %
-        assert yield_7d([Decimal("0.6")] * 7) == Decimal("0.021900")
+    def test_the_compounded_formula_worked_through(self):
+        # Income carried into the holding daily compounds (CSRC's rule on the 7-day yield of a
+        # money-market fund whose income is carried forward daily):
+        # [∏ (1 + income / 10,000)]^(365/7) − 1. 0.6 a day: (1.00006^7)^(365/7) = 1.00006^365
+        # = 1.02214089368... -> 0.022141 (2.2141 %), not the simple 0.021900.
+        assert yield_7d([Decimal("0.6")] * 7) == Decimal("0.022141")
 
-    def test_it_rounds_half_up_to_6_decimals(self):
-        # Σ = 3.53 -> 0.01840642857... -> 0.018406
+    def test_each_day_compounds_on_the_days_before(self):
+        # 1.00005 × 1.000051 × 1.000049 × 1.000052 × 1.00005 × 1.000048 × 1.000053
+        # = 1.00035305339..., ^(365/7) − 1 = 0.01857639783... -> 0.018576
         incomes = [Decimal(x) for x in ("0.5", "0.51", "0.49", "0.52", "0.5", "0.48", "0.53")]
-        assert yield_7d(incomes) == Decimal("0.018406")
+        assert yield_7d(incomes) == Decimal("0.018576")
+
+    def test_it_rounds_once_half_up_to_6_decimals(self):
+        # 1.000042^365 − 1 = 0.0154477803... -> 0.015448
+        assert yield_7d([Decimal("0.42")] * 7) == Decimal("0.015448")
+
+    def test_a_loss_compounds_too(self):
+        # 0.99999^365 − 1 = −0.00364336503... -> −0.003643
+        assert yield_7d([Decimal("-0.1")] * 7) == Decimal("-0.003643")
 
     def test_it_needs_exactly_7_days(self):
         with pytest.raises(ValueError):

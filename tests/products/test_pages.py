@@ -126,6 +126,13 @@ class TestConsoleCreateAndEdit:
         assert response.status_code == 400
         assert "at least 1.5 %" in response.content.decode()
 
+    def test_a_fund_without_a_redemption_fee_schedule_is_refused(self, pm):
+        form = {**self.FORM, "code": "HJ-EQ-08", "subtype": "equity", "redemption_fees": ""}
+        response = pm.post("/products/console/new/nav_fund/", form)
+        assert response.status_code == 400
+        assert "at least 1.5 %" in response.content.decode()
+        assert not Product.objects.exists()
+
     def test_the_edit_form_starts_from_the_draft_and_saves(self, pm, now):
         product = product_create(actor=staff_actor(pm.user), draft=fund_draft(), now=now)
         page = pm.get(f"/products/console/{product.id}/edit/").content.decode()
@@ -278,6 +285,24 @@ class TestConsoleNav:
         response = ops.post(f"/products/console/{product.id}/nav/import/", {"file": upload})
         assert response.status_code == 400
         assert "Line 3" in response.content.decode()
+        assert not NavPoint.objects.exists()
+
+    def test_a_huge_number_in_a_csv_says_which_line_and_changes_nothing(self, ops, pm, now):
+        product = product_create(actor=staff_actor(pm.user), draft=fund_draft(), now=now)
+        upload = SimpleUploadedFile("navs.csv", b"date,nav\n2025-03-13,1.0\n2025-03-14,1e30\n")
+        response = ops.post(f"/products/console/{product.id}/nav/import/", {"file": upload})
+        assert response.status_code == 400
+        assert "Line 3: The NAV must be" in response.content.decode()
+        assert not NavPoint.objects.exists()
+
+    def test_a_huge_7_day_yield_typed_in_is_refused_and_changes_nothing(self, ops, pm, now):
+        product = product_create(actor=staff_actor(pm.user), draft=mmf_draft(), now=now)
+        response = ops.post(
+            f"/products/console/{product.id}/nav/",
+            {"business_date": TODAY.isoformat(), "income_per_10k": "0.5", "yield_7d": "1e30"},
+        )
+        assert response.status_code == 400
+        assert "between −100 and 100" in response.content.decode()
         assert not NavPoint.objects.exists()
 
     def test_a_product_manager_cannot_publish(self, pm, selling_fund):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from hujin.core.actors import Actor
 from hujin.core.errors import PermissionDenied
 from hujin.core.models import AuditEntry, OutboxEvent
 from hujin.products.errors import (
@@ -27,6 +28,7 @@ from hujin.products.services import (
     product_return,
     product_submit,
     product_suspend,
+    product_update,
 )
 from hujin.products.types import checklist_for
 from tests.products.factories import (
@@ -41,6 +43,7 @@ from tests.products.factories import (
 
 pytestmark = pytest.mark.django_db
 ALL_TICKED = {item: "seen" for item in checklist_for("mmf")}
+MANAGE_AND_REVIEW = frozenset({VIEW_PRODUCTS, MANAGE_PRODUCTS, REVIEW_PRODUCTS})
 
 
 def _steps(product) -> list[tuple[str, str]]:
@@ -83,8 +86,6 @@ class TestApprove:
 
     def test_the_submitter_can_never_approve_their_own_product(self, now):
         both = frozenset({VIEW_PRODUCTS, MANAGE_PRODUCTS, REVIEW_PRODUCTS})
-        from hujin.core.actors import Actor
-
         admin = Actor(kind="staff", id="7", label="admin", scopes=both)
         product = submitted(admin, mmf_draft(), now)
 
@@ -92,6 +93,43 @@ class TestApprove:
             product_approve(actor=admin, product_id=product.id, checklist=ALL_TICKED, now=now)
         product.refresh_from_db()
         assert product.state == "submitted"
+
+    def test_whoever_edited_someone_elses_draft_can_never_approve_it(self, maker, now):
+        admin = Actor(kind="staff", id="7", label="admin", scopes=MANAGE_AND_REVIEW)
+        product = product_create(actor=maker, draft=mmf_draft(), now=now)
+        product_update(
+            actor=admin, product_id=product.id, draft=mmf_draft(name_en="Hujin Cash+"), now=now
+        )
+        documents_attached(maker, product, now)
+        product_submit(actor=maker, product_id=product.id, now=now)
+
+        with pytest.raises(MakerCannotApprove):
+            product_approve(actor=admin, product_id=product.id, checklist=ALL_TICKED, now=now)
+        product.refresh_from_db()
+        assert product.state == "submitted"
+
+    def test_whoever_attached_a_document_can_never_approve_even_after_a_return(
+        self, maker, checker, now
+    ):
+        admin = Actor(kind="staff", id="7", label="admin", scopes=MANAGE_AND_REVIEW)
+        product = product_create(actor=maker, draft=mmf_draft(), now=now)
+        documents_attached(admin, product, now)
+        product_submit(actor=maker, product_id=product.id, now=now)
+        product_return(actor=checker, product_id=product.id, reason="fix", now=now)
+        product_submit(actor=maker, product_id=product.id, now=now)
+
+        with pytest.raises(MakerCannotApprove):
+            product_approve(actor=admin, product_id=product.id, checklist=ALL_TICKED, now=now)
+        product = product_approve(
+            actor=checker, product_id=product.id, checklist=ALL_TICKED, now=now
+        )
+        assert product.state == "approved"
+
+    def test_the_checklist_notes_are_optional(self, maker, checker, now):
+        product = submitted(maker, mmf_draft(), now)
+        ticks = {item: None for item in checklist_for("mmf")}
+        product = product_approve(actor=checker, product_id=product.id, checklist=ticks, now=now)
+        assert product.state == "approved"
 
     def test_refuses_an_incomplete_checklist(self, maker, checker, now):
         product = submitted(maker, fixed_draft(), now)

@@ -90,6 +90,14 @@ class TestProductCreate:
             product_create(actor=maker, draft=fund_draft(redemption_fees=cheap), now=now)
         assert Product.objects.count() == 0
 
+    def test_refuses_a_nav_fund_without_a_redemption_fee_schedule(self, maker, now):
+        # No schedule would let units held under 7 days out for nothing.
+        with pytest.raises(ShortHoldingFeeTooLow) as refused:
+            product_create(actor=maker, draft=fund_draft(redemption_fees=()), now=now)
+        assert refused.value.details["field"] == "redemption_fees"
+        assert Product.objects.count() == 0
+        assert "products.product_create" not in _audit_actions()
+
 
 class TestProductUpdate:
     def test_changes_a_draft_and_audits_what_changed(self, maker, now):
@@ -112,6 +120,15 @@ class TestProductUpdate:
             )
         product.refresh_from_db()
         assert product.name_en == "Hujin Cash"
+
+    def test_an_edit_cannot_empty_a_nav_funds_redemption_fee_schedule(self, maker, now):
+        product = product_create(actor=maker, draft=fund_draft(), now=now)
+        with pytest.raises(ShortHoldingFeeTooLow):
+            product_update(
+                actor=maker, product_id=product.id, draft=fund_draft(redemption_fees=()), now=now
+            )
+        product.refresh_from_db()
+        assert product.redemption_fees[0] == [0, "0.015"]
 
     def test_a_refused_edit_changes_nothing(self, maker, now):
         product = product_create(actor=maker, draft=fixed_draft(), now=now)

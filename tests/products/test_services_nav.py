@@ -124,8 +124,8 @@ class TestMoneyMarketIncome:
 
         point = _publish(operator, mmf, TODAY, now, income_per_10k=Decimal(incomes[-1]))
 
-        # Σ = 3.53; 3.53 / 10000 × 365 / 7 = 0.018406...
-        assert point.yield_7d == Decimal("0.018406")
+        # compounded: [∏ (1 + income / 10,000)]^(365/7) − 1 = 0.0185763... (test_fees)
+        assert point.yield_7d == Decimal("0.018576")
 
     def test_a_given_yield_far_from_the_formula_is_refused(self, operator, mmf, now):
         start = TODAY - 6 * D
@@ -136,11 +136,14 @@ class TestMoneyMarketIncome:
                 operator, mmf, TODAY, now, income_per_10k=Decimal("0.5"), yield_7d=Decimal("0.0300")
             )
         assert refused.value.details["reason"] == "yield_7d_mismatch"
-        # 7 × 0.5 / 10000 × 365 / 7 = 0.01825; within 0.0001 it is kept as given
+        # 1.00005^365 − 1 = 0.018417; the simple 0.018250 is too far, within 0.0001 is kept
+        simple = Decimal("0.018250")
+        with pytest.raises(NavInvalid):
+            _publish(operator, mmf, TODAY, now, income_per_10k=Decimal("0.5"), yield_7d=simple)
         point = _publish(
-            operator, mmf, TODAY, now, income_per_10k=Decimal("0.5"), yield_7d=Decimal("0.018300")
+            operator, mmf, TODAY, now, income_per_10k=Decimal("0.5"), yield_7d=Decimal("0.018350")
         )
-        assert point.yield_7d == Decimal("0.018300")
+        assert point.yield_7d == Decimal("0.018350")
 
     def test_an_income_over_5_per_10000_units_needs_a_confirmation(self, operator, mmf, now):
         with pytest.raises(NavJumpUnconfirmed):
@@ -170,6 +173,8 @@ class TestNavImportCsv:
             ("2025-03-13,1.0\n2025-03-14\n", 2, "columns"),
             ("2025-03-13,1.0\n2025-03-14,1.00001\n", 2, "nav"),
             ("2025-03-13,1.0\n2025-03-14,-1\n", 2, "nav"),
+            ("2025-03-13,1.0\n2025-03-14,1e30\n", 2, "nav"),
+            ("2025-03-13,1.0\n2025-03-14,1.0,1e30\n", 2, "cumulative_nav"),
         ],
     )
     def test_a_bad_line_refuses_the_whole_file_and_says_which(
@@ -200,11 +205,78 @@ class TestNavImportCsv:
         text = (
             "date,income_per_10k,yield_7d\n"
             + "".join(f"2025-03-{day:02d},0.5000,\n" for day in range(8, 14))
-            + "2025-03-14,0.5000,1.825%\n"
+            + "2025-03-14,0.5000,1.842%\n"
         )
         points = _csv(operator, mmf, text, now)
-        assert points[-1].yield_7d == Decimal("0.018250")
+        assert points[-1].yield_7d == Decimal("0.018420")
         assert points[0].yield_7d is None
+
+
+class TestValuesTheDatabaseCannotKeepAreRefused:
+    def test_a_huge_income_or_yield_in_a_file_is_refused_by_its_line(self, operator, mmf, now):
+        for text, reason in (
+            ("2025-03-13,0.5\n2025-03-14,1e30\n", "income_per_10k"),
+            ("2025-03-13,0.5\n2025-03-14,0.5,1e30\n", "yield_7d"),
+            ("2025-03-13,0.5\n2025-03-14,0.5,1e30%\n", "yield_7d"),
+        ):
+            with pytest.raises(NavInvalid) as refused:
+                _csv(operator, mmf, text, now, confirmed=True)
+            assert (refused.value.details["line"], refused.value.details["reason"]) == (2, reason)
+        assert NavPoint.objects.count() == 0
+
+    def test_a_huge_nav_typed_in_is_refused(self, operator, fund, now):
+        with pytest.raises(NavInvalid) as refused:
+            _publish(operator, fund, TODAY, now, nav=Decimal("1e30"), confirmed=True)
+        assert refused.value.details["reason"] == "nav"
+        assert NavPoint.objects.count() == 0
+
+    def test_a_cumulative_nav_moved_to_zero_or_below_is_refused_even_confirmed(
+        self, operator, fund, now
+    ):
+        _publish(
+            operator, fund, TODAY - D, now, nav=Decimal("2.0000"), cumulative_nav=Decimal("0.5000")
+        )
+        # 0.5000 + (1.4000 − 2.0000) = −0.1000
+        with pytest.raises(NavInvalid) as refused:
+            _publish(operator, fund, TODAY, now, nav=Decimal("1.4000"), confirmed=True)
+        assert refused.value.details["reason"] == "cumulative_nav"
+        assert NavPoint.objects.count() == 1
+
+    def test_a_cumulative_nav_moved_past_the_column_is_refused(self, operator, fund, now):
+        _publish(
+            operator,
+            fund,
+            TODAY - D,
+            now,
+            nav=Decimal("1.0000"),
+            cumulative_nav=Decimal("99999999.0000"),
+        )
+        # 99,999,999.0000 + (2.0000 − 1.0000) = 100,000,000.0000: 13 digits, the column keeps 12
+        with pytest.raises(NavInvalid) as refused:
+            _publish(operator, fund, TODAY, now, nav=Decimal("2.0000"), confirmed=True)
+        assert refused.value.details["reason"] == "cumulative_nav"
+        assert NavPoint.objects.count() == 1
+
+    def test_an_income_over_100_per_10000_units_is_refused_even_confirmed(self, operator, mmf, now):
+        with pytest.raises(NavInvalid) as refused:
+            _publish(operator, mmf, TODAY, now, income_per_10k=Decimal("100.0001"), confirmed=True)
+        assert refused.value.details["reason"] == "income_per_10k"
+        assert _publish(
+            operator, mmf, TODAY, now, income_per_10k=Decimal("-100"), confirmed=True
+        ).jump_confirmed
+
+    def test_a_computed_yield_outside_minus_100_and_100_percent_is_refused(
+        self, operator, mmf, now
+    ):
+        # 100 a day for 7 days: 1.01^365 − 1 = 36.78, which a yield of 9 digits cannot hold
+        text = "".join(f"2025-03-{day:02d},100.0000\n" for day in range(8, 15))
+        with pytest.raises(NavInvalid) as refused:
+            _csv(operator, mmf, text, now, confirmed=True)
+        assert (refused.value.details["line"], refused.value.details["reason"]) == (
+            7,
+            "yield_7d_range",
+        )
+        assert NavPoint.objects.count() == 0
 
 
 class TestPublishedHistoryIsImmutable:

@@ -123,7 +123,8 @@ def product_get(request, product_id: uuid.UUID):
 def product_nav(request, product_id: uuid.UUID, query: Query[ProductNavQuery]):
     """The publications from ``start`` to ``end`` (business dates, both included), oldest
     first: NAVs for a NAV fund, income per 10,000 units and the 7-day yield for a money-market
-    fund; by default the last 180 days."""
+    fund; by default the last 180 days. A date before 1990-01-01 is a 422 (``validation_error``);
+    a ``start`` after the ``end`` answers an empty list."""
     on = business_date_get(now=timezone.now())
     view = _on_sale(product_id, on)
     end = min(query.end or on, on)

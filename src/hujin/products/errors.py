@@ -48,7 +48,8 @@ class AdmissionStateInvalid(Conflict):
 class MakerCannotApprove(Conflict):
     code = "maker_cannot_approve"
     message = _(
-        "You submitted this product: someone else must review and approve it (maker-checker)."
+        "You created, edited or submitted this product: someone else must review and approve "
+        "it (maker-checker)."
     )
 
 

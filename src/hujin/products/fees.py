@@ -8,12 +8,15 @@ One rounding rule: an amount in money is rounded once, to the fen, ROUND_HALF_UP
   net; with a fixed fee, fee = min(fixed, amount) and net = amount − fee.
 - Redemption fee: the tier with the largest ``from_days`` at or below the days held; gross =
   units × NAV rounded to the fen, fee = gross × rate rounded to the fen, net = gross − fee.
-- 7-day annualised yield of a money-market fund: (Σ income per 10,000 units over the last 7
-  business dates / 10,000) × 365 / 7, rounded to 6 decimals.
+- 7-day annualised yield of a money-market fund that carries its income into the holding daily
+  (the compounded yield of CSRC's rule on money-market fund disclosure of the 7-day annualised
+  yield, for funds whose income is carried forward daily):
+  [∏ (1 + income per 10,000 units / 10,000) over the last 7 business dates]^(365/7) − 1, worked
+  in Decimal at 40 significant digits and rounded once, half up, to 6 decimals.
 """
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from hujin.products.errors import ScheduleInvalid, ShortHoldingFeeTooLow
 from hujin.products.types import (
@@ -29,6 +32,7 @@ FEN = Decimal(1)
 RATE_PLACES = Decimal("0.000001")  # rates are kept to 6 decimals
 NAV_PLACES = Decimal("0.0001")
 YIELD_7D_TOLERANCE = Decimal("0.0001")  # 0.01 percentage point: a given yield vs the formula
+YIELD_PRECISION = 40  # significant digits of the 7-day yield's working, before its one rounding
 
 
 def to_fen(value: Decimal) -> int:
@@ -147,10 +151,16 @@ def redemption_fee(
 
 def yield_7d(incomes_per_10k: Sequence[Decimal]) -> Decimal:
     """The 7-day annualised yield (a rate) from the last 7 business dates' income per 10,000
-    units: (Σ income / 10,000) × 365 / 7, rounded half up to 6 decimals."""
+    units, compounded daily: [∏ (1 + income / 10,000)]^(365/7) − 1, rounded half up to 6
+    decimals. Raises ValueError unless there are exactly 7 incomes, each above −10,000."""
     if len(incomes_per_10k) != 7:
         raise ValueError("the 7-day yield needs exactly 7 days of income")
-    total = sum((Decimal(x) for x in incomes_per_10k), Decimal(0))
-    return (total / Decimal(10000) * Decimal(365) / Decimal(7)).quantize(
-        RATE_PLACES, rounding=ROUND_HALF_UP
-    )
+    with localcontext() as context:
+        context.prec = YIELD_PRECISION
+        growth = Decimal(1)
+        for income in incomes_per_10k:
+            growth *= 1 + Decimal(income) / Decimal(10000)
+        if growth <= 0:
+            raise ValueError("an income per 10,000 units must be above -10,000")
+        annual = growth ** (Decimal(365) / Decimal(7)) - 1
+    return annual.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)

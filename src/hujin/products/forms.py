@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from hujin.core.money import InvalidAmount, parse_amount
 from hujin.products import labels
 from hujin.products import types as t
+from hujin.products.errors import ShortHoldingFeeTooLow
 
 L = labels.FIELD_LABELS
 
@@ -46,16 +47,32 @@ def percent_to_rate(text: str) -> Decimal:
 
 
 class PercentField(forms.CharField):
+    """A percentage ("3.85", "3.85%") -> a rate (Decimal("0.0385")); empty -> None. With
+    ``below_100``, only a rate strictly between −100 % and 100 % is taken."""
+
+    MAX_CHARS = 24
+
+    def __init__(self, *args, below_100: bool = False, **kwargs):
+        self.below_100 = below_100
+        super().__init__(*args, **kwargs)
+
     def to_python(self, value):
         text = (super().to_python(value) or "").strip()
         if not text:
             return None
         try:
-            return percent_to_rate(text)
+            if len(text) > self.MAX_CHARS:
+                raise ValueError(text)
+            rate = percent_to_rate(text)
         except ValueError:
             raise forms.ValidationError(
                 _("Type a percentage, such as 3.85."), code="rate"
             ) from None
+        if self.below_100 and not -1 < rate < 1:
+            raise forms.ValidationError(
+                _("Type a percentage between −100 and 100."), code="rate_range"
+            )
+        return rate
 
 
 def subscription_lines(text: str) -> tuple[t.SubscriptionTier, ...]:
@@ -248,6 +265,13 @@ class ProductForm(forms.Form):
         for name in others:
             del self.fields[name]
 
+    def clean_redemption_fees(self):
+        # A NAV fund without a schedule would let units held under 7 days out for free.
+        tiers = self.cleaned_data.get("redemption_fees") or ()
+        if not tiers:
+            raise forms.ValidationError(ShortHoldingFeeTooLow.message, code="short_holding_fee")
+        return tiers
+
     def draft(self) -> t.ProductDraft:
         d = self.cleaned_data
         return t.ProductDraft(
@@ -370,6 +394,7 @@ class NavEntryForm(forms.Form):
     yield_7d = PercentField(
         label=_("7-day annualised yield (%)"),
         required=False,
+        below_100=True,
         help_text=_("Empty: computed from the last 7 days' income."),
     )
     confirmed = forms.BooleanField(

@@ -79,9 +79,14 @@ NAV_REASONS = {
     "gap": _("The date leaves a gap after the last date published."),
     "nav": _("The NAV must be a number above zero with at most 4 decimals."),
     "cumulative_nav": _("The cumulative NAV must be a number above zero with at most 4 decimals."),
-    "income_per_10k": _("The income per 10,000 units must be a number with at most 4 decimals."),
+    "income_per_10k": _(
+        "The income per 10,000 units must be a number from −100 to 100 with at most 4 decimals."
+    ),
     "yield_7d": _("The 7-day yield must be a rate with at most 6 decimals, such as 0.021900."),
     "yield_7d_mismatch": _("The 7-day yield differs from the last 7 days' income."),
+    "yield_7d_range": _(
+        "The 7-day yield computed from the last 7 days' income is not between −100 % and 100 %."
+    ),
     "jump": _('The change from the day before is unusually large: tick "confirmed".'),
     "columns": _("A line has the wrong number of columns."),
     "date": _("The date is not a date such as 2026-12-06."),

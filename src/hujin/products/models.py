@@ -65,6 +65,9 @@ class Product(models.Model):
     created_by = models.CharField(max_length=64)  # the maker: staff user id
     submitted_by = models.CharField(max_length=64, blank=True, default="")
     approved_by = models.CharField(max_length=64, blank=True, default="")
+    # Every staff user id that created, edited, attached a document to or submitted it, kept
+    # across a return to draft: none of them may approve it (maker-checker).
+    makers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

@@ -81,9 +81,26 @@ class ProductNavSeriesOut(Schema):
     items: list[ProductNavOut]
 
 
+# No product published anything before it; an earlier date is a 422 (and kept away from
+# date.min, where "180 days before" does not exist).
+NAV_SERIES_FIRST_DATE = date(1990, 1, 1)
+
+
 class ProductNavQuery(Schema):
-    start: date | None = Field(None, description="From this business date (default: 180 days ago).")
-    end: date | None = Field(None, description="To this business date (default: today's).")
+    """The dates of a NAV series: both on or after 1990-01-01 (else 422 ``validation_error``);
+    a ``start`` after the ``end`` is no error and answers an empty list."""
+
+    start: date | None = Field(
+        None,
+        ge=NAV_SERIES_FIRST_DATE,
+        description="From this business date, 1990-01-01 or later (default: 180 days before "
+        "the end).",
+    )
+    end: date | None = Field(
+        None,
+        ge=NAV_SERIES_FIRST_DATE,
+        description="To this business date, 1990-01-01 or later (default, and at most: today's).",
+    )
 
 
 class ProductsQuery(Schema):

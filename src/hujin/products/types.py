@@ -43,7 +43,7 @@ DOC_CONTRACT = "contract"
 DOCUMENT_KINDS = (DOC_PROSPECTUS, DOC_RISK_DISCLOSURE, DOC_CONTRACT)
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 
-# The compliance checklist: every item ticked (with a note) before an approval. The raise terms
+# The compliance checklist: every item ticked (a note optional) before an approval. The raise terms
 # are checked for fixed-term products only.
 CHECK_PROSPECTUS = "prospectus_attached"
 CHECK_RISK_DISCLOSURE = "risk_disclosure_attached"

@@ -24,6 +24,16 @@ def product_locked(product_id: uuid.UUID | str) -> Product:
     return product
 
 
+def maker_add(product: Product, actor: Actor) -> bool:
+    """Count ``actor`` among the product's makers (who may never approve it); True when the
+    list changed and the caller must save ``makers``."""
+    makers = list(product.makers or [])
+    if actor.id in makers:
+        return False
+    product.makers = [*makers, actor.id]
+    return True
+
+
 def record(
     *,
     actor: Actor,

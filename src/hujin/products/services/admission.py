@@ -2,7 +2,8 @@
 draft → on sale from a date → suspended / resumed → closed.
 
 Every step is one service call, one transaction, with its audit entry, its outbox event and a
-line in the product's history. The maker-checker rule: who submitted a product can never
+line in the product's history. The maker-checker rule: whoever created, edited, attached a
+document to or submitted a product (its ``makers``, kept across a return to draft) can never
 approve it."""
 
 import uuid
@@ -23,7 +24,7 @@ from hujin.products.errors import (
 )
 from hujin.products.models import Product, ProductDocument
 from hujin.products.permissions import MANAGE_PRODUCTS, REVIEW_PRODUCTS
-from hujin.products.services._common import product_locked, record, step_add
+from hujin.products.services._common import maker_add, product_locked, record, step_add
 
 REASON_MAX = 1000
 
@@ -46,6 +47,7 @@ def _move(
     note: str = "",
     check=None,
     changes: dict | None = None,
+    maker: bool = False,
 ) -> Product:
     with transaction.atomic():
         product = product_locked(product_id)
@@ -57,8 +59,9 @@ def _move(
         product.state = to_state
         for field, value in (changes or {}).items():
             setattr(product, field, value)
+        makers = ["makers"] if maker and maker_add(product, actor) else []
         product.updated_at = now
-        product.save(update_fields=["state", "updated_at", *(changes or {})])
+        product.save(update_fields=["state", "updated_at", *(changes or {}), *makers])
         step_add(
             product=product,
             action=action,
@@ -110,11 +113,13 @@ def product_submit(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> Pro
         now=now,
         check=_documents_complete,
         changes={"submitted_by": actor.id},
+        maker=True,
     )
 
 
 def _checklist(product: Product, ticks: dict[str, str | None]) -> dict[str, str]:
-    """``ticks``: item -> its note for every ticked item (an item left out is not ticked)."""
+    """``ticks``: item -> its note (optional, empty or None) for every ticked item; an item
+    left out is not ticked."""
     items = t.checklist_for(product.kind)
     unknown = [k for k in ticks if k not in items]
     if unknown:
@@ -133,14 +138,15 @@ def product_approve(
     note: str = "",
     now: datetime,
 ) -> Product:
-    """Compliance approves a submitted product, every checklist item ticked (each with its
-    note, kept in the history and the audit entry). Who made or submitted it cannot approve.
+    """Compliance approves a submitted product, every checklist item ticked (a note per item is
+    optional; the notes are kept in the history and the audit entry). None of its makers — who
+    created, edited, attached a document to or submitted it — can approve it.
     Raises PermissionDenied, ProductNotFound, AdmissionStateInvalid, MakerCannotApprove,
     ChecklistIncomplete."""
     require_scope(actor, REVIEW_PRODUCTS)
 
     def check(product: Product) -> dict:
-        if actor.id in (product.submitted_by, product.created_by):
+        if actor.id in {product.submitted_by, product.created_by, *(product.makers or [])}:
             raise MakerCannotApprove()
         return _checklist(product, checklist)
 

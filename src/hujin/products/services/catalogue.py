@@ -21,6 +21,7 @@ from hujin.products.errors import (
     ProductCodeTaken,
     ProductInvalid,
     ProductNotEditable,
+    ShortHoldingFeeTooLow,
 )
 from hujin.products.fees import (
     RATE_PLACES,
@@ -31,7 +32,7 @@ from hujin.products.fees import (
 )
 from hujin.products.models import Product, ProductDocument
 from hujin.products.permissions import MANAGE_PRODUCTS
-from hujin.products.services._common import product_locked, record, step_add
+from hujin.products.services._common import maker_add, product_locked, record, step_add
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 MAX_DAYS = 30  # T+n settlement and confirmation: at most a month
@@ -84,8 +85,9 @@ def _days(value, field: str) -> int:
 
 
 def draft_validated(draft: t.ProductDraft) -> dict:
-    """The model's field values of a valid draft. Raises ProductInvalid (``details.field``),
-    ScheduleInvalid, ShortHoldingFeeTooLow."""
+    """The model's field values of a valid draft (a NAV fund has a redemption-fee schedule).
+    Raises ProductInvalid (``details.field``), ScheduleInvalid, ShortHoldingFeeTooLow (also for
+    a NAV fund without a redemption-fee schedule)."""
     code = (draft.code or "").strip().upper()
     if not CODE_RE.match(code):
         raise _bad("code")
@@ -169,6 +171,9 @@ def _kind_values(draft: t.ProductDraft) -> dict:
         t.REDEMPTION_DAYS_BOND if draft.subtype == t.SUBTYPE_BOND else (t.REDEMPTION_DAYS_OTHER)
     )
     days = draft.redemption_days
+    if not draft.redemption_fees:
+        # No schedule would let units held under 7 days out for free (art. 23, see fees).
+        raise ShortHoldingFeeTooLow(details={"field": "redemption_fees"})
     return {
         "subtype": draft.subtype,
         "cutoff_time": draft.cutoff_time or t.NAV_CUTOFF,
@@ -201,7 +206,12 @@ def product_create(*, actor: Actor, draft: t.ProductDraft, now: datetime) -> Pro
     try:
         with transaction.atomic():
             product = Product.objects.create(
-                **values, state=t.STATE_DRAFT, created_by=actor.id, created_at=now, updated_at=now
+                **values,
+                state=t.STATE_DRAFT,
+                created_by=actor.id,
+                makers=[actor.id],
+                created_at=now,
+                updated_at=now,
             )
             step_add(product=product, action="create", from_state="", actor=actor, now=now)
             record(
@@ -224,7 +234,7 @@ def product_update(
     *, actor: Actor, product_id: uuid.UUID, draft: t.ProductDraft, now: datetime
 ) -> Product:
     """Change a draft's parameters (a product past draft cannot be edited: a product on sale
-    is suspended or closed instead). The kind is kept.
+    is suspended or closed instead). The kind is kept; the actor becomes one of its makers.
     Raises PermissionDenied, ProductNotFound, ProductNotEditable, ProductInvalid,
     ScheduleInvalid, ProductCodeTaken."""
     require_scope(actor, MANAGE_PRODUCTS)
@@ -242,6 +252,7 @@ def product_update(
             changed = [k for k, v in _snapshot(values).items() if before.get(k) != v]
             for field, value in values.items():
                 setattr(product, field, value)
+            maker_add(product, actor)
             product.updated_at = now
             product.save()
             record(
@@ -272,7 +283,8 @@ def document_attach(
     now: datetime,
 ) -> ProductDocument:
     """Attach (or replace) a draft's prospectus, risk disclosure or contract: a PDF of at most
-    5 MB. Raises PermissionDenied, ProductNotFound, ProductNotEditable, DocumentInvalid."""
+    5 MB; the actor becomes one of the product's makers.
+    Raises PermissionDenied, ProductNotFound, ProductNotEditable, DocumentInvalid."""
     require_scope(actor, MANAGE_PRODUCTS)
     if kind not in t.DOCUMENT_KINDS:
         raise DocumentInvalid(details={"field": "kind"})
@@ -301,6 +313,8 @@ def document_attach(
         )
         document.file.save(name, ContentFile(content), save=False)
         document.save()
+        if maker_add(product, actor):
+            product.save(update_fields=["makers"])
         record(
             actor=actor,
             product=product,

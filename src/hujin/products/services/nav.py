@@ -9,9 +9,12 @@ A publication is refused, and nothing changes, when a date
 - is after the current business date (``future``),
 - was published already (``duplicate``) or lies before the last one published (``not_after_last``),
 - leaves a gap after the last date published (``gap``),
-- or has a value missing or malformed (``nav``, ``income_per_10k``, ``yield_7d``,
-  ``cumulative_nav``, ``date``, ``columns``), or a given 7-day yield more than 0.01 percentage
-  point away from the formula (``yield_7d_mismatch``);
+- or has a value missing, malformed or out of range (``nav``, ``income_per_10k``, ``yield_7d``,
+  ``cumulative_nav``, ``date``, ``columns``) — a cumulative NAV moved with the NAV included,
+  and an income per 10,000 units beyond ±100 even when confirmed —,
+  a given 7-day yield more than 0.01 percentage point away from the formula
+  (``yield_7d_mismatch``), or a computed 7-day yield not between −100 % and 100 %
+  (``yield_7d_range``);
 and, unless the operator ticked "confirmed", when a NAV moves more than 10 % from the day before
 or an income per 10,000 units is above 5.0000 or below −5.0000 (``jump``). A confirmed jump is
 recorded in the audit entry.
@@ -35,6 +38,8 @@ from hujin.products.services._common import product_locked, record
 
 NAV_JUMP = Decimal("0.10")  # a NAV moving more than 10 % in one day needs a confirmation
 INCOME_BOUND = Decimal("5")  # income per 10,000 units: ±5.0000 a day is about ±18 % a year
+INCOME_LIMIT = Decimal("100")  # never above, even confirmed: ±1 % a day
+NAV_LIMIT = Decimal("1e8")  # NAVs are kept in 12 digits, 4 of them decimals
 MAX_ROWS = 5000
 
 
@@ -60,7 +65,14 @@ def _refuse(reason: str, row: NavRow | None = None, cls=NavInvalid) -> NavInvali
 
 
 def _places(value: Decimal | None, places: Decimal) -> bool:
-    return value is None or (value.is_finite() and value == value.quantize(places))
+    """None, or a finite number with no more decimals than ``places`` (a number too large to
+    quantize is not)."""
+    if value is None:
+        return True
+    try:
+        return value.is_finite() and value == value.quantize(places)
+    except InvalidOperation:
+        return False
 
 
 def _prepared(product: Product, rows: list[NavRow], *, confirmed: bool, business_date: date):
@@ -116,12 +128,8 @@ def _prepared(product: Product, rows: list[NavRow], *, confirmed: bool, business
 
 def _nav_values(row: NavRow, last: dict | None, values: dict) -> bool:
     nav, cumulative = row.nav, row.cumulative_nav
-    if nav is None or not _places(nav, NAV_PLACES) or nav <= 0 or nav >= Decimal("1e8"):
+    if nav is None or not _places(nav, NAV_PLACES) or not 0 < nav < NAV_LIMIT:
         raise _refuse("nav", row)
-    if cumulative is not None and (
-        not _places(cumulative, NAV_PLACES) or cumulative <= 0 or cumulative >= Decimal("1e8")
-    ):
-        raise _refuse("cumulative_nav", row)
     if cumulative is None:
         # Without a distribution the cumulative NAV moves with the NAV.
         cumulative = (
@@ -129,18 +137,23 @@ def _nav_values(row: NavRow, last: dict | None, values: dict) -> bool:
             if last is None or last["cumulative_nav"] is None
             else (last["cumulative_nav"] + (nav - last["nav"]))
         )
+    # Given or moved with the NAV, it must fit the column and stay above zero.
+    if not _places(cumulative, NAV_PLACES) or not 0 < cumulative < NAV_LIMIT:
+        raise _refuse("cumulative_nav", row)
     values["nav"], values["cumulative_nav"] = nav, cumulative
     return last is not None and abs(nav / last["nav"] - 1) > NAV_JUMP
 
 
 def _income_values(row: NavRow, incomes: list, values: dict) -> bool:
     income, given = row.income_per_10k, row.yield_7d
-    if income is None or not _places(income, NAV_PLACES) or abs(income) >= Decimal("1e6"):
+    if income is None or not _places(income, NAV_PLACES) or abs(income) > INCOME_LIMIT:
         raise _refuse("income_per_10k", row)
     if given is not None and (not _places(given, RATE_PLACES) or not -1 < given < 1):
         raise _refuse("yield_7d", row)
     window = [*incomes, income][-7:]
     computed = yield_7d(window) if len(window) == 7 and None not in window else None
+    if computed is not None and not -1 < computed < 1:
+        raise _refuse("yield_7d_range", row)
     if given is not None and computed is not None and abs(given - computed) > YIELD_7D_TOLERANCE:
         raise _refuse("yield_7d_mismatch", row)
     values["income_per_10k"] = income
