@@ -82,7 +82,7 @@ NAV_REASONS = {
     "income_per_10k": _(
         "The income per 10,000 units must be a number from −100 to 100 with at most 4 decimals."
     ),
-    "yield_7d": _("The 7-day yield must be a rate with at most 6 decimals, such as 0.021900."),
+    "yield_7d": _("The 7-day yield must be a rate with at most 6 decimals, such as 0.022141."),
     "yield_7d_mismatch": _("The 7-day yield differs from the last 7 days' income."),
     "yield_7d_range": _(
         "The 7-day yield computed from the last 7 days' income is not between −100 % and 100 %."
