@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.products import views_console, views_portal
+from hujin.products import views_console, views_nav, views_portal
 
 app_name = "products"
 urlpatterns = [
@@ -29,10 +29,10 @@ urlpatterns = [
     path(
         "console/<uuid:product_id>/review/", views_console.admission_review, name="admission_review"
     ),
-    path("console/<uuid:product_id>/nav/", views_console.console_nav, name="console_nav"),
+    path("console/<uuid:product_id>/nav/", views_nav.console_nav, name="console_nav"),
     path(
         "console/<uuid:product_id>/nav/import/",
-        views_console.console_nav_import,
+        views_nav.console_nav_import,
         name="console_nav_import",
     ),
 ]

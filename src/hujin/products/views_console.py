@@ -23,22 +23,18 @@ from hujin.products import labels, services
 from hujin.products import types as t
 from hujin.products.errors import (
     DocumentNotFound,
-    NavInvalid,
     ProductInvalid,
     ProductNotFound,
     ScheduleInvalid,
 )
 from hujin.products.forms import (
     DocumentForm,
-    NavEntryForm,
-    NavImportForm,
     OnSaleForm,
     ProductForm,
     ReasonForm,
 )
 from hujin.products.permissions import (
     MANAGE_PRODUCTS,
-    PUBLISH_NAV,
     REVIEW_PRODUCTS,
     VIEW_PRODUCTS,
 )
@@ -369,105 +365,6 @@ def admission_review(request, product_id: uuid.UUID):
         {"page": page, "items": rows, "refused": refused},
         status=status,
     )
-
-
-def _nav_render(request, product_id, *, entry=None, upload=None, refused="", status=200):
-    try:
-        page = pages.nav_page(actor=_actor(request), product_id=product_id, language=_language())
-    except ProductNotFound:
-        raise Http404 from None
-    entry = entry or NavEntryForm(kind=page.kind, initial={"business_date": page.next_date})
-    return render(
-        request,
-        "products/console_nav.html",
-        {
-            "page": page,
-            "entry": entry,
-            "upload": upload or NavImportForm(),
-            "refused": refused,
-            "is_mmf": page.kind == t.KIND_MMF,
-        },
-        status=status,
-    )
-
-
-def _nav_refusal(exc: HujinError) -> str:
-    details = exc.details or {}
-    reason = labels.nav_reason(details) or exc.message
-    if "line" in details:
-        return _("Line %(line)s: %(reason)s Nothing was published.") % {
-            "line": details["line"],
-            "reason": reason,
-        }
-    if "date" in details:
-        return _("%(date)s: %(reason)s Nothing was published.") % {
-            "date": details["date"],
-            "reason": reason,
-        }
-    return str(reason)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required(permission=PUBLISH_NAV)
-def console_nav(request, product_id: uuid.UUID):
-    if request.method == "GET":
-        return _nav_render(request, product_id)
-    try:
-        kind = product_get(product_id=product_id).kind
-    except ProductNotFound:
-        raise Http404 from None
-    form = NavEntryForm(request.POST, kind=kind)
-    if not form.is_valid():
-        return _nav_render(request, product_id, entry=form, status=400)
-    d, now = form.cleaned_data, timezone.now()
-    try:
-        services.nav_publish(
-            actor=_actor(request),
-            product_id=product_id,
-            business_date_of=d["business_date"],
-            nav=d.get("nav"),
-            cumulative_nav=d.get("cumulative_nav"),
-            income_per_10k=d.get("income_per_10k"),
-            yield_7d=d.get("yield_7d"),
-            confirmed=d["confirmed"],
-            business_date=_today(now),
-            now=now,
-        )
-    except NavInvalid as exc:
-        return _nav_render(request, product_id, entry=form, refused=_nav_refusal(exc), status=400)
-    messages.success(request, _("Published."))
-    return redirect("products:console_nav", product_id)
-
-
-@require_POST
-@staff_required(permission=PUBLISH_NAV)
-def console_nav_import(request, product_id: uuid.UUID):
-    form = NavImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _nav_render(request, product_id, upload=form, status=400)
-    raw = form.cleaned_data["file"].read(2_000_000)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _nav_render(
-            request, product_id, upload=form, status=400, refused=_("The file is not UTF-8 text.")
-        )
-    now = timezone.now()
-    try:
-        points = services.nav_import_csv(
-            actor=_actor(request),
-            product_id=product_id,
-            text=text,
-            confirmed=form.cleaned_data["confirmed"],
-            business_date=_today(now),
-            now=now,
-        )
-    except ProductNotFound:
-        raise Http404 from None
-    except NavInvalid as exc:
-        return _nav_render(request, product_id, upload=form, refused=_nav_refusal(exc), status=400)
-    messages.success(request, _("%(n)d dates published.") % {"n": len(points)})
-    return redirect("products:console_nav", product_id)
 
 
 @require_GET
