@@ -54,7 +54,7 @@ def _name(product, language: str) -> str:
     return product.name_zh if str(language).startswith("zh") else product.name_en
 
 
-def _kind_label(kind: str, subtype: str) -> str:
+def kind_label(kind: str, subtype: str) -> str:
     return str(labels.SUBTYPE_LABELS.get(subtype) or labels.KIND_LABELS.get(kind, kind))
 
 
@@ -72,7 +72,7 @@ def products_console_list(
             p.id,
             p.code,
             _name(p, language),
-            _kind_label(p.kind, p.subtype),
+            kind_label(p.kind, p.subtype),
             p.risk_level,
             p.state,
             p.on_sale_from,
@@ -97,7 +97,7 @@ def admission_queue(*, actor: Actor, language: str) -> list[ProductRow]:
             p.id,
             p.code,
             _name(p, language),
-            _kind_label(p.kind, p.subtype),
+            kind_label(p.kind, p.subtype),
             p.risk_level,
             p.state,
             p.on_sale_from,
@@ -261,7 +261,7 @@ def _series(product_id: uuid.UUID, kind: str, on: date) -> Series | None:
     )
 
 
-def _page(
+def page_fields(
     view: t.ProductView, *, language: str, on: date, steps: list[Step], portal: bool = False
 ) -> dict:
     subscription, redemption = fee_lines(view, portal=portal)
@@ -270,7 +270,7 @@ def _page(
         view=view,
         name=view.name(language),
         description=view.description(language),
-        kind_label=_kind_label(view.kind, view.subtype),
+        kind_label=kind_label(view.kind, view.subtype),
         risk_label=str(labels.RISK_LABELS[view.risk_level]),
         risk_explained=str(labels.RISK_EXPLAINED[view.risk_level]),
         term_label=str(labels.TERM_LABELS[selectors.term_of(view)]),
@@ -312,7 +312,7 @@ def product_console_page(
     ]
     manage, state = actor.has_scope(MANAGE_PRODUCTS), view.state
     return ProductPage(
-        **_page(view, language=language, on=on, steps=steps),
+        **page_fields(view, language=language, on=on, steps=steps),
         may_edit=manage and state == t.STATE_DRAFT,
         may_submit=manage and state == t.STATE_DRAFT,
         may_put_on_sale=manage and state == t.STATE_APPROVED,
@@ -322,71 +322,6 @@ def product_console_page(
         may_review=actor.has_scope(REVIEW_PRODUCTS) and state == t.STATE_SUBMITTED,
         may_publish=actor.has_scope(PUBLISH_NAV) and view.kind != t.KIND_FIXED_TERM,
     )
-
-
-def product_portal_page(*, product_id: uuid.UUID, language: str, on: date) -> ProductPage:
-    """A product's page for customers: only a product that can be bought (else not found)."""
-    if not selectors.product_buyable(product_id, on):
-        raise ProductNotFound()
-    return ProductPage(
-        **_page(
-            selectors.product_get(product_id=product_id),
-            language=language,
-            on=on,
-            steps=[],
-            portal=True,
-        )
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PortalCard:
-    id: uuid.UUID
-    name: str
-    kind_label: str
-    risk_level: str
-    risk_label: str
-    headline_label: str
-    headline: str
-    term_label: str
-    min_amount_minor: int
-
-
-def products_portal_list(
-    *, language: str, on: date, kind: str = "", risk_level: str = "", term: str = ""
-) -> list[PortalCard]:
-    """The portal's product list: what can be bought on ``on``, with each product's headline
-    figure (7-day yield, latest NAV, expected rate)."""
-    views = selectors.products_on_sale(
-        on=on,
-        kind=kind if kind in t.KINDS else "",
-        risk_level=risk_level if risk_level in t.RISK_LEVELS else "",
-        term=term if term in selectors.TERMS else "",
-    )
-    cards = []
-    for view in views:
-        latest = selectors.nav_latest(product_id=view.id, on=on)
-        if view.kind == t.KIND_MMF:
-            head_label = labels.YIELD_7D
-            head = percent(latest.yield_7d, 3) if latest and latest.yield_7d is not None else ""
-        elif view.kind == t.KIND_NAV_FUND:
-            head_label, head = labels.NAV, f"{latest.nav:.4f}" if latest else ""
-        else:
-            head_label, head = labels.FIELD_LABELS["expected_rate"], percent(view.expected_rate)
-        cards.append(
-            PortalCard(
-                view.id,
-                view.name(language),
-                _kind_label(view.kind, view.subtype),
-                view.risk_level,
-                str(labels.RISK_LABELS[view.risk_level]),
-                str(head_label),
-                head,
-                str(labels.TERM_LABELS[selectors.term_of(view)]),
-                view.min_amount_minor,
-            )
-        )
-    return cards
 
 
 def document_for(*, document_id: uuid.UUID, actor: Actor | None, on: date) -> ProductDocument:
@@ -432,7 +367,7 @@ def nav_page(*, actor: Actor, product_id: uuid.UUID, language: str) -> NavPage:
         product.id,
         product.code,
         _name(product, language),
-        _kind_label(product.kind, product.subtype),
+        kind_label(product.kind, product.subtype),
         product.risk_level,
         product.state,
         product.on_sale_from,

@@ -237,13 +237,7 @@ def _step(request, product_id, call):
 @require_POST
 @staff_required(permission=MANAGE_PRODUCTS)
 def console_submit(request, product_id: uuid.UUID):
-    return _step(
-        request,
-        product_id,
-        lambda: services.product_submit(
-            actor=_actor(request), product_id=product_id, now=timezone.now()
-        ),
-    )
+    return _plain(request, product_id, services.product_submit)
 
 
 @require_POST
@@ -263,6 +257,15 @@ def console_on_sale(request, product_id: uuid.UUID):
             business_date=_today(now),
             now=now,
         ),
+    )
+
+
+def _plain(request, product_id, service):
+    """A step that takes nothing but who and when."""
+    return _step(
+        request,
+        product_id,
+        lambda: service(actor=_actor(request), product_id=product_id, now=timezone.now()),
     )
 
 
@@ -297,13 +300,7 @@ def console_close(request, product_id: uuid.UUID):
 @require_POST
 @staff_required(permission=MANAGE_PRODUCTS)
 def console_resume(request, product_id: uuid.UUID):
-    return _step(
-        request,
-        product_id,
-        lambda: services.product_resume(
-            actor=_actor(request), product_id=product_id, now=timezone.now()
-        ),
-    )
+    return _plain(request, product_id, services.product_resume)
 
 
 @require_GET

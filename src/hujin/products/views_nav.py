@@ -16,7 +16,7 @@ from hujin.products import console_selectors as pages
 from hujin.products import labels, services
 from hujin.products import types as t
 from hujin.products.errors import NavInvalid, ProductNotFound
-from hujin.products.forms import NavEntryForm, NavImportForm
+from hujin.products.forms_nav import NavEntryForm, NavImportForm
 from hujin.products.permissions import PUBLISH_NAV
 from hujin.products.selectors import product_get
 from hujin.products.views_console import _actor, _language, _today

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from hujin.core.dates import business_date_get
 from hujin.identity.access import customer_required
-from hujin.products import console_selectors as pages
 from hujin.products import labels
+from hujin.products import portal_selectors as pages
 from hujin.products import types as t
 from hujin.products.errors import ProductNotFound
 from hujin.products.selectors import TERMS
