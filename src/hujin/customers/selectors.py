@@ -302,6 +302,13 @@ def customer_user_id(*, customer_id: uuid.UUID | str) -> uuid.UUID | None:
     return Customer.objects.filter(id=customer_id).values_list("user_id", flat=True).first()
 
 
+def wallet_account_of(*, customer_id: uuid.UUID | str) -> uuid.UUID | None:
+    """The ledger account of a customer's wallet (None before it opens)."""
+    return (
+        Customer.objects.filter(id=customer_id).values_list("wallet_account_id", flat=True).first()
+    )
+
+
 def _risk(user_id: uuid.UUID, now: datetime):
     return risk_profile_current(user_id=user_id, now=now)
 

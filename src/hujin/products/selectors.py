@@ -182,3 +182,4 @@ def redemption_fee_for(
 subscription_fee = fees.subscription_fee
 redemption_fee = fees.redemption_fee
 yield_7d = fees.yield_7d
+to_fen = fees.to_fen

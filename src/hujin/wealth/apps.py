@@ -20,3 +20,9 @@ class WealthConfig(AppConfig):
         from hujin.wealth import navigation
 
         navigation.register()
+
+        from hujin.core.cob import register_cob_step
+        from hujin.wealth import cob
+
+        for name, func in cob.STEPS.items():
+            register_cob_step(name=name, order=cob.ORDER[name], func=func)

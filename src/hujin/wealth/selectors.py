@@ -185,3 +185,38 @@ def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
         low=mix.expected_return - mix.volatility, high=mix.expected_return + mix.volatility,
         days=mix.days,
     )  # fmt: skip
+
+
+# Orders, holdings and earnings (holdings.py), the public face's other half. Imported last:
+# holdings.py reads ``customer_of`` from here.
+from hujin.wealth.holdings import (  # noqa: E402
+    EarningsLine,
+    EarningsStatement,
+    asset_overview,
+    earnings_statement,
+    fast_redeemed_on,
+    my_holdings,
+    my_order,
+    my_orders,
+)
+
+__all__ = [
+    "ACKNOWLEDGEMENT_VALID",
+    "WARNING_VALID",
+    "EarningsLine",
+    "EarningsStatement",
+    "advice_for",
+    "asset_overview",
+    "customer_of",
+    "documents_acknowledgement_valid",
+    "earnings_statement",
+    "fast_redeemed_on",
+    "my_holdings",
+    "my_order",
+    "my_orders",
+    "policy",
+    "risk_warning",
+    "suitability_inputs",
+    "warning_confirmation_valid",
+    "warning_of",
+]

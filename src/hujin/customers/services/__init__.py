@@ -22,10 +22,11 @@ from hujin.customers.services.review import (
     kyc_review_decide,
 )
 from hujin.customers.services.status import customer_close, customer_freeze_request
-from hujin.customers.services.wallet import wallet_open_if_ready
+from hujin.customers.services.wallet import account_open_for_customer, wallet_open_if_ready
 
 __all__ = [
     "OVERRIDE_ACTION",
+    "account_open_for_customer",
     "customer_close",
     "customer_ensure",
     "customer_freeze_request",

@@ -53,6 +53,31 @@ def consents_outstanding(*, user_id: uuid.UUID) -> list[str]:
     return list(privacy_selectors.consents_outstanding(user_id=user_id))
 
 
+def account_open_for_customer(
+    *,
+    customer_id: uuid.UUID,
+    id: uuid.UUID,
+    currency: str,
+    code: str,
+    kind: str,
+    name: str,
+    actor: Actor,
+    now: datetime,
+    debits_must_not_exceed_credits: bool = False,
+) -> uuid.UUID:
+    """``customer_account_open`` for another module (a holding of a wealth product): the
+    customer's row is locked for it, so a freeze waits and then freezes this account too.
+    Joins the caller's transaction without a savepoint. Raises CustomerNotFound."""
+    with transaction.atomic(savepoint=False):
+        customer = Customer.objects.select_for_update(no_key=True).filter(id=customer_id).first()
+        if customer is None:
+            raise CustomerNotFound()
+        return customer_account_open(
+            customer=customer, id=id, currency=currency, code=code, kind=kind, name=name,
+            actor=actor, now=now, debits_must_not_exceed_credits=debits_must_not_exceed_credits,
+        )  # fmt: skip
+
+
 def wallet_readiness(customer: Customer) -> Readiness:
     return Readiness(
         verified=customer.kyc_status == KycStatus.VERIFIED,

@@ -38,6 +38,7 @@ from hujin.ledger.selectors.accounts import (
     accounts_get_many,
     accounts_search,
 )
+from hujin.ledger.selectors.credits import balances_query, credits_by_day
 from hujin.ledger.selectors.transfers import (
     transfer_get,
     transfers_get_many,
@@ -89,6 +90,8 @@ __all__ = [
     "account_statement_between",
     "accounts_get_many",
     "accounts_search",
+    "balances_query",
+    "credits_by_day",
     "owner_labels",
     "owner_labels_register",
     "readable_owners_register",
