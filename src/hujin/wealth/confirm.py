@@ -11,6 +11,7 @@ Pricing, in ``Decimal`` and rounded once:
 - The holding's cost falls in proportion to the units redeemed (all of it with the last unit).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
@@ -60,32 +61,53 @@ def units_held(holding) -> int:
     return account.credits_posted - account.debits_posted
 
 
+@dataclass(frozen=True, slots=True)
+class RedemptionPrice:
+    gross_minor: int
+    fee_minor: int
+    takes: tuple[tuple[HoldingLot, int], ...]  # (lot, units it gives)
+
+    @property
+    def net_minor(self) -> int:
+        return self.gross_minor - self.fee_minor
+
+
+def redemption_price(
+    lots, *, units_minor: int, price: Decimal, trade_date: date, product: ProductView
+) -> RedemptionPrice:
+    """``units_minor`` taken from ``lots`` first in, first out, at ``price``: each lot's part
+    pays the redemption fee for the days it was held by ``trade_date``; units beyond the lots
+    (a money-market fund's reinvested income) pay none. Nothing is changed."""
+    left, gross, fee, takes = units_minor, 0, 0, []
+    for lot in lots:
+        if not left:
+            break
+        taken = min(lot.remaining_minor, left)
+        quote = redemption_fee(
+            product.redemption_fees, units=Decimal(taken) / 100, nav=price,
+            days_held=max((trade_date - lot.confirmed_on).days, 0),
+        )  # fmt: skip
+        gross, fee, left = gross + quote.gross_minor, fee + quote.fee_minor, left - taken
+        takes.append((lot, taken))
+    if left:
+        gross += to_fen(Decimal(left) * price)
+    return RedemptionPrice(gross, fee, tuple(takes))
+
+
 def redemption_priced(order: Order, product: ProductView, nav: Decimal | None) -> None:
     """Price a redemption and take its units from the holding's lots and cost (not saved to
     the ledger: the caller books it). ``nav`` None: the price of its trade date."""
     price = nav if nav is not None else price_of(product, order.trade_date)
     holding = order.holding
     held = units_held(holding)
-    left = order.units_minor
-    gross = fee = 0
-    for lot in HoldingLot.objects.select_for_update().filter(
-        holding=holding, remaining_minor__gt=0
-    ):
-        if not left:
-            break
-        taken = min(lot.remaining_minor, left)
-        quote = redemption_fee(
-            product.redemption_fees, units=Decimal(taken) / 100, nav=price,
-            days_held=max((order.trade_date - lot.confirmed_on).days, 0),
-        )  # fmt: skip
-        gross, fee = gross + quote.gross_minor, fee + quote.fee_minor
+    lots = HoldingLot.objects.select_for_update().filter(holding=holding, remaining_minor__gt=0)
+    priced = redemption_price(lots, units_minor=order.units_minor, price=price,
+                              trade_date=order.trade_date, product=product)  # fmt: skip
+    for lot, taken in priced.takes:
         lot.remaining_minor -= taken
         lot.save(update_fields=["remaining_minor"])
-        left -= taken
-    if left:  # units no lot bought: a money-market fund's reinvested income, free to redeem
-        gross += to_fen(Decimal(left) / 100 * price * 100)
-    order.nav, order.amount_minor, order.fee_minor = price, gross, fee
-    order.net_minor = order.payout_minor = gross - fee
+    order.nav, order.amount_minor, order.fee_minor = price, priced.gross_minor, priced.fee_minor
+    order.net_minor = order.payout_minor = priced.net_minor
     cost_taken(holding, units_minor=order.units_minor, held=held, received=order.payout_minor)
 
 

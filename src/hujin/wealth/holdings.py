@@ -6,17 +6,22 @@ their confirmation); values and earnings follow ``valuation``."""
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Sum
 
 from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get
 from hujin.ledger.selectors import account_balances, accounts_get_many, credits_by_day
+from hujin.products.selectors import product_get
+from hujin.products.types import KIND_MMF
 from hujin.wealth.accounts import ACTOR, INCOME_CODE
+from hujin.wealth.confirm import redemption_price
 from hujin.wealth.errors import OrderNotFound
-from hujin.wealth.models import Holding, Order
+from hujin.wealth.models import Holding, HoldingLot, Order
 from hujin.wealth.presenters import Products, order_view
 from hujin.wealth.selectors import customer_of
+from hujin.wealth.timing import order_timing
 from hujin.wealth.types import (
     CONFIRMED,
     REDEEM,
@@ -203,3 +208,52 @@ def earnings_statement(*, actor: Actor, start: date, end: date) -> EarningsState
             earnings_minor=values[1] - values[0] - int(paid) + int(received),
         ))  # fmt: skip
     return EarningsStatement(start=start, end=end, lines=tuple(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionQuote:
+    """What redeeming ``units_minor`` would pay if priced at the latest price (``price`` of
+    ``price_date``): an estimate for the customer before they confirm; the order is priced at
+    its trade date's price. ``available_minor``: the units free to redeem."""
+
+    product_id: uuid.UUID
+    units_minor: int
+    available_minor: int
+    price: Decimal
+    price_date: date | None
+    gross_minor: int
+    fee_minor: int
+    net_minor: int
+    trade_date: date
+    confirm_on: date
+    fast_left_minor: int | None  # a money-market fund: what is left of today's fast quota
+
+
+def redemption_quote(
+    *, actor: Actor, product_id: uuid.UUID, units_minor: int, now: datetime
+) -> RedemptionQuote:
+    """Estimate a redemption of the customer's units. Raises NotACustomer, ProductNotFound."""
+    standing = customer_of(actor)
+    product = product_get(product_id=product_id)
+    business_date = business_date_get(now=now)
+    timing = order_timing(product, subscribe=False, business_date=business_date, now=now)
+    holding = Holding.objects.filter(customer_id=standing.customer_id, product_id=product.id)
+    holding = holding.first()
+    available, lots, fast_left = 0, [], None
+    if holding is not None:
+        held = _units([holding]).get(holding.account_id, _Units(0, 0))
+        available = held.posted - held.redeeming
+        lots = list(HoldingLot.objects.filter(holding=holding, remaining_minor__gt=0))
+        if product.kind == KIND_MMF:
+            used = fast_redeemed_on(holding_id=holding.id, business_date=business_date)
+            fast_left = max((product.fast_redemption_quota_minor or 0) - used, 0)
+    price, price_date = price_on(product, business_date)
+    units = max(min(units_minor, available), 0)
+    priced = redemption_price(lots, units_minor=units, price=price,
+                              trade_date=timing.trade_date, product=product)  # fmt: skip
+    return RedemptionQuote(
+        product_id=product.id, units_minor=units, available_minor=available, price=price,
+        price_date=price_date, gross_minor=priced.gross_minor, fee_minor=priced.fee_minor,
+        net_minor=priced.net_minor, trade_date=timing.trade_date, confirm_on=timing.confirm_on,
+        fast_left_minor=fast_left,
+    )  # fmt: skip

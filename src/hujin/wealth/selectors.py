@@ -192,12 +192,14 @@ def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
 from hujin.wealth.holdings import (  # noqa: E402
     EarningsLine,
     EarningsStatement,
+    RedemptionQuote,
     asset_overview,
     earnings_statement,
     fast_redeemed_on,
     my_holdings,
     my_order,
     my_orders,
+    redemption_quote,
 )
 
 __all__ = [
@@ -205,6 +207,7 @@ __all__ = [
     "WARNING_VALID",
     "EarningsLine",
     "EarningsStatement",
+    "RedemptionQuote",
     "advice_for",
     "asset_overview",
     "customer_of",
@@ -215,6 +218,7 @@ __all__ = [
     "my_order",
     "my_orders",
     "policy",
+    "redemption_quote",
     "risk_warning",
     "suitability_inputs",
     "warning_confirmation_valid",
