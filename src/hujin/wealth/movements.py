@@ -116,6 +116,4 @@ def refusal(code: str, *, subscribe: bool) -> Exception:
     """The customer's error for a ledger refusal of a hold or a take."""
     if code == Result.EXCEEDS_CREDITS:
         return errors.InsufficientFunds() if subscribe else errors.InsufficientUnits()
-    if code in (Result.DEBITS_FROZEN, Result.ACCOUNT_CLOSED):
-        return errors.OrderNotAllowed(details={"reason": code})
-    return errors.OrderNotAllowed(details={"reason": code})
+    return errors.OrderNotAllowed(details={"reason": code})  # frozen, closed...

@@ -150,12 +150,21 @@ def _raise_take(product: ProductView, net_minor: int, business_date: date, timin
     fundraising.save(update_fields=["subscribed_minor"])
 
 
-def _gate(actor: Actor, standing: OwnStanding, product: ProductView, now: datetime):
+def _gate(actor: Actor, product: ProductView, now: datetime):
+    """The suitability decision (recorded in its own transaction, whatever follows)."""
     decision = suitability_check(actor=actor, product_id=product.id, now=now)
     if decision.outcome != "allowed":
         raise errors.NotSuitable(
             str(decision.message), details={"code": decision.code, "outcome": decision.outcome}
         )
+    return decision
+
+
+def _records_used(standing: OwnStanding, product: ProductView, decision, now: datetime):
+    """Use up, for this order, the acknowledgement of the documents and any warning
+    confirmation the decision relied on. Called under the holding's lock: two orders at once
+    cannot both use one record. Returns the acknowledgement (None: the product has no
+    documents)."""
     acknowledgement = None
     if product.documents:
         acknowledgement = documents_acknowledgement_valid(
@@ -163,7 +172,14 @@ def _gate(actor: Actor, standing: OwnStanding, product: ProductView, now: dateti
         )
         if acknowledgement is None:
             raise errors.DocumentsNotAcknowledged()
-    return decision, acknowledgement
+        DocumentsAcknowledgement.objects.filter(id=acknowledgement.id).update(used_at=now)
+    if decision.confirmation_id is not None:
+        used = RiskWarningConfirmation.objects.filter(
+            id=decision.confirmation_id, used_at__isnull=True
+        ).update(used_at=now)
+        if not used:
+            raise errors.NotSuitable(details={"code": "warning_used", "outcome": "refused"})
+    return acknowledgement
 
 
 def order_subscribe(
@@ -186,9 +202,10 @@ def order_subscribe(
     business_date = business_date_get(now=now)
     fee = subscription_fee_for(product_id=product.id, amount_minor=amount_minor)
     timing = order_timing(product, subscribe=True, business_date=business_date, now=now)
-    decision, acknowledgement = _gate(actor, standing, product, now)
+    decision = _gate(actor, product, now)
     with transaction.atomic():
         holding = _holding(standing, product, now)
+        acknowledgement = _records_used(standing, product, decision, now)
         _cap_check(holding, product, amount_minor)
         if product.kind == KIND_FIXED_TERM:
             _raise_take(product, fee.net_minor, business_date, timing)
@@ -203,10 +220,6 @@ def order_subscribe(
         )  # fmt: skip
         if code != Result.OK:
             raise movements.refusal(code, subscribe=True)
-        if decision.confirmation_id is not None:
-            RiskWarningConfirmation.objects.filter(id=decision.confirmation_id).update(used_at=now)
-        if acknowledgement is not None:
-            DocumentsAcknowledgement.objects.filter(id=acknowledgement.id).update(used_at=now)
         _submitted(actor, standing, order, now)
     return order_view(order)
 
