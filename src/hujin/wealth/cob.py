@@ -112,7 +112,7 @@ def _shares_query(product: ProductView, income_scaled: int) -> FanOutLines:
         ),
         floored AS (
             SELECT account_id, number, scaled / {SHARE_DIVISOR} AS base,
-                   scaled % {SHARE_DIVISOR} AS fraction,
+                   scaled - (scaled / {SHARE_DIVISOR}) * {SHARE_DIVISOR} AS fraction,
                    (CAST(SUM(scaled) OVER () AS BIGINT) + {SHARE_DIVISOR // 2}) / {SHARE_DIVISOR}
                    - CAST(SUM(scaled / {SHARE_DIVISOR}) OVER () AS BIGINT) AS remainder
             FROM exact

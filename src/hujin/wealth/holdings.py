@@ -75,7 +75,10 @@ class _Units:
 
 def _units(holdings: list[Holding]) -> dict[uuid.UUID, _Units]:
     accounts = accounts_get_many(actor=ACTOR, account_ids=[h.account_id for h in holdings])
-    return {a.id: _Units(a.credits_posted - a.debits_posted, a.debits_pending) for a in accounts}
+    return {
+        a.id: _Units(a.credits_posted - a.debits_posted, a.debits_pending)
+        for a in accounts.values()
+    }
 
 
 def _holding_views(holdings: list[Holding], on: date) -> list[HoldingView]:
@@ -131,7 +134,9 @@ def asset_overview(*, actor: Actor, now: datetime) -> AssetOverview:
     holdings = _held(views)
     wallet = 0
     if standing.wallet_account_id is not None:
-        [account] = accounts_get_many(actor=ACTOR, account_ids=[standing.wallet_account_id])
+        [account] = accounts_get_many(
+            actor=ACTOR, account_ids=[standing.wallet_account_id]
+        ).values()
         wallet = account.credits_posted - account.debits_posted
     by_kind: dict[str, int] = {}
     for view in holdings:
