@@ -25,10 +25,16 @@ pytestmark = pytest.mark.django_db
 WITH_WALLETS = [spec for spec in CUSTOMERS if spec.state in WALLET_STATES]
 LABELLED_CODES = {"topup", "p2p", "fee.transfer", "withdrawal", "settlement", "channel.cost",
                   "capital.injection"}  # fmt: skip
-# The demo's payments (hujin.demo.payments_history) post through payments' own house accounts
-# and transfer codes; the history is everything else.
-HISTORY_TRANSFERS = Transfer.objects.exclude(code__startswith="payments.")
-CHART_ACCOUNTS = Account.objects.filter(owner_ref="").exclude(code__contains=".payments.")
+# The demo's payments (hujin.demo.payments_history) and wealth orders (hujin.demo.wealth) post
+# through their modules' own house accounts and transfer codes; the history is everything else.
+HISTORY_TRANSFERS = Transfer.objects.exclude(code__startswith="payments.").exclude(
+    code__startswith="wealth."
+)
+CHART_ACCOUNTS = (
+    Account.objects.filter(owner_ref="")
+    .exclude(code__contains=".payments.")
+    .exclude(code__contains=".wealth.")
+)
 
 
 @pytest.fixture
@@ -62,19 +68,24 @@ class TestTheCustomersOwnTheHistory:
         for spec in WITH_WALLETS:
             actor, customer_id = _as_customer(spec)
 
-            [wallet] = accounts_of(actor=actor, customer_id=customer_id)
+            [wallet] = [a for a in accounts_of(actor=actor, customer_id=customer_id)
+                        if a.code == "2001.wallet"]  # fmt: skip
             history = account_history(actor=actor, account_id=wallet.id, limit=200).entries
 
             assert wallet.code == "2001.wallet"
             assert wallet.balance_minor > 0, spec.mobile
             assert {"topup", "p2p"} <= {entry.code for entry in history}, spec.mobile
 
-    def test_no_account_is_owned_by_a_demo_ref_and_customers_own_only_their_wallet(self, loaded):
+    def test_no_account_is_owned_by_a_demo_ref_and_customers_own_wallets_and_holdings(self, loaded):
         wallets = set(Customer.objects.exclude(wallet_account_id=None).values_list(
             "wallet_account_id", flat=True))  # fmt: skip
+        owned = Account.objects.exclude(owner_ref="")
 
         assert not Account.objects.filter(owner_ref__startswith="demo:").exists()
-        assert set(Account.objects.exclude(owner_ref="").values_list("id", flat=True)) == wallets
+        assert (
+            set(owned.exclude(code="2230.wealth.holding").values_list("id", flat=True)) == wallets
+        )
+        assert owned.filter(code="2230.wealth.holding").exists()  # the demo's wealth
         assert len(wallets) == len(WITH_WALLETS)
 
     def test_the_house_s_accounts_are_the_chart(self, loaded):
@@ -92,7 +103,8 @@ class TestTheCustomersOwnTheHistory:
     def test_one_withdrawal_is_still_held_today(self, loaded):
         actor, customer_id = _as_customer(WITH_WALLETS[0])
 
-        [wallet] = accounts_of(actor=actor, customer_id=customer_id)
+        [wallet] = [a for a in accounts_of(actor=actor, customer_id=customer_id)
+                    if a.code == "2001.wallet"]  # fmt: skip
 
         resolved = Transfer.objects.exclude(pending=None).values_list("pending_id", flat=True)
         held = HISTORY_TRANSFERS.filter(kind="pending").exclude(id__in=resolved)

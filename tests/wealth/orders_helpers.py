@@ -13,9 +13,8 @@ from hujin.ledger.types import TransferRequest
 from hujin.products.permissions import PUBLISH_NAV
 from hujin.products.selectors import product_get
 from hujin.products.services import nav_publish
-from hujin.wealth import cob
 from hujin.wealth.accounts import holding_account_id
-from hujin.wealth.services import documents_acknowledge
+from hujin.wealth.services import documents_acknowledge, wealth_steps_run
 from tests.payments.money import open_wallet
 from tests.products.factories import TODAY
 from tests.wealth.conftest import actor_for
@@ -76,5 +75,4 @@ def income(product, day: date, now, per_10k: str):
 
 def wealth_cob(day: date, now: datetime) -> dict:
     """The wealth steps of one close of business, in their order: {step: result}."""
-    return {name: cob.STEPS[name](day, now)
-            for name in sorted(cob.STEPS, key=cob.ORDER.__getitem__)}  # fmt: skip
+    return wealth_steps_run(business_date=day, now=now)

@@ -198,4 +198,5 @@ STEPS: list[Callable[[DemoContext], None]] = [
     _step("hujin.demo.history.demo_history_step"),
     _step("hujin.demo.customers.demo_freeze_step"),
     _step("hujin.demo.products.demo_products_step"),
+    _step("hujin.demo.wealth.demo_wealth_step"),
 ]

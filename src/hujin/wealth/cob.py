@@ -421,3 +421,10 @@ STEPS = {
     "wealth.raise_close": raise_close,
     "wealth.maturity_pay": maturity_pay,
 }
+
+
+def wealth_steps_run(*, business_date: date, now: datetime) -> dict:
+    """The wealth steps of one close of business for ``business_date``, in their order, outside
+    the core COB (the demo confirms its orders with them): {step: its summary}. Each step is
+    idempotent, so the core COB running them again later changes nothing."""
+    return {name: STEPS[name](business_date, now) for name in sorted(STEPS, key=ORDER.__getitem__)}

@@ -4,10 +4,11 @@
   ``documents_acknowledge``;
 - orders (``orders``): ``order_subscribe``, ``order_redeem``, ``order_cancel``;
 - the close of business's steps (``cob``), registered by the app and run by ``hujin cob run``;
-  ``income_distribute`` is also called on its own by the ``cob`` benchmark.
+  ``income_distribute`` is also called on its own by the ``cob`` benchmark, and
+  ``wealth_steps_run`` runs them all for one date outside the core COB (the demo).
 """
 
-from hujin.wealth.cob import income_distribute
+from hujin.wealth.cob import income_distribute, wealth_steps_run
 from hujin.wealth.gate import (
     WARNING_VALID,
     documents_acknowledge,
@@ -25,4 +26,5 @@ __all__ = [
     "order_subscribe",
     "risk_warning_confirm",
     "suitability_check",
+    "wealth_steps_run",
 ]
