@@ -116,3 +116,28 @@ def test_a_funds_daily_return_counts_its_dividends(maker, checker, operator, now
     history = _history(product_get(product_id=product.id), TODAY)
 
     assert history.returns and history.values == {TODAY: pytest.approx(0.01)}
+
+
+class TestRebalancing:
+    def test_holdings_far_from_the_mix_are_shown_the_moves_back_to_it(
+        self, catalogue, make_customer, assessed, now
+    ):
+        from hujin.wealth.services import order_subscribe
+        from tests.wealth.orders_helpers import acknowledged, funded_wallet, wealth_cob
+
+        user = make_customer()
+        assessed(user, "C3", at=timezone.now())
+        funded_wallet(user, 50_000_00, now)
+        acknowledged(user, catalogue["cash"], now)
+        order_subscribe(actor=actor_for(user), product_id=catalogue["cash"].id,
+                        amount_minor=20_000_00, idempotency_key="k", now=now)  # fmt: skip
+        wealth_cob(TODAY, now + timedelta(hours=16))
+        client = Client()
+        client.force_login(user)
+
+        page = client.get("/wealth/advice/", headers={"accept-language": "en"})
+
+        text = page.content.decode()
+        assert 'data-testid="rebalancing"' in text
+        assert "have drifted from the mix" in text
+        assert "Buy <span" in text and "Redeem <span" in text and "Hujin Bond" in text

@@ -8,19 +8,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
+from django.utils import translation
 
 from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get
 from hujin.ledger.selectors import account_balances, accounts_get_many, credits_by_day
 from hujin.products.selectors import product_get
-from hujin.products.types import KIND_MMF
+from hujin.products.types import KIND_FIXED_TERM, KIND_MMF
 from hujin.wealth.accounts import ACTOR, INCOME_CODE
 from hujin.wealth.confirm import redemption_price
 from hujin.wealth.errors import OrderNotFound
 from hujin.wealth.models import Holding, HoldingLot, Order
 from hujin.wealth.presenters import Products, order_view
-from hujin.wealth.selectors import customer_of
+from hujin.wealth.rebalancing import DEFAULT_THRESHOLD, rebalancing
+from hujin.wealth.selectors import advice_for, customer_of
 from hujin.wealth.timing import order_timing
 from hujin.wealth.types import (
     CONFIRMED,
@@ -262,3 +265,73 @@ def redemption_quote(
         net_minor=priced.net_minor, trade_date=timing.trade_date, confirm_on=timing.confirm_on,
         fast_left_minor=fast_left,
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RebalanceLine:
+    product_id: uuid.UUID
+    product_name: str  # in the request's language
+    current_minor: int
+    target_minor: int
+    current_percent: Decimal
+    target_percent: int
+    drift_points: Decimal
+    amount_minor: int  # positive: buy; negative: redeem; 0: nothing worth moving
+
+    @property
+    def buy_minor(self) -> int:
+        return max(self.amount_minor, 0)
+
+    @property
+    def redeem_minor(self) -> int:
+        return max(-self.amount_minor, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RebalancingView:
+    """The customer's open-ended holdings against their suggested mix (``rebalancing``)."""
+
+    needed: bool
+    threshold_points: Decimal
+    largest_drift_points: Decimal
+    total_minor: int
+    lines: tuple[RebalanceLine, ...]
+
+
+def rebalancing_for(*, actor: Actor, now: datetime, advice) -> RebalancingView | None:
+    """How the customer's money-market and NAV fund holdings drift from ``advice`` (their
+    suggested mix, ``advice_for``); None without a mix or without such holdings."""
+    if not advice.lines:
+        return None
+    threshold = Decimal(
+        str(getattr(settings, "HUJIN_WEALTH_REBALANCE_THRESHOLD", DEFAULT_THRESHOLD))
+    )
+    held = {str(h.product_id): h.market_value_minor for h in my_holdings(actor=actor, now=now)
+            if h.product_kind != KIND_FIXED_TERM}  # fmt: skip
+    result = rebalancing(held, {str(line.product_id): line.percent for line in advice.lines},
+                         threshold=threshold)  # fmt: skip
+    if not result.total_minor:
+        return None
+    moving = {m.key for m in result.moves}
+    products = Products()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    lines = tuple(
+        RebalanceLine(
+            product_id=products[uuid.UUID(m.key)].id,
+            product_name=products[uuid.UUID(m.key)].name(language),
+            current_minor=m.current_minor, target_minor=m.target_minor,
+            current_percent=m.current_percent, target_percent=m.target_percent,
+            drift_points=m.drift_points, amount_minor=m.amount_minor if m.key in moving else 0,
+        )
+        for m in result.lines
+    )  # fmt: skip
+    return RebalancingView(needed=result.needed, threshold_points=threshold,
+                           largest_drift_points=result.largest_drift_points,
+                           total_minor=result.total_minor, lines=lines)  # fmt: skip
+
+
+def advice_and_rebalancing(*, actor: Actor, now: datetime, on: date):
+    """The suggested mix (``advice_for``) and how the customer's holdings drift from it, for
+    the advice page: (Advice, RebalancingView | None). Raises NotACustomer."""
+    advice = advice_for(actor=actor, now=now, on=on)
+    return advice, rebalancing_for(actor=actor, now=now, advice=advice)

@@ -1,4 +1,5 @@
-"""The customer's pages of the wealth module: the suggested portfolio (robo-advice)."""
+"""The customer's pages of the wealth module: the suggested portfolio (robo-advice) and how the
+customer's holdings drift from it."""
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -6,16 +7,17 @@ from django.views.decorators.http import require_GET
 
 from hujin.core.dates import business_date_get
 from hujin.identity.access import customer_actor, customer_required
-from hujin.wealth.selectors import advice_for
+from hujin.wealth.selectors import advice_and_rebalancing
 
 
 @require_GET
 @customer_required
 def advice(request):
     now = timezone.now()
-    suggested = advice_for(actor=customer_actor(request.user), now=now,
-                           on=business_date_get(now=now))  # fmt: skip
-    return render(request, "wealth/advice.html", {"advice": suggested, **_in_words(suggested)})
+    suggested, drift = advice_and_rebalancing(actor=customer_actor(request.user), now=now,
+                                              on=business_date_get(now=now))  # fmt: skip
+    context = {"advice": suggested, "rebalancing": drift, **_in_words(suggested)}
+    return render(request, "wealth/advice.html", context)
 
 
 def _pct(fraction: float | None) -> str:
