@@ -79,6 +79,11 @@ class WalletNotOpen(Conflict):
     message = _("Your wallet is not open yet.")
 
 
+class IdempotencyKeyInvalid(InvalidInput):
+    code = "idempotency_key_invalid"
+    message = _("The idempotency key must be 1 to 64 characters.")
+
+
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = _("This idempotency key was used for a different order.")

@@ -57,9 +57,7 @@ KEY_MAX = 64
 def _key(value: str) -> str:
     key = (value or "").strip()
     if not key or len(key) > KEY_MAX:
-        raise errors.AmountInvalid(
-            "The idempotency key must be 1 to 64 characters.", details={"field": "idempotency_key"}
-        )
+        raise errors.IdempotencyKeyInvalid(details={"field": "idempotency_key"})
     return key
 
 
