@@ -150,3 +150,17 @@ def test_a_product_not_on_sale_cannot_be_bought(holder, now):
     with pytest.raises(ProductNotFound):
         order_subscribe(actor=actor_for(user), product_id=draft.id, amount_minor=100,
                         idempotency_key="x", now=now)  # fmt: skip
+
+
+def test_a_customers_data_download_lists_their_orders_and_holdings(holder, mmf, now):
+    from hujin.wealth.personal_data import wealth_export
+
+    user = holder(0)
+    _buy(user, mmf, 1_000_00, now)
+
+    exported = wealth_export(user.pk)
+
+    assert [(o["product"], o["kind"], o["amount_minor"]) for o in exported["orders"]] == [
+        ("HJ-MMF-01", "subscribe", 1_000_00)
+    ]
+    assert [h["product"] for h in exported["holdings"]] == ["HJ-MMF-01"]
