@@ -328,7 +328,8 @@ class TestPortal:
     ):
         page = customer_client.get(f"/products/{selling_fund.id}/").content.decode()
         assert "Medium-high risk" in page and "<polyline" in page
-        assert "Buy" not in page
+        # "Buy" is the wealth module's, registered on this page (core.navigation page actions).
+        assert f'href="/wealth/buy/{selling_fund.id}/"' in page
         zh = customer_client.get(f"/products/{selling_fund.id}/", **ZH).content.decode()
         assert "中高风险" in zh and "互金股票" in zh
 

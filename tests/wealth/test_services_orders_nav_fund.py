@@ -191,3 +191,21 @@ def test_redeeming_more_than_is_held_is_refused(buyer, fund, now):
         order_redeem(actor=actor_for(buyer), product_id=fund.id, units_minor=8_000_00,
                      idempotency_key="r", now=now + D)  # fmt: skip
     assert Order.objects.filter(kind="redeem").count() == 0
+
+
+def test_documents_read_with_the_order_are_acknowledged_with_it_or_not_at_all(buyer, fund, now):
+    from hujin.products.selectors import product_get
+    from hujin.wealth.models import DocumentsAcknowledgement, SuitabilityRecord
+
+    read = [d.id for d in product_get(product_id=fund.id).documents]
+    with pytest.raises(errors.InsufficientFunds):
+        order_subscribe(actor=actor_for(buyer), product_id=fund.id, amount_minor=30_000_00,
+                        idempotency_key="big", now=now, documents_read=read)  # fmt: skip
+    assert DocumentsAcknowledgement.objects.count() == 0
+    assert SuitabilityRecord.objects.count() == 1  # the decision is recorded all the same
+
+    order = order_subscribe(actor=actor_for(buyer), product_id=fund.id, amount_minor=1_000_00,
+                            idempotency_key="ok", now=now, documents_read=read)  # fmt: skip
+
+    assert order.state == "submitted"
+    assert DocumentsAcknowledgement.objects.get().used_at == now

@@ -4,6 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from hujin.compliance.cob_selectors import VIEW_COB
 from hujin.core.actors import Actor
 from hujin.core.approvals import approvals_pending_count
 from hujin.core.event_status import MANAGE_EVENTS, parked_count
@@ -43,4 +44,8 @@ def register() -> None:
         waiting_label=ngettext_lazy(
             "%(n)d event delivery is parked", "%(n)d event deliveries are parked", "n"
         ),
+    )  # fmt: skip
+    console_entry_register(
+        key="compliance.cob", area=AREA_OPERATIONS, label=_("Close of business"),
+        url_name="compliance:cob", permission=VIEW_COB, order=10,
     )  # fmt: skip

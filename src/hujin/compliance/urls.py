@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hujin.compliance import views
+from hujin.compliance import views, views_cob
 
 app_name = "compliance"
 urlpatterns = [
@@ -25,4 +25,7 @@ urlpatterns = [
         views.event_subscriber_discard,
         name="event_subscriber_discard",
     ),
+    path("cob/", views_cob.cob_runs, name="cob"),
+    # str, not a date converter: a malformed date passes the permission gate first, then 404s.
+    path("cob/<str:business_date>/", views_cob.cob_run_detail, name="cob_run"),
 ]

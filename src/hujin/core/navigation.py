@@ -150,3 +150,54 @@ def url_if_mounted(name: str, args=None) -> str | None:
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return None
+
+
+# -- actions a module above offers on a page of a module below --------------------------------
+#
+# A page cannot link to a module above its own (products must not know wealth exists), yet the
+# customer expects "Buy" on a product's page. The module above registers the action in its
+# ``AppConfig.ready()``; the page asks for the actions registered on it and draws them as buttons,
+# each pointing at ``url_name`` reversed with the page's object id:
+#
+#     page_action_register(page="products.portal_product", key="wealth.buy", label=_("Buy"),
+#                          url_name="wealth:buy", primary=True)
+#
+#     page_actions("products.portal_product", product.id)
+#     # -> [PageAction(key="wealth.buy", label="Buy", url="/wealth/buy/…/", primary=True)]
+
+
+@dataclass(frozen=True)
+class PageAction:
+    key: str
+    label: Promise | str
+    url: str
+    primary: bool
+
+
+_page_actions: dict[str, dict[str, tuple[Promise | str, str, int, bool]]] = {}
+
+
+def page_action_register(
+    *,
+    page: str,
+    key: str,
+    label: Promise | str,
+    url_name: str,
+    order: int = 100,
+    primary: bool = False,
+) -> None:
+    """Offer an action on ``page`` (a name the page's module documents, such as
+    ``"products.portal_product"``). Registering a key twice replaces the action."""
+    _page_actions.setdefault(page, {})[key] = (label, url_name, order, primary)
+
+
+def page_actions(page: str, *args) -> list[PageAction]:
+    """The actions registered on ``page``, in order, each with its address for the object
+    ``args`` (an action whose module is not mounted is left out)."""
+    registered = sorted(_page_actions.get(page, {}).items(), key=lambda kv: (kv[1][2], kv[0]))
+    actions = []
+    for key, (label, url_name, _order, primary) in registered:
+        url = url_if_mounted(url_name, list(args))
+        if url is not None:
+            actions.append(PageAction(key, label, url, primary))
+    return actions

@@ -37,3 +37,24 @@ class TransferResult(NamedTuple):  # a tuple: a batch makes 8,000 of them
     @property
     def ok(self) -> bool:
         return self.result == Result.OK
+
+
+@dataclass(frozen=True, slots=True)
+class FanOutLines:
+    """A fan-out's lines as a query its caller owns: it selects exactly two columns
+    (credit_account_id, amount) - amount > 0, each account at most once - in the order the
+    transfers are to be numbered. Placeholders are %s; ``params`` fill them."""
+
+    sql: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FanOutResult:
+    """What ``transfers_fan_out`` did (see there)."""
+
+    batch_id: uuid.UUID
+    created: int  # transfers written by this call (0 when already_done)
+    total: int  # sum of their amounts (the batch's when already_done)
+    already_done: bool  # a fan-out with this batch_id was written before: nothing written now
+    refused: tuple[tuple[uuid.UUID, str], ...]  # (credit account id, result code) lines not written

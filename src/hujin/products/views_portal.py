@@ -1,6 +1,7 @@
 """The portal's product pages (customers): the products on sale with filters (type, risk level,
 term) and a product's page with its chart, risk level in plain words, key terms and documents.
-No buying yet: the wealth module comes next."""
+Modules above add their buttons to a product's page (``PRODUCT_PAGE``, the wealth module's
+"Buy") through ``hujin.core.navigation.page_action_register``."""
 
 import uuid
 
@@ -10,12 +11,16 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from hujin.core.dates import business_date_get
+from hujin.core.navigation import page_actions
 from hujin.identity.access import customer_required
 from hujin.products import labels
 from hujin.products import portal_selectors as pages
 from hujin.products import types as t
 from hujin.products.errors import ProductNotFound
 from hujin.products.selectors import TERMS
+
+# The name of the product page for ``hujin.core.navigation.page_action_register``.
+PRODUCT_PAGE = "products.portal_product"
 
 
 @require_GET
@@ -57,4 +62,6 @@ def portal_product(request, product_id: uuid.UUID):
         )
     except ProductNotFound:
         raise Http404 from None
-    return render(request, "products/portal_product.html", {"page": page})
+    # The buttons modules above offer here ("Buy", from wealth): products does not know them.
+    actions = page_actions(PRODUCT_PAGE, product_id)
+    return render(request, "products/portal_product.html", {"page": page, "actions": actions})

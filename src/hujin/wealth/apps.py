@@ -26,3 +26,9 @@ class WealthConfig(AppConfig):
 
         for name, func in cob.STEPS.items():
             register_cob_step(name=name, order=cob.ORDER[name], func=func)
+
+        from hujin.identity.roles import register_role_permissions
+        from hujin.wealth.permissions import ROLE_PERMISSIONS
+
+        for role, permissions in ROLE_PERMISSIONS.items():
+            register_role_permissions(role, permissions)

@@ -26,7 +26,7 @@ from hujin.products.types import KIND_FIXED_TERM, KIND_MMF, ProductView
 from hujin.wealth import errors, events, movements
 from hujin.wealth.accounts import holding_account_open, product_accounts_open
 from hujin.wealth.confirm import order_confirm_now, order_release, redemption_priced
-from hujin.wealth.gate import suitability_check
+from hujin.wealth.gate import documents_acknowledge, suitability_check
 from hujin.wealth.models import (
     DocumentsAcknowledgement,
     Fundraising,
@@ -182,9 +182,14 @@ def _records_used(standing: OwnStanding, product: ProductView, decision, now: da
 
 def order_subscribe(
     *, actor: Actor, product_id: uuid.UUID, amount_minor: int, idempotency_key: str,
-    now: datetime,
+    now: datetime, documents_read: list | None = None,
 ) -> OrderView:  # fmt: skip
     """Subscribe ``amount_minor`` (fen, the fee included) to a product on sale.
+
+    ``documents_read``: the ids of the product's documents the customer acknowledges with this
+    order (the portal's checkbox), recorded as ``documents_acknowledge`` does, in the order's
+    transaction: a refused order leaves no acknowledgement behind (the suitability decision,
+    recorded first, stays). Without it, an acknowledgement made before is used.
 
     Raises NotACustomer, ProductNotFound, WalletNotOpen, AmountInvalid, NotSuitable (with the
     gate's code and message), DocumentsNotAcknowledged, OverCap, OrderNotAllowed (outside the
@@ -203,6 +208,9 @@ def order_subscribe(
     decision = _gate(actor, product, now)
     with transaction.atomic():
         holding = _holding(standing, product, now)
+        if documents_read is not None:
+            documents_acknowledge(actor=actor, product_id=product.id,
+                                  document_ids=documents_read, now=now)  # fmt: skip
         acknowledgement = _records_used(standing, product, decision, now)
         _cap_check(holding, product, amount_minor)
         if product.kind == KIND_FIXED_TERM:

@@ -12,6 +12,7 @@ from hujin.ledger.services.accounts import (
     account_set_closed,
     accounts_close,
 )
+from hujin.ledger.services.fan_out import FanOutRefused, transfers_fan_out
 from hujin.ledger.services.transfers import (
     MAX_BATCH,
     TransferOneCall,
@@ -19,10 +20,13 @@ from hujin.ledger.services.transfers import (
     transfer_one_call,
     transfers_create,
 )
-from hujin.ledger.types import TransferResult
+from hujin.ledger.types import FanOutLines, FanOutResult, TransferResult
 
 __all__ = [
     "MAX_BATCH",
+    "FanOutLines",
+    "FanOutRefused",
+    "FanOutResult",
     "TransferOneCall",
     "TransferResult",
     "account_create",
@@ -33,4 +37,5 @@ __all__ = [
     "pending_transfers_expire",
     "transfer_one_call",
     "transfers_create",
+    "transfers_fan_out",
 ]

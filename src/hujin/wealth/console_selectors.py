@@ -1,0 +1,506 @@
+"""The console's reads over every customer's wealth orders: the order monitor (counts by state,
+the orders that need attention, a filtered list in keyset pages), one order with its ledger
+transfers, suitability decision and documents acknowledgement, and the money-market funds'
+income distributions per business date.
+
+Staff holding ``wealth.view_orders`` only; anyone else is refused (PermissionDenied). Customers
+are named as the console names them (``hujin.core.links``: a person's name masked, linked to
+their page for who may open it); ledger transfers are linked to the ledger's pages for who may
+open those. Values out, never querysets; ``now`` and the business date come in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from hujin.core.actors import Actor
+from hujin.core.errors import PermissionDenied
+from hujin.core.links import TargetLink, target_links
+from hujin.core.money import unit_asset
+from hujin.core.navigation import url_if_mounted
+from hujin.ledger.selectors import LEDGER_READ_PERMISSION, transfers_get_many
+from hujin.products.types import KIND_FIXED_TERM, KIND_MMF, KIND_NAV_FUND
+from hujin.suitability.selectors import LEVEL_LABELS, PRODUCT_LEVEL_LABELS
+from hujin.wealth.accounts import ACTOR, CURRENCY, order_transfer_id
+from hujin.wealth.errors import OrderNotFound
+from hujin.wealth.models import (
+    DistributionShortfall,
+    IncomeDistribution,
+    Order,
+)
+from hujin.wealth.permissions import VIEW_ORDERS
+from hujin.wealth.presenters import Products
+from hujin.wealth.suitability import MESSAGES
+from hujin.wealth.types import CANCELLED, CONFIRMED, FAILED, MATURITY, REDEEM, SUBMITTED, SUBSCRIBE
+
+CUSTOMER_TARGET = "customers.customer"
+STATES = (SUBMITTED, CONFIRMED, FAILED, CANCELLED)
+KINDS = (SUBSCRIBE, REDEEM, MATURITY)
+FAST = "fast"  # the kind filter's value for a money-market fund's fast redemptions
+PAGE_SIZE = 50
+MAX_PAGE = 200
+DISTRIBUTIONS_PAGE = 60
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# The same words as the portal's (one translation each).
+PRODUCT_KIND_LABELS = {
+    KIND_MMF: _("Money-market fund"),
+    KIND_FIXED_TERM: _("Fixed-term wealth product"),
+    KIND_NAV_FUND: _("Fund"),
+}
+KIND_LABELS = {
+    SUBSCRIBE: pgettext_lazy("order kind", "Purchase"),
+    REDEEM: pgettext_lazy("order kind", "Redemption"),
+    MATURITY: pgettext_lazy("order kind", "Maturity payout"),
+}
+FAST_LABEL = pgettext_lazy("order kind", "Fast redemption")
+OUTCOME_LABELS = {
+    "allowed": pgettext_lazy("suitability", "Allowed"),
+    "warning_required": pgettext_lazy("suitability", "Warning to confirm"),
+    "refused": pgettext_lazy("suitability", "Refused"),
+}
+POLICY_LABELS = {
+    "strict": pgettext_lazy("suitability policy", "Strict: never above the customer's level"),
+    "confirm": pgettext_lazy("suitability policy", "Confirm: above the level after a warning"),
+}
+DOCUMENT_LABELS = {
+    "prospectus": _("Prospectus"),
+    "risk_disclosure": _("Risk disclosure"),
+    "contract": _("Contract"),
+}
+# The ledger transfers an order's steps may make (movements), by step: what each does, for a
+# subscription (money) and for a redemption or payout (units back, money out).
+STEP_LABELS = {
+    "hold": (pgettext_lazy("order step", "Money held in the wallet"),
+             pgettext_lazy("order step", "Units held for the redemption")),
+    "hold_fee": (pgettext_lazy("order step", "Fee held in the wallet"),) * 2,
+    "post": (pgettext_lazy("order step", "Held money paid for the units"),
+             pgettext_lazy("order step", "Held units taken back")),
+    "post_fee": (pgettext_lazy("order step", "Held fee charged"),) * 2,
+    "units": (pgettext_lazy("order step", "Units issued to the holding"),
+              pgettext_lazy("order step", "Units taken back")),
+    "pay": (pgettext_lazy("order step", "Paid to the wallet"),) * 2,
+    "void": (pgettext_lazy("order step", "Hold released"),) * 2,
+    "void_fee": (pgettext_lazy("order step", "Fee hold released"),) * 2,
+}  # fmt: skip
+# Why an order failed (``failure_code``: the ledger's refusal of its confirmation, or the
+# fundraising's failure), in words.
+FAILURE_LABELS = {
+    "raise_failed": _("The fundraising did not reach its minimum: refunded in full."),
+    "exceeds_credits": _("Not enough money or units left for it: the ledger refused it."),
+    "debits_frozen": _("The customer's account was frozen: the ledger refused it."),
+    "account_closed": _("An account of the order was closed: the ledger refused it."),
+}
+FAILURE_OTHER = _("The ledger refused it.")
+TRANSFER_KINDS = {
+    "single": pgettext_lazy("ledger transfer", "Posted"),
+    "pending": pgettext_lazy("ledger transfer", "Hold"),
+    "post_pending": pgettext_lazy("ledger transfer", "Hold posted"),
+    "void_pending": pgettext_lazy("ledger transfer", "Hold released"),
+}
+
+
+def require_viewer(actor: Actor) -> None:
+    """Staff holding ``wealth.view_orders``; anyone else is refused."""
+    if actor.kind != "staff" or not actor.has_scope(VIEW_ORDERS):
+        raise PermissionDenied(
+            _("You may not see customers' wealth orders."),
+            details={"required_permission": VIEW_ORDERS},
+        )
+
+
+def _attention(on: date) -> Q:
+    """An order that needs someone to look: still submitted after the close of business that
+    should have confirmed it (its confirm date is behind the business date), or still
+    submitted after an attempt of the close of business failed on it (its last error; a
+    confirmation clears it). Only submitted orders: the (state, confirm date) index finds
+    them, and an order that ended needs nothing more."""
+    return Q(state=SUBMITTED) & (Q(confirm_on__lt=on) | ~Q(last_error=""))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilters:
+    state: str = ""
+    kind: str = ""  # one of KINDS, or FAST
+    product_id: uuid.UUID | None = None
+    date_from: date | None = None  # trade dates, inclusive
+    date_to: date | None = None
+    attention: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    """One order in the monitor's table: the customer by name, never an id on the page."""
+
+    id: uuid.UUID
+    submitted_at: datetime
+    customer: TargetLink
+    product_id: uuid.UUID
+    product_code: str
+    product_name: str
+    product_kind_label: Promise | str
+    kind: str
+    kind_label: Promise | str
+    fast: bool
+    state: str
+    currency: str
+    unit: str  # the product's unit asset ("U:HJ-MMF-01"): the units' "currency"
+    amount_minor: int
+    units_minor: int
+    payout_minor: int
+    trade_date: date
+    confirm_on: date
+    last_error: str
+    attention: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StateCount:
+    state: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductChoice:
+    id: uuid.UUID
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersMonitor:
+    counts: list[StateCount]
+    total: int
+    attention_count: int
+    rows: list[OrderRow]
+    next_cursor: str | None  # the ``before`` of the next (older) page
+    products: list[ProductChoice]  # every product ordered, for the filter
+    filters: OrderFilters = field(default_factory=OrderFilters)
+    business_date: date | None = None
+
+
+def _language_name(product, language: str) -> str:
+    return product.name_zh if str(language).startswith("zh") else product.name_en
+
+
+def _customers(actor: Actor, customer_ids) -> dict[uuid.UUID, TargetLink]:
+    """The customers as the console names them for ``actor``, in one call for a whole page."""
+    ids = {str(i) for i in customer_ids if i is not None}
+    links = target_links(actor=actor, targets=[(CUSTOMER_TARGET, i) for i in ids])
+    return {uuid.UUID(i): links[(CUSTOMER_TARGET, i)] for i in ids}
+
+
+def _rows(actor: Actor, orders: list[Order], on: date, language: str) -> list[OrderRow]:
+    names = _customers(actor, {o.customer_id for o in orders})
+    products = Products()
+    rows = []
+    for order in orders:
+        product = products[order.product_id]
+        rows.append(OrderRow(
+            id=order.id, submitted_at=order.submitted_at, customer=names[order.customer_id],
+            product_id=product.id, product_code=product.code,
+            product_name=_language_name(product, language),
+            product_kind_label=PRODUCT_KIND_LABELS.get(product.kind, product.kind),
+            kind=order.kind,
+            kind_label=FAST_LABEL if order.fast else KIND_LABELS.get(order.kind, order.kind),
+            fast=order.fast, state=order.state, currency=CURRENCY,
+            unit=unit_asset(product.code), amount_minor=order.amount_minor,
+            units_minor=order.units_minor, payout_minor=order.payout_minor,
+            trade_date=order.trade_date, confirm_on=order.confirm_on,
+            last_error=order.last_error,
+            attention=order.state == SUBMITTED
+            and (order.confirm_on < on or bool(order.last_error)),
+        ))  # fmt: skip
+    return rows
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def cursor_of(row: OrderRow) -> str:
+    """Where the next page starts: after this row (its moment in microseconds, its id)."""
+    return f"{_micros(row.submitted_at)}.{row.id.hex}"
+
+
+def _cursor_parsed(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    micros, _dot, hex_id = (cursor or "").partition(".")
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _filtered(filters: OrderFilters, on: date):
+    orders = Order.objects.all()
+    if filters.state in STATES:
+        orders = orders.filter(state=filters.state)
+    if filters.kind in KINDS:
+        orders = orders.filter(kind=filters.kind)
+    elif filters.kind == FAST:
+        orders = orders.filter(kind=REDEEM, fast=True)
+    if filters.product_id is not None:
+        orders = orders.filter(product_id=filters.product_id)
+    if filters.date_from is not None:
+        orders = orders.filter(trade_date__gte=filters.date_from)
+    if filters.date_to is not None:
+        orders = orders.filter(trade_date__lte=filters.date_to)
+    if filters.attention:
+        orders = orders.filter(_attention(on))
+    return orders
+
+
+def _products_ordered(language: str) -> list[ProductChoice]:
+    ids = Order.objects.values_list("product_id", flat=True).distinct().order_by()
+    products = Products()
+    choices = [products[product_id] for product_id in ids]
+    return sorted(
+        (ProductChoice(p.id, f"{_language_name(p, language)} ({p.code})") for p in choices),
+        key=lambda choice: choice.label,
+    )
+
+
+def orders_monitor(
+    *, actor: Actor, filters: OrderFilters, on: date, language: str, before: str = "",
+    limit: int = PAGE_SIZE,
+) -> OrdersMonitor:  # fmt: skip
+    """Every order counted by state (and how many need attention, as of the business date
+    ``on``), and the orders matching ``filters``, the newest first, in keyset pages:
+    ``before`` is the ``next_cursor`` of the page before (unparseable: the first page)."""
+    require_viewer(actor)
+    grouped = dict(
+        Order.objects.values_list("state").annotate(n=Count("id")).order_by().values_list(
+            "state", "n"
+        )
+    )  # fmt: skip
+    counts = [StateCount(state, grouped.get(state, 0)) for state in STATES]
+    rows = _filtered(filters, on)
+    position = _cursor_parsed(before) if before else None
+    if position is not None:
+        at, last_id = position
+        rows = rows.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=last_id))
+    limit = max(1, min(limit, MAX_PAGE))
+    window = list(rows.order_by("-submitted_at", "-id")[: limit + 1])
+    page = _rows(actor, window[:limit], on, language)
+    return OrdersMonitor(
+        counts=counts, total=sum(c.count for c in counts),
+        attention_count=Order.objects.filter(_attention(on)).count(), rows=page,
+        next_cursor=cursor_of(page[-1]) if len(window) > limit and page else None,
+        products=_products_ordered(language), filters=filters, business_date=on,
+    )  # fmt: skip
+
+
+def orders_attention_count(*, actor: Actor, on: date) -> int:
+    """Orders that need attention on the business date ``on`` (0 for who may not see them)."""
+    if actor.kind != "staff" or not actor.has_scope(VIEW_ORDERS):
+        return 0
+    return Order.objects.filter(_attention(on)).count()
+
+
+# --- one order ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerStep:
+    id: uuid.UUID
+    label: Promise | str  # what the step did
+    kind_label: Promise | str
+    amount_minor: int
+    currency: str  # CNY, or the product's unit asset
+    created_at: datetime
+    url: str  # "" when the viewer may not open the ledger's page
+
+
+@dataclass(frozen=True, slots=True)
+class SuitabilityShown:
+    outcome: str
+    outcome_label: Promise | str
+    reason: Promise | str  # as the customer was told
+    customer_level: str
+    customer_level_label: Promise | str
+    product_level: str
+    product_level_label: Promise | str
+    policy_label: Promise | str
+    decided_at: datetime
+    warning_confirmed_at: datetime | None
+    warning_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentShown:
+    label: Promise | str
+    file_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgementShown:
+    acknowledged_at: datetime
+    documents: list[DocumentShown]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    row: OrderRow
+    fee_minor: int
+    net_minor: int
+    nav: Decimal | None
+    cooling_off_until: datetime | None
+    cancel_until: datetime | None
+    confirmed_at: datetime | None
+    ended_at: datetime | None
+    failure_code: str
+    failure_label: Promise | str
+    attempts: int
+    transfers: list[LedgerStep]
+    suitability: SuitabilityShown | None
+    acknowledgement: AcknowledgementShown | None
+
+
+def _transfers(actor: Actor, order: Order, unit: str) -> list[LedgerStep]:
+    """The order's ledger transfers (their ids derive from the order's), read as wealth reads
+    them: the order's viewer sees its money move; the link to the ledger's page only for who
+    may open it."""
+    steps = {order_transfer_id(order.id, step): step for step in STEP_LABELS}
+    transfers = transfers_get_many(actor=ACTOR, transfer_ids=list(steps))
+    linked = actor.has_scope(LEDGER_READ_PERMISSION)
+    side = 0 if order.kind == SUBSCRIBE else 1
+    return [
+        LedgerStep(
+            id=t.id, label=STEP_LABELS[steps[t.id]][side],
+            kind_label=TRANSFER_KINDS.get(t.kind, ""), amount_minor=t.amount,
+            currency=t.currency if t.currency in (CURRENCY, unit) else CURRENCY,
+            created_at=t.created_at,
+            url=(url_if_mounted("ledger:transfer_detail", args=[t.id]) or "") if linked else "",
+        )
+        for t in transfers
+    ]  # fmt: skip
+
+
+def _suitability(order: Order) -> SuitabilityShown | None:
+    record = order.suitability
+    if record is None:
+        return None
+    confirmation = record.confirmation
+    return SuitabilityShown(
+        outcome=record.outcome, outcome_label=OUTCOME_LABELS.get(record.outcome, record.outcome),
+        reason=MESSAGES.get(record.code, ""), customer_level=record.customer_level,
+        customer_level_label=LEVEL_LABELS.get(record.customer_level, ""),
+        product_level=record.product_level,
+        product_level_label=PRODUCT_LEVEL_LABELS.get(record.product_level, ""),
+        policy_label=POLICY_LABELS.get(record.policy, record.policy),
+        decided_at=record.decided_at,
+        warning_confirmed_at=confirmation.confirmed_at if confirmation else None,
+        warning_sha256=confirmation.text_sha256 if confirmation else "",
+    )  # fmt: skip
+
+
+def _acknowledgement(order: Order) -> AcknowledgementShown | None:
+    acknowledgement = order.acknowledgement
+    if acknowledgement is None:
+        return None
+    documents = [
+        DocumentShown(DOCUMENT_LABELS.get(d.get("kind", ""), ""), str(d.get("file_name", "")))
+        for d in acknowledgement.documents or [] if isinstance(d, dict)
+    ]  # fmt: skip
+    return AcknowledgementShown(acknowledgement.acknowledged_at, documents)
+
+
+def order_detail(*, actor: Actor, order_id: uuid.UUID, on: date, language: str) -> OrderDetail:
+    """One order for the console: everything about it. Raises PermissionDenied,
+    OrderNotFound."""
+    require_viewer(actor)
+    order = (
+        Order.objects.select_related("suitability__confirmation", "acknowledgement")
+        .filter(id=order_id).first()
+    )  # fmt: skip
+    if order is None:
+        raise OrderNotFound()
+    [row] = _rows(actor, [order], on, language)
+    return OrderDetail(
+        row=row, fee_minor=order.fee_minor, net_minor=order.net_minor, nav=order.nav,
+        cooling_off_until=order.cooling_off_until, cancel_until=order.cancel_until,
+        confirmed_at=order.confirmed_at, ended_at=order.ended_at,
+        failure_code=order.failure_code,
+        failure_label=FAILURE_LABELS.get(order.failure_code, FAILURE_OTHER),
+        attempts=order.attempts,
+        transfers=_transfers(actor, order, row.unit), suitability=_suitability(order),
+        acknowledgement=_acknowledgement(order),
+    )  # fmt: skip
+
+
+# --- income distributions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionRow:
+    id: uuid.UUID
+    business_date: date
+    product_id: uuid.UUID
+    product_name: str
+    product_code: str
+    unit: str
+    income_per_10k: Decimal
+    units_minor: int
+    declared_minor: int
+    distributed_minor: int
+    holders: int
+    shortfalls: int
+    shortfall_minor: int
+    shortfall_unpaid: int
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionsPage:
+    rows: list[DistributionRow]
+    next_before: date | None  # the ``before`` of the next (older) page
+    currency: str = CURRENCY
+
+
+def income_distributions(
+    *, actor: Actor, language: str, before: date | None = None, limit: int = DISTRIBUTIONS_PAGE
+) -> DistributionsPage:
+    """The money-market funds' income distributions, the latest business date first, in pages
+    of whole business dates: ``before`` is the ``next_before`` of the page before."""
+    require_viewer(actor)
+    rows = IncomeDistribution.objects.all()
+    if before is not None:
+        rows = rows.filter(business_date__lt=before)
+    limit = max(1, min(limit, MAX_PAGE))
+    window = list(rows.order_by("-business_date", "product_id")[: limit + 1])
+    more = len(window) > limit
+    page = window[:limit]
+    if more and page:  # a page ends with a whole business date
+        last = page[-1].business_date
+        if window[limit].business_date == last and any(d.business_date != last for d in page):
+            page = [d for d in page if d.business_date != last]
+    shortfalls = {
+        s["distribution_id"]: s
+        for s in DistributionShortfall.objects.filter(distribution__in=page)
+        .values("distribution_id")
+        .annotate(n=Count("id"), total=Sum("amount_minor"),
+                  unpaid=Count("id", filter=Q(paid_batch_id__isnull=True)))
+        .order_by()
+    }  # fmt: skip
+    products = Products()
+    out = []
+    for d in page:
+        product = products[d.product_id]
+        short = shortfalls.get(d.id, {})
+        out.append(DistributionRow(
+            id=d.id, business_date=d.business_date, product_id=product.id,
+            product_name=_language_name(product, language), product_code=product.code,
+            unit=unit_asset(product.code), income_per_10k=d.income_per_10k,
+            units_minor=d.units_minor, declared_minor=d.declared_minor,
+            distributed_minor=d.distributed_minor, holders=d.holders,
+            shortfalls=short.get("n", 0), shortfall_minor=int(short.get("total") or 0),
+            shortfall_unpaid=short.get("unpaid", 0),
+        ))  # fmt: skip
+    next_before = out[-1].business_date if more and out else None
+    return DistributionsPage(out, next_before)
