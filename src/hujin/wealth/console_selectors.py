@@ -27,10 +27,15 @@ from hujin.core.links import TargetLink, target_links
 from hujin.core.money import unit_asset
 from hujin.core.navigation import url_if_mounted
 from hujin.ledger.selectors import LEDGER_READ_PERMISSION, transfers_get_many
-from hujin.products.types import KIND_FIXED_TERM, KIND_MMF, KIND_NAV_FUND
 from hujin.suitability.selectors import LEVEL_LABELS, PRODUCT_LEVEL_LABELS
 from hujin.wealth.accounts import ACTOR, CURRENCY, order_transfer_id
 from hujin.wealth.errors import OrderNotFound
+from hujin.wealth.labels import (
+    DOCUMENT_LABELS,
+    FAST_LABEL,
+    ORDER_KIND_LABELS,
+    PRODUCT_KIND_LABELS,
+)
 from hujin.wealth.models import (
     DistributionShortfall,
     IncomeDistribution,
@@ -50,18 +55,7 @@ MAX_PAGE = 200
 DISTRIBUTIONS_PAGE = 60
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-# The same words as the portal's (one translation each).
-PRODUCT_KIND_LABELS = {
-    KIND_MMF: _("Money-market fund"),
-    KIND_FIXED_TERM: _("Fixed-term wealth product"),
-    KIND_NAV_FUND: _("Fund"),
-}
-KIND_LABELS = {
-    SUBSCRIBE: pgettext_lazy("order kind", "Purchase"),
-    REDEEM: pgettext_lazy("order kind", "Redemption"),
-    MATURITY: pgettext_lazy("order kind", "Maturity payout"),
-}
-FAST_LABEL = pgettext_lazy("order kind", "Fast redemption")
+KIND_LABELS = ORDER_KIND_LABELS
 OUTCOME_LABELS = {
     "allowed": pgettext_lazy("suitability", "Allowed"),
     "warning_required": pgettext_lazy("suitability", "Warning to confirm"),
@@ -70,11 +64,6 @@ OUTCOME_LABELS = {
 POLICY_LABELS = {
     "strict": pgettext_lazy("suitability policy", "Strict: never above the customer's level"),
     "confirm": pgettext_lazy("suitability policy", "Confirm: above the level after a warning"),
-}
-DOCUMENT_LABELS = {
-    "prospectus": _("Prospectus"),
-    "risk_disclosure": _("Risk disclosure"),
-    "contract": _("Contract"),
 }
 # The ledger transfers an order's steps may make (movements), by step: what each does, for a
 # subscription (money) and for a redemption or payout (units back, money out).

@@ -19,15 +19,10 @@ from hujin.core.errors import PermissionDenied as HujinPermissionDenied
 from hujin.identity.access import staff_actor, staff_required
 from hujin.wealth import console_selectors as pages
 from hujin.wealth.errors import OrderNotFound
+from hujin.wealth.labels import STATE_LABELS
 from hujin.wealth.permissions import VIEW_ORDERS
 
 PAGE_SIZE = 50
-STATE_LABELS = {
-    pages.SUBMITTED: pgettext_lazy("status", "Submitted"),
-    pages.CONFIRMED: pgettext_lazy("status", "Confirmed"),
-    pages.FAILED: pgettext_lazy("status", "Failed"),
-    pages.CANCELLED: pgettext_lazy("status", "Cancelled"),
-}
 
 
 class OrderFilterForm(forms.Form):

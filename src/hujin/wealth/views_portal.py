@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +30,14 @@ from hujin.products.types import KIND_FIXED_TERM, KIND_MMF, KIND_NAV_FUND, Produ
 from hujin.suitability.selectors import PRODUCT_LEVEL_LABELS
 from hujin.wealth import forms_portal as forms
 from hujin.wealth.errors import NotSuitable, OrderNotFound
+from hujin.wealth.labels import (
+    DOCUMENT_LABELS,
+    FAST_LABEL,
+    ORDER_KIND_LABELS,
+    ORDER_STATES,
+    PRODUCT_KIND_LABELS,
+    STATE_LABELS,
+)
 from hujin.wealth.selectors import (
     asset_overview,
     earnings_statement,
@@ -45,39 +53,15 @@ from hujin.wealth.services import (
     risk_warning_confirm,
     suitability_check,
 )
-from hujin.wealth.types import CANCELLED, CONFIRMED, FAILED, REDEEM, SUBMITTED, SUBSCRIBE
+from hujin.wealth.types import CANCELLED, CONFIRMED, FAILED, SUBMITTED, SUBSCRIBE
 
-# The products module's words for its codes, said again here (its labels are not its public
-# face); the same msgids, so the same translations.
-KIND_LABELS = {
-    KIND_MMF: _("Money-market fund"),
-    KIND_FIXED_TERM: _("Fixed-term wealth product"),
-    KIND_NAV_FUND: _("Fund"),
-}
+KIND_LABELS = PRODUCT_KIND_LABELS
 RISK_EXPLAINED = {
     "R1": _("Your capital is very unlikely to lose value; returns are modest and steady."),
     "R2": _("The value may dip a little now and then; losing capital is unlikely."),
     "R3": _("The value goes up and down; you may lose part of your capital over short periods."),
     "R4": _("The value can swing widely; losing a sizeable part of your capital is possible."),
     "R5": _("The value can fall sharply; you could lose a large part of your capital."),
-}
-DOCUMENT_LABELS = {
-    "prospectus": _("Prospectus"),
-    "risk_disclosure": _("Risk disclosure"),
-    "contract": _("Contract"),
-}
-ORDER_KIND_LABELS = {
-    SUBSCRIBE: pgettext_lazy("order kind", "Purchase"),
-    REDEEM: pgettext_lazy("order kind", "Redemption"),
-    "maturity": pgettext_lazy("order kind", "Maturity payout"),
-}
-FAST_LABEL = pgettext_lazy("order kind", "Fast redemption")
-ORDER_STATES = (SUBMITTED, CONFIRMED, FAILED, CANCELLED)
-STATE_LABELS = {
-    SUBMITTED: pgettext_lazy("status", "Submitted"),
-    CONFIRMED: pgettext_lazy("status", "Confirmed"),
-    FAILED: pgettext_lazy("status", "Failed"),
-    CANCELLED: pgettext_lazy("status", "Cancelled"),
 }
 # The donut's colours, one per product kind (wealth.css).
 KIND_ORDER = (KIND_MMF, KIND_FIXED_TERM, KIND_NAV_FUND)
