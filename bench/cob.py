@@ -66,21 +66,10 @@ def run(argv: list[str]) -> int:
     return _outer_main(opts)
 
 
-def _database(opts) -> tuple[str, dict]:
-    from django.conf import settings
-
-    if not opts.database_url:
-        url = getattr(settings, "DATABASE_URL", None) or os.environ["DATABASE_URL"]
-        return url, settings.DATABASES["default"]
-    import dj_database_url
-
-    return opts.database_url, dj_database_url.parse(opts.database_url)
-
-
 def _outer_main(opts) -> int:
     from django.conf import settings
 
-    url, db = _database(opts)
+    url, db = _sibling("payments.py")._database(opts)  # DATABASE_URL, or --database-url
     engine = db["ENGINE"]
     vendor = "postgresql" if engine.endswith("postgresql") else "sqlite"
     if not (engine.endswith("postgresql") or engine.endswith("sqlite3")):

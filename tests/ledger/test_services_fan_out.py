@@ -100,9 +100,7 @@ def fund(book):
 
 
 class TestWhatItWrites:
-    def test_a_fan_out_posts_one_transfer_per_line_with_the_rows_the_batch_path_writes(
-        self, book
-    ):
+    def test_a_fan_out_posts_one_transfer_per_line_with_the_rows_the_batch_path_writes(self, book):
         ours, theirs = Fund(book), Fund(book)
         amounts = [1_250, 3, 98_765]
         # Some history first, the same on both sides, so the snapshots are not all zeros.
@@ -126,7 +124,7 @@ class TestWhatItWrites:
             3, sum(amounts), False, ()
         )  # fmt: skip
         assert rows_of(ours.house) == rows_of(theirs.house)
-        for mine, other in zip(ours.holders + [ours.house], theirs.holders + [theirs.house],
+        for mine, other in zip([*ours.holders, ours.house], [*theirs.holders, theirs.house],
                                strict=True):  # fmt: skip
             assert book.balances(mine) == book.balances(other)
 

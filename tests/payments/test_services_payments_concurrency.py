@@ -1,35 +1,14 @@
 """Two app servers sharing PostgreSQL: the same idempotency key sent twice at once is one
 payment with one hold; the same callback delivered twice at once moves the money once."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from hujin.payments.models import Payment
 from hujin.payments.services import payment_callback_apply, topup_request
 from tests.payments.money import Payer, ledger_is_consistent, open_wallet, wallet
+from tests.threads import together
 
-
-def _together(calls) -> tuple[list, list[Exception]]:
-    barrier = threading.Barrier(len(calls))
-    results, failures = [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except Exception as exc:  # the assertion below names it
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, failures
+_together = together
 
 
 @pytest.fixture

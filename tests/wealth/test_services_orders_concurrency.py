@@ -1,10 +1,7 @@
 """Two app servers sharing PostgreSQL: orders placed at the same moment against one wallet
 never spend more than it holds, and against one per-customer cap never pass it together."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from hujin.ledger.verify import ledger_verify
 from hujin.wealth import errors
@@ -12,6 +9,7 @@ from hujin.wealth.models import Order
 from hujin.wealth.services import order_subscribe
 from tests.products.factories import fixed_draft
 from tests.products.factories import on_sale as put_on_sale
+from tests.threads import together
 from tests.wealth.conftest import CHECKER, MAKER, actor_for
 from tests.wealth.orders_helpers import acknowledged, funded_wallet, wallet
 
@@ -19,25 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ORDERS = 8
 
 
-def _together(calls) -> tuple[list, list[Exception]]:
-    barrier = threading.Barrier(len(calls))
-    results, failures = [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except Exception as exc:  # counted below
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, failures
+_together = together
 
 
 def _orders_at_once(user, product, amount, now):

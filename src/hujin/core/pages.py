@@ -8,7 +8,9 @@ older than the row with that id, ``after`` the rows newer than it. A cursor that
 the query gives the first page. ``web/_pagination.html`` draws the links.
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -45,3 +47,21 @@ def keyset_page(queryset: QuerySet, *, before=None, after=None, limit: int) -> K
     newer_cursor = (str(rows[0].id) if rows else str(cursor["id"])) if before is not None else None
     older_cursor = str(rows[-1].id) if len(window) > limit else None
     return KeysetPage(rows, newer_cursor, older_cursor)
+
+
+# A cursor that carries its row's moment and id (no lookup of the row): "<µs since 1970>.<hex>".
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def moment_cursor(moment: datetime, row_id: uuid.UUID) -> str:
+    """Where the next page starts: after the row of this moment and id."""
+    return f"{(moment - _EPOCH) // timedelta(microseconds=1)}.{row_id.hex}"
+
+
+def moment_cursor_parsed(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    """``moment_cursor``'s moment and id back; None for anything else."""
+    micros, _dot, hex_id = (cursor or "").partition(".")
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
+    except (ValueError, OverflowError):
+        return None

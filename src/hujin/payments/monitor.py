@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.utils.functional import Promise
@@ -21,6 +21,7 @@ from hujin.core.actors import Actor
 from hujin.core.dates import business_time_zone
 from hujin.core.errors import PermissionDenied
 from hujin.core.links import TargetLink, target_links
+from hujin.core.pages import moment_cursor, moment_cursor_parsed
 from hujin.payments.models import Payment
 from hujin.payments.permissions import VIEW_PAYMENTS
 from hujin.payments.types import (
@@ -49,7 +50,6 @@ WAITING_AFTER = timedelta(hours=1)
 PAGE_SIZE = 50
 MAX_PAGE = 200
 UNRESOLVED_LIMIT = 200
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,21 +293,12 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=business_time_zone())
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
 def cursor_of(payment_row: PaymentRow) -> str:
     """Where the next page starts: after this row (its moment in microseconds, its id)."""
-    return f"{_micros(payment_row.created_at)}.{payment_row.id.hex}"
+    return moment_cursor(payment_row.created_at, payment_row.id)
 
 
-def _cursor_parsed(cursor: str) -> tuple[datetime, uuid.UUID] | None:
-    micros, _dot, hex_id = (cursor or "").partition(".")
-    try:
-        return EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
-    except (ValueError, OverflowError):
-        return None
+_cursor_parsed = moment_cursor_parsed
 
 
 def payments_list(

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from hujin.products import fees
+from hujin.products import fees, labels
 from hujin.products import types as t
 from hujin.products.errors import ProductNotFound
 from hujin.products.models import NavPoint, Product
@@ -183,3 +183,5 @@ subscription_fee = fees.subscription_fee
 redemption_fee = fees.redemption_fee
 yield_7d = fees.yield_7d
 to_fen = fees.to_fen
+# The risk levels explained to customers, for the pages of the modules that sell products.
+RISK_EXPLAINED = labels.RISK_EXPLAINED

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -26,6 +26,7 @@ from hujin.core.errors import PermissionDenied
 from hujin.core.links import TargetLink, target_links
 from hujin.core.money import unit_asset
 from hujin.core.navigation import url_if_mounted
+from hujin.core.pages import moment_cursor, moment_cursor_parsed
 from hujin.ledger.selectors import LEDGER_READ_PERMISSION, transfers_get_many
 from hujin.suitability.selectors import LEVEL_LABELS, PRODUCT_LEVEL_LABELS
 from hujin.wealth.accounts import ACTOR, CURRENCY, order_transfer_id
@@ -53,7 +54,6 @@ FAST = "fast"  # the kind filter's value for a money-market fund's fast redempti
 PAGE_SIZE = 50
 MAX_PAGE = 200
 DISTRIBUTIONS_PAGE = 60
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 KIND_LABELS = ORDER_KIND_LABELS
 OUTCOME_LABELS = {
@@ -210,21 +210,12 @@ def _rows(actor: Actor, orders: list[Order], on: date, language: str) -> list[Or
     return rows
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
 def cursor_of(row: OrderRow) -> str:
     """Where the next page starts: after this row (its moment in microseconds, its id)."""
-    return f"{_micros(row.submitted_at)}.{row.id.hex}"
+    return moment_cursor(row.submitted_at, row.id)
 
 
-def _cursor_parsed(cursor: str) -> tuple[datetime, uuid.UUID] | None:
-    micros, _dot, hex_id = (cursor or "").partition(".")
-    try:
-        return EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
-    except (ValueError, OverflowError):
-        return None
+_cursor_parsed = moment_cursor_parsed
 
 
 def _filtered(filters: OrderFilters, on: date):

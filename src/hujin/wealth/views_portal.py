@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hujin.core.dates import business_date_get
@@ -25,7 +24,7 @@ from hujin.core.errors import HujinError
 from hujin.core.money import display_amount, format_minor, unit_asset
 from hujin.identity.access import customer_actor, customer_required
 from hujin.products.errors import ProductNotFound
-from hujin.products.selectors import product_get, subscription_fee_for
+from hujin.products.selectors import RISK_EXPLAINED, product_get, subscription_fee_for
 from hujin.products.types import KIND_FIXED_TERM, KIND_MMF, KIND_NAV_FUND, ProductView
 from hujin.suitability.selectors import PRODUCT_LEVEL_LABELS
 from hujin.wealth import forms_portal as forms
@@ -56,13 +55,6 @@ from hujin.wealth.services import (
 from hujin.wealth.types import CANCELLED, CONFIRMED, FAILED, SUBMITTED, SUBSCRIBE
 
 KIND_LABELS = PRODUCT_KIND_LABELS
-RISK_EXPLAINED = {
-    "R1": _("Your capital is very unlikely to lose value; returns are modest and steady."),
-    "R2": _("The value may dip a little now and then; losing capital is unlikely."),
-    "R3": _("The value goes up and down; you may lose part of your capital over short periods."),
-    "R4": _("The value can swing widely; losing a sizeable part of your capital is possible."),
-    "R5": _("The value can fall sharply; you could lose a large part of your capital."),
-}
 # The donut's colours, one per product kind (wealth.css).
 KIND_ORDER = (KIND_MMF, KIND_FIXED_TERM, KIND_NAV_FUND)
 

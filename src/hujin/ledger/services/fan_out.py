@@ -46,6 +46,7 @@ from hujin.ledger.validation import CODE_RE, metadata_problem
 FAN_OUT_ACTION = "ledger.transfers_fan_out"
 FAN_OUT_EVENT = "ledger.transfers_fanned_out"
 MAX_BALANCE = 2**63 - 1
+FAN_OUT_WORK_MEM = "256MB"
 
 
 class FanOutRefused(Conflict):
@@ -176,22 +177,23 @@ class _FanOut:
             return done
         d = Dialect()
         with hot_cursor(d) as cursor:
+            work_mem = _sort_in_memory(cursor, d)
             _lines_into_table(cursor, d, self.lines)
-            locked = _lock_accounts(cursor, d, self.debit_account_id)
+            named_again = _lock_accounts(cursor, d, self.debit_account_id)
             debit = _debit(cursor, d, self.debit_account_id)
             # A fan-out with this batch id that held these locks before us has committed now.
             done = _already_done(self.batch_id)
             if done is not None:
-                _drop_lines_table(cursor)
+                _drop_lines_table(cursor, d, work_mem)
                 return done
             summary = _summary(cursor, d, self.debit_account_id, debit.currency)
-            _check_lines(summary, locked_credits=locked - 1)
+            _check_lines(summary, named_again=named_again)
             _check_debit(debit, summary.written_total)
             refused = _refused(cursor, d, debit.currency) if summary.refused else ()
             created = summary.lines - summary.refused
             if created:
                 self._write(cursor, d, debit, total=summary.written_total)
-            _drop_lines_table(cursor)
+            _drop_lines_table(cursor, d, work_mem)
         if created or refused:
             self._record(created, summary.written_total, len(refused))
         return FanOutResult(
@@ -310,21 +312,36 @@ def _lines_into_table(cursor, d: Dialect, lines: FanOutLines) -> None:
         ) from exc
 
 
-def _drop_lines_table(cursor) -> None:
+def _sort_in_memory(cursor, d: Dialect) -> str | None:
+    """PostgreSQL: give this transaction's sorts and hashes ``FAN_OUT_WORK_MEM`` (a million lines
+    sort in memory instead of in temporary files); returns the setting to restore."""
+    if not d.postgres:
+        return None
+    cursor.execute(
+        "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [FAN_OUT_WORK_MEM]
+    )
+    return cursor.fetchone()[0]
+
+
+def _drop_lines_table(cursor, d: Dialect, work_mem: str | None) -> None:
     cursor.execute(f"DROP TABLE {_LINES_TABLE}")
+    if work_mem is not None:  # (a rollback restores it by itself)
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
 
 def _lock_accounts(cursor, d: Dialect, debit_account_id: uuid.UUID) -> int:
     """Lock the debit account and every credited account (PostgreSQL: in id order, one
-    statement; SQLite's IMMEDIATE transaction holds the one write lock). Returns how many
-    accounts exist among them."""
-    # One semi-join (no "OR id = debit": PostgreSQL would test each account against the lines
-    # one by one once the lines' hash no longer fits in work_mem).
+    statement; SQLite's IMMEDIATE transaction holds the one write lock). Returns how many lines
+    name an existing account that an earlier line (in id order) names too."""
+    # A join, not "IN (...) OR id = debit": PostgreSQL would test every account against the
+    # lines one by one once their hash no longer fits in work_mem. The locked rows come out in id
+    # order; an account named twice comes out twice (locked once), next to itself.
     cursor.execute(
-        "SELECT count(*) FROM (SELECT id FROM ledger_account WHERE id IN ("
-        f"SELECT credit_account_id FROM {_LINES_TABLE} UNION ALL SELECT %s) "
-        + ("ORDER BY id FOR UPDATE" if d.postgres else "")
-        + ") AS locked",
+        "SELECT count(*) FILTER (WHERE id = before) FROM (SELECT id, lag(id) OVER (ORDER BY id) "
+        "AS before FROM (SELECT a.id FROM ledger_account a JOIN (SELECT credit_account_id AS id "
+        f"FROM {_LINES_TABLE} UNION ALL SELECT %s) AS named ON a.id = named.id "
+        + ("ORDER BY a.id FOR UPDATE OF a" if d.postgres else "")
+        + ") AS locked) AS ordered",
         [d.uuid_in(debit_account_id)],
     )
     return cursor.fetchone()[0]
@@ -344,7 +361,7 @@ def _debit(cursor, d: Dialect, debit_account_id: uuid.UUID) -> _Debit:
     return _Debit(number, currency, bool(closed), bool(frozen), bool(limited), *balances)
 
 
-def _check_lines(s: "_Summary", *, locked_credits: int) -> None:
+def _check_lines(s: "_Summary", *, named_again: int) -> None:
     """Raise TransferInvalid for a line the caller's query should never have made."""
 
     def invalid(message: str, **details) -> TransferInvalid:
@@ -356,9 +373,9 @@ def _check_lines(s: "_Summary", *, locked_credits: int) -> None:
         raise invalid("Every line's amount is above 0.", min_amount=s.min_amount)
     if s.crediting_the_debit:
         raise invalid("A line credits the debit account itself.")
-    # Lines on existing accounts against the accounts locked for them (the debit account aside),
-    # and the few lines on no account among themselves.
-    if s.on_accounts > locked_credits or s.distinct_on_no_account < s.on_no_account:
+    # Existing accounts counted as they were locked, the few lines on no account among
+    # themselves.
+    if named_again or s.distinct_on_no_account < s.on_no_account:
         raise invalid("A credit account appears on more than one line.")
 
 
@@ -479,9 +496,11 @@ def _make_statements(postgres: bool) -> _Statements:
         insert = (
             f"WITH w AS ({written}), inserted AS ("
             f"INSERT INTO ledger_transfer ({_COLUMNS}) SELECT {values} FROM w {window} "
-            "RETURNING credit_account_id, cr_credits_posted) "
+            "RETURNING credit_number, cr_credits_posted) "
             "UPDATE ledger_account AS a SET credits_posted = i.cr_credits_posted "
-            "FROM inserted AS i WHERE a.id = i.credit_account_id"
+            # By number: the lines usually come in the accounts' order, which is the order of
+            # their numbers' index and of their rows, whereas ids can be anything (uuid5).
+            "FROM inserted AS i WHERE a.number = i.credit_number"
         )
         update_credits = ""
     else:
