@@ -91,14 +91,14 @@ def test_a_close_of_business_killed_mid_step_resumes_and_finishes(orders, mmf, n
             raise Crash()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("hujin.wealth.cob.order_confirm_now", dies_on_the_second)
+    monkeypatch.setattr("hujin.wealth.cob_orders.order_confirm_now", dies_on_the_second)
     with pytest.raises(Crash):
         cob_run(business_date=TODAY, now=evening, actor=COB)
     assert Order.objects.filter(state="confirmed").count() == 1
     assert CobRun.objects.get(business_date=TODAY).status == "running"
     assert ledger_verify().ok
 
-    monkeypatch.setattr("hujin.wealth.cob.order_confirm_now", real)
+    monkeypatch.setattr("hujin.wealth.cob_orders.order_confirm_now", real)
     resumed = cob_run(business_date=TODAY, now=evening + timedelta(minutes=5), actor=COB)
 
     assert resumed.status == "done"

@@ -75,10 +75,11 @@ class RedemptionPrice:
 def redemption_price(
     lots, *, units_minor: int, price: Decimal, trade_date: date, product: ProductView
 ) -> RedemptionPrice:
-    """``units_minor`` taken from ``lots`` first in, first out, at ``price``: each lot's part
-    pays the redemption fee for the days it was held by ``trade_date``; units beyond the lots
-    (a money-market fund's reinvested income) pay none. Nothing is changed."""
-    left, gross, fee, takes = units_minor, 0, 0, []
+    """``units_minor`` at ``price``, rounded half up to the fen once; taken from ``lots`` first
+    in, first out, each lot's part paying the redemption fee for the days it was held by
+    ``trade_date`` (units beyond the lots, a money-market fund's reinvested income, pay none).
+    Nothing is changed."""
+    left, fee, takes = units_minor, 0, []
     for lot in lots:
         if not left:
             break
@@ -87,11 +88,9 @@ def redemption_price(
             product.redemption_fees, units=Decimal(taken) / 100, nav=price,
             days_held=max((trade_date - lot.confirmed_on).days, 0),
         )  # fmt: skip
-        gross, fee, left = gross + quote.gross_minor, fee + quote.fee_minor, left - taken
+        fee, left = fee + quote.fee_minor, left - taken
         takes.append((lot, taken))
-    if left:
-        gross += to_fen(Decimal(left) * price)
-    return RedemptionPrice(gross, fee, tuple(takes))
+    return RedemptionPrice(to_fen(Decimal(units_minor) * price), fee, tuple(takes))
 
 
 def redemption_priced(order: Order, product: ProductView, nav: Decimal | None) -> None:

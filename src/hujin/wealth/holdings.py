@@ -84,6 +84,15 @@ def _units(holdings: list[Holding]) -> dict[uuid.UUID, _Units]:
     }
 
 
+def _units_at(holding: Holding, day: date, product) -> int:
+    """The units posted to the holding by the end of ``day`` (a money-market fund's earnings
+    need none: they are its income)."""
+    if product.kind == KIND_MMF:
+        return 0
+    balances = account_balances(actor=ACTOR, account_id=holding.account_id, business_date=day)
+    return balances.credits_posted - balances.debits_posted
+
+
 def _holding_views(holdings: list[Holding], on: date) -> list[HoldingView]:
     """The holdings valued at the end of ``on`` (the last closed business date)."""
     units = _units(holdings)
@@ -104,7 +113,8 @@ def _holding_views(holdings: list[Holding], on: date) -> list[HoldingView]:
             cost_minor=holding.cost_minor, price=price, price_date=price_date,
             market_value_minor=value,
             yesterday_earnings_minor=day_earnings(
-                product, held.posted, on, income.get((holding.account_id, on), 0)),
+                product, _units_at(holding, on - timedelta(days=1), product),
+                on, income.get((holding.account_id, on), 0)),
             cumulative_earnings_minor=value - holding.cost_minor + holding.realised_minor,
             maturity_date=product.maturity_date, expected_rate=product.expected_rate,
         ))  # fmt: skip

@@ -299,6 +299,7 @@ class Fundraising(models.Model):
     subscribed_minor = models.BigIntegerField(default=0)  # net of fees
     outcome = models.CharField(max_length=8, blank=True, default="")  # "", raised, failed
     decided_on = models.DateField(null=True, blank=True)
+    settled_on = models.DateField(null=True, blank=True)  # no order left submitted
     matured_on = models.DateField(null=True, blank=True)  # principal and interest paid
 
     class Meta:

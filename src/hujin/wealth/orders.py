@@ -11,9 +11,10 @@ order return the first one; the same key for another order is refused.
 """
 
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
@@ -52,11 +53,14 @@ from hujin.wealth.types import (
 )
 
 KEY_MAX = 64
+IDEMPOTENT_CONSTRAINT = "wealth_order_idempotent"
+# The house's own orders (a maturity payout) are keyed under this prefix: not a customer's key.
+RESERVED_KEY_PREFIX = "hujin:"
 
 
 def _key(value: str) -> str:
     key = (value or "").strip()
-    if not key or len(key) > KEY_MAX:
+    if not key or len(key) > KEY_MAX or key.lower().startswith(RESERVED_KEY_PREFIX):
         raise errors.IdempotencyKeyInvalid(details={"field": "idempotency_key"})
     return key
 
@@ -196,8 +200,8 @@ def order_subscribe(
     fundraising, product full, account frozen), InsufficientFunds, IdempotencyKeyReused."""
     key = _key(idempotency_key)
     standing, _, product = suitability_inputs(actor=actor, product_id=product_id, now=now)
-    found = _existing(standing, key, {"kind": SUBSCRIBE, "product_id": product.id,
-                                      "amount_minor": amount_minor})  # fmt: skip
+    same = {"kind": SUBSCRIBE, "product_id": product.id, "amount_minor": amount_minor}
+    found = _existing(standing, key, same)
     if found is not None:
         return found
     wallet_id = _wallet(standing)
@@ -206,7 +210,7 @@ def order_subscribe(
     fee = subscription_fee_for(product_id=product.id, amount_minor=amount_minor)
     timing = order_timing(product, subscribe=True, business_date=business_date, now=now)
     decision = _gate(actor, product, now)
-    with transaction.atomic():
+    with _same_key_at_once(standing, key, same) as again:
         holding = _holding(standing, product, now)
         if documents_read is not None:
             documents_acknowledge(actor=actor, product_id=product.id,
@@ -227,7 +231,7 @@ def order_subscribe(
         if code != Result.OK:
             raise movements.refusal(code, subscribe=True)
         _submitted(actor, standing, order, now)
-    return order_view(order)
+    return again.order or order_view(order)
 
 
 def order_redeem(
@@ -242,8 +246,8 @@ def order_redeem(
     key = _key(idempotency_key)
     standing = customer_of(actor)
     product = _redeemable(product_id)
-    found = _existing(standing, key, {"kind": REDEEM, "product_id": product.id,
-                                      "units_minor": units_minor, "fast": fast})  # fmt: skip
+    same = {"kind": REDEEM, "product_id": product.id, "units_minor": units_minor, "fast": fast}
+    found = _existing(standing, key, same)
     if found is not None:
         return found
     wallet_id = _wallet(standing)
@@ -253,7 +257,7 @@ def order_redeem(
         raise errors.OrderNotAllowed(details={"reason": "not_redeemable"})
     business_date = business_date_get(now=now)
     timing = order_timing(product, subscribe=False, business_date=business_date, now=now)
-    with transaction.atomic():
+    with _same_key_at_once(standing, key, same) as again:
         holding = Holding.objects.select_for_update().filter(
             customer_id=standing.customer_id, product_id=product.id
         ).first()  # fmt: skip
@@ -278,7 +282,28 @@ def order_redeem(
         _submitted(actor, standing, order, now)
         if fast:
             order_confirm_now(order, product, business_date=business_date, now=now, booked=True)
-    return order_view(order)
+    return again.order or order_view(order)
+
+
+class _Again:
+    order: OrderView | None = None
+
+
+@contextmanager
+def _same_key_at_once(standing: OwnStanding, key: str, same: dict):
+    """The order's transaction. The same key sent twice at once: the second waits on the
+    first's row, finds the key taken when the first commits, and answers the first order
+    (``again.order``) instead of an error."""
+    again = _Again()
+    try:
+        with transaction.atomic():
+            yield again
+    except IntegrityError as exc:
+        if IDEMPOTENT_CONSTRAINT not in str(exc):
+            raise
+        again.order = _existing(standing, key, same)
+        if again.order is None:
+            raise errors.IdempotencyKeyReused() from exc
 
 
 def _redeemable(product_id) -> ProductView:
@@ -312,7 +337,7 @@ def order_cancel(*, actor: Actor, order_id: uuid.UUID, now: datetime) -> OrderVi
     standing = customer_of(actor)
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update().select_related("holding", "product")
+            Order.objects.select_for_update(of=("self",)).select_related("holding")
             .filter(id=order_id, customer_id=standing.customer_id).first()
         )  # fmt: skip
         if order is None:

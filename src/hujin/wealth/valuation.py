@@ -53,8 +53,9 @@ def market_value(product: ProductView, units_minor: int, on: date) -> int:
 
 
 def day_earnings(product: ProductView, units_minor: int, day: date, income_minor: int) -> int:
-    """What ``units_minor`` earned on the business date ``day``. ``income_minor``: a money-market
-    fund's income credited to them that day (read from the ledger by the caller)."""
+    """What a holding earned on the business date ``day``: ``units_minor`` are the units it held
+    at the end of the day before (units bought at ``day``'s price did not earn its change);
+    ``income_minor`` a money-market fund's income credited to it that day (from the ledger)."""
     if product.kind == KIND_MMF:
         return income_minor
     if product.kind == KIND_FIXED_TERM:
