@@ -260,10 +260,10 @@ class TestRefusedLines:
         ])  # fmt: skip
 
         assert result.refused == (
-            (closed, Result.ACCOUNT_CLOSED),
-            (other_currency, Result.CURRENCY_MISMATCH),
-            (limited, Result.EXCEEDS_DEBITS),
-            (missing, Result.ACCOUNT_NOT_FOUND),
+            (closed, Result.ACCOUNT_CLOSED, 20),
+            (other_currency, Result.CURRENCY_MISMATCH, 40),
+            (limited, Result.EXCEEDS_DEBITS, 50),
+            (missing, Result.ACCOUNT_NOT_FOUND, 60),
         )
         assert (result.created, result.total) == (3, 110)
         rows = Transfer.objects.order_by("seq")
@@ -278,7 +278,7 @@ class TestRefusedLines:
 
         result = fan_out(book, fund.house, [(closed, 5)])
 
-        assert (result.created, result.refused) == (0, ((closed, Result.ACCOUNT_CLOSED),))
+        assert (result.created, result.refused) == (0, ((closed, Result.ACCOUNT_CLOSED, 5),))
         assert written() == 0
         assert AuditEntry.objects.get(action="ledger.transfers_fan_out").after["refused"] == 1
         assert not OutboxEvent.objects.filter(event_type="ledger.transfers_fanned_out").exists()

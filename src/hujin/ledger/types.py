@@ -57,4 +57,5 @@ class FanOutResult:
     created: int  # transfers written by this call (0 when already_done)
     total: int  # sum of their amounts (the batch's when already_done)
     already_done: bool  # a fan-out with this batch_id was written before: nothing written now
-    refused: tuple[tuple[uuid.UUID, str], ...]  # (credit account id, result code) lines not written
+    # The lines not written: (credit account id, result code, amount).
+    refused: tuple[tuple[uuid.UUID, str, int], ...]

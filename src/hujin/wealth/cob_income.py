@@ -121,7 +121,7 @@ def income_distribute(*, product_id: uuid.UUID, business_date: date, now: dateti
             metadata={"product": product.code, "business_date": business_date.isoformat()},
             actor=ACTOR, now=now, business_date=business_date,
         )  # fmt: skip
-        refused = [(account_id, code, amount) for account_id, code, amount in result.refused]
+        refused = result.refused
         holders, units_after = _units_outstanding(product)
         distribution = IncomeDistribution.objects.create(
             product_id=product.id, business_date=business_date,

@@ -47,6 +47,7 @@ FAN_OUT_ACTION = "ledger.transfers_fan_out"
 FAN_OUT_EVENT = "ledger.transfers_fanned_out"
 MAX_BALANCE = 2**63 - 1
 FAN_OUT_WORK_MEM = "256MB"
+MAX_LINES = 16**7 - 1  # the line's number takes 7 hex digits of its transfer's id
 
 
 class FanOutRefused(Conflict):
@@ -202,10 +203,11 @@ class _FanOut:
         )  # fmt: skip
 
     def _write(self, cursor, d: Dialect, debit: _Debit, *, total: int) -> None:
-        # Time-ordered ids, as new_id() makes them: the first 17 hex digits of a fresh one, the
-        # line's number among the written ones (8 digits), 7 random digits. They sort after every
-        # id stored so far (the id index grows at its end and the next batch keeps its shortcut,
-        # store.load._all_newer_than_any_stored) and in the order of the transfers.
+        # Time-ordered ids, as new_id() makes them: the first 17 hex digits of a fresh one
+        # (millisecond, version, variant), the line's number among the written ones (7 digits),
+        # 8 random digits (two fan-outs in one millisecond may share the prefix). They sort after
+        # every id stored so far (the id index grows at its end and the next batch keeps its
+        # shortcut, store.load._all_newer_than_any_stored) and in the order of the transfers.
         id_prefix = new_id().hex[:17]
         made_by = store.Provenance.of(self.actor, self.batch_id)  # cut as the audit log cuts it
         head = [id_prefix, d.uuid_in(self.debit_account_id), debit.number, debit.currency,
@@ -367,6 +369,8 @@ def _check_lines(s: "_Summary", *, named_again: int) -> None:
     def invalid(message: str, **details) -> TransferInvalid:
         return TransferInvalid(message, details={"field": "lines", **details})
 
+    if s.lines > MAX_LINES:
+        raise invalid(f"A fan-out has at most {MAX_LINES} lines.", lines=s.lines)
     if s.without_account_id or s.without_amount or s.not_integers:
         raise invalid("Every line names a credit account and a whole amount.")
     if s.lines and s.min_amount <= 0:
@@ -403,9 +407,12 @@ def _summary(cursor, d: Dialect, debit_account_id: uuid.UUID, currency: str) -> 
     return _Summary(*row[:10], written_total=int(row[10]))
 
 
-def _refused(cursor, d: Dialect, currency: str) -> tuple[tuple[uuid.UUID, str], ...]:
+def _refused(cursor, d: Dialect, currency: str) -> tuple[tuple[uuid.UUID, str, int], ...]:
     cursor.execute(_statements(d.postgres).refused, [currency])
-    return tuple((d.uuid_out(account_id), code) for account_id, code in cursor.fetchall())
+    return tuple(
+        (d.uuid_out(account_id), code, int(amount))
+        for account_id, code, amount in cursor.fetchall()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,7 +466,7 @@ def _make_statements(postgres: bool) -> _Statements:
         f"FROM ({classified}) AS c"
     )
     refused = (
-        f"SELECT credit_account_id, refused FROM ({classified}) AS c "
+        f"SELECT credit_account_id, refused, amount FROM ({classified}) AS c "
         "WHERE refused IS NOT NULL ORDER BY rn"
     )
     # The written lines, with their account's balances (locked since _lock_accounts).
@@ -469,17 +476,15 @@ def _make_statements(postgres: bool) -> _Statements:
         f"FROM {_LINES_TABLE} l JOIN ledger_account a ON a.id = l.credit_account_id "
         f"WHERE ({refusal}) IS NULL"
     )
-    # A time-ordered id (see _FanOut._write): a prefix, the written line's number, 7 random hex
+    # A time-ordered id (see _FanOut._write): a prefix, the written line's number, 8 random hex
     # digits.
     if postgres:
         new_id_sql = (
-            "(%s || lpad(to_hex(row_number() OVER n), 8, '0') "
-            "|| lpad(to_hex((random() * 268435455)::int), 7, '0'))::uuid"
+            "(%s || lpad(to_hex(row_number() OVER n), 7, '0') "
+            "|| lpad(to_hex((random() * 4294967295)::bigint), 8, '0'))::uuid"
         )
     else:
-        new_id_sql = (
-            "%s || printf('%%08x', row_number() OVER n) || substr(lower(hex(randomblob(4))), 1, 7)"
-        )
+        new_id_sql = "%s || printf('%%07x', row_number() OVER n) || lower(hex(randomblob(4)))"
     # The engine's row of a posted transfer from the debit account to w's account: the debit
     # account's posted debits run across the fan-out, the credit account's credits are after its
     # one credit. The window numbers and sums the written lines in the lines' order.
