@@ -219,3 +219,26 @@ class TestNavFunds:
                                   trade_date=TODAY, product=product)  # fmt: skip
 
         assert priced.gross_minor == 2_47  # 2.00 × 1.2345 = 2.469, not 1.23 + 1.23
+
+
+def test_a_shortfall_is_paid_once_the_holding_can_take_it(customer, now):
+    mmf = _on_sale(mmf_draft(), now)
+    refused = customer("C1")
+    _buy(refused, mmf, 10_000_00, now)
+    wealth_cob(TODAY, _at(TODAY, now))
+    account_id = holding_account_id(Customer.objects.get(user=refused).id, mmf.code)
+    ops = system_actor("ops")
+    account_set_closed(account_id=account_id, closed=True, actor=ops, now=now)
+    income(mmf, TODAY, now, "0.5000")
+    income(mmf, TODAY + D, now, "0.6789")
+    wealth_cob(TODAY + D, _at(TODAY + D, now))
+    assert DistributionShortfall.objects.get().paid_batch_id is None
+
+    account_set_closed(account_id=account_id, closed=False, actor=ops, now=now)
+    income(mmf, TODAY + 2 * D, now, "0.6789")
+    step = wealth_cob(TODAY + 2 * D, _at(TODAY + 2 * D, now))["wealth.income_distribute"]
+
+    assert step.get("shortfalls_paid") == 1, step["failed"]
+    assert DistributionShortfall.objects.get().paid_batch_id is not None
+    assert units_of(refused, mmf)["units"] == 10_000_00 + 68 + 68
+    assert ledger_verify().ok

@@ -141,3 +141,4 @@ class TestRebalancing:
         assert 'data-testid="rebalancing"' in text
         assert "have drifted from the mix" in text
         assert "Buy <span" in text and "Redeem <span" in text and "Hujin Bond" in text
+        assert "% now," in text

@@ -13,7 +13,8 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max, Sum
+from django.db.models.functions import Cast
 
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
@@ -151,6 +152,35 @@ def income_distribute(*, product_id: uuid.UUID, business_date: date, now: dateti
     return {"status": "distributed", **facts}
 
 
+def shortfalls_pay(*, product: ProductView, business_date: date, now: datetime) -> int:
+    """Pay the holdings the ledger refused their share before (their accounts reopened, say):
+    one fan-out of what each is owed, marked paid in the same transaction; a holding refused
+    again stays owed. Returns how many were paid. Idempotent for the date."""
+    unpaid = DistributionShortfall.objects.filter(
+        distribution__product_id=product.id, paid_batch_id__isnull=True
+    )
+    if not unpaid.exists():
+        return 0
+    owed = (
+        unpaid.values("account_id")
+        .annotate(amount=Cast(Sum("amount_minor"), BigIntegerField()))  # PostgreSQL: numeric
+        .order_by("account_id")
+    )
+    sql, params = owed.query.sql_with_params()
+    batch_id = uuid.uuid5(NAMESPACE, f"wealth.shortfalls:{product.code}:{business_date}")
+    with transaction.atomic():
+        result = transfers_fan_out(
+            batch_id=batch_id, debit_account_id=units_issued_id(product.code),
+            lines=FanOutLines(sql=sql, params=tuple(params)), code=INCOME_CODE,
+            metadata={"product": product.code, "shortfalls": True}, actor=ACTOR, now=now,
+            business_date=business_date,
+        )  # fmt: skip
+        if result.already_done:
+            return 0
+        refused = [account_id for account_id, _, _ in result.refused]
+        return unpaid.exclude(account_id__in=refused).update(paid_batch_id=batch_id)
+
+
 def _dates_due(product: ProductView, business_date: date) -> tuple[list, date | None]:
     """The dates to distribute now, in order, with their publications; and the first date that
     waits for its income (None when none waits)."""
@@ -181,6 +211,9 @@ def income_distribute_step(business_date: date, now: datetime) -> dict:
             continue
         due, waiting = _dates_due(product, business_date)
         try:
+            summary["shortfalls_paid"] = summary.get("shortfalls_paid", 0) + shortfalls_pay(
+                product=product, business_date=business_date, now=now
+            )
             for point in due:
                 day = point.business_date
                 outcome = income_distribute(product_id=product.id, business_date=day, now=now)
