@@ -55,3 +55,17 @@ def test_the_moves_keep_the_total_and_end_at_the_mix(held, cut):
     assert all(abs(targets[k] * 100 - result.total_minor * mix.get(k, 0)) <= 50 for k in targets)
     assert abs(sum(targets.values()) - result.total_minor) <= len(targets)
     assert all(abs(m.amount_minor) >= MIN_MOVE_MINOR for m in result.moves)
+
+
+def test_a_threshold_that_is_not_percentage_points_is_a_configuration_error(settings):
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from hujin.wealth.holdings import rebalance_threshold
+
+    settings.HUJIN_WEALTH_REBALANCE_THRESHOLD = "7.5"
+    assert rebalance_threshold() == Decimal("7.5")
+    for bad in ("abc", "-1", "101", "NaN"):
+        settings.HUJIN_WEALTH_REBALANCE_THRESHOLD = bad
+        with pytest.raises(ImproperlyConfigured):
+            rebalance_threshold()

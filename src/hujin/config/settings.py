@@ -21,6 +21,8 @@ HUJIN_PAYMENTS_RECONCILIATION_GRACE_HOURS  a payment at the bank past a day's cu
 HUJIN_NOTIFICATIONS_LANGUAGE  a customer's messages' language until they choose (default zh-hans)
 HUJIN_WEALTH_SUITABILITY_POLICY  strict (default: nothing above the customer's risk level) or
                  confirm (above it after a special warning the customer confirms; never for C1)
+HUJIN_WEALTH_REBALANCE_THRESHOLD  percentage points a fund holding may drift from the suggested
+                 mix before rebalancing is suggested (default 5)
 """
 
 import json
@@ -233,6 +235,9 @@ HUJIN_NOTIFICATIONS_LANGUAGE = os.environ.get("HUJIN_NOTIFICATIONS_LANGUAGE", "z
 # Buying a product above one's risk level: "strict" refuses it, "confirm" allows it after a
 # special warning the customer confirms (never for C1): docs/modules/wealth.md.
 HUJIN_WEALTH_SUITABILITY_POLICY = os.environ.get("HUJIN_WEALTH_SUITABILITY_POLICY", "strict")
+# Percentage points a fund holding may drift from the suggested mix before the advice page
+# suggests moves back to it (docs/modules/wealth.md, "Rebalancing").
+HUJIN_WEALTH_REBALANCE_THRESHOLD = os.environ.get("HUJIN_WEALTH_REBALANCE_THRESHOLD", "5")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]

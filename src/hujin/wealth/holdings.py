@@ -6,9 +6,10 @@ their confirmation); values and earnings follow ``valuation``."""
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Sum
 from django.utils import translation
 
@@ -23,7 +24,7 @@ from hujin.wealth.errors import OrderNotFound
 from hujin.wealth.models import Holding, HoldingLot, Order
 from hujin.wealth.presenters import Products, order_view
 from hujin.wealth.rebalancing import DEFAULT_THRESHOLD, rebalancing
-from hujin.wealth.selectors import advice_for, customer_of
+from hujin.wealth.standing import customer_of
 from hujin.wealth.timing import order_timing
 from hujin.wealth.types import (
     CONFIRMED,
@@ -308,14 +309,26 @@ class RebalancingView:
     lines: tuple[RebalanceLine, ...]
 
 
+def rebalance_threshold() -> Decimal:
+    """``HUJIN_WEALTH_REBALANCE_THRESHOLD``: percentage points, 0 to 100."""
+    value = str(getattr(settings, "HUJIN_WEALTH_REBALANCE_THRESHOLD", DEFAULT_THRESHOLD))
+    try:
+        threshold = Decimal(value)
+    except InvalidOperation:
+        threshold = Decimal(-1)
+    if not threshold.is_finite() or not 0 <= threshold <= 100:
+        raise ImproperlyConfigured(
+            f"HUJIN_WEALTH_REBALANCE_THRESHOLD must be percentage points from 0 to 100: {value!r}"
+        )
+    return threshold
+
+
 def rebalancing_for(*, actor: Actor, now: datetime, advice) -> RebalancingView | None:
     """How the customer's money-market and NAV fund holdings drift from ``advice`` (their
     suggested mix, ``advice_for``); None without a mix or without such holdings."""
     if not advice.lines:
         return None
-    threshold = Decimal(
-        str(getattr(settings, "HUJIN_WEALTH_REBALANCE_THRESHOLD", DEFAULT_THRESHOLD))
-    )
+    threshold = rebalance_threshold()
     held = {str(h.product_id): h.market_value_minor for h in my_holdings(actor=actor, now=now)
             if h.product_kind != KIND_FIXED_TERM}  # fmt: skip
     result = rebalancing(held, {str(line.product_id): line.percent for line in advice.lines},
@@ -338,10 +351,3 @@ def rebalancing_for(*, actor: Actor, now: datetime, advice) -> RebalancingView |
     return RebalancingView(needed=result.needed, threshold_points=threshold,
                            largest_drift_points=result.largest_drift_points,
                            total_minor=result.total_minor, lines=lines)  # fmt: skip
-
-
-def advice_and_rebalancing(*, actor: Actor, now: datetime, on: date):
-    """The suggested mix (``advice_for``) and how the customer's holdings drift from it, for
-    the advice page: (Advice, RebalancingView | None). Raises NotACustomer."""
-    advice = advice_for(actor=actor, now=now, on=on)
-    return advice, rebalancing_for(actor=actor, now=now, advice=advice)

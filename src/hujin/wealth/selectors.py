@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get, business_time_zone
-from hujin.customers.selectors import OwnStanding, own_standing
+from hujin.customers.selectors import OwnStanding
 from hujin.products.errors import ProductNotFound
 from hujin.products.selectors import nav_series, product_buyable, product_get, products_on_sale
 from hujin.products.types import KIND_MMF, KIND_NAV_FUND, ProductView
@@ -24,8 +24,8 @@ from hujin.suitability.selectors import (
     risk_profile_latest,
 )
 from hujin.wealth.advice import HISTORY_DAYS, MIN_DAYS, History, suggested_mix
-from hujin.wealth.errors import NotACustomer
 from hujin.wealth.models import DocumentsAcknowledgement, RiskWarningConfirmation
+from hujin.wealth.standing import customer_of
 from hujin.wealth.suitability import POLICIES, STRICT, level_rank
 from hujin.wealth.types import Advice, AdviceLine, RiskWarning
 
@@ -41,13 +41,6 @@ def policy() -> str:
     if chosen not in POLICIES:
         raise ValueError(f"HUJIN_WEALTH_SUITABILITY_POLICY must be one of {POLICIES}")
     return chosen
-
-
-def customer_of(actor: Actor) -> OwnStanding:
-    standing = own_standing(actor=actor)
-    if standing is None:
-        raise NotACustomer()
-    return standing
 
 
 def suitability_inputs(
@@ -187,13 +180,11 @@ def advice_for(*, actor: Actor, now: datetime, on: date) -> Advice:
     )  # fmt: skip
 
 
-# Orders, holdings and earnings (holdings.py), the public face's other half. Imported last:
-# holdings.py reads ``customer_of`` from here.
-from hujin.wealth.holdings import (  # noqa: E402
+# Orders, holdings and earnings (holdings.py), the public face's other half.
+from hujin.wealth.holdings import (  # noqa: E402 -- after the suitability reads, as they grew
     EarningsLine,
     EarningsStatement,
     RedemptionQuote,
-    advice_and_rebalancing,
     asset_overview,
     earnings_statement,
     fast_redeemed_on,
@@ -203,6 +194,14 @@ from hujin.wealth.holdings import (  # noqa: E402
     rebalancing_for,
     redemption_quote,
 )
+
+
+def advice_and_rebalancing(*, actor: Actor, now: datetime, on: date):
+    """The suggested mix (``advice_for``) and how the customer's holdings drift from it, for
+    the advice page: (Advice, RebalancingView | None). Raises NotACustomer."""
+    advice = advice_for(actor=actor, now=now, on=on)
+    return advice, rebalancing_for(actor=actor, now=now, advice=advice)
+
 
 __all__ = [
     "ACKNOWLEDGEMENT_VALID",
