@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from hujin.core.dates import business_date_get
 from hujin.core.errors import PermissionDenied as HujinPermissionDenied
 from hujin.identity.access import staff_actor, staff_required
+from hujin.wealth import console_order
 from hujin.wealth import console_selectors as pages
 from hujin.wealth.errors import OrderNotFound
 from hujin.wealth.labels import STATE_LABELS
@@ -110,7 +111,7 @@ def orders(request):
 @staff_required(permission=VIEW_ORDERS)
 def order(request, order_id: uuid.UUID):
     try:
-        detail = pages.order_detail(
+        detail = console_order.order_detail(
             actor=_actor(request), order_id=order_id,
             on=business_date_get(now=timezone.now()), language=_language(),
         )  # fmt: skip

@@ -39,13 +39,18 @@ from hujin.core.sql import Dialect, hot_cursor
 from hujin.ledger import store
 from hujin.ledger.errors import AccountNotFound, Result, TransferInvalid
 from hujin.ledger.services._retries import with_retries
+from hujin.ledger.services.fan_out_sql import (
+    LINES_TABLE,
+    MAX_BALANCE,
+    UPDATE_DEBIT,
+    statements,
+)
 from hujin.ledger.services.transfers import BATCH_TARGET
 from hujin.ledger.types import FanOutLines, FanOutResult
 from hujin.ledger.validation import CODE_RE, metadata_problem
 
 FAN_OUT_ACTION = "ledger.transfers_fan_out"
 FAN_OUT_EVENT = "ledger.transfers_fanned_out"
-MAX_BALANCE = 2**63 - 1
 FAN_OUT_WORK_MEM = "256MB"
 MAX_LINES = 16**7 - 1  # the line's number takes 7 hex digits of its transfer's id
 
@@ -63,7 +68,6 @@ class FanOutRefused(Conflict):
         self.code = result
 
 
-_LINES_TABLE = "ledger_fan_out_lines"
 # PostgreSQL type oids the lines' two columns may have: uuid; smallint, integer, bigint.
 _UUID_OID = 2950
 _INTEGER_OIDS = frozenset({20, 21, 23})
@@ -215,15 +219,15 @@ class _FanOut:
                 d.datetime_in(self.now), debit.debits_pending, debit.debits_posted,
                 debit.credits_pending, debit.credits_posted, made_by.actor_kind,
                 made_by.actor_id, d.uuid_in(self.batch_id)]  # fmt: skip
-        statements = _statements(d.postgres)
+        sql = statements(d.postgres)
         if d.postgres:
-            cursor.execute(statements.insert, [debit.currency, *head])
+            cursor.execute(sql.insert, [debit.currency, *head])
         else:
             cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM ledger_transfer")
             after_seq = cursor.fetchone()[0]
-            cursor.execute(statements.insert, [*head, after_seq, debit.currency])
-            cursor.execute(statements.update_credits, [after_seq])
-        cursor.execute(_UPDATE_DEBIT, [total, d.uuid_in(self.debit_account_id)])
+            cursor.execute(sql.insert, [*head, after_seq, debit.currency])
+            cursor.execute(sql.update_credits, [after_seq])
+        cursor.execute(UPDATE_DEBIT, [total, d.uuid_in(self.debit_account_id)])
 
     def _record(self, created: int, total: int, refused: int) -> None:
         batch_id = str(self.batch_id)
@@ -294,19 +298,19 @@ def _lines_into_table(cursor, d: Dialect, lines: FanOutLines) -> None:
             )
         if d.postgres:
             create = (
-                f"CREATE TEMPORARY TABLE {_LINES_TABLE} ON COMMIT DROP AS "
+                f"CREATE TEMPORARY TABLE {LINES_TABLE} ON COMMIT DROP AS "
                 "SELECT row_number() OVER () AS rn, credit_account_id, amount "
                 f"FROM ({lines.sql}) AS fan_out_lines(credit_account_id, amount)"
             )
         else:  # no column names for a subquery there: a common table expression's
             create = (
-                f"CREATE TEMPORARY TABLE {_LINES_TABLE} AS "
+                f"CREATE TEMPORARY TABLE {LINES_TABLE} AS "
                 f"WITH fan_out_lines(credit_account_id, amount) AS ({lines.sql}) "
                 "SELECT row_number() OVER () AS rn, credit_account_id, amount FROM fan_out_lines"
             )
         cursor.execute(create, lines.params)
         if d.postgres:  # a temporary table has no statistics until it is analysed
-            cursor.execute(f"ANALYZE {_LINES_TABLE}")
+            cursor.execute(f"ANALYZE {LINES_TABLE}")
     except failures as exc:
         raise TransferInvalid(
             "The lines query failed.",
@@ -326,7 +330,7 @@ def _sort_in_memory(cursor, d: Dialect) -> str | None:
 
 
 def _drop_lines_table(cursor, d: Dialect, work_mem: str | None) -> None:
-    cursor.execute(f"DROP TABLE {_LINES_TABLE}")
+    cursor.execute(f"DROP TABLE {LINES_TABLE}")
     if work_mem is not None:  # (a rollback restores it by itself)
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
@@ -341,7 +345,7 @@ def _lock_accounts(cursor, d: Dialect, debit_account_id: uuid.UUID) -> int:
     cursor.execute(
         "SELECT count(*) FILTER (WHERE id = before) FROM (SELECT id, lag(id) OVER (ORDER BY id) "
         "AS before FROM (SELECT a.id FROM ledger_account a JOIN (SELECT credit_account_id AS id "
-        f"FROM {_LINES_TABLE} UNION ALL SELECT %s) AS named ON a.id = named.id "
+        f"FROM {LINES_TABLE} UNION ALL SELECT %s) AS named ON a.id = named.id "
         + ("ORDER BY a.id FOR UPDATE OF a" if d.postgres else "")
         + ") AS locked) AS ordered",
         [d.uuid_in(debit_account_id)],
@@ -402,132 +406,14 @@ def _check_debit(debit: _Debit, total: int) -> None:
 
 
 def _summary(cursor, d: Dialect, debit_account_id: uuid.UUID, currency: str) -> _Summary:
-    cursor.execute(_statements(d.postgres).summary, [d.uuid_in(debit_account_id), currency])
+    cursor.execute(statements(d.postgres).summary, [d.uuid_in(debit_account_id), currency])
     row = cursor.fetchone()
     return _Summary(*row[:10], written_total=int(row[10]))
 
 
 def _refused(cursor, d: Dialect, currency: str) -> tuple[tuple[uuid.UUID, str, int], ...]:
-    cursor.execute(_statements(d.postgres).refused, [currency])
+    cursor.execute(statements(d.postgres).refused, [currency])
     return tuple(
         (d.uuid_out(account_id), code, int(amount))
         for account_id, code, amount in cursor.fetchall()
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Statements:
-    summary: str
-    refused: str
-    insert: str  # PostgreSQL: with the credit accounts' UPDATE
-    update_credits: str  # SQLite only
-
-
-_STATEMENTS: dict[bool, _Statements] = {}
-
-
-def _statements(postgres: bool) -> _Statements:
-    if postgres not in _STATEMENTS:
-        _STATEMENTS[postgres] = _make_statements(postgres)
-    return _STATEMENTS[postgres]
-
-
-def _make_statements(postgres: bool) -> _Statements:
-    # Why a line is not written (a result code), or NULL: the engine's checks of a credit account
-    # in the engine's order (the debit account's are made once, _check_debit). One placeholder:
-    # the debit account's currency. The amount is taken as at least 0 in the overflow check so
-    # that a line that is refused for its amount later cannot overflow the arithmetic first.
-    at_least_zero = "greatest(l.amount, 0)" if postgres else "max(l.amount, 0)"
-    refusal = (
-        "CASE WHEN a.id IS NULL THEN 'account_not_found' "
-        "WHEN a.currency <> %s THEN 'currency_mismatch' "
-        "WHEN a.closed THEN 'account_closed' "
-        f"WHEN a.credits_pending + a.credits_posted > {MAX_BALANCE} - {at_least_zero} "
-        "THEN 'overflows_balance' "
-        "WHEN a.credits_must_not_exceed_debits "
-        "AND a.credits_pending + a.credits_posted + l.amount > a.debits_posted "
-        "THEN 'exceeds_debits' END"
-    )
-    classified = (
-        f"SELECT l.rn, l.credit_account_id, l.amount, a.id AS account_id, {refusal} AS refused "
-        f"FROM {_LINES_TABLE} l LEFT JOIN ledger_account a ON a.id = l.credit_account_id"
-    )
-    # SQLite stores what the caller's query gave: a whole amount must be an integer there (on
-    # PostgreSQL the column's type says so, _lines_into_table).
-    not_integer = "FALSE" if postgres else "typeof(amount) <> 'integer'"
-    summary = (
-        "SELECT count(*), count(*) - count(credit_account_id), count(*) - count(amount), "
-        f"min(amount), count(*) FILTER (WHERE {not_integer}), count(account_id), "
-        "count(*) FILTER (WHERE credit_account_id = %s), "
-        "count(*) FILTER (WHERE account_id IS NULL), "
-        "count(DISTINCT credit_account_id) FILTER (WHERE account_id IS NULL), "
-        "count(*) FILTER (WHERE refused IS NOT NULL), "
-        f"COALESCE(sum(amount) FILTER (WHERE refused IS NULL AND NOT {not_integer}), 0) "
-        f"FROM ({classified}) AS c"
-    )
-    refused = (
-        f"SELECT credit_account_id, refused, amount FROM ({classified}) AS c "
-        "WHERE refused IS NOT NULL ORDER BY rn"
-    )
-    # The written lines, with their account's balances (locked since _lock_accounts).
-    written = (
-        "SELECT l.rn, l.amount, a.id, a.number, a.debits_pending, a.debits_posted, "
-        "a.credits_pending, a.credits_posted "
-        f"FROM {_LINES_TABLE} l JOIN ledger_account a ON a.id = l.credit_account_id "
-        f"WHERE ({refusal}) IS NULL"
-    )
-    # A time-ordered id (see _FanOut._write): a prefix, the written line's number, 8 random hex
-    # digits.
-    if postgres:
-        new_id_sql = (
-            "(%s || lpad(to_hex(row_number() OVER n), 7, '0') "
-            "|| lpad(to_hex((random() * 4294967295)::bigint), 8, '0'))::uuid"
-        )
-    else:
-        new_id_sql = "%s || printf('%%07x', row_number() OVER n) || lower(hex(randomblob(4)))"
-    # The engine's row of a posted transfer from the debit account to w's account: the debit
-    # account's posted debits run across the fan-out, the credit account's credits are after its
-    # one credit. The window numbers and sums the written lines in the lines' order.
-    values = (
-        f"{new_id_sql}, 'single', %s, w.id, %s, w.number, %s, w.amount, NULL, FALSE, NULL, NULL, "
-        f"%s, {'%s::jsonb' if postgres else '%s'}, %s, %s, %s, %s + sum(w.amount) OVER n, %s, %s, "
-        "w.debits_pending, w.debits_posted, w.credits_pending, w.credits_posted + w.amount, "
-        "%s, %s, %s"
-    )
-    window = "WINDOW n AS (ORDER BY w.rn ROWS UNBOUNDED PRECEDING) ORDER BY w.rn"
-    if postgres:
-        # seq comes from the column's default (nextval), taken as the ordered rows are inserted,
-        # as the engine's COPY takes it. The credit accounts' balances are the inserted rows'.
-        insert = (
-            f"WITH w AS ({written}), inserted AS ("
-            f"INSERT INTO ledger_transfer ({_COLUMNS}) SELECT {values} FROM w {window} "
-            "RETURNING credit_number, cr_credits_posted) "
-            "UPDATE ledger_account AS a SET credits_posted = i.cr_credits_posted "
-            # By number: the lines usually come in the accounts' order, which is the order of
-            # their numbers' index and of their rows, whereas ids can be anything (uuid5).
-            "FROM inserted AS i WHERE a.number = i.credit_number"
-        )
-        update_credits = ""
-    else:
-        # SQLite's IMMEDIATE transaction holds the only write lock: seq is the highest one's
-        # successor, and every transfer after it is this fan-out's.
-        insert = (
-            f"INSERT INTO ledger_transfer ({_COLUMNS}, seq) "
-            f"SELECT {values}, %s + row_number() OVER n FROM ({written}) AS w {window}"
-        )
-        update_credits = (
-            "UPDATE ledger_account SET credits_posted = t.cr_credits_posted "
-            "FROM ledger_transfer AS t WHERE t.seq > %s AND ledger_account.id = t.credit_account_id"
-        )
-    return _Statements(summary, refused, insert, update_credits)
-
-
-_COLUMNS = (
-    "id, kind, debit_account_id, credit_account_id, debit_number, credit_number, currency, "
-    "amount, pending_id, linked, timeout_seconds, expires_at, code, metadata, business_date, "
-    "created_at, "
-    "dr_debits_pending, dr_debits_posted, dr_credits_pending, dr_credits_posted, "
-    "cr_debits_pending, cr_debits_posted, cr_credits_pending, cr_credits_posted, "
-    "actor_kind, actor_id, batch_id"
-)
-_UPDATE_DEBIT = "UPDATE ledger_account SET debits_posted = debits_posted + %s WHERE id = %s"
