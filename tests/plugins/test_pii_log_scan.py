@@ -35,9 +35,16 @@ class TestPiiScan:
                 "INFO hujin.ledger: transfer 01937a6e-1389-7c3e-8a35-12345678901a posted",
                 "INFO huey: task done in 1731234567890 ms",
                 "INFO hujin.core: batch 213812345678901 done",
+                "WARNING django.request: Not Found: /orders/01a24ceb-81a0-7630-b344-a15212341623/",
+                "WARNING django.request: Not Found: /me/01a24ceb-81a0-7630-b344-15212341623e/",
             ]
         )
         assert pii_scan(text, samples=set()) == []
+
+    def test_finds_a_mobile_next_to_punctuation_or_words(self):
+        found = kinds("INFO a: mobile=13700001111, to:13700002222; 手机13700003333")
+        assert found == {("mobile", "137****1111"), ("mobile", "137****2222"),
+                         ("mobile", "137****3333")}  # fmt: skip
 
     def test_reports_a_sample_mobile_once(self):
         found = kinds("INFO a: +8613812345678", samples={"+8613812345678"})
