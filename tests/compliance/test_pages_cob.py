@@ -8,7 +8,8 @@ from django.utils import translation
 
 from hujin.compliance import cob_names
 from hujin.compliance.cob_selectors import result_items
-from hujin.core.cob import ADVANCE_STEP_NAME, cob_step_label, cob_step_label_register
+from hujin.core.cob import ADVANCE_STEP_NAME
+from hujin.core.cob_labels import cob_step_label, cob_step_label_register
 from hujin.core.dates import business_date_get
 from hujin.core.models import CobRun, CobStepRun
 

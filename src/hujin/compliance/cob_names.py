@@ -1,6 +1,6 @@
 """What the close-of-business page calls steps, result keys, durations and who started a run.
 
-A step is named by the module that registers it (``hujin.core.cob.cob_step_label_register``).
+A step is named by the module that registers it (``hujin.core.cob_labels.cob_step_label_register``).
 The steps of core, and those of modules registered before they named their own, are named here,
 so the page never shows a dotted code where a person expects words; a module that later names
 its step with the same words (the same msgid, context "cob step") is accepted, other words are
@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from hujin.core.cob import ADVANCE_STEP_NAME, cob_step_label_register
+from hujin.core.cob import ADVANCE_STEP_NAME
+from hujin.core.cob_labels import cob_step_label_register
 
 STEP_LABELS = {
     "payments.resolve_unknown": pgettext_lazy(
@@ -22,13 +23,6 @@ STEP_LABELS = {
     "ledger.expire_pending": pgettext_lazy("cob step", "Expire pending transfers past their time"),
     "core.audit_seal": pgettext_lazy("cob step", "Seal the audit trail"),
     ADVANCE_STEP_NAME: pgettext_lazy("cob step", "Move to the next business date"),
-    # Wealth registers these soon; named now so the page has words for them on the first run.
-    "wealth.nav_check": pgettext_lazy("cob step", "Check NAVs and income"),
-    "wealth.income_distribute": pgettext_lazy("cob step", "Distribute money-market income"),
-    "wealth.cooling_off_release": pgettext_lazy("cob step", "Release orders past cooling-off"),
-    "wealth.orders_confirm": pgettext_lazy("cob step", "Confirm orders"),
-    "wealth.raise_close": pgettext_lazy("cob step", "Close fundraising (confirm or refund)"),
-    "wealth.maturity_pay": pgettext_lazy("cob step", "Pay matured products"),
 }
 
 # The keys the steps put in their results, for any step; a key not here shows as recorded (it may

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hujin.core.actors import Actor
-from hujin.core.cob import cob_step_label
+from hujin.core.cob_labels import cob_step_label
 from hujin.core.dates import business_date_get
 from hujin.core.errors import NotFound, PermissionDenied
 from hujin.core.models import CobRun, CobStatus

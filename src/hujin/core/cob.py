@@ -8,8 +8,8 @@ Apps register steps in ``AppConfig.ready()``::
     def expire_pending(business_date: date, now: datetime) -> dict | None:
         ...  # idempotent for business_date; returns a small JSON-able summary or None
 
-The same ``ready()`` names the step for the console's close-of-business page:
-``cob_step_label_register("ledger.expire_pending", pgettext_lazy("cob step", "..."))``.
+The same ``ready()`` names the step for the console's close-of-business page
+(``hujin.core.cob_labels.cob_step_label_register``).
 
 ``cob_run`` runs every registered step in ``(order, name)`` order for one business date, then
 advances the business date by one day as its own last step. Each step's status, timing, result or
@@ -33,14 +33,12 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.utils.functional import Promise
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.dates import business_date_get, business_date_set, calendar_date_at
 from hujin.core.errors import CobAlreadyRunning, CobDateInvalid
 from hujin.core.events import event_emit
-from hujin.core.labels import LabelRegistry
 from hujin.core.locks import LockNotAcquired, exclusive_lock
 from hujin.core.models import CobRun, CobStatus, CobStepRun
 
@@ -114,24 +112,6 @@ def cob_step(name: str, order: int) -> Callable[[StepFunc], StepFunc]:
 def cob_steps() -> list[CobStep]:
     """The registered steps in the order they run (the business-date advance not included)."""
     return sorted(_steps.values(), key=lambda step: (step.order, step.name))
-
-
-# -- what a step is called ------------------------------------------------------------------------
-
-_LABELS = LabelRegistry("COB step")
-
-
-def cob_step_label_register(name: str, label: str | Promise) -> None:
-    """Name a step for people (``"ledger.expire_pending"`` -> "Expire pending transfers"), for the
-    console's close-of-business page. Call from AppConfig.ready(), in the module that registers the
-    step (``pgettext_lazy("cob step", ...)``); a step may be named before it is registered. One
-    step, one name: another name for a named step is refused (``hujin.core.labels``)."""
-    _LABELS.register(name, label)
-
-
-def cob_step_label(name: str) -> str | Promise | None:
-    """The step's registered name, or None (a page shows the step's code)."""
-    return _LABELS.label(name)
 
 
 def cob_run(

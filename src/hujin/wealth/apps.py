@@ -22,10 +22,12 @@ class WealthConfig(AppConfig):
         navigation.register()
 
         from hujin.core.cob import register_cob_step
+        from hujin.core.cob_labels import cob_step_label_register
         from hujin.wealth import cob
 
         for name, func in cob.STEPS.items():
             register_cob_step(name=name, order=cob.ORDER[name], func=func)
+            cob_step_label_register(name, cob.STEP_LABELS[name])
 
         from hujin.identity.roles import register_role_permissions
         from hujin.wealth.permissions import ROLE_PERMISSIONS

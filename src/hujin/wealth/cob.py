@@ -20,6 +20,8 @@ shortfall) and the step goes on with the others; the next attempt picks it up.
 
 from datetime import date, datetime
 
+from django.utils.translation import pgettext_lazy
+
 from hujin.products.types import KIND_MMF, KIND_NAV_FUND
 from hujin.wealth.cob_fixed_term import maturity_pay, raise_close
 from hujin.wealth.cob_income import (
@@ -48,6 +50,15 @@ def nav_check(business_date: date, now: datetime) -> dict:
     return {"checked": len(priced), "missing": missing}
 
 
+# What the console's close-of-business page calls them (``hujin.core.cob_labels``).
+STEP_LABELS = {
+    "wealth.nav_check": pgettext_lazy("cob step", "Check NAVs and income"),
+    "wealth.income_distribute": pgettext_lazy("cob step", "Distribute money-market income"),
+    "wealth.cooling_off_release": pgettext_lazy("cob step", "Release orders past cooling-off"),
+    "wealth.orders_confirm": pgettext_lazy("cob step", "Confirm orders"),
+    "wealth.raise_close": pgettext_lazy("cob step", "Close fundraising (confirm or refund)"),
+    "wealth.maturity_pay": pgettext_lazy("cob step", "Pay matured products"),
+}
 STEPS = {
     "wealth.nav_check": nav_check,
     "wealth.income_distribute": income_distribute_step,
