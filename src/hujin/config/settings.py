@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "hujin.payments",
     "hujin.products",
     "hujin.wealth",
+    "hujin.lending",
     "hujin.compliance",
     "hujin.web",
     "hujin.demo",

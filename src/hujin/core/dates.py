@@ -5,6 +5,7 @@ Services never read the wall clock. The edge (a view, a task, a command) reads i
 created from the calendar date of ``now`` in ``settings.HUJIN_BUSINESS_TIME_ZONE``.
 """
 
+import calendar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -125,3 +126,12 @@ def _business_date_initialise(*, to_date: date, actor: Actor | None, now: dateti
             occurred_at=now,
         )
         return to_date
+
+
+def month_add(start: date, months: int, *, day: int | None = None) -> date:
+    """``start`` moved ``months`` calendar months on, on ``day`` (default ``start.day``),
+    clamped to the month's last day."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day or start.day, last))

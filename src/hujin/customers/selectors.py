@@ -50,7 +50,9 @@ from hujin.customers.portal_hooks import (  # noqa: F401 -- re-exported: modules
 )
 from hujin.customers.services import document_index_of, name_index_of, wallet
 from hujin.customers.standing import (  # noqa: F401 -- re-exported: the public face
+    CreditFacts,
     OwnStanding,
+    credit_facts,
     own_standing,
     standing_of_row,
 )

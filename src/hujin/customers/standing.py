@@ -59,3 +59,44 @@ def standing_of_row(user_id: uuid.UUID, row) -> OwnStanding | None:
 
 
 _NAME_PURPOSE = Customer._meta.get_field("legal_name").purpose
+
+
+@dataclass(frozen=True, slots=True)
+class CreditFacts:
+    """What a credit assessment reads of a customer, without personal data: the birth date
+    and the hashed (blind-indexed) document number of the verified application, not the name
+    or the number itself."""
+
+    customer_id: uuid.UUID
+    user_id: uuid.UUID
+    type: str
+    status: str
+    verified: bool
+    verified_at: object  # datetime | None
+    birth_date: object  # date | None
+    document_index: str  # the blind index of the verified document ("" when unverified)
+    wallet_account_id: uuid.UUID | None
+
+
+def credit_facts(*, customer_id: uuid.UUID) -> CreditFacts | None:
+    from hujin.customers.models import ApplicationStatus, KycApplication
+
+    customer = Customer.objects.filter(id=customer_id).first()
+    if customer is None:
+        return None
+    verified = customer.kyc_status == KycStatus.VERIFIED
+    application = (
+        KycApplication.objects.filter(customer=customer, status=ApplicationStatus.VERIFIED)
+        .order_by("-submitted_at")
+        .values("birth_date", "document_index")
+        .first()
+        if verified
+        else None
+    ) or {}
+    return CreditFacts(
+        customer_id=customer.id, user_id=customer.user_id, type=customer.type,
+        status=customer.status, verified=verified, verified_at=customer.verified_at,
+        birth_date=application.get("birth_date"),
+        document_index=application.get("document_index", ""),
+        wallet_account_id=customer.wallet_account_id,
+    )  # fmt: skip

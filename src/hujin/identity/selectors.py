@@ -174,3 +174,11 @@ def customer_actor_get(*, actor: Actor, user_id: uuid.UUID | str) -> Actor:
     if user is None:
         raise NotACustomerLogin()
     return customer_actor(user)
+
+
+def security_events_count(*, user_id: uuid.UUID | str, since: datetime) -> int:
+    """How many security events (new devices, lock-outs, password resets...) a login had
+    since ``since``: a credit assessment's view of account takeover risk (a count only)."""
+    from hujin.identity.models import SecurityEvent
+
+    return SecurityEvent.objects.filter(user_id=user_id, occurred_at__gte=since).count()

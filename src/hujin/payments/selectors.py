@@ -188,3 +188,13 @@ def my_recent_payments(*, actor: Actor, limit: int = 10) -> list[PaymentView]:
         customer_id=standing.customer_id
     )
     return [payment_view(p) for p in rows.order_by("-created_at", "-pk")[:limit]]
+
+
+def payments_failed_count(*, customer_id: uuid.UUID, since) -> int:
+    """How many of a customer's payments failed since ``since``: a credit assessment's view of
+    payment behaviour (counts only, no details)."""
+    from hujin.payments.types import PAYMENT_FAILED
+
+    return Payment.objects.filter(
+        customer_id=customer_id, status=PAYMENT_FAILED, created_at__gte=since
+    ).count()

@@ -15,6 +15,7 @@ class ConsentDocument(models.Model):
     class Kind(models.TextChoices):
         PRIVACY_POLICY = "privacy_policy", _("Privacy policy")
         SERVICE_AGREEMENT = "service_agreement", _("Service agreement")
+        CREDIT_CHECK = "credit_check", _("Credit report authorisation")
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -34,7 +35,7 @@ class ConsentDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="privacy_document_version"),
             models.CheckConstraint(
-                condition=Q(kind__in=["privacy_policy", "service_agreement"]),
+                condition=Q(kind__in=["privacy_policy", "service_agreement", "credit_check"]),
                 name="privacy_document_kind_known",
             ),
         ]

@@ -15,6 +15,9 @@ from hujin.privacy.models import ConsentDocument, ConsentRecord, DataSubjectRequ
 from hujin.privacy.services.requests import CORRECTION_FIELDS, require_request_handler
 
 KINDS = tuple(ConsentDocument.Kind.values)
+# The consents every customer gives to use Hujin at all; the others (the credit report
+# authorisation) are asked for by the service that needs them, when it is used.
+REQUIRED_KINDS = (ConsentDocument.Kind.PRIVACY_POLICY, ConsentDocument.Kind.SERVICE_AGREEMENT)
 KIND_LABELS = dict(ConsentDocument.Kind.choices)  # kind -> its translated name
 
 
@@ -32,15 +35,28 @@ def _current_versions() -> dict[str, int]:
 
 
 def consents_outstanding(*, user_id: uuid.UUID | str) -> list[str]:
-    """Document kinds (``["privacy_policy", "service_agreement"]``) whose current version the
-    customer has not accepted, or has withdrawn; in KINDS order."""
+    """The required document kinds (``["privacy_policy", "service_agreement"]``) whose current
+    version the customer has not accepted, or has withdrawn; in KINDS order."""
     current = _current_versions()
     accepted = set(
         ConsentRecord.objects.filter(user_id=user_id, withdrawn_at__isnull=True).values_list(
             "document__kind", "document__version"
         )
     )
-    return [kind for kind in KINDS if kind in current and (kind, current[kind]) not in accepted]
+    return [
+        kind
+        for kind in KINDS
+        if kind in REQUIRED_KINDS and kind in current and (kind, current[kind]) not in accepted
+    ]
+
+
+def consent_standing(*, user_id: uuid.UUID | str, kind: str) -> uuid.UUID | None:
+    """The id of the customer's standing acceptance of the current version of ``kind``."""
+    current = _current_versions().get(kind)
+    record = ConsentRecord.objects.filter(
+        user_id=user_id, document__kind=kind, document__version=current, withdrawn_at__isnull=True
+    ).first()
+    return record.id if record is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +100,8 @@ def _document_view(document: ConsentDocument) -> DocumentView:
 
 
 def consent_overview(*, user_id: uuid.UUID | str) -> list[ConsentView]:
-    """The current version of every kind with the customer's standing on it."""
+    """The current version of every required kind, and of any other kind the customer gave,
+    with the customer's standing on it."""
     views = []
     for kind in KINDS:
         document = ConsentDocument.objects.filter(kind=kind).order_by("-version").first()
@@ -95,6 +112,8 @@ def consent_overview(*, user_id: uuid.UUID | str) -> list[ConsentView]:
             .filter(user_id=user_id, document__kind=kind)
             .order_by("-accepted_at", "-id")
         )
+        if kind not in REQUIRED_KINDS and not records:
+            continue
         standing = [r for r in records if r.withdrawn_at is None]
         current = next((r for r in standing if r.document_id == document.id), None)
         reasons = [r for r in (g(user_id=user_id) for g in withdrawal_guards(kind)) if r]
@@ -246,3 +265,11 @@ def data_request_for_handler(
     if request is None:
         raise DataRequestNotFound()
     return _request_view(request, now=now)
+
+
+def consent_document_current(*, kind: str) -> DocumentView:
+    """The current version of ``kind``. Raises ConsentDocumentNotFound."""
+    document = ConsentDocument.objects.filter(kind=kind).order_by("-version").first()
+    if document is None:
+        raise ConsentDocumentNotFound()
+    return _document_view(document)

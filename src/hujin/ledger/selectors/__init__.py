@@ -38,7 +38,7 @@ from hujin.ledger.selectors.accounts import (
     accounts_get_many,
     accounts_search,
 )
-from hujin.ledger.selectors.credits import balances_query, credits_by_day
+from hujin.ledger.selectors.credits import balances_query, credits_by_day, daily_balances
 from hujin.ledger.selectors.transfers import (
     transfer_get,
     transfers_get_many,
@@ -92,6 +92,7 @@ __all__ = [
     "accounts_search",
     "balances_query",
     "credits_by_day",
+    "daily_balances",
     "owner_labels",
     "owner_labels_register",
     "readable_owners_register",

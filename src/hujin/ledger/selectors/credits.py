@@ -50,3 +50,39 @@ def balances_query(*, code: str, currency: str) -> tuple[str, tuple]:
         "FROM ledger_account WHERE code = %s AND currency = %s",
         (code, currency),
     )
+
+
+def daily_balances(
+    *, actor: Actor, account_id: uuid.UUID, from_date: date, to_date: date
+) -> tuple[dict[date, int], int]:
+    """One account's posted balance (credits less debits) at the close of each business date
+    in [from_date, to_date], walked back from its balance now, and the credits posted in that
+    span: what a credit assessment reads of a wallet (its average balance, its inflows).
+    ({}, 0) for an account ``actor`` may not read. Raises PermissionDenied."""
+    scope = read_scope(actor)
+    account = scope.accounts(Account.objects.filter(id=account_id)).first()
+    if account is None:
+        return {}, 0
+    balance = account.credits_posted - account.debits_posted
+    moves: dict[date, int] = {}
+    inflow = 0
+    for side, sign in (("credit_number", 1), ("debit_number", -1)):
+        rows = (
+            Transfer.objects.filter(
+                **{side: account.number}, kind__in=POSTING_KINDS, business_date__gt=from_date
+            )
+            .values("business_date")
+            .annotate(total=Sum("amount"))
+        )
+        for row in rows:
+            moves[row["business_date"]] = moves.get(row["business_date"], 0) + sign * row["total"]
+            if sign > 0 and row["business_date"] <= to_date:
+                inflow += int(row["total"])
+    closing: dict[date, int] = {}
+    day = max([to_date, *moves])
+    while day >= from_date:
+        if day <= to_date:
+            closing[day] = int(balance)
+        balance -= moves.get(day, 0)
+        day = date.fromordinal(day.toordinal() - 1)
+    return closing, inflow

@@ -1,0 +1,87 @@
+"""The ledger transfers of a loan's events (accounts.py explains the accounts). Each event is
+one linked chain, all or nothing, its transfer ids derived from the event's id, so a retry names
+the same transfers and the ledger answers ``exists``."""
+
+import uuid
+from datetime import date, datetime
+
+from hujin.ledger.errors import Result
+from hujin.ledger.services import transfers_create
+from hujin.ledger.types import TransferRequest
+from hujin.lending import types as t
+from hujin.lending.accounts import ACTOR, CURRENCY, event_transfer_id, house_id, loan_account_id
+
+
+def _move(event_id: uuid.UUID, step: str, debit: uuid.UUID, credit: uuid.UUID, amount: int,
+          loan_id: uuid.UUID, code: str) -> TransferRequest:  # fmt: skip
+    return TransferRequest(
+        id=event_transfer_id(event_id, step), debit_account_id=debit, credit_account_id=credit,
+        amount=amount, currency=CURRENCY, code=f"lending.{code}",
+        metadata={"loan_id": str(loan_id)},
+    )  # fmt: skip
+
+
+def disbursement(*, event_id, loan_id, wallet_id, principal_minor: int,
+                 upfront_fee_minor: int) -> list[TransferRequest]:  # fmt: skip
+    requests = [
+        _move(event_id, "cash", house_id("funding"), wallet_id, principal_minor, loan_id,
+              "disbursement"),
+        _move(event_id, "claim", loan_account_id(loan_id, "principal"), house_id("loan_book"),
+              principal_minor, loan_id, "disbursement"),
+    ]  # fmt: skip
+    if upfront_fee_minor:
+        requests.append(_move(event_id, "fee", wallet_id, house_id("fee_income"),
+                              upfront_fee_minor, loan_id, "fee"))  # fmt: skip
+    return requests
+
+
+def funding(*, transfer_id: uuid.UUID, amount_minor: int) -> TransferRequest:
+    """The lender's funds arrive at the custodian: custody → funding."""
+    return TransferRequest(id=transfer_id, debit_account_id=house_id("custody"),
+                           credit_account_id=house_id("funding"), amount=amount_minor,
+                           currency=CURRENCY, code="lending.funding")  # fmt: skip
+
+
+def accrual(*, event_id, loan_id, part: str, amount_minor: int) -> TransferRequest:
+    """Interest (or penalty) recognised: receivable ← income."""
+    income = "interest_income" if part == t.INTEREST else "penalty_income"
+    return _move(event_id, f"accrue_{part}", loan_account_id(loan_id, part), house_id(income),
+                 amount_minor, loan_id, f"accrual.{part}")  # fmt: skip
+
+
+def repayment(*, event_id, loan_id, wallet_id, parts: dict[str, int]) -> list[TransferRequest]:
+    """What a repayment's allocation posts, part by part."""
+    requests = []
+    principal = parts.get(t.PRINCIPAL, 0)
+    if principal:
+        requests += [
+            _move(event_id, "principal", wallet_id, house_id("funding"), principal, loan_id,
+                  "repayment.principal"),
+            _move(event_id, "claim", house_id("loan_book"), loan_account_id(loan_id, "principal"),
+                  principal, loan_id, "repayment.principal"),
+        ]  # fmt: skip
+    for part in (t.INTEREST, t.PENALTY):
+        if parts.get(part):
+            requests.append(_move(event_id, part, wallet_id, loan_account_id(loan_id, part),
+                                  parts[part], loan_id, f"repayment.{part}"))  # fmt: skip
+    if parts.get(t.FEES):
+        requests.append(_move(event_id, "fees", wallet_id, house_id("fee_income"),
+                              parts[t.FEES], loan_id, "repayment.fees"))  # fmt: skip
+    return requests
+
+
+def book(requests: list[TransferRequest], *, now: datetime, business_date: date) -> str:
+    """Apply the chain; ``ok`` or the first refusal's result code (``exists`` counts as done)."""
+    if not requests:
+        return Result.OK
+    for request in requests[:-1]:
+        request.linked = True
+    results = transfers_create(transfers=requests, actor=ACTOR, now=now,
+                               business_date=business_date)  # fmt: skip
+    codes = [r.result for r in results]
+    if all(code in (Result.OK, Result.EXISTS) for code in codes):
+        return Result.OK
+    return next(
+        (c for c in codes if c not in (Result.OK, Result.EXISTS, Result.LINKED_EVENT_FAILED)),
+        codes[0],
+    )

@@ -1,0 +1,49 @@
+"""Lending's writes (public): products and their admission, applications and decisions,
+contracts and disbursement, repayments, and the score model registry."""
+
+from hujin.lending.services.applications import (
+    APPROVE_ACTION,
+    ApplicationInput,
+    application_cancel,
+    application_review,
+    application_submit,
+)
+from hujin.lending.services.loans import (
+    contract_preview,
+    funding_add,
+    loan_disburse,
+    loan_sign,
+    sign_code_send,
+)
+from hujin.lending.services.models import model_promote, model_register, model_retire
+from hujin.lending.services.products import (
+    ADMIT_ACTION,
+    product_create,
+    product_move,
+    product_submit,
+    product_update,
+)
+from hujin.lending.services.repayments import loan_prepay, loan_repay
+
+__all__ = [
+    "ADMIT_ACTION",
+    "APPROVE_ACTION",
+    "ApplicationInput",
+    "application_cancel",
+    "application_review",
+    "application_submit",
+    "contract_preview",
+    "funding_add",
+    "loan_disburse",
+    "loan_prepay",
+    "loan_repay",
+    "loan_sign",
+    "model_promote",
+    "model_register",
+    "model_retire",
+    "product_create",
+    "product_move",
+    "product_submit",
+    "product_update",
+    "sign_code_send",
+]

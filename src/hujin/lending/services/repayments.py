@@ -1,0 +1,302 @@
+"""Repayments: money from the customer's wallet to a loan, allocated oldest instalment first and
+within an instalment in the product's order (allocation.py), posted part by part
+(postings.repayment) in the transaction that updates the schedule, so the schedule and the ledger
+agree after every call (``hujin lending verify``).
+
+Interest and penalty are recognised day by day by the close of business; a repayment that pays
+more of either than has been recognised yet (an instalment paid before its due date, a
+prepayment's interest to date) recognises the difference first, in the same chain.
+
+Two repayments of one loan at once queue on the loan's row lock: the second allocates what the
+first left. Each is idempotent on the caller's key."""
+
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+
+from hujin.core.actors import Actor
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.customers.selectors import own_standing, wallet_account_of
+from hujin.ledger.errors import Result
+from hujin.lending import events, postings
+from hujin.lending import types as t
+from hujin.lending.allocation import Owed, allocate, owed_of
+from hujin.lending.errors import (
+    InsufficientFunds,
+    LoanNotFound,
+    LoanStateInvalid,
+    NotACustomer,
+    PrepaymentNotAllowed,
+    RepaymentInvalid,
+)
+from hujin.lending.models import Instalment, Loan, LoanEvent
+from hujin.lending.schedule import equal_instalment, rescheduled, schedule
+from hujin.lending.services.loans import instalments_write, loan_locked, loan_terms
+
+KEY_MAX = 64
+PARTS_FIELD = {t.PENALTY: "penalty_paid_minor", t.FEES: "fee_paid_minor",
+               t.INTEREST: "interest_paid_minor", t.PRINCIPAL: "principal_paid_minor"}  # fmt: skip
+
+
+def _invalid(field: str, reason: str, **extra) -> RepaymentInvalid:
+    return RepaymentInvalid(details={"field": field, "reason": reason, **extra})
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def open_instalments(loan: Loan) -> list[Instalment]:
+    return list(
+        Instalment.objects.filter(
+            loan=loan, schedule_version=loan.schedule_version, paid_on=None
+        ).order_by("due_date", "number")
+    )
+
+
+def _own_loan(actor: Actor, loan_id) -> Loan:
+    """The loan, locked; a customer reaches only their own (another's is not found)."""
+    loan = loan_locked(loan_id)
+    if actor.kind == "customer":
+        standing = own_standing(actor=actor)
+        if standing is None:
+            raise NotACustomer()
+        if loan.customer_id != standing.customer_id:
+            raise LoanNotFound()
+    if loan.state != t.LOAN_ACTIVE:
+        raise LoanStateInvalid(details={"state": loan.state})
+    return loan
+
+
+LOAN_PAID = {t.PENALTY: "penalty_paid_minor", t.FEES: "fees_paid_minor",
+             t.INTEREST: "interest_paid_minor", t.PRINCIPAL: "principal_paid_minor"}  # fmt: skip
+LOAN_ACCRUED = {t.INTEREST: "interest_accrued_minor", t.PENALTY: "penalty_accrued_minor"}
+
+
+def _key(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > KEY_MAX:
+        raise _invalid("idempotency_key", "required")
+    return key
+
+
+def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind: str, key: str,
+           actor: Actor, source: str, now: datetime, business_date: date,
+           extra_parts: dict[str, int] | None = None) -> LoanEvent:  # fmt: skip
+    """Post an allocation: the ledger chain, the instalments' paid parts, the loan's counters.
+    ``extra_parts`` are paid beside the instalments (a prepayment's fee)."""
+    by_number = {row.number: row for row in rows}
+    parts: dict[str, int] = {}
+    for number, part, amount in allocation.lines:
+        row = by_number[number]
+        setattr(row, PARTS_FIELD[part], getattr(row, PARTS_FIELD[part]) + amount)
+        parts[part] = parts.get(part, 0) + amount
+    for part, amount in (extra_parts or {}).items():
+        parts[part] = parts.get(part, 0) + amount
+    total = sum(parts.values())
+    event = LoanEvent(loan=loan, kind=kind, value_date=business_date, amount_minor=total,
+                      allocation=[list(line) for line in allocation.lines],
+                      idempotency_key=key, source=source, actor_id=str(actor.id)[:64],
+                      created_at=now)  # fmt: skip
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+    except IntegrityError:
+        raise _invalid("idempotency_key", "reused") from None
+    requests = []
+    for part, field in LOAN_ACCRUED.items():
+        short = getattr(loan, LOAN_PAID[part]) + parts.get(part, 0) - getattr(loan, field)
+        if short > 0:  # paid before the close of business recognised it: recognise it now
+            requests.append(postings.accrual(event_id=event.id, loan_id=loan.id, part=part,
+                                             amount_minor=short))  # fmt: skip
+            setattr(loan, field, getattr(loan, field) + short)
+    for part, amount in parts.items():
+        setattr(loan, LOAN_PAID[part], getattr(loan, LOAN_PAID[part]) + amount)
+    wallet_id = wallet_account_of(customer_id=loan.customer_id)
+    requests += postings.repayment(event_id=event.id, loan_id=loan.id, wallet_id=wallet_id,
+                                   parts=parts)  # fmt: skip
+    result = postings.book(requests, now=now, business_date=business_date)
+    if result == Result.EXCEEDS_CREDITS:
+        raise InsufficientFunds()
+    if result != Result.OK:
+        raise LoanStateInvalid(details={"reason": result})
+    for row in by_number.values():
+        if owed_of(row).total() == 0 and row.paid_on is None:
+            row.paid_on = business_date
+        row.save()
+    settled = not Instalment.objects.filter(
+        loan=loan, schedule_version=loan.schedule_version, paid_on=None
+    ).exists()
+    if settled:
+        loan.state, loan.settled_on = t.LOAN_SETTLED, business_date
+    loan.updated_at = now
+    loan.save()
+    audit_record(actor=actor, action=f"lending.loan.{kind}", target_type="loan",
+                 target_id=str(loan.id), occurred_at=now,
+                 after={"amount_minor": total, "parts": parts, "state": loan.state})  # fmt: skip
+    payload = {"loan_id": str(loan.id), "customer_id": str(loan.customer_id),
+               "amount_minor": total, "parts": parts, "kind": kind}  # fmt: skip
+    event_emit(aggregate_type="loan", aggregate_id=str(loan.id), event_type=events.LOAN_REPAID,
+               occurred_at=now, payload=payload)  # fmt: skip
+    if settled:
+        event_emit(aggregate_type="loan", aggregate_id=str(loan.id),
+                   event_type=events.LOAN_SETTLED, occurred_at=now,
+                   payload={"loan_id": str(loan.id),
+                            "customer_id": str(loan.customer_id)})  # fmt: skip
+    return event
+
+
+def _existing(loan_id, key: str) -> LoanEvent | None:
+    return LoanEvent.objects.filter(loan_id=loan_id, idempotency_key=key).first()
+
+
+def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempotency_key: str,
+               now: datetime, business_date: date,
+               source: str = "portal") -> LoanEvent:  # fmt: skip
+    """Repay ``amount_minor`` from the wallet: what is due first, then the next instalments in
+    order. Raises RepaymentInvalid (nothing or more than is owed), InsufficientFunds,
+    LoanNotFound, LoanStateInvalid."""
+    key = _key(idempotency_key)
+    if type(amount_minor) is not int or amount_minor <= 0:
+        raise _invalid("amount", "positive")
+    with transaction.atomic():
+        existing = _existing(loan_id, key)
+        if existing is not None:
+            return existing
+        loan = _own_loan(actor, loan_id)
+        rows = open_instalments(loan)
+        owed = [owed_of(row) for row in rows]
+        total = sum(o.total() for o in owed)
+        if amount_minor > total:
+            raise _invalid("amount", "more_than_owed", owed_minor=total)
+        allocation = allocate(owed, amount_minor, loan.allocation_order)
+        return _apply(loan, rows, allocation, kind="repayment", key=key, actor=actor,
+                      source=source, now=now, business_date=business_date)  # fmt: skip
+
+
+def due_now(loan: Loan, rows: list[Instalment], business_date: date) -> int:
+    return sum(owed_of(row).total() for row in rows if row.due_date <= business_date)
+
+
+def interest_to_date(row: Instalment, business_date: date) -> int:
+    """The interest of the running period up to ``business_date``, pro rata by days."""
+    days = (row.due_date - row.period_start).days
+    elapsed = min(max((business_date - row.period_start).days, 0), days)
+    return _round(Decimal(row.interest_minor) * elapsed / days) if days else row.interest_minor
+
+
+def prepayment_quote(loan: Loan, business_date: date, *, principal_minor: int | None = None):
+    """(due now, principal prepaid, the running period's interest to date, fee) of a full
+    prepayment, or of a partial one of ``principal_minor``."""
+    rows = open_instalments(loan)
+    overdue = [r for r in rows if r.due_date <= business_date]
+    future = [r for r in rows if r.due_date > business_date]
+    outstanding = sum(r.principal_minor - r.principal_paid_minor for r in future)
+    principal = outstanding if principal_minor is None else principal_minor
+    running = future[0] if future else None
+    interest = 0
+    if running is not None:
+        interest = max(0, interest_to_date(running, business_date) - running.interest_paid_minor)
+    fee = _round(Decimal(principal) * loan.prepayment_fee_rate)
+    return rows, overdue, future, principal, interest, fee
+
+
+def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: datetime,
+                business_date: date, principal_minor: int | None = None,
+                choice: str = t.PREPAY_REDUCE_INSTALMENT,
+                source: str = "portal") -> LoanEvent:  # fmt: skip
+    """Repay early: everything (``principal_minor`` None) or part of the principal. Pays what
+    is due first, then the running period's interest to date, the principal and the
+    prepayment fee; the remaining schedule is written again as a new version (the old one kept):
+    none left after a full prepayment; after a partial one the same number of instalments,
+    lower (``reduce_instalment``), or the same instalment over fewer periods
+    (``shorten_term``)."""
+    key = _key(idempotency_key)
+    if choice not in t.PREPAY_CHOICES:
+        raise _invalid("choice", "unknown")
+    with transaction.atomic():
+        existing = _existing(loan_id, key)
+        if existing is not None:
+            return existing
+        loan = _own_loan(actor, loan_id)
+        if not loan.prepayment_allowed:
+            raise PrepaymentNotAllowed()
+        rows, overdue, future, principal, interest, fee = prepayment_quote(
+            loan, business_date, principal_minor=principal_minor
+        )
+        outstanding = sum(r.principal_minor - r.principal_paid_minor for r in future)
+        if not future:
+            raise _invalid("principal", "nothing_to_prepay")
+        if principal_minor is not None and (
+            type(principal_minor) is not int or not 0 < principal_minor < outstanding
+        ):
+            raise _invalid("principal", "range", outstanding_minor=outstanding)
+        running = future[0]
+        # The old version's open instalments are superseded; the overdue ones are carried
+        # over as they are, then the running period is cut at today.
+        version = loan.schedule_version + 1
+        Instalment.objects.filter(id__in=[r.id for r in rows]).update(superseded=True)
+        carried = []
+        for row in overdue:
+            row.pk, row.id, row.schedule_version, row.superseded = None, None, version, False
+            carried.append(row)
+        # What was paid early of the running instalment stays paid, on the cut instalment.
+        today = Instalment(
+            loan=loan, schedule_version=version, number=running.number,
+            period_start=running.period_start, due_date=business_date,
+            principal_minor=principal + running.principal_paid_minor,
+            interest_minor=interest + running.interest_paid_minor,
+            fee_minor=running.fee_paid_minor, penalty_minor=0,
+            principal_paid_minor=running.principal_paid_minor,
+            interest_paid_minor=running.interest_paid_minor,
+            fee_paid_minor=running.fee_paid_minor,
+        )  # fmt: skip
+        carried.append(today)
+        Instalment.objects.bulk_create(carried)
+        left = outstanding - principal
+        loan.schedule_version = version
+        if left:
+            remaining = len(future)
+            terms = rescheduled(loan_terms(loan), principal_minor=left, start=business_date,
+                                first_due=running.due_date,
+                                term=_new_term(loan, left, remaining, future, choice))  # fmt: skip
+            instalments_write(loan, schedule(terms), version=version, first=running.number + 1)
+        loan.save(update_fields=["schedule_version"])
+        rows = open_instalments(loan)
+        owed = [owed_of(row) for row in rows if row.due_date <= business_date]
+        amount = sum(o.total() for o in owed)
+        allocation = allocate(owed, amount, loan.allocation_order)
+        return _apply(loan, rows, allocation, kind="prepayment", key=key, actor=actor,
+                      source=source, now=now, business_date=business_date,
+                      extra_parts={t.FEES: fee} if fee else None)  # fmt: skip
+
+
+def _new_term(loan: Loan, left: int, remaining: int, future: list[Instalment],
+              choice: str) -> int:  # fmt: skip
+    """How many instalments the principal ``left`` is spread over after a partial prepayment."""
+    if choice == t.PREPAY_REDUCE_INSTALMENT or loan.method in (t.INTEREST_ONLY, t.BULLET):
+        return remaining
+    if loan.method == t.EQUAL_PRINCIPAL:
+        each = max(1, future[0].principal_minor)
+        return max(1, min(remaining, -(-left // each)))
+    target = future[0].principal_minor + future[0].interest_minor
+    monthly = loan.annual_rate / 12
+    for n in range(1, remaining + 1):
+        if equal_instalment(left, monthly, n) <= target:
+            return n
+    return remaining
+
+
+def amount_owed(loan: Loan) -> Owed:
+    """All that the loan's open instalments still owe, per part."""
+    total = Owed(number=0, penalty=0, fees=0, interest=0, principal=0)
+    for row in open_instalments(loan):
+        o = owed_of(row)
+        total.penalty += o.penalty
+        total.fees += o.fees
+        total.interest += o.interest
+        total.principal += o.principal
+    return total
