@@ -75,7 +75,7 @@ def current(loan) -> list[Instalment]:
 
 def verified_clean() -> int:
     checked, problems = lending_verify()
-    assert problems == []
+    assert problems == [], problems
     return checked
 
 

@@ -70,7 +70,7 @@ def test_trains_on_the_synthetic_applicants_and_registers_the_first_as_champion(
 
 def test_prints_the_figures_in_words(capsys, tmp_path):
     path = tmp_path / "applicants.csv"
-    applicants(1_500, seed=2).to_csv(path, index=False)
+    applicants(1_000, seed=2).to_csv(path, index=False)
 
     call_command("lending", "model", "train", "--csv", str(path), "--target", "bad",
                  "--bad-value", "1", "--name", "from-csv")  # fmt: skip

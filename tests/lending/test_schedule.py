@@ -58,8 +58,13 @@ EQUAL_INSTALMENT_ROWS = [
 
 
 class TestEqualInstalment:
-    def test_the_textbook_instalment_of_100000_over_12_months_at_6_percent_is_8606_64(self):
-        assert textbook_instalment(10_000_000, Decimal("0.06"), 12) == 860_664
+    def test_the_instalment_is_the_textbook_annuity_of_8606_64(self):
+        rows = schedule(EQUAL_INSTALMENT).instalments
+
+        assert {r.total_minor for r in rows[:-1]} == {
+            textbook_instalment(10_000_000, Decimal("0.06"), 12)
+        }
+        assert rows[0].total_minor == 860_664
 
     def test_the_worked_example_follows_from_the_declining_balance_by_hand(self):
         # Each month: interest = balance × 0.5 %, rounded half up; principal = 8,606.64 less it;
@@ -202,6 +207,8 @@ class TestProRatedFirstPeriod:
         # From then on, regular months on the 25th: 91,893.36 × 0.5 % = 459.47.
         assert second.due_date == date(2026, 3, 25)
         assert (second.principal_minor, second.interest_minor) == (814_717, 45_947)
+        # Only the first interest differs from the regular schedule's: 3,279.73 − 500.00 + 673.97.
+        assert schedule(terms).totals["interest"] == 327_973 - 50_000 + 67_397 == 345_370
 
     def test_a_shorter_first_period_pays_fewer_days_of_interest(self):
         # Disbursed on 15 January, repaid on the 5th: the first period runs to 5 February,
@@ -265,15 +272,15 @@ class TestStartOnTheLastDayOfAMonth:
     def test_a_28_day_february_still_charges_a_regular_months_interest(self):
         # 31 January to 28 February is a calendar month: 100,000 × 6 % / 12 = 500.00, not
         # 28 days' 460.27; then 31 days to 31 March are a month too: 91,893.36 × 0.5 % = 459.47.
+        # So every amount is the regular example's; only the dates differ.
         terms = t.Terms(principal_minor=10_000_000, annual_rate=Decimal("0.06"), term=12,
                         method=t.EQUAL_INSTALMENT, start=date(2026, 1, 31))  # fmt: skip
 
-        rows = schedule(terms).instalments
+        amounts = [row[1:] for row in rows_of(terms)]
 
-        assert [(p, i, total, b) for _, p, i, _, total, b in rows_of(terms)] == [
-            (p, i, total, b) for _, p, i, _, total, b in EQUAL_INSTALMENT_ROWS]  # fmt: skip
-        assert rows[0].interest_minor == 50_000
-        assert rows[1].interest_minor == 45_947
+        assert amounts[0][1] == 50_000
+        assert amounts[1][1] == 45_947
+        assert amounts == [row[1:] for row in EQUAL_INSTALMENT_ROWS]
 
 
 # --- Fees -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from hujin.ledger.endpoints import router as ledger_router
 from hujin.payments.endpoints import router as me_payments_router
 from hujin.payments.endpoints_statements import router as me_statements_router
 from hujin.products.endpoints import router as me_products_router
+from hujin.lending.endpoints import router as me_lending_router
 from hujin.wealth.endpoints import router as me_suitability_router
 
 logger = logging.getLogger(__name__)
@@ -211,3 +212,4 @@ api.add_router("/me/", me_payments_router, auth=CustomerBearer(), tags=["me: car
 api.add_router("/me/", me_statements_router, auth=CustomerBearer(), tags=["me: statements"])
 api.add_router("/me/", me_products_router, auth=CustomerBearer(), tags=["me: products"])
 api.add_router("/me/", me_suitability_router, auth=CustomerBearer(), tags=["me: suitability"])
+api.add_router("/me/", me_lending_router, auth=CustomerBearer(), tags=["me: loans"])

@@ -23,6 +23,7 @@ urlpatterns = [
     path("payments/", include("hujin.payments.urls")),
     path("products/", include("hujin.products.urls")),
     path("wealth/", include("hujin.wealth.urls")),
+    path("lending/", include("hujin.lending.urls")),
     path("compliance/", include("hujin.compliance.urls")),
     path("", include("hujin.web.urls")),
 ]

@@ -199,4 +199,5 @@ STEPS: list[Callable[[DemoContext], None]] = [
     _step("hujin.demo.customers.demo_freeze_step"),
     _step("hujin.demo.products.demo_products_step"),
     _step("hujin.demo.wealth.demo_wealth_step"),
+    _step("hujin.demo.lending.demo_lending_step"),
 ]

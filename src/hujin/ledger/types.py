@@ -50,12 +50,22 @@ class FanOutLines:
 
 
 @dataclass(frozen=True, slots=True)
+class FanInLines:
+    """A fan-in's lines as a query its caller owns: it selects exactly two columns
+    (debit_account_id, amount) - amount > 0, each account at most once - in the order the
+    transfers are to be numbered. Placeholders are %s; ``params`` fill them."""
+
+    sql: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FanOutResult:
-    """What ``transfers_fan_out`` did (see there)."""
+    """What ``transfers_fan_out`` or ``transfers_fan_in`` did (see there)."""
 
     batch_id: uuid.UUID
     created: int  # transfers written by this call (0 when already_done)
     total: int  # sum of their amounts (the batch's when already_done)
     already_done: bool  # a fan-out with this batch_id was written before: nothing written now
-    # The lines not written: (credit account id, result code, amount).
+    # The lines not written: (the line's account id, result code, amount).
     refused: tuple[tuple[uuid.UUID, str, int], ...]

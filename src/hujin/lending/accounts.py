@@ -14,12 +14,13 @@ For all loans:
 - ``2410.lending.funding`` (liability, debits never above credits): the lender's funds on the
   platform. Operations credit it when the lender funds lending; a disbursement takes from it, so
   no loan can be disbursed beyond what was funded; principal collected returns to it.
-- ``3410.lending.loan_book`` (equity): the counterpart of the principal receivables; its credit
-  balance is the principal outstanding.
+- ``3410.lending.loan_book`` (equity): the counterpart of the principal receivables: claims
+  created less claims repaid.
 - ``6011.lending.interest_income``, ``6012.lending.penalty_income``, ``6013.lending.fee_income``
   (income), ``6014.lending.recovery_income`` (recoveries after a write-off).
-- ``1309.lending.allowance`` (contra-asset) and ``6611.lending.write_off`` (expense): a write-off
-  takes the principal out through the allowance.
+- ``6611.lending.write_off`` (expense): what a write-off takes off the receivables (principal,
+  and interest and penalty recognised but never collected). The loan book's credit balance is
+  then the principal outstanding plus the principal written off.
 
 A disbursement is one linked chain: funding → the wallet (the cash), and loan book → principal
 (the claim); with a one-off fee, the wallet → fee income. A repayment is the mirror: the wallet
@@ -45,7 +46,6 @@ CUSTODY_CODE = "1011.lending.custody"
 PRINCIPAL_CODE = "1301.lending.principal"
 INTEREST_CODE = "1302.lending.interest"
 PENALTY_CODE = "1303.lending.penalty"
-ALLOWANCE_CODE = "1309.lending.allowance"
 FUNDING_CODE = "2410.lending.funding"
 LOAN_BOOK_CODE = "3410.lending.loan_book"
 INTEREST_INCOME_CODE = "6011.lending.interest_income"
@@ -63,7 +63,6 @@ HOUSE = {
     "penalty_income": (PENALTY_INCOME_CODE, "income", False, "Loan penalty interest income"),
     "fee_income": (FEE_INCOME_CODE, "income", False, "Loan fee income"),
     "recovery_income": (RECOVERY_INCOME_CODE, "income", False, "Recoveries after write-off"),
-    "allowance": (ALLOWANCE_CODE, "asset", False, "Loan loss allowance"),
     "write_off": (WRITE_OFF_CODE, "expense", False, "Loans written off"),
 }
 PER_LOAN = {

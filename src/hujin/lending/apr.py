@@ -10,6 +10,7 @@ the days of the calendar month from the disbursement). The root is found by scip
 method, shown as a Decimal with 4 decimals (0.0600 is 6.00 %), rounded half up.
 """
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,6 +42,12 @@ def cash_flows(terms: t.Terms, rows: Sequence[t.Instalment]) -> tuple[list[float
 
 
 def periods_per_year(terms: t.Terms, rows: Sequence[t.Instalment]) -> Decimal:
+    """12 for monthly instalments; a single payment: 12 / its months when it falls due whole
+    calendar months after the disbursement (its interest is n/12 of a year's), else 365 / its
+    days."""
+    if terms.term_unit == t.TERM_MONTHS and terms.method == t.BULLET:
+        if rows[-1].due_date == month_add(terms.start, terms.term):
+            return Decimal(12) / Decimal(terms.term)
     if terms.term_unit == t.TERM_DAYS or terms.method == t.BULLET:
         days = (rows[-1].due_date - terms.start).days
         return Decimal(365) / Decimal(days)
@@ -48,14 +55,19 @@ def periods_per_year(terms: t.Terms, rows: Sequence[t.Instalment]) -> Decimal:
 
 
 def irr(times: Sequence[float], amounts: Sequence[float]) -> float:
-    """The rate per period r with Σ amount / (1 + r)^time = 0."""
+    """The rate per period r with Σ amount / (1 + r)^time = 0, found between bounds that no
+    power of (1 + r) over the loan's periods can overflow or vanish at (exp(±700))."""
 
     def npv(rate: float) -> float:
-        return sum(a / (1.0 + rate) ** tm for tm, a in zip(times, amounts, strict=True))
+        growth = math.log1p(rate)
+        return sum(a * math.exp(-tm * growth) for tm, a in zip(times, amounts, strict=True))
 
     if sum(amounts) == 0:
         return 0.0
-    return brentq(npv, -0.9, 10.0, xtol=1e-14, rtol=1e-12, maxiter=500)
+    reach = 700.0 / (max(times) or 1.0)  # the largest |log(1 + r)| that stays finite
+    low = max(-0.99, math.expm1(-reach))
+    high = min(1e6, math.expm1(min(reach, math.log1p(1e6))))
+    return brentq(npv, low, high, xtol=1e-14, rtol=1e-12, maxiter=500)
 
 
 def apr_of(terms: t.Terms, rows: Sequence[t.Instalment]) -> Decimal:

@@ -103,6 +103,13 @@ class PrepaymentNotAllowed(Conflict):
     message = _("This loan cannot be repaid early.")
 
 
+class ServicingInvalid(InvalidInput):
+    """``details`` name the ``field`` and the ``reason``."""
+
+    code = "loan_servicing_invalid"
+    message = _("The request on this loan is not valid.")
+
+
 class ConfirmationRequired(InvalidInput):
     code = "confirmation_required"
     message = _("Confirm with the code we sent you, or your authenticator app.")
@@ -113,7 +120,8 @@ class ConfirmationRequired(InvalidInput):
 
 class ScorecardDataInvalid(InvalidInput):
     """Training data a scorecard cannot be built from. ``details.reason``: unknown_target,
-    bad_value_absent, one_class, too_few_rows, too_few_of_a_class, no_characteristics."""
+    bad_value_absent, one_class, too_few_rows, too_few_of_a_class, no_characteristics,
+    no_information."""
 
     code = "scorecard_data_invalid"
     message = _("A scorecard cannot be trained on this data.")

@@ -11,3 +11,4 @@ LOAN_REPAID = "lending.loan_repaid"  # loan_id, customer_id, amount_minor, alloc
 LOAN_SETTLED = "lending.loan_settled"  # loan_id, customer_id
 MODEL_RETIRED = "lending.model_retired"  # model_id, version
 FUNDING_ADDED = "lending.funding_added"  # transfer_id, amount_minor
+LOAN_SERVICED = "lending.loan_serviced"  # loan_id, customer_id, action (downgraded, ...)

@@ -247,6 +247,10 @@ class Loan(models.Model):
     interest_accrued_minor = models.BigIntegerField(default=0)  # since disbursement, all of it
     accrued_through = models.DateField(null=True, blank=True)
     penalty_accrued_minor = models.BigIntegerField(default=0)
+    penalty_through = models.DateField(null=True, blank=True)  # the last date penalty accrued
+    # The loan's receivable accounts (accounts.loan_account_id), kept for set-based accrual.
+    interest_account_id = models.UUIDField(null=True, blank=True)
+    penalty_account_id = models.UUIDField(null=True, blank=True)
     # collected so far, over every version of the schedule
     principal_paid_minor = models.BigIntegerField(default=0)
     interest_paid_minor = models.BigIntegerField(default=0)
@@ -300,6 +304,7 @@ class Instalment(models.Model):
     interest_minor = models.BigIntegerField()
     fee_minor = models.BigIntegerField()
     penalty_minor = models.BigIntegerField(default=0)  # accrued on it while overdue
+    interest_recognised_minor = models.BigIntegerField(default=0)  # of interest_minor, so far
     principal_paid_minor = models.BigIntegerField(default=0)
     interest_paid_minor = models.BigIntegerField(default=0)
     fee_paid_minor = models.BigIntegerField(default=0)
@@ -321,7 +326,9 @@ class Instalment(models.Model):
                 & Q(principal_paid_minor__gte=0, principal_paid_minor__lte=F("principal_minor"))
                 & Q(interest_paid_minor__gte=0, interest_paid_minor__lte=F("interest_minor"))
                 & Q(fee_paid_minor__gte=0, fee_paid_minor__lte=F("fee_minor"))
-                & Q(penalty_paid_minor__gte=0, penalty_paid_minor__lte=F("penalty_minor")),
+                & Q(penalty_paid_minor__gte=0, penalty_paid_minor__lte=F("penalty_minor"))
+                & Q(interest_recognised_minor__gte=0)
+                & Q(interest_recognised_minor__lte=F("interest_minor")),
                 name="lending_inst_paid_within_due",
             ),
         ]
@@ -388,3 +395,55 @@ class CreditPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"policy v{self.version}"
+
+
+class LoanStatusChange(models.Model):
+    """A change of a loan's bucket or classification, as the close of business (or an analyst's
+    downgrade) made it: the loan page's DPD history."""
+
+    id = models.BigAutoField(primary_key=True)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="status_changes")
+    business_date = models.DateField()
+    dpd = models.PositiveIntegerField()
+    bucket = models.CharField(max_length=4)
+    classification = models.CharField(max_length=16)
+    previous_bucket = models.CharField(max_length=4)
+    previous_classification = models.CharField(max_length=16)
+    reason = models.CharField(max_length=32, default="cob")  # cob | downgrade | restructure
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["loan", "business_date", "id"]
+        indexes = [models.Index(fields=["loan", "business_date"], name="lending_status_loan")]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.business_date} {self.bucket}"
+
+
+class CollectionNote(models.Model):
+    """A collector's note on an overdue loan, with a promise to pay when the customer made one;
+    a promise is kept when the loan's overdue amount is paid by its date."""
+
+    id = models.BigAutoField(primary_key=True)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="collection_notes")
+    channel = models.CharField(max_length=16)  # phone, sms, visit, letter, other
+    note = models.TextField()
+    promise_date = models.DateField(null=True, blank=True)
+    promise_amount_minor = models.BigIntegerField(null=True, blank=True)
+    author_id = models.CharField(max_length=64)
+    author_label = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["loan", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promise_date__isnull=True, promise_amount_minor__isnull=True)
+                | Q(promise_date__isnull=False, promise_amount_minor__gt=0),
+                name="lending_note_promise_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.created_at:%Y-%m-%d}"

@@ -70,6 +70,19 @@ def repayment(*, event_id, loan_id, wallet_id, parts: dict[str, int]) -> list[Tr
     return requests
 
 
+def write_off(*, event_id, loan_id, part: str, amount_minor: int) -> TransferRequest:
+    """A receivable taken off into the write-off expense."""
+    return _move(event_id, f"write_off_{part}", house_id("write_off"),
+                 loan_account_id(loan_id, part), amount_minor, loan_id,
+                 f"write_off.{part}")  # fmt: skip
+
+
+def recovery(*, event_id, loan_id, wallet_id, amount_minor: int) -> TransferRequest:
+    """Money paid after a write-off: the wallet → recovery income."""
+    return _move(event_id, "recovery", wallet_id, house_id("recovery_income"), amount_minor,
+                 loan_id, "recovery")  # fmt: skip
+
+
 def book(requests: list[TransferRequest], *, now: datetime, business_date: date) -> str:
     """Apply the chain; ``ok`` or the first refusal's result code (``exists`` counts as done)."""
     if not requests:

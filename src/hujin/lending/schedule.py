@@ -73,6 +73,16 @@ def period_interest(terms: t.Terms, balance: int, period_start: date, due: date,
     return _round(balance * rate * days / t.DAY_BASIS[terms.day_count])
 
 
+def accrued_to(interest_minor: int, elapsed: int, days: int) -> int:
+    """The part of a period's interest earned after ``elapsed`` of its ``days``: pro rata,
+    rounded half up, in integers (the close of business computes the same in SQL)."""
+    if days <= 0 or elapsed >= days:
+        return interest_minor
+    if elapsed <= 0:
+        return 0
+    return (2 * interest_minor * elapsed + days) // (2 * days)
+
+
 def equal_instalment(principal: int, monthly_rate: Decimal, n: int) -> int:
     """等额本息's instalment, rounded half up to the fen: 100,000.00 over 12 months at 6 % is
     8,606.64."""

@@ -12,6 +12,7 @@ from hujin.ledger.services.accounts import (
     account_set_closed,
     accounts_close,
 )
+from hujin.ledger.services.fan_in import FanInRefused, transfers_fan_in
 from hujin.ledger.services.fan_out import FanOutRefused, transfers_fan_out
 from hujin.ledger.services.transfers import (
     MAX_BATCH,
@@ -20,10 +21,12 @@ from hujin.ledger.services.transfers import (
     transfer_one_call,
     transfers_create,
 )
-from hujin.ledger.types import FanOutLines, FanOutResult, TransferResult
+from hujin.ledger.types import FanInLines, FanOutLines, FanOutResult, TransferResult
 
 __all__ = [
     "MAX_BATCH",
+    "FanInLines",
+    "FanInRefused",
     "FanOutLines",
     "FanOutRefused",
     "FanOutResult",
@@ -37,5 +40,6 @@ __all__ = [
     "pending_transfers_expire",
     "transfer_one_call",
     "transfers_create",
+    "transfers_fan_in",
     "transfers_fan_out",
 ]

@@ -13,13 +13,13 @@ The generating process (every draw is independent unless a formula links it):
    - ``risk_level``: C1..C5 from round(3 − 0.03·(age − 35) + 0.3·u + N(0, 1)), clipped to 1..5
      (younger and more strained applicants declare a higher risk tolerance);
    - ``monthly_income`` (declared, yuan): exp(8.6 + 0.012·(age − 35) − 0.25·u + N(0, 0.45)),
-     to the nearest 100 (median about 5,400); missing for 2 % (not declared);
+     to the nearest 100, at least 500 (median about 5,400); missing for 2 % (not declared);
    - ``debt_to_income``: exp(−1.5 + 0.35·u + N(0, 0.5)), capped at 3, 2 decimals (median about
      0.22); missing where the income is;
    - ``wallet_balance_avg_90d`` (yuan): income × exp(−0.3 − 0.4·u + N(0, 0.9)), 2 decimals
      (for a missing income the median income is used);
    - ``wallet_inflow_90d`` (yuan): 3 × income × Beta(1.5, 2) (the share of pay routed through
-     the wallet), 2 decimals;
+     the wallet; the median income again for a missing one), 2 decimals;
    - ``payments_failed_90d`` ~ Poisson(exp(−1.8 + 0.6·u));
    - ``past_loans`` ~ Poisson(0.3 + kyc_age_days / 800);
    - ``past_max_dpd`` (days): missing without a past loan; otherwise 0 with probability
@@ -37,14 +37,14 @@ The generating process (every draw is independent unless a formula links it):
 4. The probability of default within 12 months, from a few observed characteristics plus noise
    (a missing value enters as stated in brackets)::
 
-       logit p = −2.9
-                 + 0.45·delinquencies_24m [0] + 0.15·inquiries_6m [0]
-                 + 1.6·(utilisation [0.5] − 0.4) + 1.5·max(utilisation − 0.8, 0)
-                 + 0.35·payments_failed_90d + 0.02·min(past_max_dpd [0], 90)
-                 + 1.0·(debt_to_income [0.35] − 0.25) − 0.3·ln(income [5,400] / 5,000)
+       logit p = −3.1
+                 + 0.6·delinquencies_24m [0] + 0.2·inquiries_6m [0]
+                 + 2.0·(utilisation [0.5] − 0.4) + 1.5·max(utilisation − 0.8, 0)
+                 + 0.45·payments_failed_90d + 0.02·min(past_max_dpd [0], 90)
+                 + 1.5·(debt_to_income [0.35] − 0.25) − 0.3·ln(income [5,400] / 5,000)
                  + 0.5·[age < 25] − 0.01·(age − 35)
                  − 0.0006·min(kyc_age_days, 1,000) + 0.4·security_events_90d
-                 + 0.6·[thin file] + 0.5·N(0, 1)
+                 + 0.6·[thin file] + 0.3·N(0, 1)
 
    and ``bad`` (1 = defaulted within 12 months) ~ Bernoulli(p). The bad rate comes out near 10 %.
 

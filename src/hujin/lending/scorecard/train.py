@@ -79,10 +79,16 @@ def _bad_flags(column: pd.Series, bad_value) -> np.ndarray:
     return flags.astype(int)
 
 
+def _category(value):
+    """A category as the scorer reads it: stripped text; blank text is missing."""
+    text = "" if value is None else str(value).strip()
+    return text or np.nan
+
+
 def prepare(frame: pd.DataFrame, *, target: str, bad_value) -> tuple[pd.DataFrame, np.ndarray]:
-    """The candidate characteristics (numbers as float, anything else as text, missing kept)
-    and the 0/1 bad flags; rows without a target are dropped, as are columns with a single
-    value. Raises ScorecardDataInvalid."""
+    """The candidate characteristics (numbers as float, anything else as stripped text, blank
+    text and missing values as missing) and the 0/1 bad flags. Rows without a target are
+    dropped, as are columns with a single value. Raises ScorecardDataInvalid."""
     if target not in frame.columns:
         raise _invalid("unknown_target", target=target)
     frame = frame[frame[target].notna()]
@@ -104,8 +110,7 @@ def prepare(frame: pd.DataFrame, *, target: str, bad_value) -> tuple[pd.DataFram
             columns[str(name)] = pd.Series(column.astype(float).to_numpy())
         else:
             text = column.astype(object).where(column.notna(), None)
-            values = [np.nan if v is None else str(v).strip() for v in text]
-            columns[str(name)] = pd.Series(values, dtype=object)
+            columns[str(name)] = pd.Series([_category(v) for v in text], dtype=object)
     if not columns:
         raise _invalid("no_characteristics")
     return pd.DataFrame(columns), y
@@ -131,11 +136,18 @@ def _scorecard(X: pd.DataFrame, y: np.ndarray) -> Scorecard:
         rounding=True,
     )
     with warnings.catch_warnings():
-        # optbinning 1.0 still uses pandas idioms pandas 3 deprecates; the results are unchanged
-        warnings.filterwarnings("ignore", category=FutureWarning, module=r"optbinning\.")
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"optbinning\.")
-        # a missing value scores with the WoE of the rows that lacked it (0 when none did)
-        return scorecard.fit(X, y, metric_missing="empirical", metric_special="empirical")
+        # optbinning 1.0 still uses pandas idioms pandas 3 deprecates (the results are
+        # unchanged), and warns when nothing is selected, which is refused below
+        for category in (FutureWarning, DeprecationWarning, UserWarning):
+            warnings.filterwarnings("ignore", category=category, module=r"optbinning\.")
+        try:
+            # a missing value scores with the WoE of the rows that lacked it (0 when none did)
+            return scorecard.fit(X, y, metric_missing="empirical", metric_special="empirical")
+        except ValueError:
+            process = getattr(scorecard, "binning_process_", None)
+            if process is not None and not process.get_support().any():
+                raise _invalid("no_information", minimum_iv=MIN_IV) from None
+            raise
 
 
 def _plain_logistic(X: pd.DataFrame, y: np.ndarray):
@@ -181,7 +193,7 @@ def train(
 ) -> TrainingResult:
     """Train and measure a scorecard on ``frame``: every column but ``target`` is a candidate
     characteristic. Raises ScorecardDataInvalid (unknown target, ``bad_value`` absent, one
-    class only, too few rows, no usable column)."""
+    class only, too few rows, no usable column, no column with information)."""
     started = time.perf_counter()
     X, y = prepare(frame, target=target, bad_value=bad_value)
     X_train, X_test, y_train, y_test = train_test_split(

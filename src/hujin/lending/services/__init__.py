@@ -24,15 +24,30 @@ from hujin.lending.services.products import (
     product_update,
 )
 from hujin.lending.services.repayments import loan_prepay, loan_repay
+from hujin.lending.services.servicing import (
+    DOWNGRADE_ACTION,
+    RESTRUCTURE_ACTION,
+    WRITE_OFF_ACTION,
+    collection_note_add,
+    downgrade_request,
+    recovery_receive,
+    restructure_request,
+    write_off_request,
+)
 
 __all__ = [
     "ADMIT_ACTION",
     "APPROVE_ACTION",
+    "DOWNGRADE_ACTION",
+    "RESTRUCTURE_ACTION",
+    "WRITE_OFF_ACTION",
     "ApplicationInput",
     "application_cancel",
     "application_review",
     "application_submit",
+    "collection_note_add",
     "contract_preview",
+    "downgrade_request",
     "funding_add",
     "loan_disburse",
     "loan_prepay",
@@ -45,5 +60,8 @@ __all__ = [
     "product_move",
     "product_submit",
     "product_update",
+    "recovery_receive",
+    "restructure_request",
     "sign_code_send",
+    "write_off_request",
 ]

@@ -26,7 +26,12 @@ from hujin.identity.services import (
 from hujin.ledger.errors import Result
 from hujin.lending import contract, events, postings
 from hujin.lending import types as t
-from hujin.lending.accounts import NAMESPACE, house_accounts_open, loan_accounts_open
+from hujin.lending.accounts import (
+    NAMESPACE,
+    house_accounts_open,
+    loan_account_id,
+    loan_accounts_open,
+)
 from hujin.lending.errors import (
     ApplicationNotFound,
     ApplicationStateInvalid,
@@ -235,11 +240,14 @@ def loan_disburse(*, actor: Actor, loan_id: uuid.UUID, now: datetime,
             raise LoanStateInvalid(details={"reason": result})
         instalments_write(loan, plan, version=1)
         loan.state = t.LOAN_ACTIVE
+        loan.interest_account_id = loan_account_id(loan.id, "interest")
+        loan.penalty_account_id = loan_account_id(loan.id, "penalty")
         loan.start_date = business_date
         loan.apr = plan.apr
         loan.disbursed_at = now
         loan.updated_at = now
-        loan.save(update_fields=["state", "start_date", "apr", "disbursed_at", "updated_at"])
+        loan.save(update_fields=["state", "start_date", "apr", "disbursed_at", "updated_at",
+                                 "interest_account_id", "penalty_account_id"])  # fmt: skip
         _record(actor, loan, "disbursed", now, principal_minor=loan.principal_minor)
         event_emit(aggregate_type="loan", aggregate_id=str(loan.id),
                    event_type=events.LOAN_DISBURSED, occurred_at=now,

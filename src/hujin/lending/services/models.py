@@ -91,9 +91,8 @@ def model_register(
     try:
         with transaction.atomic():
             # the champion's row serialises registrations once there is one
-            has_champion = (
-                ScoreModel.objects.select_for_update().filter(role=t.MODEL_CHAMPION).exists()
-            )
+            champion = ScoreModel.objects.select_for_update().filter(role=t.MODEL_CHAMPION).first()
+            has_champion = champion is not None
             version = (ScoreModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
             role = t.MODEL_CHALLENGER if has_champion else t.MODEL_CHAMPION
             model = ScoreModel.objects.create(

@@ -33,7 +33,7 @@ from hujin.lending.errors import (
     RepaymentInvalid,
 )
 from hujin.lending.models import Instalment, Loan, LoanEvent
-from hujin.lending.schedule import equal_instalment, rescheduled, schedule
+from hujin.lending.schedule import accrued_to, equal_instalment, rescheduled, schedule
 from hujin.lending.services.loans import instalments_write, loan_locked, loan_terms
 
 KEY_MAX = 64
@@ -73,7 +73,6 @@ def _own_loan(actor: Actor, loan_id) -> Loan:
 
 LOAN_PAID = {t.PENALTY: "penalty_paid_minor", t.FEES: "fees_paid_minor",
              t.INTEREST: "interest_paid_minor", t.PRINCIPAL: "principal_paid_minor"}  # fmt: skip
-LOAN_ACCRUED = {t.INTEREST: "interest_accrued_minor", t.PENALTY: "penalty_accrued_minor"}
 
 
 def _key(key: str) -> str:
@@ -107,12 +106,17 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
     except IntegrityError:
         raise _invalid("idempotency_key", "reused") from None
     requests = []
-    for part, field in LOAN_ACCRUED.items():
-        short = getattr(loan, LOAN_PAID[part]) + parts.get(part, 0) - getattr(loan, field)
-        if short > 0:  # paid before the close of business recognised it: recognise it now
-            requests.append(postings.accrual(event_id=event.id, loan_id=loan.id, part=part,
-                                             amount_minor=short))  # fmt: skip
-            setattr(loan, field, getattr(loan, field) + short)
+    # Interest paid before the close of business recognised it (an instalment paid early, a
+    # prepayment's interest to date) is recognised now, instalment by instalment.
+    short = 0
+    for row in by_number.values():
+        if row.interest_paid_minor > row.interest_recognised_minor:
+            short += row.interest_paid_minor - row.interest_recognised_minor
+            row.interest_recognised_minor = row.interest_paid_minor
+    if short:
+        requests.append(postings.accrual(event_id=event.id, loan_id=loan.id, part=t.INTEREST,
+                                         amount_minor=short))  # fmt: skip
+        loan.interest_accrued_minor += short
     for part, amount in parts.items():
         setattr(loan, LOAN_PAID[part], getattr(loan, LOAN_PAID[part]) + amount)
     wallet_id = wallet_account_of(customer_id=loan.customer_id)
@@ -184,8 +188,7 @@ def due_now(loan: Loan, rows: list[Instalment], business_date: date) -> int:
 def interest_to_date(row: Instalment, business_date: date) -> int:
     """The interest of the running period up to ``business_date``, pro rata by days."""
     days = (row.due_date - row.period_start).days
-    elapsed = min(max((business_date - row.period_start).days, 0), days)
-    return _round(Decimal(row.interest_minor) * elapsed / days) if days else row.interest_minor
+    return accrued_to(row.interest_minor, (business_date - row.period_start).days, days)
 
 
 def prepayment_quote(loan: Loan, business_date: date, *, principal_minor: int | None = None):
@@ -252,6 +255,8 @@ def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: 
             fee_minor=running.fee_paid_minor, penalty_minor=0,
             principal_paid_minor=running.principal_paid_minor,
             interest_paid_minor=running.interest_paid_minor,
+            interest_recognised_minor=min(running.interest_recognised_minor,
+                                          interest + running.interest_paid_minor),
             fee_paid_minor=running.fee_paid_minor,
         )  # fmt: skip
         carried.append(today)

@@ -34,6 +34,8 @@ DATA_REASONS = {
     "too_few_rows": "only {rows} rows with a target; at least {minimum} are needed",
     "too_few_of_a_class": "fewer than {minimum} goods or bads: too few to measure a model",
     "no_characteristics": "no column besides the target varies: nothing to score on",
+    "no_information": "no column carries information about the target "
+    "(information value below {minimum_iv}): nothing to score on",
 }
 
 

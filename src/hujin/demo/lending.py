@@ -1,0 +1,211 @@
+"""The demo's lending: two loan products on sale (a consumer loan of equal instalments over 3 to
+36 months, and a short loan of 7 to 30 days repaid at once with a small one-off fee), the
+lender's funds at the custodian, a champion scorecard trained on generated applicants, and two
+customers' borrowing: the first demo customer repaying a loan (paid out two months ago, its
+first two instalments repaid on their due dates), another with an application a credit analyst
+has to look at.
+
+Everything goes through the lending services, as the console and the portal would. Idempotent:
+a product already there, a funding reference already booked, a champion already registered, a
+customer who already has a loan or an application is left as it is.
+
+``demo_lending_step`` is a step of ``hujin.demo.loader.STEPS`` after the customers' wallets."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from hujin.core.actors import Actor
+from hujin.core.approvals import approval_decide, approvals_requested_by
+from hujin.core.dates import business_date_get
+from hujin.core.errors import HujinError
+from hujin.demo.loader import DemoContext
+from hujin.identity.selectors import customer_actor_get, user_id_for_mobile
+from hujin.lending import types as t
+from hujin.lending.accounts import ACTOR as LENDING
+from hujin.lending.permissions import (
+    DECIDE_APPLICATIONS,
+    FUND_LENDING,
+    MANAGE_MODELS,
+    MANAGE_PRODUCTS,
+    REVIEW_PRODUCTS,
+)
+from hujin.lending.selectors import champion_model
+from hujin.lending.selectors.portal import (
+    my_applications,
+    my_loan,
+    my_loans,
+    products_on_sale,
+)
+from hujin.lending.services import (
+    ADMIT_ACTION,
+    ApplicationInput,
+    application_review,
+    application_submit,
+    contract_preview,
+    funding_add,
+    loan_disburse,
+    loan_repay,
+    loan_sign,
+    model_register,
+    product_create,
+    product_submit,
+    sign_code_send,
+)
+
+PM = Actor(kind="system", id="demo-pm", label="demo product manager",
+           scopes=frozenset({MANAGE_PRODUCTS}))  # fmt: skip
+COMPLIANCE = Actor(kind="system", id="demo-compliance", label="demo compliance",
+                   scopes=frozenset({REVIEW_PRODUCTS}))  # fmt: skip
+OPERATIONS = Actor(kind="system", id="demo-ops", label="demo operations",
+                   scopes=frozenset({FUND_LENDING}))  # fmt: skip
+MODELLER = Actor(kind="system", id="demo-modeller", label="demo modeller",
+                 scopes=frozenset({MANAGE_MODELS}))  # fmt: skip
+ANALYST = Actor(kind="system", id="demo-analyst", label="demo credit analyst",
+                scopes=frozenset({DECIDE_APPLICATIONS}))  # fmt: skip
+
+CONSUMER = t.ProductInput(
+    code="HJ-LOAN-36", name_zh="互金随心贷", name_en="Hujin Flexi Loan",
+    min_amount_minor=1_000_00, max_amount_minor=200_000_00, term_unit=t.TERM_MONTHS,
+    min_term=3, max_term=36, method=t.EQUAL_INSTALMENT, day_count=t.ACT_365,
+    min_rate=Decimal("0.072000"), max_rate=Decimal("0.180000"),
+    penalty_rate=Decimal("0.180000"), grace_days=3,
+    description_zh="等额本息，按月还款，可提前还款，不收提前还款手续费。",
+    description_en="Equal monthly instalments; repay early at any time, free of charge.",
+)  # fmt: skip
+SHORT = t.ProductInput(
+    code="HJ-LOAN-30D", name_zh="互金周转贷", name_en="Hujin Bridge Loan",
+    min_amount_minor=500_00, max_amount_minor=20_000_00, term_unit=t.TERM_DAYS,
+    min_term=7, max_term=30, method=t.BULLET, day_count=t.ACT_365,
+    min_rate=Decimal("0.100000"), max_rate=Decimal("0.150000"),
+    penalty_rate=Decimal("0.180000"), upfront_fee_rate=Decimal("0.001000"),
+    description_zh="7 至 30 天，到期一次还本付息；放款时收取 0.1% 的一次性手续费。",
+    description_en="7 to 30 days, repaid in one payment at the end; a one-off fee of 0.1 % "
+    "when paid out.",
+)  # fmt: skip
+PRODUCTS = (CONSUMER, SHORT)
+FUNDING = ("demo-custodian-2026-001", 50_000_000_00)  # the custodian's reference, fen
+TRAINING_ROWS, TRAINING_SEED = 4_000, 7
+
+BORROWER = "+8613800138001"  # a loan in progress
+BORROWED = 30_000_00
+LOAN_TERM = 12
+REFERRED = ("+8613800138008", "+8613800138002", "+8613800138009")  # the first referred stays
+
+
+def _products(ctx: DemoContext, business_date) -> None:
+    on_sale = {p.code for p in products_on_sale(on=business_date)}
+    for spec in PRODUCTS:
+        if spec.code in on_sale:
+            continue
+        try:
+            product = product_create(actor=PM, data=spec, now=ctx.now)
+        except HujinError:  # made by an earlier, interrupted run
+            continue
+        view = product_submit(actor=PM, product_id=product.id, reason="demo product",
+                              now=ctx.now, business_date=business_date)  # fmt: skip
+        for request in approvals_requested_by(actor=PM, action=ADMIT_ACTION):
+            if request.target_id == str(view.id):
+                approval_decide(actor=COMPLIANCE, request_id=request.id, approve=True,
+                                reason="demo: terms checked", now=ctx.now)  # fmt: skip
+
+
+def _champion(ctx: DemoContext) -> None:
+    if champion_model() is not None:
+        return
+    from hujin.lending.scorecard.generate import BAD_VALUE, TARGET, applicants
+    from hujin.lending.scorecard.train import train
+
+    trained = train(applicants(TRAINING_ROWS, seed=TRAINING_SEED), target=TARGET,
+                    bad_value=BAD_VALUE)  # fmt: skip
+    model_register(actor=MODELLER, name="Demo application scorecard", trained=trained,
+                   data_summary=trained.summary, now=ctx.now)  # fmt: skip
+
+
+def _code() -> str:
+    import re
+
+    from hujin.identity.models import DevSmsMessage
+
+    return re.search(r"\b(\d{6})\b", DevSmsMessage.objects.latest("sent_at").text).group(1)
+
+
+def _product_id(code: str, business_date):
+    return next(p.id for p in products_on_sale(on=business_date) if p.code == code)
+
+
+def _apply(actor, business_date, now, *, amount: int, term: int, income: int, key: str):
+    data = ApplicationInput(product_id=_product_id(CONSUMER.code, business_date),
+                            amount_minor=amount, term=term, purpose="home_improvement",
+                            monthly_income_minor=income, idempotency_key=key)  # fmt: skip
+    return application_submit(actor=actor, data=data, now=now, business_date=business_date)
+
+
+def _borrower(ctx: DemoContext, business_date) -> str | None:
+    """The first demo customer's loan, paid out two months ago, two instalments repaid."""
+    user_id = user_id_for_mobile(mobile=BORROWER)
+    if user_id is None:
+        return None
+    actor = customer_actor_get(actor=ctx.actor, user_id=user_id)
+    if my_loans(actor=actor, business_date=business_date):
+        return None
+    start = business_date - timedelta(days=65)
+    at = ctx.now - timedelta(days=65)
+    application = _apply(actor, start, at, amount=BORROWED, term=LOAN_TERM, income=25_000_00,
+                         key="demo:loan")  # fmt: skip
+    if application.state == t.APP_REFERRED:
+        application = application_review(actor=ANALYST, application_id=application.id,
+                                         approve=True, note="demo: income checked", now=at,
+                                         business_date=start)  # fmt: skip
+    if application.state != t.APP_APPROVED:
+        return f"the demo loan was {application.state}"
+    _, digest, _ = contract_preview(actor=actor, application_id=application.id,
+                                    language="zh-hans", now=at, business_date=start)  # fmt: skip
+    sign_code_send(actor=actor, application_id=application.id, contract_sha256=digest, ip=None,
+                   now=at)  # fmt: skip
+    loan = loan_sign(actor=actor, application_id=application.id, contract_sha256=digest,
+                     method="sms", code=_code(), language="zh-hans", now=at,
+                     business_date=start)  # fmt: skip
+    loan_disburse(actor=LENDING, loan_id=loan.id, now=at, business_date=start)
+    view = my_loan(actor=actor, loan_id=loan.id, business_date=business_date)
+    for line in view.lines[:2]:
+        paid_at = datetime.combine(line.due_date, ctx.now.timetz())
+        loan_repay(actor=actor, loan_id=loan.id, amount_minor=line.owed_minor,
+                   idempotency_key=f"demo:repay:{line.number}", now=paid_at,
+                   business_date=line.due_date)  # fmt: skip
+    return None
+
+
+def _referred(ctx: DemoContext, business_date) -> str | None:
+    """An application waiting in the console's queue: the first of the other demo customers
+    whose assessment refers it (an offer to another is withdrawn, the customer changed their
+    mind)."""
+    from hujin.lending.services import application_cancel
+
+    actors = []
+    for mobile in REFERRED:
+        user_id = user_id_for_mobile(mobile=mobile)
+        if user_id is not None:
+            actors.append(customer_actor_get(actor=ctx.actor, user_id=user_id))
+    for actor in actors:
+        if any(a.state == t.APP_REFERRED for a in my_applications(actor=actor)):
+            return None
+    for actor in actors:
+        for amount, income in ((150_000_00, 15_000_00), (80_000_00, 12_000_00)):
+            application = _apply(actor, business_date, ctx.now, amount=amount, term=24,
+                                 income=income, key=f"demo:refer:{amount}")  # fmt: skip
+            if application.state == t.APP_REFERRED:
+                return None
+            if application.state == t.APP_APPROVED:
+                application_cancel(actor=actor, application_id=application.id, now=ctx.now)
+    return "no demo customer's application was referred"
+
+
+def demo_lending_step(ctx: DemoContext) -> None:
+    business_date = business_date_get(now=ctx.now)
+    _products(ctx, business_date)
+    funding_add(actor=OPERATIONS, amount_minor=FUNDING[1], reference=FUNDING[0], now=ctx.now,
+                business_date=business_date)  # fmt: skip
+    _champion(ctx)
+    problems = [p for p in (_borrower(ctx, business_date), _referred(ctx, business_date)) if p]
+    if problems:
+        ctx.report.notes.append("Lending: " + "; ".join(problems))

@@ -1,0 +1,163 @@
+"""The close of business of loans: interest recognised day by day, dues collected from the
+wallet, penalty on what is overdue, days past due, buckets and classification."""
+
+from datetime import timedelta
+
+import pytest
+
+from hujin.lending import types as t
+from hujin.lending.cob import lending_steps_run
+from hujin.lending.cob_accrual import interest_accrue, penalty_accrue
+from hujin.lending.cob_collect import dues_collect
+from hujin.lending.models import LoanStatusChange
+from hujin.lending.overdue import bucket_of, class_floor, status_update
+from tests.lending.flow import apply, current, disbursed, drain, loan_balances, verified_clean
+
+D = timedelta(days=1)
+PRINCIPAL = 1_200_000
+
+
+@pytest.fixture
+def loan(borrower, loan_product, champion, funded, now, business_date_set):
+    user = borrower(balance=1_000_000)
+    application = apply(user, loan_product(), now, business_date_set, amount=PRINCIPAL)
+    assert application.state == t.APP_APPROVED
+    loan = disbursed(user, application, now, business_date_set)
+    loan.user = user
+    return loan
+
+
+def days(start, end):
+    day = start
+    while day <= end:
+        yield day
+        day += D
+
+
+class TestInterestAccrual:
+    def test_recognises_the_first_instalments_interest_by_its_due_date_day_by_day(
+        self, loan, now
+    ):
+        first = current(loan)[0]
+        for day in days(first.period_start + D, first.due_date):
+            interest_accrue(business_date=day, now=now)
+            elapsed = (day - first.period_start).days
+            total = (first.due_date - first.period_start).days
+            expected = (2 * first.interest_minor * elapsed + total) // (2 * total)
+            assert loan_balances(loan)["interest"] == expected
+        loan.refresh_from_db()
+        assert loan.interest_accrued_minor == first.interest_minor
+        assert loan.accrued_through == first.due_date
+        verified_clean()
+
+    def test_twice_for_a_date_is_once(self, loan, now):
+        day = current(loan)[0].period_start + 10 * D
+        first = interest_accrue(business_date=day, now=now)
+        again = interest_accrue(business_date=day, now=now)
+        assert first["status"] == "accrued" and first["total_minor"] > 0
+        assert again["total_minor"] == 0
+        loan.refresh_from_db()
+        assert loan.interest_accrued_minor == first["total_minor"]
+        verified_clean()
+
+    def test_a_skipped_date_is_caught_up_by_the_next(self, loan, now):
+        first = current(loan)[0]
+        interest_accrue(business_date=first.period_start + 5 * D, now=now)
+        interest_accrue(business_date=first.period_start + 15 * D, now=now)
+        days_ = (first.due_date - first.period_start).days
+        loan.refresh_from_db()
+        assert loan.interest_accrued_minor == (2 * first.interest_minor * 15 + days_) // (2 * days_)
+
+    def test_a_repayment_recognises_only_what_the_days_had_not(self, loan, now):
+        from hujin.lending.services import loan_repay
+        from tests.lending.conftest import customer_actor
+
+        first = current(loan)[0]
+        interest_accrue(business_date=first.due_date - 3 * D, now=now)
+        loan_repay(actor=customer_actor(loan.user), loan_id=loan.id,
+                   amount_minor=first.interest_minor + first.principal_minor,
+                   idempotency_key="early", now=now,
+                   business_date=first.due_date - 3 * D)  # fmt: skip
+        interest_accrue(business_date=first.due_date, now=now)
+        loan.refresh_from_db()
+        assert loan.interest_accrued_minor == loan.interest_paid_minor == first.interest_minor
+        assert loan_balances(loan)["interest"] == 0
+        verified_clean()
+
+
+class TestCollection:
+    def test_on_the_due_date_the_wallet_pays_the_instalment(self, loan, now):
+        first = current(loan)[0]
+        result = dues_collect(business_date=first.due_date, now=now)
+        assert result["collected"] == 1
+        assert current(loan)[0].paid_on == first.due_date
+        verified_clean()
+
+    def test_a_short_wallet_pays_what_it_holds_and_the_rest_stays_due(
+        self, loan, now, business_date_set
+    ):
+        first = current(loan)[0]
+        drain(loan.user, leave=1_000, now=now, business_date=business_date_set)
+        dues_collect(business_date=first.due_date, now=now)
+        first = current(loan)[0]
+        assert first.paid_on is None
+        paid = first.interest_paid_minor + first.principal_paid_minor
+        assert paid == 1_000
+        verified_clean()
+
+
+class TestOverdue:
+    def test_days_past_due_count_from_the_oldest_unpaid_due_date(
+        self, loan, now, business_date_set
+    ):
+        first = current(loan)[0]
+        drain(loan.user, leave=0, now=now, business_date=business_date_set)
+        status_update(business_date=first.due_date)
+        loan.refresh_from_db()
+        assert (loan.dpd, loan.bucket, loan.classification) == (0, "M0", "normal")
+
+        status_update(business_date=first.due_date + 31 * D)
+        loan.refresh_from_db()
+        assert (loan.dpd, loan.bucket, loan.classification) == (31, "M2", "special_mention")
+        change = LoanStatusChange.objects.get(loan=loan)
+        assert (change.previous_bucket, change.bucket) == ("M0", "M2")
+
+        status_update(business_date=first.due_date + 31 * D)  # again: no new change
+        assert LoanStatusChange.objects.filter(loan=loan).count() == 1
+
+    def test_penalty_runs_on_overdue_principal_after_the_grace_days_once_a_day(
+        self, loan, now, business_date_set
+    ):
+        first = current(loan)[0]
+        drain(loan.user, leave=0, now=now, business_date=business_date_set)
+        for day in days(first.due_date + D, first.due_date + 5 * D):
+            penalty_accrue(business_date=day, now=now)
+            penalty_accrue(business_date=day, now=now)
+        # 3 grace days free, then days 4 and 5: principal × 18 % / 365 each, rounded.
+        daily = (2 * first.principal_minor * 180_000 + 365_000_000) // (2 * 365_000_000)
+        loan.refresh_from_db()
+        assert loan.penalty_accrued_minor == 2 * daily
+        assert current(loan)[0].penalty_minor == 2 * daily
+        assert loan_balances(loan)["penalty"] == 2 * daily
+        verified_clean()
+
+    @pytest.mark.parametrize(
+        "dpd, bucket, floor",
+        [(0, "M0", "normal"), (1, "M1", "special_mention"), (30, "M1", "special_mention"),
+         (31, "M2", "special_mention"), (61, "M3", "special_mention"),
+         (90, "M3", "special_mention"), (91, "M4", "substandard"), (270, "M4", "substandard"),
+         (271, "M4", "doubtful"), (360, "M4", "doubtful"), (361, "M4", "loss")],
+    )  # fmt: skip
+    def test_buckets_and_the_regulations_floors(self, dpd, bucket, floor):
+        assert bucket_of(dpd) == bucket
+        assert class_floor(dpd) == floor
+
+
+def test_a_whole_close_of_business_keeps_schedule_and_ledger_in_step(loan, now):
+    first = current(loan)[0]
+    for day in days(first.period_start + D, first.due_date + 2 * D):
+        lending_steps_run(business_date=day, now=now)
+    loan.refresh_from_db()
+    assert current(loan)[0].paid_on == first.due_date
+    assert loan.dpd == 0
+    verified_clean()
