@@ -105,3 +105,22 @@ def drain(user, *, leave: int, now, business_date) -> None:
         actor=TEST, now=now, business_date=business_date,
     )  # fmt: skip
     assert result.ok
+
+
+def top_up(user, amount_minor: int, now, business_date) -> None:
+    """Money arriving in the customer's own wallet (from a test bank account)."""
+    import uuid
+
+    from hujin.ledger.services import account_create, transfers_create
+    from hujin.ledger.types import TransferRequest
+    from tests.wealth.orders_helpers import TEST
+
+    bank, _ = account_create(id=uuid.uuid4(), currency="CNY", code="1002.test.bank",
+                             kind="asset", actor=TEST, now=now)  # fmt: skip
+    [result] = transfers_create(
+        transfers=[TransferRequest(id=uuid.uuid4(), debit_account_id=bank.id,
+                                   credit_account_id=wallet_of(user), amount=amount_minor,
+                                   currency="CNY", code="test.fund")],
+        actor=TEST, now=now, business_date=business_date,
+    )  # fmt: skip
+    assert result.ok

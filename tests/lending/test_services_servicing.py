@@ -30,9 +30,9 @@ from tests.lending.flow import (
     disbursed,
     drain,
     loan_balances,
+    top_up,
     verified_clean,
 )
-from tests.wealth.orders_helpers import funded_wallet
 
 D = timedelta(days=1)
 ANALYST = Actor(kind="staff", id="601", label="analyst", scopes=frozenset({MANAGE_LOANS}))
@@ -128,7 +128,7 @@ class TestWriteOff:
         assert loan.state == t.LOAN_WRITTEN_OFF
         assert loan_balances(loan) == {"principal": 0, "interest": 0, "penalty": 0}
 
-        funded_wallet(loan.user, 30_000, now)
+        top_up(loan.user, 30_000, now, business_date_set)
         recovery_receive(actor=customer_actor(loan.user), loan_id=loan.id, amount_minor=30_000,
                          idempotency_key="r1", now=now,
                          business_date=business_date_set)  # fmt: skip

@@ -113,10 +113,10 @@ def register() -> None:
     from hujin.ledger.selectors import transfer_code_label_register
 
     entries = (
-        ("products", AREA_MONEY, _("Loan products"), "console_products", 40),
-        ("loans", AREA_MONEY, _("Loans"), "console_loans", 42),
-        ("collections", AREA_MONEY, _("Collections"), "console_collections", 43),
-        ("portfolio", AREA_MONEY, _("Loan portfolio"), "console_portfolio", 44),
+        ("products", AREA_MONEY, _("Loan products"), "console_products", 70),
+        ("loans", AREA_MONEY, _("Loans"), "console_loans", 72),
+        ("collections", AREA_MONEY, _("Collections"), "console_collections", 73),
+        ("portfolio", AREA_MONEY, _("Loan portfolio"), "console_portfolio", 74),
         ("models", AREA_RISK, _("Score models"), "console_models", 46),
     )
     for key, area, label, url_name, order in entries:
@@ -133,7 +133,7 @@ def register() -> None:
     )  # fmt: skip
     console_entry_register(
         key="lending.funding", area=AREA_MONEY, label=_("Lending funds"),
-        url_name="lending:console_funding", permission=VIEW_LENDING, order=45,
+        url_name="lending:console_funding", permission=VIEW_LENDING, order=75,
     )  # fmt: skip
     for action, label in AUDIT_ACTION_LABELS.items():
         audit_action_label_register(action, label)

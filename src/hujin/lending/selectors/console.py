@@ -105,6 +105,8 @@ SOURCE_LABELS = {
     "portal": _("Customer, online"),
     "api": _("Customer, app"),
     "auto_debit": _("Auto-debit"),
+    "lending": _("The lender"),
+    "console": _("Staff, in the console"),
 }
 ACCOUNT_LABELS = {
     "principal": _("Principal receivable"),
@@ -339,7 +341,7 @@ def feature_value(key: str, value) -> str:
     if unit == YUAN:
         from hujin.core.money import display_amount
 
-        return display_amount(int(Decimal(str(value)) * 100), "CNY")
+        return display_amount(int(Decimal(str(value)) * 100), "CNY", style="code")
     if unit == RATIO:
         return percent(value, 1)
     if unit == YEARS:
@@ -734,13 +736,13 @@ def portfolio(*, on: date) -> Portfolio:
     count = active.count()
     buckets = list(BUCKETS) + sorted(k for k in bucket_sums if k not in BUCKETS)
     by_bucket = charts.bars([(b, int(bucket_sums.get(b) or 0),
-                              display_amount(int(bucket_sums.get(b) or 0), "CNY"))
+                              display_amount(int(bucket_sums.get(b) or 0), "CNY", style="code"))
                              for b in buckets])  # fmt: skip
     from hujin.core.statuses import status_get
 
     by_class = charts.bars([(str(status_get(c).label if status_get(c) else c),
                              int(class_sums.get(c) or 0),
-                             display_amount(int(class_sums.get(c) or 0), "CNY"))
+                             display_amount(int(class_sums.get(c) or 0), "CNY", style="code"))
                             for c in CLASSES])  # fmt: skip
     npl = sum(int(class_sums.get(c) or 0) for c in NON_PERFORMING)
     ratio = percent(Decimal(npl) / Decimal(total)) if total else percent(0)
@@ -756,7 +758,7 @@ def portfolio(*, on: date) -> Portfolio:
     for _i in range(MONTHS_SHOWN):
         months.append(f"{y}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    disbursed = charts.bars([(k, per_month[k], display_amount(per_month[k], "CNY"))
+    disbursed = charts.bars([(k, per_month[k], display_amount(per_month[k], "CNY", style="code"))
                              for k in months])  # fmt: skip
     vintage, vintage_rows = _vintage(on)
     return Portfolio(currency="CNY", outstanding_minor=total, loans=count, by_bucket=by_bucket,

@@ -45,7 +45,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         areas = parser.add_subparsers(dest="area", required=True)
         self._model_arguments(areas)
-        # Further areas (verify, ...): add a parser here and a handle_<area> method below.
+        verify = areas.add_parser("verify", help="Check that every loan's schedule and the "
+                                  "ledger agree.")  # fmt: skip
+        verify.add_argument("--json", action="store_true", help="Print one JSON object.")
+        # Further areas: add a parser here and a handle_<area> method below.
 
     def _model_arguments(self, areas):
         model = areas.add_parser("model", help="The credit score models.")
@@ -79,6 +82,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, area, **options):
         return getattr(self, f"handle_{area}")(**options)
+
+    # --- verify ----------------------------------------------------------------------------
+
+    def handle_verify(self, *, json: bool = False, **options):
+        import json as json_module
+        import time
+        from dataclasses import asdict
+
+        from hujin.lending.verify import lending_verify
+
+        started = time.monotonic()
+        checked, problems = lending_verify()
+        seconds = round(time.monotonic() - started, 2)
+        if json:
+            self.stdout.write(json_module.dumps({
+                "ok": not problems, "loans": checked, "seconds": seconds,
+                "problems": [asdict(p) for p in problems[:100]],
+            }))  # fmt: skip
+        else:
+            for p in problems[:100]:
+                self.stdout.write(f"{p.loan}: {p.check} expected {p.expected}, found {p.found}")
+            verdict = "OK" if not problems else f"{len(problems)} problem(s)"
+            self.stdout.write(f"{checked:,} loans checked in {seconds} s: {verdict}")
+        if problems:
+            raise CommandError("the loans' schedules and the ledger disagree")
 
     # --- model -----------------------------------------------------------------------------
 
