@@ -3,7 +3,6 @@ setup (a money-market fund, N holdings given units), the income distribution tim
 UPDATE of N rows timed on the same server, ``ledger_verify``."""
 
 import json
-import os
 import sys
 import time
 import uuid
@@ -15,19 +14,12 @@ INCOME_PER_10K = Decimal("0.6789")
 UNITS_BASE = 1_000_00  # 1,000.00 units and up per holding
 
 
-def _say(text: str) -> None:
-    print(text, flush=True)
+_scratch = sys.modules["hujin_bench__scratch"]  # loaded by bench/cob.py
+_say = _scratch.say
 
 
 def inner_main(opts) -> int:
-    from django.conf import settings
-
-    measure = sys.modules["hujin_bench_ledger"]._measure
-    scratch = os.environ.get(measure.SCRATCH_ENV, "")
-    name = str(settings.DATABASES["default"]["NAME"])
-    if not scratch or name != scratch or not (name.endswith("_cob_bench") or
-                                              name.endswith("bench.sqlite3")):  # fmt: skip
-        print("refusing to run the measurement outside a bench scratch database", file=sys.stderr)
+    if not _scratch.in_scratch("cob"):
         return 2
     now = datetime.now(UTC)
     product = _setup(opts.holdings, now)
@@ -47,11 +39,11 @@ def inner_main(opts) -> int:
     report["holders"] = outcome["holders"]
     _say(f"  distributed in {report['seconds']} s")
 
-    report["bare_update_seconds"] = _bare_update(opts.holdings)
+    report["bare_update_seconds"] = _scratch.bare_update(opts.holdings)
     report["ratio"] = round(report["seconds"] / max(report["bare_update_seconds"], 1e-6), 2)
     _say(f"  bare UPDATE of {opts.holdings:,} rows: {report['bare_update_seconds']} s")
     if not opts.no_verify:
-        report["verify"] = measure._verify(_say)
+        report["verify"] = _scratch.ledger_bench()._measure._verify(_say)
     Path(opts.inner).write_text(json.dumps(report))
     return 0
 
@@ -74,31 +66,14 @@ def _setup(holdings: int, now: datetime):
     currency = unit_asset(product.code)
     t0 = time.monotonic()
     _say(f"  opening {holdings:,} holding accounts ...")
+    rows = (
+        f"SELECT {_scratch.new_uuid()} AS id, 'Bench holding' AS name, 'bench:' || n AS owner_ref "
+    )
+    rows += f"FROM ({_scratch.series()}) s"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "INSERT INTO ledger_account (id, number, currency, code, kind, name, owner_ref, "
-                "debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed, "
-                "debits_frozen, debits_pending, debits_posted, credits_pending, credits_posted, "
-                "metadata, created_at) "
-                "SELECT gen_random_uuid(), nextval('ledger_account_number_seq'), %s, %s, "
-                "'liability', 'Bench holding', 'bench:' || g, true, false, false, false, "
-                "0, 0, 0, 0, '{}', %s FROM generate_series(1, %s) g",
-                [currency, HOLDING_CODE, now, holdings],
-            )
-        else:
-            cursor.execute(
-                "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) "
-                "INSERT INTO ledger_account (id, number, currency, code, kind, name, owner_ref, "
-                "debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed, "
-                "debits_frozen, debits_pending, debits_posted, credits_pending, credits_posted, "
-                "metadata, created_at) "
-                "SELECT lower(hex(randomblob(16))), "
-                "(SELECT COALESCE(MAX(number), 0) FROM ledger_account) + n, %s, %s, "
-                "'liability', 'Bench holding', 'bench:' || n, 1, 0, 0, 0, 0, 0, 0, 0, '{}', %s "
-                "FROM g",
-                [holdings, currency, HOLDING_CODE, now],
-            )
+        _scratch.accounts_insert(cursor, rows_sql=rows, params=[holdings], currency=currency,
+                                 code=HOLDING_CODE, kind="liability", limited=True,
+                                 now=now)  # fmt: skip
     _say(f"  opened in {time.monotonic() - t0:.1f} s; giving them units ...")
     t0 = time.monotonic()
     transfers_fan_out(
@@ -108,7 +83,7 @@ def _setup(holdings: int, now: datetime):
                 "WHERE code = %s AND currency = %s ORDER BY number",
             params=(UNITS_BASE, HOLDING_CODE, currency),
         ),
-        code="bench.units", metadata={}, actor=_system(), now=now, business_date=day,
+        code="bench.units", metadata={}, actor=_scratch.system(), now=now, business_date=day,
     )  # fmt: skip
     _say(f"  units given in {time.monotonic() - t0:.1f} s")
     operator = Actor(kind="staff", id="bench-ops", label="bench", scopes=frozenset(p.ALL))
@@ -116,14 +91,8 @@ def _setup(holdings: int, now: datetime):
         actor=operator, product_id=product.id, business_date_of=day,
         income_per_10k=INCOME_PER_10K, business_date=day, now=now, confirmed=True,
     )  # fmt: skip
-    _analyze()
+    _scratch.analyze()
     return product
-
-
-def _system():
-    from hujin.core.actors import system_actor
-
-    return system_actor("bench")
 
 
 def _mmf_on_sale(now: datetime, day):
@@ -154,37 +123,3 @@ def _mmf_on_sale(now: datetime, day):
     product_approve(actor=checker, product_id=product.id, checklist=ticks, now=now)
     return product_put_on_sale(actor=maker, product_id=product.id, on_sale_from=day,
                                business_date=day, now=now)  # fmt: skip
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _bare_update(rows: int) -> float:
-    """A scratch table of ``rows`` rows (id, value), then one UPDATE of every row, timed."""
-    from django.db import connection, transaction
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_cob_scratch")
-        cursor.execute("CREATE TABLE bench_cob_scratch (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)")
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "INSERT INTO bench_cob_scratch SELECT g, g FROM generate_series(1, %s) g", [rows]
-            )
-        else:
-            cursor.execute(
-                "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) "
-                "INSERT INTO bench_cob_scratch SELECT n, n FROM g",
-                [rows],
-            )
-        cursor.execute("ANALYZE bench_cob_scratch")
-    t0 = time.monotonic()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE bench_cob_scratch SET v = v + 1")
-    seconds = round(time.monotonic() - t0, 2)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_cob_scratch")
-    return seconds

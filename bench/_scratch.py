@@ -8,6 +8,7 @@ database, ledger accounts opened set-based (numbers from the ledger's own sequen
 and the floor every set-based step is compared with: a bare UPDATE of N rows of a scratch table.
 """
 
+import argparse
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 
-def _ledger():
+def ledger_bench():
     """``bench/ledger.py`` (the scratch database helpers), loaded once under its bench name."""
     name = "hujin_bench_ledger"
     if name not in sys.modules:
@@ -38,13 +39,7 @@ def add_scratch_arguments(parser) -> None:
     parser.add_argument("--no-verify", action="store_true", help="skip the verification")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--_inner", dest="inner", metavar="RESULT_FILE", help=argparse_suppress())
-
-
-def argparse_suppress() -> str:
-    import argparse
-
-    return argparse.SUPPRESS
+    parser.add_argument("--_inner", dest="inner", metavar="RESULT_FILE", help=argparse.SUPPRESS)
 
 
 def measured_in_scratch(*, name: str, opts, inner_args: list[str], say) -> dict | None:
@@ -53,7 +48,7 @@ def measured_in_scratch(*, name: str, opts, inner_args: list[str], say) -> dict 
     database is of no supported kind, the migration or the measurement fails."""
     from django.conf import settings
 
-    ledger = _ledger()
+    ledger = ledger_bench()
     url, db = _payments()._database(opts)  # DATABASE_URL, or --database-url
     engine = db["ENGINE"]
     if not (engine.endswith("postgresql") or engine.endswith("sqlite3")):
@@ -126,10 +121,12 @@ def in_scratch(name: str) -> bool:
     (said why) otherwise, so a measurement never writes into a real database."""
     from django.conf import settings
 
-    scratch = os.environ.get(_ledger()._measure.SCRATCH_ENV, "")
+    scratch = os.environ.get(ledger_bench()._measure.SCRATCH_ENV, "")
     db_name = str(settings.DATABASES["default"]["NAME"])
-    if scratch and db_name == scratch and (
-        db_name.endswith(f"_{name}_bench") or db_name.endswith("bench.sqlite3")
+    if (
+        scratch
+        and db_name == scratch
+        and (db_name.endswith(f"_{name}_bench") or db_name.endswith("bench.sqlite3"))
     ):
         return True
     print("refusing to run the measurement outside a bench scratch database", file=sys.stderr)
@@ -140,6 +137,25 @@ def system():
     from hujin.core.actors import system_actor
 
     return system_actor("bench")
+
+
+def series() -> str:
+    """A query of the numbers 1..N as column ``n``, N its one placeholder."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return "SELECT g AS n FROM generate_series(1, %s) g"
+    return "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) " \
+        "SELECT n FROM g"  # fmt: skip
+
+
+def new_uuid() -> str:
+    """An SQL expression of a new random id, as the vendor stores a UUIDField."""
+    from django.db import connection
+
+    return (
+        "gen_random_uuid()" if connection.vendor == "postgresql" else "lower(hex(randomblob(16)))"
+    )
 
 
 _ACCOUNT_COLUMNS = (
@@ -154,7 +170,6 @@ def accounts_insert(cursor, *, rows_sql: str, params: list, currency: str, code:
     """Open ledger accounts set-based, as ``account_create`` would one by one: one per row of
     ``rows_sql``, a query selecting (id, name, owner_ref) with ``params`` as its placeholders;
     numbered in the rows' order from the ledger's sequence (SQLite: after the highest)."""
-    postgres = cursor.connection.vendor == "postgresql" if hasattr(cursor, "connection") else None
     from django.db import connection
 
     postgres = connection.vendor == "postgresql"
@@ -168,9 +183,7 @@ def accounts_insert(cursor, *, rows_sql: str, params: list, currency: str, code:
         f"INSERT INTO ledger_account ({_ACCOUNT_COLUMNS}) "
         f"SELECT r.id, {number}, %s, %s, %s, r.name, r.owner_ref, {flags}, '{{}}', %s "
         f"FROM ({rows_sql}) r",
-        [currency, code, kind, limited, now, *params][:3] + [limited, now] + list(params)
-        if False
-        else [currency, code, kind, limited, now, *params],
+        [currency, code, kind, limited, now, *params],
     )
 
 
@@ -191,17 +204,7 @@ def bare_update(rows: int) -> float:
         cursor.execute(
             "CREATE TABLE bench_scratch_update (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)"
         )
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "INSERT INTO bench_scratch_update SELECT g, g FROM generate_series(1, %s) g",
-                [rows],
-            )
-        else:
-            cursor.execute(
-                "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) "
-                "INSERT INTO bench_scratch_update SELECT n, n FROM g",
-                [rows],
-            )
+        cursor.execute(f"INSERT INTO bench_scratch_update SELECT n, n FROM ({series()}) s", [rows])
         cursor.execute("ANALYZE bench_scratch_update")
     t0 = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:

@@ -15,11 +15,7 @@ Target (issue 14): ``seconds`` < 60 and ≤ 8 × ``bare_update_seconds`` at 1,00
 
 import argparse
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 SECONDS_TARGET = 60.0
@@ -38,21 +34,13 @@ def _sibling(filename: str):
     return sys.modules[name]
 
 
-_ledger = _sibling("ledger.py")  # the scratch database helpers
-_measure = _ledger._measure
+_scratch = _sibling("_scratch.py")  # the scratch database, shared with the lending bench
+_measure = _scratch.ledger_bench()._measure
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--holdings", type=int, default=1_000_000, help="holdings (1,000,000)")
-    parser.add_argument(
-        "--database-url",
-        help="the database whose kind (and for PostgreSQL, whose server) the scratch copy takes "
-        "(default: DATABASE_URL)",
-    )
-    parser.add_argument("--no-verify", action="store_true", help="skip hujin ledger verify")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--_inner", dest="inner", metavar="RESULT_FILE", help=argparse.SUPPRESS)
+    _scratch.add_scratch_arguments(parser)
 
 
 def run(argv: list[str]) -> int:
@@ -67,58 +55,12 @@ def run(argv: list[str]) -> int:
 
 
 def _outer_main(opts) -> int:
-    from django.conf import settings
-
-    url, db = _sibling("payments.py")._database(opts)  # DATABASE_URL, or --database-url
-    engine = db["ENGINE"]
-    vendor = "postgresql" if engine.endswith("postgresql") else "sqlite"
-    if not (engine.endswith("postgresql") or engine.endswith("sqlite3")):
-        print(f"hujin bench cob: unsupported database engine {engine}", file=sys.stderr)
-        return 2
     say = _measure.printer(opts.json)
-    scratch_var = Path(settings.VAR_DIR) / "bench-cob"
-    if scratch_var.exists():
-        shutil.rmtree(scratch_var)
-    scratch_var.mkdir(parents=True)
-    pg_admin = None
-    if vendor == "postgresql":
-        scratch_db = f"{db['NAME']}_cob_bench"
-        scratch_url = _ledger._url_with_db(url, scratch_db)
-        pg_admin = _ledger._url_with_db(url, "postgres")
-        _ledger._pg_recreate(pg_admin, scratch_db)
-    else:
-        scratch_db = str(scratch_var / "bench.sqlite3")
-        scratch_url = f"sqlite:///{scratch_db}"
-    env = dict(
-        os.environ, DATABASE_URL=scratch_url, HUJIN_VAR_DIR=str(scratch_var), DEBUG="0",
-        LOG_LEVEL=os.environ.get("HUJIN_BENCH_LOG_LEVEL", "ERROR"),
-        **{_measure.SCRATCH_ENV: scratch_db},
-    )  # fmt: skip
-    env.pop("HUJIN_TASKS_URL", None)
-    hujin = [sys.executable, "-m", "hujin.config.cli"]
-    report: dict = {}
-    try:
-        say(f"hujin bench cob: scratch {vendor} database {scratch_db}")
-        if not _ledger.scratch_migrate(hujin, env, say):
-            return 2
-        with tempfile.NamedTemporaryFile(suffix=".json", dir=scratch_var, delete=False) as f:
-            result_file = f.name
-        args = ["--_inner", result_file, "--holdings", str(opts.holdings)]
-        args += ["--no-verify"] if opts.no_verify else []
-        measure = subprocess.run([*hujin, "bench", "cob", *args], env=env,
-                                 stdout=sys.stderr if opts.json else None)  # fmt: skip
-        if measure.returncode:
-            print("hujin bench cob: the measurement failed", file=sys.stderr)
-            return 2
-        report = json.loads(Path(result_file).read_text())
-    finally:
-        if opts.keep:
-            say(f"kept the scratch database: DATABASE_URL={_ledger._shown(scratch_url)}")
-        else:
-            if pg_admin is not None:
-                _ledger._pg_drop(pg_admin, scratch_db)
-            shutil.rmtree(scratch_var, ignore_errors=True)
-    report["database"] = vendor
+    report = _scratch.measured_in_scratch(
+        name="cob", opts=opts, inner_args=["--holdings", str(opts.holdings)], say=say
+    )
+    if report is None:
+        return 2
     report["targets"] = {
         "seconds_below": SECONDS_TARGET,
         "ratio_at_most": RATIO_TARGET,

@@ -46,6 +46,13 @@ STAFF_PAGES = [
     ("payment-channel", "/payments/channels/sandbox/"),
     ("products", "/products/console/"),
     ("product-admission", "/products/console/admission/"),
+    ("loan-products", "/lending/console/products/"),
+    ("loan-applications", "/lending/console/applications/"),
+    ("loans", "/lending/console/loans/"),
+    ("loan-collections", "/lending/console/collections/"),
+    ("score-models", "/lending/console/models/"),
+    ("loan-portfolio", "/lending/console/portfolio/"),
+    ("lending-funds", "/lending/console/funding/"),
 ]
 CUSTOMER_PAGES = [
     ("portal-home", "/me/"),

@@ -539,6 +539,20 @@ def test_a_lines_query_selecting_text_amounts_is_refused_on_postgres(book, loans
 
 
 @pytest.mark.postgres
+def test_a_summed_amount_is_numeric_on_postgres_and_must_be_cast_to_bigint(book, loans):
+    summed = (
+        "SELECT id, {} FROM ledger_account a JOIN (VALUES (2::bigint), (3::bigint)) AS v(x) "
+        "ON TRUE WHERE a.code = '1132.interest_receivable' GROUP BY id ORDER BY id"
+    )
+
+    with pytest.raises(TransferInvalid):
+        fan_in(book, loans.income, [], lines=FanInLines(summed.format("sum(x)")))
+    result = fan_in(book, loans.income, [], lines=FanInLines(summed.format("sum(x)::bigint")))
+
+    assert (result.created, result.total) == (3, 15)
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_fan_ins_with_one_batch_id_at_once_write_once(book, loans):
     """The close of business is run twice at once. Both calls pass the first already-done check

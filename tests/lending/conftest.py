@@ -128,6 +128,7 @@ def borrower(db, now, business_date_set):
         assessment_submit(user_id=user.pk, answers=answers(**PROFILES["C3"]), actor=actor,
                           now=now)  # fmt: skip
         if consent:
+            _credit_check_published()
             document = consent_document_current(kind="credit_check")
             consent_accept(user_id=user.pk, document_id=document.id, channel="web", ip=None,
                            actor=actor, now=now)  # fmt: skip
@@ -140,6 +141,19 @@ def borrower(db, now, business_date_set):
         return user
 
     return make
+
+
+def _credit_check_published() -> None:
+    """The migration publishes the credit-check document; a transactional test's flush takes
+    it away, so it is put back as the migration wrote it."""
+    from hujin.privacy.migrations._seed_credit_check import DOCUMENT
+    from hujin.privacy.migrations._seed_documents import EFFECTIVE_FROM, document_id
+    from hujin.privacy.models import ConsentDocument
+
+    ConsentDocument.objects.get_or_create(
+        id=document_id(DOCUMENT["kind"], 1),
+        defaults={"version": 1, "effective_from": EFFECTIVE_FROM, **DOCUMENT},
+    )
 
 
 @pytest.fixture

@@ -71,6 +71,18 @@ class TestLoanProducts:
         assert "Page loan" in main and "15.50%" in main and "cap 24.00%" in main
         assert 'data-testid="worst-apr"' in main and "CNY" in main
 
+    def test_the_form_shows_the_worst_apr_beside_the_cap_as_the_terms_are_typed(self, role_client):
+        client = role_client("product_manager")
+        url = reverse("lending:console_product_apr")
+        within = client.post(url, PRODUCT_FORM).content.decode()
+        assert "cap 24.00%" in within and "Above the cap" not in within
+        assert re.search(r'<strong class="num">1[5-9]\.\d\d%</strong>', within)
+        above = client.post(url, {**PRODUCT_FORM, "max_rate": "23", "upfront_fee_rate": "5"})
+        assert "Above the cap" in above.content.decode()
+        partial = client.post(url, {**PRODUCT_FORM, "max_rate": ""}).content.decode()
+        assert "Fill in the amounts" in partial
+        assert role_client("auditor").post(url, PRODUCT_FORM).status_code == 403
+
     def test_a_draft_is_edited_then_submitted_and_waits_for_compliance(self, role_client):
         client = role_client("product_manager")
         client.post(reverse("lending:console_product_new"), PRODUCT_FORM)

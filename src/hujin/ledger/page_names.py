@@ -123,4 +123,6 @@ AUDIT_ACTION_LABELS = {
     "ledger.account_debits_freeze": pgettext_lazy("audit action", "Account debits frozen"),
     "ledger.account_debits_unfreeze": pgettext_lazy("audit action", "Account debits unfrozen"),
     "ledger.transfers_create": pgettext_lazy("audit action", "Transfers recorded"),
+    "ledger.transfers_fan_out": pgettext_lazy("audit action", "Transfers fanned out"),
+    "ledger.transfers_fan_in": pgettext_lazy("audit action", "Transfers fanned in"),
 }

@@ -128,7 +128,7 @@ def _accrue(part: str, *, business_date: date, now: datetime) -> dict:
         cursor.execute(sql, {"d": d})
         batch_id = uuid.uuid5(NAMESPACE, f"lending.accrual.{part}:{business_date}")
         lines = FanInLines(
-            sql=f"SELECT account_id, SUM(amount) FROM {TABLE} GROUP BY account_id "
+            sql=f"SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM {TABLE} GROUP BY account_id "
             "ORDER BY account_id"
         )
         income = "interest_income" if interest else "penalty_income"

@@ -9,6 +9,7 @@ P = "console/"
 urlpatterns: list = [
     path(f"{P}products/", products.products, name="console_products"),
     path(f"{P}products/new/", products.product_new, name="console_product_new"),
+    path(f"{P}products/apr/", products.product_apr, name="console_product_apr"),
     path(f"{P}products/<uuid:product_id>/", products.product, name="console_product"),
     path(
         f"{P}products/<uuid:product_id>/edit/", products.product_edit, name="console_product_edit"

@@ -26,6 +26,7 @@ from hujin.lending.errors import LoanProductInvalid, LoanProductNotFound
 from hujin.lending.forms_console import FundingForm, ProductForm, SubmitForm, fen
 from hujin.lending.permissions import FUND_LENDING, MANAGE_PRODUCTS, VIEW_LENDING
 from hujin.lending.selectors import console as pages
+from hujin.lending.selectors import console_loans as book
 
 # why a product's field was refused (LoanProductInvalid's reason), in words
 REASONS = {
@@ -105,7 +106,8 @@ def product_new(request):
         else:
             messages.success(request, _("The loan product is saved as a draft."))
             return redirect("lending:console_product", view.id)
-    return render(request, "lending/console/product_form.html", {"form": form, "p": None},
+    return render(request, "lending/console/product_form.html",
+                  {"form": form, "p": None, "preview": None},
                   status=400 if form.errors else 200)  # fmt: skip
 
 
@@ -134,8 +136,47 @@ def product_edit(request, product_id: uuid.UUID):
                 return redirect("lending:console_product", product_id)
     else:
         form = ProductForm(initial=ProductForm.initial_of(page.product))
-    return render(request, "lending/console/product_form.html", {"form": form, "p": page.product},
+    preview = (page.worst_apr, page.cap, page.above_cap)
+    return render(request, "lending/console/product_form.html",
+                  {"form": form, "p": page.product, "preview": preview},
                   status=400 if form.errors else 200)  # fmt: skip
+
+
+# the terms the worst APR needs, with the limits the services hold them to
+APR_FIELDS = ("min_amount", "max_amount", "term_unit", "min_term", "max_term", "method",
+              "day_count", "max_rate", "upfront_fee_rate", "instalment_fee_rate")  # fmt: skip
+MAX_TERMS = {t.TERM_MONTHS: 360, t.TERM_DAYS: 366}
+
+
+@require_POST
+@staff_required(permission=MANAGE_PRODUCTS)
+def product_apr(request):
+    """The form's worst APR as the terms are typed (htmx): the fragment beside the cap."""
+    form = ProductForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    preview = None
+    ready = all(data.get(f) is not None and f not in form.errors for f in APR_FIELDS)
+    if ready and 0 < data["min_term"] <= data["max_term"] <= MAX_TERMS[data["term_unit"]] \
+            and data["min_amount"] <= data["max_amount"] \
+            and (data["term_unit"] == t.TERM_MONTHS or data["method"] == t.BULLET):  # fmt: skip
+        preview = pages.worst_apr_preview(_apr_input(data), on=today())
+    return render(request, "lending/console/_worst_apr.html", {"preview": preview})
+
+
+def _apr_input(d) -> t.ProductInput:
+    from decimal import Decimal
+
+    from hujin.lending.forms_console import rate
+
+    return t.ProductInput(
+        code="x", name_zh="x", name_en="x", min_amount_minor=fen(d["min_amount"]),
+        max_amount_minor=fen(d["max_amount"]), term_unit=d["term_unit"],
+        min_term=d["min_term"], max_term=d["max_term"], method=d["method"],
+        day_count=d["day_count"], min_rate=Decimal(0), max_rate=rate(d["max_rate"]),
+        penalty_rate=Decimal(0), upfront_fee_rate=rate(d["upfront_fee_rate"]),
+        instalment_fee_rate=rate(d["instalment_fee_rate"]),
+    )  # fmt: skip
 
 
 @require_POST
@@ -186,7 +227,7 @@ def product_move(request, product_id: uuid.UUID, action: str):
 
 def _funding_page(request, form, status=200):
     return render(request, "lending/console/funding.html", {
-        "funds": pages.funds(), "form": form,
+        "funds": book.funds(), "form": form,
         "may_fund": request.user.has_perm(FUND_LENDING),
     }, status=status)  # fmt: skip
 

@@ -23,6 +23,7 @@ from hujin.lending.errors import ApplicationNotFound, LoanNotFound, ScoreModelNo
 from hujin.lending.forms_console import LoanFilterForm, ReviewForm, fen, rate
 from hujin.lending.permissions import DECIDE_APPLICATIONS, MANAGE_MODELS, VIEW_LENDING
 from hujin.lending.selectors import console as pages
+from hujin.lending.selectors import console_loans as book
 from hujin.lending.views_console import actor_of, language, today
 
 
@@ -106,17 +107,17 @@ def _labels(keys) -> dict:
 @require_GET
 @staff_required(permission=VIEW_LENDING)
 def loans(request):
-    form = LoanFilterForm(request.GET or None, products=pages.product_choices(language()),
+    form = LoanFilterForm(request.GET or None, products=book.product_choices(language()),
                           state_labels=_labels(t.LOAN_STATES),
                           class_labels=_labels(pages.CLASSES))  # fmt: skip
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     product = data.get("product") or ""
-    filters = pages.LoanFilters(
+    filters = book.LoanFilters(
         state=data.get("state") or "", bucket=data.get("bucket") or "",
         classification=data.get("classification") or "",
         product_id=uuid.UUID(product) if product else None,
     )  # fmt: skip
-    rows = pages.loans_list(actor=actor_of(request), filters=filters, language=language())
+    rows = book.loans_list(actor=actor_of(request), filters=filters, language=language())
     return render(request, "lending/console/loans.html", {"form": form, "rows": rows,
                                                           "filtered": bool(data)})  # fmt: skip
 
@@ -125,7 +126,7 @@ def loans(request):
 @staff_required(permission=VIEW_LENDING)
 def loan(request, loan_id: uuid.UUID):
     try:
-        page = pages.loan_page(actor=actor_of(request), loan_id=loan_id, language=language(),
+        page = book.loan_page(actor=actor_of(request), loan_id=loan_id, language=language(),
                                on=today())  # fmt: skip
     except LoanNotFound:
         raise Http404("no such loan") from None
@@ -135,12 +136,12 @@ def loan(request, loan_id: uuid.UUID):
 @require_GET
 @staff_required(permission=VIEW_LENDING)
 def collections(request):
-    rows = pages.collections_queue(actor=actor_of(request), language=language(), on=today())
+    rows = book.collections_queue(actor=actor_of(request), language=language(), on=today())
     return render(request, "lending/console/collections.html", {"rows": rows})
 
 
 def _models_page(request, status=200, refused=""):
-    rows, chart = pages.models_registry()
+    rows, chart = book.models_registry()
     return render(request, "lending/console/models.html", {
         "rows": rows, "chart": chart, "refused": refused,
         "may_manage": request.user.has_perm(MANAGE_MODELS),
@@ -180,4 +181,4 @@ def model_step(request, model_id: uuid.UUID, action: str):
 @staff_required(permission=VIEW_LENDING)
 def portfolio(request):
     return render(request, "lending/console/portfolio.html",
-                  {"p": pages.portfolio(on=today())})  # fmt: skip
+                  {"p": book.portfolio(on=today())})  # fmt: skip

@@ -57,8 +57,10 @@ def open_instalments(loan: Loan) -> list[Instalment]:
     )
 
 
-def _own_loan(actor: Actor, loan_id) -> Loan:
-    """The loan, locked; a customer reaches only their own (another's is not found)."""
+def _own_loan(actor: Actor, loan_id, key: str) -> tuple[Loan, LoanEvent | None]:
+    """The loan, locked, and the event its key already made (a retry, or the same request
+    twice at once: the second waits for the lock and then finds the first's). A customer
+    reaches only their own loan (another's is not found)."""
     loan = loan_locked(loan_id)
     if actor.kind == "customer":
         standing = own_standing(actor=actor)
@@ -66,9 +68,10 @@ def _own_loan(actor: Actor, loan_id) -> Loan:
             raise NotACustomer()
         if loan.customer_id != standing.customer_id:
             raise LoanNotFound()
-    if loan.state != t.LOAN_ACTIVE:
+    existing = LoanEvent.objects.filter(loan=loan, idempotency_key=key).first()
+    if existing is None and loan.state != t.LOAN_ACTIVE:
         raise LoanStateInvalid(details={"state": loan.state})
-    return loan
+    return loan, existing
 
 
 LOAN_PAID = {t.PENALTY: "penalty_paid_minor", t.FEES: "fees_paid_minor",
@@ -153,10 +156,6 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
     return event
 
 
-def _existing(loan_id, key: str) -> LoanEvent | None:
-    return LoanEvent.objects.filter(loan_id=loan_id, idempotency_key=key).first()
-
-
 def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempotency_key: str,
                now: datetime, business_date: date,
                source: str = "portal") -> LoanEvent:  # fmt: skip
@@ -167,10 +166,9 @@ def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempoten
     if type(amount_minor) is not int or amount_minor <= 0:
         raise _invalid("amount", "positive")
     with transaction.atomic():
-        existing = _existing(loan_id, key)
+        loan, existing = _own_loan(actor, loan_id, key)
         if existing is not None:
             return existing
-        loan = _own_loan(actor, loan_id)
         rows = open_instalments(loan)
         owed = [owed_of(row) for row in rows]
         total = sum(o.total() for o in owed)
@@ -221,10 +219,9 @@ def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: 
     if choice not in t.PREPAY_CHOICES:
         raise _invalid("choice", "unknown")
     with transaction.atomic():
-        existing = _existing(loan_id, key)
+        loan, existing = _own_loan(actor, loan_id, key)
         if existing is not None:
             return existing
-        loan = _own_loan(actor, loan_id)
         if not loan.prepayment_allowed:
             raise PrepaymentNotAllowed()
         rows, overdue, future, principal, interest, fee = prepayment_quote(
