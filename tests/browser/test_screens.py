@@ -69,6 +69,9 @@ CUSTOMER_PAGES = [
     ("message-settings", "/notifications/settings/"),
     ("product-list", "/products/"),
     ("suggested-portfolio", "/wealth/advice/"),
+    ("portal-loans", "/lending/"),
+    ("portal-loan-products", "/lending/products/"),
+    ("portal-loan-applications", "/lending/applications/"),
 ]
 PUBLIC_PAGES = [
     ("customer-sign-in", "/auth/signin/"),

@@ -161,3 +161,20 @@ def test_a_whole_close_of_business_keeps_schedule_and_ledger_in_step(loan, now):
     assert current(loan)[0].paid_on == first.due_date
     assert loan.dpd == 0
     verified_clean()
+
+
+class TestReminders:
+    def test_three_days_before_a_due_date_and_on_each_worse_bucket_once(
+        self, loan, now, business_date_set
+    ):
+        from hujin.lending.reminders import reminders_send
+        from hujin.notifications.models import Message
+
+        first = current(loan)[0]
+        drain(loan.user, leave=0, now=now, business_date=business_date_set)
+        for _ in range(2):
+            assert reminders_send(business_date=first.due_date - 3 * D, now=now)["due_soon"] == 1
+        status_update(business_date=first.due_date + D)
+        reminders_send(business_date=first.due_date + D, now=now)
+        kinds = sorted(Message.objects.filter(recipient=loan.user).values_list("kind", flat=True))
+        assert kinds == ["lending.due_soon", "lending.overdue"]

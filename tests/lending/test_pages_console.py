@@ -244,6 +244,23 @@ class TestLoans:
         assert "Disbursement" in main[main.index('data-testid="loan-events"') :]
         assert 'data-testid="contract"' in main
 
+    def test_the_collectors_notes_and_promises_show_on_the_loan_page(self, role_client, loan, now):
+        from hujin.core.actors import Actor
+        from hujin.lending.permissions import MANAGE_COLLECTIONS
+        from hujin.lending.services.servicing import collection_note_add
+
+        collector = Actor(kind="staff", id="507", label="Collector Wang",
+                          scopes=frozenset({MANAGE_COLLECTIONS}))  # fmt: skip
+        collection_note_add(actor=collector, loan_id=loan.id, channel="phone",
+                            note="Will pay on Friday.", now=now,
+                            promise_date=now.date() + timedelta(days=3),
+                            promise_amount_minor=150_000)  # fmt: skip
+        main = page(role_client("customer_service"),
+                    reverse("lending:console_loan", args=[loan.id]))  # fmt: skip
+        notes = main[main.index('data-testid="collection-notes"') :]
+        assert "Will pay on Friday." in notes and "Phone call" in notes
+        assert "Collector Wang" in notes and "1,500.00 CNY" in notes
+
     def test_the_list_filters_by_bucket_and_classification(self, role_client, loan):
         client = role_client("auditor")
         assert loan.number in page(client, reverse("lending:console_loans"))

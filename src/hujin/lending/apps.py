@@ -58,6 +58,11 @@ class LendingConfig(AppConfig):
         for name, func in cob.STEPS.items():
             register_cob_step(name=name, order=cob.ORDER[name], func=func)
             cob_step_label_register(name, cob.STEP_LABELS[name])
+        from hujin.lending import events, reminders
+
+        reminders.register()
+        event_subscribe(events.LOAN_SETTLED, reminders.on_loan_settled,
+                        name="lending.settled_notice")  # fmt: skip
         for event_type in ("payments.payment_succeeded", "payments.transfer_succeeded"):
             event_subscribe(event_type, cob_collect.on_money_arrived,
                             name="lending.collect_on_arrival")  # fmt: skip

@@ -8,6 +8,8 @@ business date:
 5. ``lending.status``: days past due, buckets and the five-tier classification (overdue).
 6. ``lending.model_stability``: on the first business date of a month, the population stability
    of the last month's applications against each model's training data (PSI > 0.25 flagged).
+7. ``lending.reminders``: instalments due in three days, loans gone into a worse bucket
+   (reminders).
 """
 
 from datetime import date, datetime, timedelta
@@ -19,6 +21,7 @@ from hujin.lending.cob_accrual import interest_accrue, penalty_accrue
 from hujin.lending.cob_collect import dues_collect, loans_disburse
 from hujin.lending.models import LoanApplication, ModelStability, ScoreModel
 from hujin.lending.overdue import status_update
+from hujin.lending.reminders import reminders_send
 from hujin.lending.scorecard.stability import population_stability
 
 ORDER = {
@@ -28,6 +31,7 @@ ORDER = {
     "lending.accrue_penalty": 315,
     "lending.status": 320,
     "lending.model_stability": 330,
+    "lending.reminders": 340,
 }
 
 
@@ -75,6 +79,10 @@ def status_step(business_date: date, now: datetime) -> dict:
     return status_update(business_date=business_date)
 
 
+def reminders_step(business_date: date, now: datetime) -> dict:
+    return reminders_send(business_date=business_date, now=now)
+
+
 def stability_step(business_date: date, now: datetime) -> dict:
     return model_stability(business_date=business_date, now=now)
 
@@ -86,6 +94,7 @@ STEPS = {
     "lending.accrue_penalty": penalty_step,
     "lending.status": status_step,
     "lending.model_stability": stability_step,
+    "lending.reminders": reminders_step,
 }
 
 # What the console's close-of-business page calls them (``hujin.core.cob_labels``).
@@ -96,6 +105,7 @@ STEP_LABELS = {
     "lending.accrue_penalty": pgettext_lazy("cob step", "Accrue penalty interest"),
     "lending.status": pgettext_lazy("cob step", "Days past due and loan classification"),
     "lending.model_stability": pgettext_lazy("cob step", "Credit model stability (PSI)"),
+    "lending.reminders": pgettext_lazy("cob step", "Loan reminders"),
 }
 
 

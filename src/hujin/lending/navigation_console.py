@@ -26,6 +26,11 @@ AUDIT_ACTION_LABELS = {
     "lending.loan.disbursed": pgettext_lazy("audit action", "Loan disbursed"),
     "lending.loan.repayment": pgettext_lazy("audit action", "Loan repayment"),
     "lending.loan.prepayment": pgettext_lazy("audit action", "Loan prepayment"),
+    "lending.loan.collection_note": pgettext_lazy("audit action", "Collection note added"),
+    "lending.loan.downgraded": pgettext_lazy("audit action", "Loan classification lowered"),
+    "lending.loan.restructured": pgettext_lazy("audit action", "Loan restructured"),
+    "lending.loan.written_off": pgettext_lazy("audit action", "Loan written off"),
+    "lending.loan.recovery": pgettext_lazy("audit action", "Recovery after write-off"),
     "lending.funding.added": pgettext_lazy("audit action", "Lender funds recorded"),
     "lending.model_register": pgettext_lazy("audit action", "Score model registered"),
     "lending.model_promote": pgettext_lazy("audit action", "Score model promoted"),
@@ -42,6 +47,12 @@ TRANSFER_CODE_LABELS = {
     "lending.repayment.penalty": pgettext_lazy("transfer code", "Loan penalty interest repaid"),
     "lending.repayment.fees": pgettext_lazy("transfer code", "Loan fees repaid"),
     "lending.funding": pgettext_lazy("transfer code", "Lender funds arrived"),
+    "lending.write_off.principal": pgettext_lazy("transfer code", "Loan principal written off"),
+    "lending.write_off.interest": pgettext_lazy("transfer code", "Loan interest written off"),
+    "lending.write_off.penalty": pgettext_lazy(
+        "transfer code", "Loan penalty interest written off"
+    ),
+    "lending.recovery": pgettext_lazy("transfer code", "Recovery after write-off"),
 }
 
 

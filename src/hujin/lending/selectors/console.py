@@ -161,7 +161,8 @@ def product_names(ids) -> dict[str, tuple[str, str]]:
     from django.utils import translation
 
     language = translation.get_language() or "en"
-    return {str(p.id): (f"{product_name(p, language)} ({p.code})", page_url("console_product", p.id))
+    return {str(p.id): (f"{product_name(p, language)} ({p.code})",
+                        page_url("console_product", p.id))
             for p in LoanProduct.objects.filter(id__in=uuids_of(ids))}  # fmt: skip
 
 

@@ -36,12 +36,12 @@ from hujin.lending.selectors.console import (
     PART_LABELS,
     SOURCE_LABELS,
     customer_links,
-    page_url,
-    uuids_of,
     feature_label,
+    page_url,
     percent,
     product_name,
     term_text,
+    uuids_of,
 )
 
 # -- loans ------------------------------------------------------------------------------------
@@ -159,6 +159,7 @@ class LoanPage:
     superseded: int
     postings: list[Posting]
     events: list[MoneyEvent]
+    notes: list[dict]
 
 
 def _postings(loan: Loan) -> list[Posting]:
@@ -180,6 +181,26 @@ def _postings(loan: Loan) -> list[Posting]:
         side=str(_("Debit") if e.side == "debit" else _("Credit")),
         amount_minor=e.amount, currency=e.currency,
     ) for e, part in entries]  # fmt: skip
+
+
+CHANNEL_LABELS = {
+    "phone": _("Phone call"),
+    "sms": _("Text message"),
+    "visit": _("Visit"),
+    "letter": _("Letter"),
+    "other": _("Other"),
+}
+
+
+def _notes(loan: Loan) -> list[dict]:
+    """The collectors' notes on the loan, newest first, with any promise to pay."""
+    from hujin.lending.models import CollectionNote
+
+    notes = CollectionNote.objects.filter(loan=loan).order_by("-created_at")[:50]
+    return [{"created_at": n.created_at, "channel": CHANNEL_LABELS.get(n.channel, n.channel),
+             "note": n.note, "author": n.author_label, "promise_date": n.promise_date,
+             "promise_amount_minor": n.promise_amount_minor}
+            for n in notes]  # fmt: skip
 
 
 def loan_page(*, actor: Actor, loan_id, language: str, on: date) -> LoanPage:
@@ -223,7 +244,7 @@ def loan_page(*, actor: Actor, loan_id, language: str, on: date) -> LoanPage:
         term=term_text(loan.term, loan.term_unit), classification=classification,
         outstanding_minor=loan.principal_minor - loan.principal_paid_minor,
         schedule=lines, totals=dict(totals), superseded=len(rows) - len(current),
-        postings=_postings(loan), events=events,
+        postings=_postings(loan), events=events, notes=_notes(loan),
     )  # fmt: skip
 
 
