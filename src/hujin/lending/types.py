@@ -46,9 +46,9 @@ PRODUCT_STATES = (
     PRODUCT_CLOSED,
 )
 
-# Loan purposes a customer chooses from; the refused ones are refused by rule (the regulators
-# forbid consumer credit for securities, futures, property down payments and other
-# investments: 银保监办发〔2021〕39号; 中国银保监会等《关于规范民间借贷行为...》).
+# Loan purposes a customer chooses from; the refused ones are refused by rule (personal consumer
+# credit may not fund securities investment or property purchases: 《商业银行互联网贷款管理暂行
+# 办法》, 中国银保监会令2020年第9号).
 PURPOSES = (
     "consumption",
     "education",
