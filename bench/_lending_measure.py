@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -265,10 +266,11 @@ def _accrual(opts, product, now: datetime, day: date) -> dict:
     setup = round(time.monotonic() - t0, 1)
     accrual_date = day + timedelta(days=ACCRUAL_DAY)
     _say(f"  written in {setup} s; accruing the interest of {accrual_date} ...")
-    shimmed = _bigint_sums()
-    t0 = time.monotonic()
-    outcome = interest_accrue(business_date=accrual_date, now=now + timedelta(days=ACCRUAL_DAY))
-    seconds = round(time.monotonic() - t0, 2)
+    with _statements_timed() as statements:
+        t0 = time.monotonic()
+        outcome = interest_accrue(business_date=accrual_date,
+                                  now=now + timedelta(days=ACCRUAL_DAY))  # fmt: skip
+        seconds = round(time.monotonic() - t0, 2)
     _say(f"  accrued {outcome['total_minor'] / 100:,.2f} on {outcome['loans']:,} loans "
          f"in {seconds} s")  # fmt: skip
     return {
@@ -279,34 +281,46 @@ def _accrual(opts, product, now: datetime, day: date) -> dict:
         "accrual_seconds": seconds,
         "accrued_loans": outcome["loans"],
         "accrued_minor": outcome["total_minor"],
-        "accrual_sum_cast_shim": shimmed,
+        "accrual_statements": statements,
     }
 
 
-def _bigint_sums() -> bool:
-    """Whether the accrual's lines query needed its sums cast to bigint, and got it here.
-
-    ``cob_accrual`` hands the ledger's fan-in ``SELECT account_id, SUM(amount) ... GROUP BY``;
-    on PostgreSQL the SUM of a bigint is a numeric, which the fan-in refuses (it takes a uuid
-    and an integer), so the step cannot run there as written. Until the module casts the sum
-    itself, the bench makes that one change to the query text (reported as
-    ``accrual_sum_cast_shim``); once it does, this finds nothing to change and does nothing."""
-    import inspect
-
+@contextmanager
+def _statements_timed():
+    """Where the accrual's time goes: each statement it runs through Django's cursor, and the
+    ledger fan-in (which runs its own on the driver's cursor) as one, the slowest first."""
     from django.db import connection
 
     from hujin.lending import cob_accrual
 
-    summed = "SUM(amount) FROM"
-    if connection.vendor != "postgresql" or summed not in inspect.getsource(cob_accrual):
-        return False
-    lines = cob_accrual.FanInLines
+    timed: list[dict] = []
 
-    def cast_lines(*, sql: str, params: tuple = ()):
-        return lines(sql=sql.replace(summed, "CAST(SUM(amount) AS BIGINT) FROM"), params=params)
+    def timer(execute, sql, params, many, context):
+        t0 = time.monotonic()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append({"sql": " ".join(sql.split())[:160], "s": time.monotonic() - t0})
 
-    cob_accrual.FanInLines = cast_lines
-    return True
+    fan_in = cob_accrual.transfers_fan_in
+
+    def fan_in_timed(**kwargs):
+        t0 = time.monotonic()
+        try:
+            return fan_in(**kwargs)
+        finally:
+            timed.append({"sql": "transfers_fan_in (the ledger's statements)",
+                          "s": time.monotonic() - t0})  # fmt: skip
+
+    cob_accrual.transfers_fan_in = fan_in_timed
+    summary: list[dict] = []
+    try:
+        with connection.execute_wrapper(timer):
+            yield summary
+    finally:
+        cob_accrual.transfers_fan_in = fan_in
+        for row in sorted(timed, key=lambda r: -r["s"])[:8]:
+            summary.append({"sql": row["sql"], "seconds": round(row["s"], 2)})
 
 
 def _loans(count: int, product, now: datetime, day: date) -> int:

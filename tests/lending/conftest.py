@@ -60,8 +60,8 @@ def customer_actor(user) -> Actor:
 
 
 @functools.cache
-def bureau_index(kind: str) -> str:
-    """A document index the simulated bureau reports on as ``kind``: ``clean`` (no
+def bureau_index(kind: str, nth: int = 0) -> str:
+    """The ``nth`` document index the simulated bureau reports on as ``kind``: ``clean`` (no
     delinquency, low utilisation, few inquiries), ``poor`` (several delinquencies, high
     utilisation) or ``thin`` (no file). Found by search, so always the same."""
     from datetime import UTC, datetime
@@ -70,18 +70,23 @@ def bureau_index(kind: str) -> str:
 
     bureau = SimulatedCreditBureau(failure_rate=0.0)
     at = datetime(2025, 1, 1, tzinfo=UTC)
-    for n in range(10_000):
+    found = []
+    for n in range(100_000):
         index = f"{kind}-{n}"
         r = bureau.report(customer_ref="x", id_number_hash=index, now=at)
-        if kind == "thin" and not r.file_found:
-            return index
-        if not r.file_found or kind == "thin":
-            continue
-        if kind == "clean" and r.bureau_delinquencies_24m == 0 and r.bureau_inquiries_6m <= 1 \
-                and (r.bureau_utilisation or 0) < 0.25:  # fmt: skip
-            return index
-        if kind == "poor" and r.bureau_delinquencies_24m >= 3 and (r.bureau_utilisation or 0) > 0.8:
-            return index
+        if kind == "thin":
+            ok = not r.file_found
+        elif not r.file_found:
+            ok = False
+        elif kind == "clean":
+            ok = (r.bureau_delinquencies_24m == 0 and r.bureau_inquiries_6m <= 1
+                  and (r.bureau_utilisation or 0) < 0.25)  # fmt: skip
+        else:
+            ok = r.bureau_delinquencies_24m >= 3 and (r.bureau_utilisation or 0) > 0.8
+        if ok:
+            found.append(index)
+            if len(found) > nth:
+                return found[nth]
     raise AssertionError(kind)
 
 
@@ -103,10 +108,13 @@ def borrower(db, now, business_date_set):
     from tests.suitability.conftest import answers
     from tests.wealth.conftest import PROFILES
 
+    _used: dict[str, int] = {}
+
     def make(*, age: int = 35, balance: int = 0, status: str = "active", consent: bool = True,
              verified: bool = True, mobile: str | None = None,
              bureau_file: str = "clean"):  # fmt: skip
         serial = next(_serial)
+        _used[bureau_file] = _used.get(bureau_file, -1) + 1
         user = User.objects.create(username=f"b-{uuid.uuid4().hex[:12]}", kind="customer",
                                    mobile=mobile or f"+86138{serial:08d}")  # fmt: skip
         customer = Customer.objects.create(
@@ -119,7 +127,7 @@ def borrower(db, now, business_date_set):
             KycApplication.objects.create(
                 customer=customer, kind="individual", document_type="resident_id",
                 document_number=f"11010119900101{serial:04d}",
-                document_index=bureau_index(bureau_file),
+                document_index=bureau_index(bureau_file, _used[bureau_file]),
                 legal_name="张三", name_index=f"name-{serial}",
                 birth_date=date(now.year - age, 1, 1), status="verified", provider="test",
                 submitted_at=now - timedelta(days=400), decided_at=now - timedelta(days=400),
@@ -136,7 +144,7 @@ def borrower(db, now, business_date_set):
             from tests.wealth.orders_helpers import funded_wallet
 
             funded_wallet(user, balance, now)
-        else:
+        elif verified:  # a wallet opens only for a verified customer
             open_wallet(user, now)
         return user
 

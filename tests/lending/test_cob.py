@@ -178,3 +178,26 @@ class TestReminders:
         reminders_send(business_date=first.due_date + D, now=now)
         kinds = sorted(Message.objects.filter(recipient=loan.user).values_list("kind", flat=True))
         assert kinds == ["lending.due_soon", "lending.overdue"]
+
+
+def test_once_a_month_each_models_stability_over_last_months_applications(
+    borrower, loan_product, champion, funded, now, business_date_set
+):
+    from hujin.lending.cob import model_stability
+    from hujin.lending.models import ModelStability
+
+    product = loan_product()
+    for n in range(3):
+        apply(borrower(balance=100_000), product, now, business_date_set, key=f"k{n}")
+    next_month = (business_date_set.replace(day=28) + 5 * D).replace(day=1)
+
+    first = model_stability(business_date=next_month, now=now)
+    again = model_stability(business_date=next_month + D, now=now)
+
+    stability = ModelStability.objects.get()
+    assert first["models"] == 1 and again["models"] == 0
+    assert stability.month == business_date_set.replace(day=1)
+    assert stability.applications == 3
+    assert "score" in stability.psi and "bureau_utilisation" in stability.psi
+    # three applicants alike are nothing like the training population: flagged
+    assert stability.flagged and all(stability.psi[name] > 0.25 for name in stability.flagged)

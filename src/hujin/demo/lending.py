@@ -134,9 +134,15 @@ def _product_id(code: str, business_date):
 
 
 def _apply(actor, business_date, now, *, amount: int, term: int, income: int, key: str):
+    from hujin.privacy.selectors import consent_document_current, consent_standing
+
+    document_id = None  # the credit check authorised with the application, as on the portal
+    if consent_standing(user_id=actor.id, kind="credit_check") is None:
+        document_id = consent_document_current(kind="credit_check").id
     data = ApplicationInput(product_id=_product_id(CONSUMER.code, business_date),
                             amount_minor=amount, term=term, purpose="home_improvement",
-                            monthly_income_minor=income, idempotency_key=key)  # fmt: skip
+                            monthly_income_minor=income, idempotency_key=key,
+                            credit_check_document_id=document_id)  # fmt: skip
     return application_submit(actor=actor, data=data, now=now, business_date=business_date)
 
 

@@ -72,7 +72,7 @@ RULE_LABELS = {
 # The scored characteristics (features.assess): their plain names and units.
 YEARS, DAYS, YUAN, COUNT, RATIO, LEVEL = "years", "days", "yuan", "count", "ratio", "level"
 FEATURES = {
-    "age": (_("Age"), YEARS),
+    "age": (pgettext_lazy("borrower", "Age"), YEARS),
     "kyc_age_days": (_("Days since identity verified"), DAYS),
     "risk_level": (_("Risk tolerance level"), LEVEL),
     "wallet_balance_avg_90d": (_("Average wallet balance, 90 days"), YUAN),
