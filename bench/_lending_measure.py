@@ -430,9 +430,12 @@ def _rows(cursor, customer, product, now: datetime, day: date) -> None:
     from hujin.lending.accounts import PER_LOAN
     from hujin.lending.models import Instalment, Loan, LoanApplication
 
+    # In the loans' order, a loan's instalments together: the pages a day's accrual touches
+    # are laid out as the services would have written them, loan after loan.
     first = f"FROM {DRIVER} d JOIN {SCHEDULES} s ON s.principal_minor = d.principal_minor " \
-        "AND s.number = 1"  # fmt: skip
-    every = f"FROM {DRIVER} d JOIN {SCHEDULES} s ON s.principal_minor = d.principal_minor"
+        "AND s.number = 1 ORDER BY d.n"  # fmt: skip
+    every = f"FROM {DRIVER} d JOIN {SCHEDULES} s ON s.principal_minor = d.principal_minor " \
+        "ORDER BY d.n, s.number"  # fmt: skip
     common = {"customer": customer.id, "product": product.id}
     steps = [
         ("applications", LoanApplication, first, {

@@ -1,7 +1,7 @@
 """Any sequence of days — dues collected or missed, repayments of any size, prepayments in part
-or in full, money arriving late — leaves every loan's schedule and the ledger in agreement, and
-the money where a small reference model says it is: what left the wallet is what the loans
-collected, and no fen is created or lost."""
+or in full, money arriving late, bank callbacks dated days back — leaves every loan's schedule
+and the ledger in agreement, and the money where a small reference model says it is: what left
+the wallet is what the loans collected, and no fen is created or lost."""
 
 from datetime import timedelta
 
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from hujin.ledger.verify import ledger_verify
 from hujin.lending import types as t
+from hujin.lending.accounts import ACTOR
 from hujin.lending.allocation import owed_of
 from hujin.lending.cob import lending_steps_run
 from hujin.lending.errors import InsufficientFunds, RepaymentInvalid
@@ -37,6 +38,11 @@ day_action = st.one_of(
         st.just("prepay_part"),
         st.integers(min_value=1, max_value=300_000),
         st.sampled_from(t.PREPAY_CHOICES),
+    ),
+    st.tuples(
+        st.just("late"),
+        st.integers(min_value=1, max_value=400_000),
+        st.integers(min_value=1, max_value=15),
     ),
     st.just(("prepay_all",)),
     st.just(("spend_all",)),
@@ -91,6 +97,12 @@ def _run(days, borrower, loan_product, now, start):
                 owed = sum(owed_of(r).total() for r in current(loan) if r.paid_on is None)
                 loan_repay(actor=actor, loan_id=loan.id, amount_minor=min(action[1], owed),
                            idempotency_key=f"r{n}", now=now, business_date=day)  # fmt: skip
+            elif kind == "late" and loan.state == t.LOAN_ACTIVE:
+                owed = sum(owed_of(r).total() for r in current(loan) if r.paid_on is None)
+                loan_repay(actor=ACTOR, loan_id=loan.id, amount_minor=min(action[1], owed),
+                           idempotency_key=f"l{n}", now=now, business_date=day,
+                           value_date=max(start, day - action[2] * D),
+                           source="channel")  # fmt: skip
             elif kind == "prepay_part" and loan.state == t.LOAN_ACTIVE:
                 loan_prepay(actor=actor, loan_id=loan.id, idempotency_key=f"p{n}", now=now,
                             business_date=day, principal_minor=action[1],

@@ -29,10 +29,10 @@ from hujin.identity.api_auth_customer import CustomerBearer
 from hujin.identity.endpoints import router as me_tokens_router
 from hujin.identity.errors import AccessTokenRequired
 from hujin.ledger.endpoints import router as ledger_router
+from hujin.lending.endpoints import router as me_lending_router
 from hujin.payments.endpoints import router as me_payments_router
 from hujin.payments.endpoints_statements import router as me_statements_router
 from hujin.products.endpoints import router as me_products_router
-from hujin.lending.endpoints import router as me_lending_router
 from hujin.wealth.endpoints import router as me_suitability_router
 
 logger = logging.getLogger(__name__)

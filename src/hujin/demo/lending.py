@@ -11,7 +11,7 @@ customer who already has a loan or an application is left as it is.
 
 ``demo_lending_step`` is a step of ``hujin.demo.loader.STEPS`` after the customers' wallets."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from hujin.core.actors import Actor
@@ -87,7 +87,8 @@ FUNDING = ("demo-custodian-2026-001", 50_000_000_00)  # the custodian's referenc
 TRAINING_ROWS, TRAINING_SEED = 3_000, 7  # 3,000 rows train in about 11 s
 
 BORROWER = "+8613800138001"  # a loan in progress
-BORROWED = 30_000_00
+# What the borrower asks for (amount, monthly income), the next only if the first is declined.
+ASKS = ((30_000_00, 25_000_00), (20_000_00, 30_000_00), (10_000_00, 30_000_00))
 LOAN_TERM = 12
 REFERRED = ("+8613800138008", "+8613800138002", "+8613800138009")  # the first referred stays
 
@@ -122,11 +123,11 @@ def _champion(ctx: DemoContext) -> None:
 
 
 def _code() -> str:
-    import re
+    """The code just texted to the borrower (the development SMS outbox keeps it)."""
+    from hujin.identity.sms import dev_sms_code
+    from hujin.identity.step_up import PURPOSE
 
-    from hujin.identity.models import DevSmsMessage
-
-    return re.search(r"\b(\d{6})\b", DevSmsMessage.objects.latest("sent_at").text).group(1)
+    return dev_sms_code(mobile_e164=BORROWER, purpose=PURPOSE) or ""
 
 
 def _product_id(code: str, business_date):
@@ -147,36 +148,40 @@ def _apply(actor, business_date, now, *, amount: int, term: int, income: int, ke
 
 
 def _borrower(ctx: DemoContext, business_date) -> str | None:
-    """The first demo customer's loan, paid out two months ago, two instalments repaid."""
+    """The first demo customer's loan: assessed today, paid out as if two months ago (the
+    schedule's value dates), its first two instalments repaid on their due dates."""
     user_id = user_id_for_mobile(mobile=BORROWER)
     if user_id is None:
         return None
     actor = customer_actor_get(actor=ctx.actor, user_id=user_id)
     if my_loans(actor=actor, business_date=business_date):
         return None
+    application = None
+    for n, (amount, income) in enumerate(ASKS):
+        application = _apply(actor, business_date, ctx.now, amount=amount, term=LOAN_TERM,
+                             income=income, key=f"demo:loan:{n}")  # fmt: skip
+        if application.state == t.APP_REFERRED:
+            application = application_review(actor=ANALYST, application_id=application.id,
+                                             approve=True, note="demo: income checked",
+                                             now=ctx.now, business_date=business_date)  # fmt: skip
+        if application.state == t.APP_APPROVED:
+            break
+    if application is None or application.state != t.APP_APPROVED:
+        return "the demo loan was declined"
     start = business_date - timedelta(days=65)
-    at = ctx.now - timedelta(days=65)
-    application = _apply(actor, start, at, amount=BORROWED, term=LOAN_TERM, income=25_000_00,
-                         key="demo:loan")  # fmt: skip
-    if application.state == t.APP_REFERRED:
-        application = application_review(actor=ANALYST, application_id=application.id,
-                                         approve=True, note="demo: income checked", now=at,
-                                         business_date=start)  # fmt: skip
-    if application.state != t.APP_APPROVED:
-        return f"the demo loan was {application.state}"
     _, digest, _ = contract_preview(actor=actor, application_id=application.id,
-                                    language="zh-hans", now=at, business_date=start)  # fmt: skip
+                                    language="zh-hans", now=ctx.now,
+                                    business_date=start)  # fmt: skip
     sign_code_send(actor=actor, application_id=application.id, contract_sha256=digest, ip=None,
-                   now=at)  # fmt: skip
+                   now=ctx.now)  # fmt: skip
     loan = loan_sign(actor=actor, application_id=application.id, contract_sha256=digest,
-                     method="sms", code=_code(), language="zh-hans", now=at,
+                     method="sms", code=_code(), language="zh-hans", now=ctx.now,
                      business_date=start)  # fmt: skip
-    loan_disburse(actor=LENDING, loan_id=loan.id, now=at, business_date=start)
+    loan_disburse(actor=LENDING, loan_id=loan.id, now=ctx.now, business_date=start)
     view = my_loan(actor=actor, loan_id=loan.id, business_date=business_date)
     for line in view.lines[:2]:
-        paid_at = datetime.combine(line.due_date, ctx.now.timetz())
         loan_repay(actor=actor, loan_id=loan.id, amount_minor=line.owed_minor,
-                   idempotency_key=f"demo:repay:{line.number}", now=paid_at,
+                   idempotency_key=f"demo:repay:{line.number}", now=ctx.now,
                    business_date=line.due_date)  # fmt: skip
     return None
 
@@ -212,6 +217,14 @@ def demo_lending_step(ctx: DemoContext) -> None:
     funding_add(actor=OPERATIONS, amount_minor=FUNDING[1], reference=FUNDING[0], now=ctx.now,
                 business_date=business_date)  # fmt: skip
     _champion(ctx)
+    from hujin.privacy.errors import ConsentDocumentNotFound
+    from hujin.privacy.selectors import consent_document_current
+
+    try:
+        consent_document_current(kind="credit_check")
+    except ConsentDocumentNotFound:
+        ctx.report.notes.append("Lending: no credit-check authorisation to apply with")
+        return
     problems = [p for p in (_borrower(ctx, business_date), _referred(ctx, business_date)) if p]
     if problems:
         ctx.report.notes.append("Lending: " + "; ".join(problems))

@@ -45,9 +45,9 @@ def periods_per_year(terms: t.Terms, rows: Sequence[t.Instalment]) -> Decimal:
     """12 for monthly instalments; a single payment: 12 / its months when it falls due whole
     calendar months after the disbursement (its interest is n/12 of a year's), else 365 / its
     days."""
-    if terms.term_unit == t.TERM_MONTHS and terms.method == t.BULLET:
-        if rows[-1].due_date == month_add(terms.start, terms.term):
-            return Decimal(12) / Decimal(terms.term)
+    whole_months = rows[-1].due_date == month_add(terms.start, terms.term)
+    if terms.term_unit == t.TERM_MONTHS and terms.method == t.BULLET and whole_months:
+        return Decimal(12) / Decimal(terms.term)
     if terms.term_unit == t.TERM_DAYS or terms.method == t.BULLET:
         days = (rows[-1].due_date - terms.start).days
         return Decimal(365) / Decimal(days)

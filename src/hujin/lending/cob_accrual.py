@@ -13,7 +13,8 @@ all.
 Penalty: principal past its due date by more than the product's grace days bears the penalty
 rate for the day (grace days are free of penalty), per instalment: unpaid principal × rate /
 day basis, rounded half up (rates in millionths, integer arithmetic); posted per loan to its
-penalty receivable / penalty income. A loan's ``penalty_through`` makes the day's penalty once.
+penalty receivable / penalty income. A loan's ``penalty_through`` makes the day's penalty once;
+each instalment's day is kept (PenaltyAccrual) for a repayment dated earlier to recompute.
 """
 
 import uuid
@@ -39,6 +40,14 @@ def _days(postgres: bool, later: str, earlier: str) -> str:
 
 def _date_param(postgres: bool) -> str:
     return "%(d)s::date" if postgres else "%(d)s"
+
+
+def penalty_of_day(unpaid_minor: int, rate, day_count: str) -> int:
+    """One day's penalty on ``unpaid_minor`` of overdue principal at the annual ``rate``: the
+    same integer rule as the close of business's SQL (rate in millionths, half up)."""
+    basis = t.DAY_BASIS[day_count]
+    micro = int((rate * RATE_SCALE).to_integral_value())
+    return (2 * unpaid_minor * micro + basis * RATE_SCALE) // (2 * basis * RATE_SCALE)
 
 
 def _temp_table(cursor, postgres: bool) -> None:
@@ -142,6 +151,12 @@ def _accrue(part: str, *, business_date: date, now: datetime) -> dict:
             cursor.execute(f"DROP TABLE {TABLE}")
             return {"status": "done_before", "loans": 0, "total_minor": 0}
         _refused_out(cursor, postgres, result.refused)
+        if not interest:  # the day's penalty per instalment, kept for a later replay
+            cursor.execute(
+                "INSERT INTO lending_penaltyaccrual (instalment_id, loan_id, business_date, "
+                f"amount_minor) SELECT instalment_id, loan_id, %(d)s, amount FROM {TABLE}",
+                {"d": d},
+            )
         _apply(cursor, postgres,
                instalment_field="interest_recognised_minor" if interest else "penalty_minor",
                loan_field="interest_accrued_minor" if interest else "penalty_accrued_minor",

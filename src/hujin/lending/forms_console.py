@@ -52,7 +52,7 @@ class ProductForm(forms.Form):
     min_term = forms.IntegerField(label=_("Shortest term"), min_value=1)
     max_term = forms.IntegerField(label=_("Longest term"), min_value=1)
     method = forms.ChoiceField(label=_("Repayment method"), choices=list(METHOD_LABELS.items()))
-    day_count = forms.ChoiceField(label=_("Interest day count"),
+    day_count = forms.ChoiceField(label=_("Interest day count"), initial=t.ACT_365,
                                   choices=list(DAY_COUNT_LABELS.items()))  # fmt: skip
     min_rate = percent_field(_("Lowest annual rate (%)"))
     max_rate = percent_field(_("Highest annual rate (%)"))

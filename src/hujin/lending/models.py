@@ -44,6 +44,8 @@ class LoanProduct(models.Model):
     max_debt_to_income = models.DecimalField(max_digits=5, decimal_places=2, default=0.5)
     description_zh = models.TextField(blank=True, default="")
     description_en = models.TextField(blank=True, default="")
+    # The highest APR the terms allow (pricing.worst_apr), worked out when they are saved.
+    worst_apr = models.DecimalField(max_digits=7, decimal_places=4, default=0)
     state = models.CharField(
         max_length=16, default=t.PRODUCT_DRAFT, choices=_choices(t.PRODUCT_STATES)
     )
@@ -447,3 +449,21 @@ class CollectionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.created_at:%Y-%m-%d}"
+
+
+class PenaltyAccrual(models.Model):
+    """One business date's penalty on one instalment, as the close of business accrued it: the
+    history a repayment dated earlier than the accrual (a late-arriving callback) recomputes."""
+
+    id = models.BigAutoField(primary_key=True)
+    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="+")
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="+")
+    business_date = models.DateField()
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["loan", "business_date"], name="lending_penalty_day")]
+
+    def __str__(self) -> str:
+        return f"{self.instalment_id} {self.business_date}"

@@ -70,6 +70,46 @@ def repayment(*, event_id, loan_id, wallet_id, parts: dict[str, int]) -> list[Tr
     return requests
 
 
+def penalty_adjustment(*, event_id, loan_id, amount_minor: int) -> list[TransferRequest]:
+    """Penalty recognised again after a replay: more (receivable ← income) or less (income ←
+    receivable)."""
+    if amount_minor > 0:
+        return [accrual(event_id=event_id, loan_id=loan_id, part=t.PENALTY,
+                        amount_minor=amount_minor)]  # fmt: skip
+    if amount_minor < 0:
+        return [_move(event_id, "penalty_reversal", house_id("penalty_income"),
+                      loan_account_id(loan_id, "penalty"), -amount_minor, loan_id,
+                      "accrual.penalty")]  # fmt: skip
+    return []
+
+
+def _reversal(event_id, loan_id, wallet_id, part: str, amount: int) -> list[TransferRequest]:
+    """A part's repayment postings undone: its accounts back to the wallet."""
+    if part == t.PRINCIPAL:
+        return [
+            _move(event_id, "back_principal", house_id("funding"), wallet_id, amount, loan_id,
+                  "repayment.principal"),
+            _move(event_id, "back_claim", loan_account_id(loan_id, "principal"),
+                  house_id("loan_book"), amount, loan_id, "repayment.principal"),
+        ]  # fmt: skip
+    source = house_id("fee_income") if part == t.FEES else loan_account_id(loan_id, part)
+    return [_move(event_id, f"back_{part}", source, wallet_id, amount, loan_id,
+                  f"repayment.{part}")]  # fmt: skip
+
+
+def reallocation(*, event_id, loan_id, wallet_id,
+                 delta: dict[str, int]) -> list[TransferRequest]:  # fmt: skip
+    """The money of a replay moved between parts, through the wallet: what a part gives back
+    first, then what the parts take (the wallet pays the late repayment, less any refund)."""
+    requests = []
+    for part, amount in delta.items():
+        if amount < 0:
+            requests += _reversal(event_id, loan_id, wallet_id, part, -amount)
+    taken = {part: amount for part, amount in delta.items() if amount > 0}
+    return requests + repayment(event_id=event_id, loan_id=loan_id, wallet_id=wallet_id,
+                                parts=taken)  # fmt: skip
+
+
 def write_off(*, event_id, loan_id, part: str, amount_minor: int) -> TransferRequest:
     """A receivable taken off into the write-off expense."""
     return _move(event_id, f"write_off_{part}", house_id("write_off"),

@@ -180,12 +180,16 @@ def preview(request, product_id: uuid.UUID):
 
 
 def _credit_check_document():
+    from hujin.privacy.errors import ConsentDocumentNotFound
     from hujin.privacy.selectors import consent_document_current, consent_standing
 
     def read(user_id):
         if consent_standing(user_id=user_id, kind=CREDIT_CHECK) is not None:
             return None
-        return consent_document_current(kind=CREDIT_CHECK)
+        try:
+            return consent_document_current(kind=CREDIT_CHECK)
+        except ConsentDocumentNotFound:  # none published: the service refuses the application
+            return None
 
     return read
 

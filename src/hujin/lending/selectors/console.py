@@ -204,7 +204,7 @@ def products_list(*, language: str, on: date) -> list[ProductRow]:
     cap = apr_cap()
     rows = []
     for p in LoanProduct.objects.order_by("state", "code"):
-        apr = worst_apr(p, start=on)
+        apr = p.worst_apr  # worked out when the terms were saved
         rows.append(ProductRow(
             id=p.id, code=p.code, name=product_name(p, language), state=p.state,
             currency=p.currency, min_amount_minor=p.min_amount_minor,
@@ -240,7 +240,7 @@ def product_page(*, product_id, language: str, on: date) -> ProductPage:
     p = LoanProduct.objects.filter(id__in=uuids_of([product_id])).first()
     if p is None:
         raise LoanProductNotFound()
-    apr, cap = worst_apr(p, start=on), apr_cap()
+    apr, cap = p.worst_apr, apr_cap()
     request = None
     if p.approval_request_id:
         request = ApprovalRequest.objects.filter(id=p.approval_request_id).first()

@@ -103,7 +103,7 @@ def _view(product: LoanProduct, *, on: date) -> t.ProductView:
     names = [f.name for f in t.ProductView.__dataclass_fields__.values()]
     values = {n: getattr(product, n) for n in names if n != "worst_apr"}
     values["allocation_order"] = tuple(product.allocation_order)
-    return t.ProductView(**values, worst_apr=worst_apr(product, start=on))
+    return t.ProductView(**values, worst_apr=product.worst_apr)
 
 
 def product_view(product: LoanProduct, *, on: date) -> t.ProductView:
@@ -128,9 +128,14 @@ def _locked(product_id) -> LoanProduct:
 
 
 def _check_cap(product: LoanProduct, on: date) -> Decimal:
+    """Worked out again (the terms are the same, the start date is today's), held to today's
+    cap."""
     apr, cap = worst_apr(product, start=on), apr_cap()
     if apr > cap:
         raise AprAboveCap(details={"apr": str(apr), "cap": str(cap)})
+    if apr != product.worst_apr:
+        product.worst_apr = apr
+        product.save(update_fields=["worst_apr"])
     return apr
 
 
@@ -139,6 +144,7 @@ def product_create(*, actor: Actor, data: t.ProductInput, now: datetime) -> t.Pr
     fields = validated(data)
     product = LoanProduct(**fields, state=t.PRODUCT_DRAFT, created_by=str(actor.id)[:64],
                           created_at=now, updated_at=now)  # fmt: skip
+    product.worst_apr = worst_apr(product, start=now.date())
     try:
         with transaction.atomic():
             product.save(force_insert=True)
@@ -160,6 +166,7 @@ def product_update(*, actor: Actor, product_id: uuid.UUID, data: t.ProductInput,
         changed = [k for k, v in fields.items() if getattr(product, k) != v]
         for key, value in fields.items():
             setattr(product, key, value)
+        product.worst_apr = worst_apr(product, start=now.date())
         product.updated_at = now
         try:
             with transaction.atomic():
@@ -207,7 +214,8 @@ def product_admit_execute(*, request, actor: Actor, now: datetime) -> None:
 
 
 def product_admit_describe(request) -> str:
-    return f"{request.payload.get('code', '')} (APR ≤ {request.payload.get('worst_apr', '')})"
+    apr = Decimal(request.payload.get("worst_apr") or 0) * 100
+    return f"{request.payload.get('code', '')} (APR ≤ {apr:.2f}%)"
 
 
 def product_return_on_rejection(*, actor: Actor, product_id: uuid.UUID, now: datetime) -> None:

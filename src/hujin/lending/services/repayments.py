@@ -134,16 +134,29 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
         if owed_of(row).total() == 0 and row.paid_on is None:
             row.paid_on = business_date
         row.save()
+    return _settle_and_tell(loan, event, actor=actor, now=now, business_date=business_date,
+                            parts=parts)  # fmt: skip
+
+
+def _settle_and_tell(loan: Loan, event: LoanEvent, *, actor: Actor, now: datetime,
+                     business_date: date, parts: dict | None = None) -> LoanEvent:  # fmt: skip
+    """The loan settled when nothing is open; the audit entry and the events."""
     settled = not Instalment.objects.filter(
         loan=loan, schedule_version=loan.schedule_version, paid_on=None
     ).exists()
-    if settled:
+    if settled and loan.state == t.LOAN_ACTIVE:
         loan.state, loan.settled_on = t.LOAN_SETTLED, business_date
     loan.updated_at = now
     loan.save()
+    if parts is None:
+        parts = {}
+        for _number, part, amount in event.allocation:
+            parts[part] = parts.get(part, 0) + amount
+    kind, total = event.kind, event.amount_minor
     audit_record(actor=actor, action=f"lending.loan.{kind}", target_type="loan",
                  target_id=str(loan.id), occurred_at=now,
-                 after={"amount_minor": total, "parts": parts, "state": loan.state})  # fmt: skip
+                 after={"amount_minor": total, "parts": parts, "state": loan.state,
+                        "value_date": event.value_date.isoformat()})  # fmt: skip
     payload = {"loan_id": str(loan.id), "customer_id": str(loan.customer_id),
                "amount_minor": total, "parts": parts, "kind": kind}  # fmt: skip
     event_emit(aggregate_type="loan", aggregate_id=str(loan.id), event_type=events.LOAN_REPAID,
@@ -157,14 +170,19 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
 
 
 def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempotency_key: str,
-               now: datetime, business_date: date,
-               source: str = "portal") -> LoanEvent:  # fmt: skip
+               now: datetime, business_date: date, source: str = "portal",
+               value_date: date | None = None) -> LoanEvent:  # fmt: skip
     """Repay ``amount_minor`` from the wallet: what is due first, then the next instalments in
-    order. Raises RepaymentInvalid (nothing or more than is owed), InsufficientFunds,
+    order. ``value_date`` (a channel's callback, never a customer's request) dates it earlier
+    than today: the loan's later repayments and penalty are replayed (replay.py). Raises
+    RepaymentInvalid (nothing or more than is owed, a date in the future), InsufficientFunds,
     LoanNotFound, LoanStateInvalid."""
     key = _key(idempotency_key)
     if type(amount_minor) is not int or amount_minor <= 0:
         raise _invalid("amount", "positive")
+    value_date = value_date or business_date
+    if value_date > business_date or (value_date < business_date and actor.kind == "customer"):
+        raise _invalid("value_date", "range")
     with transaction.atomic():
         loan, existing = _own_loan(actor, loan_id, key)
         if existing is not None:
@@ -174,9 +192,44 @@ def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempoten
         total = sum(o.total() for o in owed)
         if amount_minor > total:
             raise _invalid("amount", "more_than_owed", owed_minor=total)
+        if value_date < business_date and _needs_replay(loan, value_date):
+            return _replayed(loan, amount_minor, key=key, actor=actor, source=source, now=now,
+                             value_date=value_date, business_date=business_date)  # fmt: skip
         allocation = allocate(owed, amount_minor, loan.allocation_order)
         return _apply(loan, rows, allocation, kind="repayment", key=key, actor=actor,
                       source=source, now=now, business_date=business_date)  # fmt: skip
+
+
+def _needs_replay(loan: Loan, value_date: date) -> bool:
+    from hujin.lending.services.replay import replayable
+
+    later = LoanEvent.objects.filter(loan=loan, kind="repayment", value_date__gt=value_date)
+    penalised = loan.penalty_through is not None and loan.penalty_through >= value_date
+    return (later.exists() or penalised) and replayable(loan, value_date)
+
+
+def _replayed(loan: Loan, amount_minor: int, *, key: str, actor: Actor, source: str,
+              now: datetime, value_date: date, business_date: date) -> LoanEvent:  # fmt: skip
+    from hujin.lending.services.replay import replay
+
+    event = LoanEvent(loan=loan, kind="repayment", value_date=value_date,
+                      amount_minor=amount_minor, allocation=[], idempotency_key=key,
+                      source=source, actor_id=str(actor.id)[:64], created_at=now)  # fmt: skip
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+    except IntegrityError:
+        raise _invalid("idempotency_key", "reused") from None
+    wallet_id = wallet_account_of(customer_id=loan.customer_id)
+    requests = replay(loan=loan, event=event, wallet_id=wallet_id, actor=actor, now=now,
+                      business_date=business_date)  # fmt: skip
+    result = postings.book(requests, now=now, business_date=business_date)
+    if result == Result.EXCEEDS_CREDITS:
+        raise InsufficientFunds()
+    if result != Result.OK:
+        raise LoanStateInvalid(details={"reason": result})
+    event.save(update_fields=["allocation"])
+    return _settle_and_tell(loan, event, actor=actor, now=now, business_date=business_date)
 
 
 def due_now(loan: Loan, rows: list[Instalment], business_date: date) -> int:
