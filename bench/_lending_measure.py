@@ -119,6 +119,7 @@ def _customers(count: int, first: int, now: datetime, day: date) -> list:
     from hujin.core.actors import Actor
     from hujin.customers.models import Customer, KycApplication
     from hujin.identity.models import User
+    from hujin.ledger.models import Account
     from hujin.privacy.models import ConsentRecord
     from hujin.privacy.selectors import consent_document_current
     from hujin.privacy.services import consent_accept
@@ -153,8 +154,6 @@ def _customers(count: int, first: int, now: datetime, day: date) -> list:
             _scratch.accounts_insert(cursor, rows_sql=rows, params=[first - 1, count],
                                      currency="CNY", code="2001.wallet", kind="liability",
                                      limited=True, now=since)  # fmt: skip
-        from hujin.ledger.models import Account
-
         wallets = dict(
             Account.objects.filter(owner_ref__startswith="bench-wallet:").values_list(
                 "owner_ref", "id"

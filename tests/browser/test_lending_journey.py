@@ -70,7 +70,7 @@ def _apply(page, texts) -> None:
     if consent.count():
         consent.check()
     _submit(page, "[data-testid=apply-form]")
-    assert re.search(r"/lending/applications/[0-9a-f-]{36}/$", page.url), page.url
+    assert re.search(r"/lending/application/[0-9a-f-]{36}/$", page.url), page.url
     assert page.locator("[data-testid=decision][data-outcome=approved]").count() == 1
     assert texts["approved"] in page.locator("[data-testid=decision]").inner_text()
     assert page.locator("[data-testid=contract-text]").inner_text().strip()

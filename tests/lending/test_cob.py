@@ -35,9 +35,7 @@ def days(start, end):
 
 
 class TestInterestAccrual:
-    def test_recognises_the_first_instalments_interest_by_its_due_date_day_by_day(
-        self, loan, now
-    ):
+    def test_recognises_the_first_instalments_interest_by_its_due_date_day_by_day(self, loan, now):
         first = current(loan)[0]
         for day in days(first.period_start + D, first.due_date):
             interest_accrue(business_date=day, now=now)

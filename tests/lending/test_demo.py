@@ -20,9 +20,7 @@ def _actor(mobile: str):
                               user_id=user_id_for_mobile(mobile=mobile))  # fmt: skip
 
 
-def test_the_demo_lends_repays_and_leaves_one_application_for_an_analyst(
-    now, settings, tmp_path
-):
+def test_the_demo_lends_repays_and_leaves_one_application_for_an_analyst(now, settings, tmp_path):
     from hujin.core.dates import business_date_get
     from hujin.lending.models import LoanApplication, LoanEvent
 

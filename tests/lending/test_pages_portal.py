@@ -103,8 +103,10 @@ class TestApplying:
     def test_a_refused_purpose_is_refused_by_rule_and_nothing_is_made(self, ready):
         user, product = ready
         client = client_for(user)
-        response = client.post(f"/lending/apply/{product.id}/",
-                               _application_form(client, product, purpose="securities"))
+        response = client.post(
+            f"/lending/apply/{product.id}/",
+            _application_form(client, product, purpose="securities"),
+        )
         assert response.status_code == 400
         assert "cannot be used for investments" in response.content.decode()
         assert LoanApplication.objects.count() == 0
@@ -153,11 +155,11 @@ class TestSigning:
         user, product = ready
         application = approved_now(user, product, business_date_set)
         client = client_for(user)
-        page = client.get(f"/lending/applications/{application.id}/").content.decode()
+        page = client.get(f"/lending/application/{application.id}/").content.decode()
         digest = page.split('name="contract_sha256" value="')[1][:64]
 
-        client.post(f"/lending/applications/{application.id}/code/", {"contract_sha256": digest})
-        response = client.post(f"/lending/applications/{application.id}/sign/",
+        client.post(f"/lending/application/{application.id}/code/", {"contract_sha256": digest})
+        response = client.post(f"/lending/application/{application.id}/sign/",
                                {"contract_sha256": digest, "method": "sms",
                                 "code": texted_code()})  # fmt: skip
 
@@ -171,9 +173,9 @@ class TestSigning:
         user, product = ready
         application = approved_now(user, product, business_date_set)
         client = client_for(user)
-        page = client.get(f"/lending/applications/{application.id}/").content.decode()
+        page = client.get(f"/lending/application/{application.id}/").content.decode()
         digest = page.split('name="contract_sha256" value="')[1][:64]
-        response = client.post(f"/lending/applications/{application.id}/sign/",
+        response = client.post(f"/lending/application/{application.id}/sign/",
                                {"contract_sha256": digest, "code": "000000"})  # fmt: skip
         assert response.status_code == 400
         assert 'data-testid="code-error"' in response.content.decode()
@@ -189,10 +191,10 @@ class TestSigning:
         user, product = borrower(), loan_product()
         application = approved_now(user, product, business_date_set)
         client = client_for(user)
-        page = client.get(f"/lending/applications/{application.id}/").content.decode()
+        page = client.get(f"/lending/application/{application.id}/").content.decode()
         digest = page.split('name="contract_sha256" value="')[1][:64]
-        client.post(f"/lending/applications/{application.id}/code/", {"contract_sha256": digest})
-        response = client.post(f"/lending/applications/{application.id}/sign/",
+        client.post(f"/lending/application/{application.id}/code/", {"contract_sha256": digest})
+        response = client.post(f"/lending/application/{application.id}/sign/",
                                {"contract_sha256": digest, "code": texted_code()})  # fmt: skip
         assert Loan.objects.get().state == t.LOAN_SIGNED
         page = client.get(response["Location"]).content.decode()
@@ -200,9 +202,7 @@ class TestSigning:
 
 
 class TestMyLoans:
-    def test_the_loan_page_shows_the_whole_schedule_with_its_totals(
-        self, ready, business_date_set
-    ):
+    def test_the_loan_page_shows_the_whole_schedule_with_its_totals(self, ready, business_date_set):
         user, product = ready
         loan = loan_now(user, product, business_date_set)
         page = client_for(user).get(f"/lending/loans/{loan.id}/").content.decode()
@@ -253,9 +253,7 @@ class TestRepaying:
         assert response.status_code == 302
         assert current(loan)[0].paid_on == business_date_set
 
-    def test_short_of_money_says_so_in_place_with_a_way_to_top_up(
-        self, ready, business_date_set
-    ):
+    def test_short_of_money_says_so_in_place_with_a_way_to_top_up(self, ready, business_date_set):
         user, product = ready
         loan = loan_now(user, product, business_date_set)
         drain(user, leave=100, now=loan.disbursed_at, business_date=business_date_set)
@@ -294,3 +292,37 @@ class TestInChinese:
         loan = loan_now(user, product, business_date_set)
         page = client_for(user, "zh-hans").get(f"/lending/loans/{loan.id}/").content.decode()
         assert "还款计划" in page and "Repayment schedule" not in page
+
+
+class TestTheWords:
+    def test_every_purpose_characteristic_and_hard_rule_has_words_for_the_customer(self):
+        from hujin.lending import decision
+        from hujin.lending.scorecard.generate import FEATURES
+        from hujin.lending.views_portal_words import PURPOSE_LABELS, REASON_SENTENCES
+
+        assert set(PURPOSE_LABELS) == set(t.PURPOSES)
+        codes = {*FEATURES, *decision.RULES, decision.BELOW_MIN_SCORE}
+        assert codes - set(REASON_SENTENCES) == set()
+
+    def test_a_decline_names_the_failed_rules_first_and_at_most_three_reasons(self):
+        from hujin.lending.views_portal_words import reasons_in_words
+
+        said = reasons_in_words(hard_rules=["debt_to_income"],
+                                reasons=["age", "past_loans", "bureau_utilisation"])  # fmt: skip
+        assert len(said) == 3 and "too large a part of your income" in said[0]
+
+
+class TestSigningTwice:
+    def test_a_second_click_on_sign_leads_to_the_loan_signed_by_the_first(
+        self, ready, business_date_set
+    ):
+        user, product = ready
+        application = approved_now(user, product, business_date_set)
+        client = client_for(user)
+        page = client.get(f"/lending/application/{application.id}/").content.decode()
+        digest = page.split('name="contract_sha256" value="')[1][:64]
+        client.post(f"/lending/application/{application.id}/code/", {"contract_sha256": digest})
+        data = {"contract_sha256": digest, "code": texted_code()}
+        first = client.post(f"/lending/application/{application.id}/sign/", data)
+        second = client.post(f"/lending/application/{application.id}/sign/", data)
+        assert first["Location"] == second["Location"] == f"/lending/loans/{Loan.objects.get().id}/"

@@ -90,6 +90,9 @@ BORROWER = "+8613800138001"  # a loan in progress
 # What the borrower asks for (amount, monthly income), the next only if the first is declined.
 ASKS = ((30_000_00, 25_000_00), (20_000_00, 30_000_00), (10_000_00, 30_000_00))
 LOAN_TERM = 12
+# A large loan on a modest income (its instalment close to half of it) scores in the middle
+# band the policy refers to an analyst; the next ask only if the first was decided.
+REFER_ASKS = ((100_000_00, 8_000_00), (90_000_00, 7_000_00), (60_000_00, 5_000_00))
 REFERRED = ("+8613800138008", "+8613800138002", "+8613800138009")  # the first referred stays
 
 
@@ -201,8 +204,8 @@ def _referred(ctx: DemoContext, business_date) -> str | None:
         if any(a.state == t.APP_REFERRED for a in my_applications(actor=actor)):
             return None
     for actor in actors:
-        for amount, income in ((150_000_00, 15_000_00), (80_000_00, 12_000_00)):
-            application = _apply(actor, business_date, ctx.now, amount=amount, term=24,
+        for amount, income in REFER_ASKS:
+            application = _apply(actor, business_date, ctx.now, amount=amount, term=36,
                                  income=income, key=f"demo:refer:{amount}")  # fmt: skip
             if application.state == t.APP_REFERRED:
                 return None

@@ -132,6 +132,11 @@ def _accrue(part: str, *, business_date: date, now: datetime) -> dict:
     interest = part == t.INTEREST
     house_accounts_open(now=now)
     with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # a repayment meanwhile would change what is read: they wait (id order)
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT id FROM lending_loan "
+                f"WHERE state = '{t.LOAN_ACTIVE}' ORDER BY id FOR UPDATE) AS locked"
+            )
         _temp_table(cursor, postgres)
         sql = _interest_rows(postgres) if interest else _penalty_rows(postgres)
         cursor.execute(sql, {"d": d})

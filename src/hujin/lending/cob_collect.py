@@ -4,7 +4,7 @@
   first, as far as the funds go.
 - ``dues_collect``: on and after each due date, the wallet pays what is due, as much as it holds
   (a short wallet pays part, not nothing), one repayment per loan per date (idempotent on
-  ``auto:<date>``).
+  ``lending:auto:<date>``; keys under ``lending:`` are the system's own).
 - ``on_money_arrived``: a top-up or a transfer received by a customer with something overdue
   pays it at once, from what arrived.
 """
@@ -19,11 +19,15 @@ from hujin.customers.selectors import wallet_account_of
 from hujin.ledger.selectors import Balances, account_get
 from hujin.lending import types as t
 from hujin.lending.accounts import ACTOR
-from hujin.lending.allocation import owed_of
-from hujin.lending.errors import FundingExhausted, InsufficientFunds, LoanStateInvalid
+from hujin.lending.errors import (
+    FundingExhausted,
+    InsufficientFunds,
+    LoanStateInvalid,
+    RepaymentInvalid,
+)
 from hujin.lending.models import Instalment, Loan
 from hujin.lending.services.loans import loan_disburse
-from hujin.lending.services.repayments import loan_repay, open_instalments
+from hujin.lending.services.repayments import loan_repay
 
 
 def loans_disburse(*, business_date: date, now: datetime) -> dict:
@@ -48,17 +52,18 @@ def wallet_available(wallet_id: uuid.UUID | None) -> int:
 
 
 def collect(loan: Loan, *, key: str, business_date: date, now: datetime) -> int:
-    """Take from the wallet what it holds of what the loan owes by ``business_date``."""
-    due = sum(owed_of(r).total() for r in open_instalments(loan) if r.due_date <= business_date)
-    amount = min(due, wallet_available(wallet_account_of(customer_id=loan.customer_id)))
+    """Take from the wallet what it holds of what the loan owes by ``business_date`` (what is
+    due is worked out again under the loan's lock: the customer may have paid meanwhile)."""
+    amount = wallet_available(wallet_account_of(customer_id=loan.customer_id))
     if amount <= 0:
         return 0
     try:
-        loan_repay(actor=ACTOR, loan_id=loan.id, amount_minor=amount, idempotency_key=key,
-                   now=now, business_date=business_date, source="auto_debit")  # fmt: skip
-    except (InsufficientFunds, LoanStateInvalid):  # spent meanwhile: the next chance takes it
-        return 0
-    return amount
+        event = loan_repay(actor=ACTOR, loan_id=loan.id, amount_minor=amount,
+                           idempotency_key=key, now=now, business_date=business_date,
+                           source="auto_debit", due_only=True)  # fmt: skip
+    except (InsufficientFunds, LoanStateInvalid, RepaymentInvalid):
+        return 0  # nothing due, or spent meanwhile: the next chance takes it
+    return event.amount_minor
 
 
 def dues_collect(*, business_date: date, now: datetime) -> dict:
@@ -74,7 +79,8 @@ def dues_collect(*, business_date: date, now: datetime) -> dict:
     for row in due:
         loan = Loan.objects.get(id=row["loan_id"])
         loans += 1
-        taken = collect(loan, key=f"auto:{business_date}", business_date=business_date, now=now)
+        taken = collect(loan, key=f"lending:auto:{business_date}", business_date=business_date,
+                        now=now)  # fmt: skip
         collected += bool(taken)
         amount += taken
     return {"loans_due": loans, "collected": collected, "amount_minor": amount}
@@ -94,5 +100,5 @@ def on_money_arrived(event) -> None:
     overdue = Loan.objects.filter(customer_id=customer_id, state=t.LOAN_ACTIVE,
                                   dpd__gt=0).order_by("created_at")  # fmt: skip
     for loan in overdue:
-        collect(loan, key=f"arrival:{event.event_id}", business_date=business_date,
+        collect(loan, key=f"lending:arrival:{event.event_id}", business_date=business_date,
                 now=event.occurred_at)  # fmt: skip

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Sum
 
 from hujin.customers.selectors import CreditFacts
 from hujin.identity.selectors import security_events_count
@@ -18,7 +18,7 @@ from hujin.ledger.selectors import daily_balances
 from hujin.lending import types as t
 from hujin.lending.accounts import ACTOR
 from hujin.lending.bureau import BureauReport, bureau
-from hujin.lending.models import Instalment, Loan
+from hujin.lending.models import Instalment, Loan, LoanEvent
 from hujin.payments.selectors import payments_failed_count
 from hujin.suitability.selectors import risk_profile_current
 
@@ -107,9 +107,16 @@ def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_mino
 
 
 def has_overdue(customer_id) -> bool:
-    return Loan.objects.filter(
-        Q(customer_id=customer_id, state=t.LOAN_ACTIVE) & Q(dpd__gt=0)
-    ).exists()
+    """An active loan past due, or a loan written off and not recovered in full."""
+    if Loan.objects.filter(customer_id=customer_id, state=t.LOAN_ACTIVE, dpd__gt=0).exists():
+        return True
+    for loan in Loan.objects.filter(customer_id=customer_id, state=t.LOAN_WRITTEN_OFF):
+        events = LoanEvent.objects.filter(loan=loan)
+        written = sum(e.amount_minor for e in events if e.kind == "write_off")
+        recovered = sum(e.amount_minor for e in events if e.kind == "recovery")
+        if recovered < written:
+            return True
+    return False
 
 
 def outstanding_of(customer_id) -> int:

@@ -49,37 +49,43 @@ def accrual(*, event_id, loan_id, part: str, amount_minor: int) -> TransferReque
                  amount_minor, loan_id, f"accrual.{part}")  # fmt: skip
 
 
-def repayment(*, event_id, loan_id, wallet_id, parts: dict[str, int]) -> list[TransferRequest]:
-    """What a repayment's allocation posts, part by part."""
+def repayment(*, event_id, loan_id, wallet_id, parts: dict[str, int],
+              step: str = "") -> list[TransferRequest]:  # fmt: skip
+    """What a repayment's allocation posts, part by part (``step`` prefixes the transfers'
+    names when one event posts more than one set)."""
     requests = []
     principal = parts.get(t.PRINCIPAL, 0)
     if principal:
         requests += [
-            _move(event_id, "principal", wallet_id, house_id("funding"), principal, loan_id,
+            _move(event_id, f"{step}principal", wallet_id, house_id("funding"), principal,
+                  loan_id, "repayment.principal"),
+            _move(event_id, f"{step}claim", house_id("loan_book"),
+                  loan_account_id(loan_id, "principal"), principal, loan_id,
                   "repayment.principal"),
-            _move(event_id, "claim", house_id("loan_book"), loan_account_id(loan_id, "principal"),
-                  principal, loan_id, "repayment.principal"),
         ]  # fmt: skip
     for part in (t.INTEREST, t.PENALTY):
         if parts.get(part):
-            requests.append(_move(event_id, part, wallet_id, loan_account_id(loan_id, part),
-                                  parts[part], loan_id, f"repayment.{part}"))  # fmt: skip
+            requests.append(_move(event_id, f"{step}{part}", wallet_id,
+                                  loan_account_id(loan_id, part), parts[part], loan_id,
+                                  f"repayment.{part}"))  # fmt: skip
     if parts.get(t.FEES):
-        requests.append(_move(event_id, "fees", wallet_id, house_id("fee_income"),
+        requests.append(_move(event_id, f"{step}fees", wallet_id, house_id("fee_income"),
                               parts[t.FEES], loan_id, "repayment.fees"))  # fmt: skip
     return requests
 
 
-def penalty_adjustment(*, event_id, loan_id, amount_minor: int) -> list[TransferRequest]:
-    """Penalty recognised again after a replay: more (receivable ← income) or less (income ←
+def recognition_adjustment(*, event_id, loan_id, part: str,
+                           amount_minor: int) -> list[TransferRequest]:  # fmt: skip
+    """Interest or penalty recognised again: more (receivable ← income) or less (income ←
     receivable)."""
     if amount_minor > 0:
-        return [accrual(event_id=event_id, loan_id=loan_id, part=t.PENALTY,
+        return [accrual(event_id=event_id, loan_id=loan_id, part=part,
                         amount_minor=amount_minor)]  # fmt: skip
     if amount_minor < 0:
-        return [_move(event_id, "penalty_reversal", house_id("penalty_income"),
-                      loan_account_id(loan_id, "penalty"), -amount_minor, loan_id,
-                      "accrual.penalty")]  # fmt: skip
+        income = "interest_income" if part == t.INTEREST else "penalty_income"
+        return [_move(event_id, f"{part}_reversal", house_id(income),
+                      loan_account_id(loan_id, part), -amount_minor, loan_id,
+                      f"accrual.{part}")]  # fmt: skip
     return []
 
 
@@ -107,7 +113,7 @@ def reallocation(*, event_id, loan_id, wallet_id,
             requests += _reversal(event_id, loan_id, wallet_id, part, -amount)
     taken = {part: amount for part, amount in delta.items() if amount > 0}
     return requests + repayment(event_id=event_id, loan_id=loan_id, wallet_id=wallet_id,
-                                parts=taken)  # fmt: skip
+                                parts=taken, step="move_")  # fmt: skip
 
 
 def write_off(*, event_id, loan_id, part: str, amount_minor: int) -> TransferRequest:

@@ -368,7 +368,10 @@ def sign(request, application_id: uuid.UUID):
     except ApplicationNotFound:
         raise Http404 from None
     except HujinError as exc:
-        if view.state != t.APP_APPROVED:
+        again = _my_application(request, view.id)
+        if again.loan_id is not None:  # signed a moment ago (a double click): that loan
+            return redirect("lending:loan", loan_id=again.loan_id)
+        if again.state != t.APP_APPROVED:
             messages.error(request, exc.message)
             return redirect("lending:application", application_id=view.id)
         field = forms.field_of(exc)

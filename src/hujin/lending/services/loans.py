@@ -44,7 +44,7 @@ from hujin.lending.errors import (
     OfferExpired,
 )
 from hujin.lending.models import Instalment, Loan, LoanApplication, LoanEvent
-from hujin.lending.pricing import terms_of
+from hujin.lending.pricing import apr_cap, terms_of
 from hujin.lending.schedule import schedule
 
 
@@ -219,12 +219,16 @@ def loan_disburse(*, actor: Actor, loan_id: uuid.UUID, now: datetime,
         wallet_id = wallet_account_of(customer_id=loan.customer_id)
         if wallet_id is None:
             raise LoanStateInvalid(details={"reason": "no_wallet"})
+        # The term runs from the day the money is paid out (the contract says so): a later day
+        # than the signing moves the schedule, at the same rate and fees, under the cap.
         plan = schedule(loan_terms(loan, business_date))
+        if plan.apr > apr_cap():
+            raise LoanStateInvalid(details={"reason": "apr_above_cap", "apr": str(plan.apr)})
         house_accounts_open(now=now)
         loan_accounts_open(loan_id=loan.id, number=loan.number, now=now)
         event = LoanEvent.objects.create(
             loan=loan, kind="disbursement", value_date=business_date,
-            amount_minor=loan.principal_minor, idempotency_key="disbursement",
+            amount_minor=loan.principal_minor, idempotency_key="lending:disbursement",
             source="lending", actor_id=str(actor.id)[:64], created_at=now,
         )  # fmt: skip
         result = postings.book(

@@ -18,7 +18,9 @@ from django.db import IntegrityError, transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
+from hujin.core.errors import PermissionDenied
 from hujin.core.events import event_emit
+from hujin.core.ids import new_id
 from hujin.customers.selectors import own_standing, wallet_account_of
 from hujin.ledger.errors import Result
 from hujin.lending import events, postings
@@ -60,7 +62,10 @@ def open_instalments(loan: Loan) -> list[Instalment]:
 def _own_loan(actor: Actor, loan_id, key: str) -> tuple[Loan, LoanEvent | None]:
     """The loan, locked, and the event its key already made (a retry, or the same request
     twice at once: the second waits for the lock and then finds the first's). A customer
-    reaches only their own loan (another's is not found)."""
+    reaches only their own loan (another's is not found); staff reach none: money leaves a
+    wallet only at the customer's request or by the contract's auto-debit (a system)."""
+    if actor.kind not in ("customer", "system"):  # staff never take from a borrower's wallet
+        raise PermissionDenied(details={"reason": "customer_or_system_only"})
     loan = loan_locked(loan_id)
     if actor.kind == "customer":
         standing = own_standing(actor=actor)
@@ -68,7 +73,10 @@ def _own_loan(actor: Actor, loan_id, key: str) -> tuple[Loan, LoanEvent | None]:
             raise NotACustomer()
         if loan.customer_id != standing.customer_id:
             raise LoanNotFound()
-    existing = LoanEvent.objects.filter(loan=loan, idempotency_key=key).first()
+    existing = LoanEvent.objects.filter(loan=loan, idempotency_key=key,
+                                        kind__in=("repayment", "prepayment")).first()  # fmt: skip
+    if existing is None and LoanEvent.objects.filter(loan=loan, idempotency_key=key).exists():
+        raise _invalid("idempotency_key", "reused")
     if existing is None and loan.state != t.LOAN_ACTIVE:
         raise LoanStateInvalid(details={"state": loan.state})
     return loan, existing
@@ -78,16 +86,22 @@ LOAN_PAID = {t.PENALTY: "penalty_paid_minor", t.FEES: "fees_paid_minor",
              t.INTEREST: "interest_paid_minor", t.PRINCIPAL: "principal_paid_minor"}  # fmt: skip
 
 
-def _key(key: str) -> str:
+SYSTEM_KEY = "lending:"  # the keys lending's own events use (auto-debit, disbursement...)
+
+
+def _key(key: str, actor: Actor) -> str:
     key = (key or "").strip()
     if not key or len(key) > KEY_MAX:
         raise _invalid("idempotency_key", "required")
+    if key.startswith(SYSTEM_KEY) and actor.kind != "system":
+        raise _invalid("idempotency_key", "reserved")
     return key
 
 
 def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind: str, key: str,
            actor: Actor, source: str, now: datetime, business_date: date,
-           extra_parts: dict[str, int] | None = None) -> LoanEvent:  # fmt: skip
+           extra_parts: dict[str, int] | None = None, event_id=None,
+           pre_requests: list | None = None) -> LoanEvent:  # fmt: skip
     """Post an allocation: the ledger chain, the instalments' paid parts, the loan's counters.
     ``extra_parts`` are paid beside the instalments (a prepayment's fee)."""
     by_number = {row.number: row for row in rows}
@@ -99,7 +113,8 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
     for part, amount in (extra_parts or {}).items():
         parts[part] = parts.get(part, 0) + amount
     total = sum(parts.values())
-    event = LoanEvent(loan=loan, kind=kind, value_date=business_date, amount_minor=total,
+    event = LoanEvent(id=event_id or new_id(), loan=loan, kind=kind, value_date=business_date,
+                      amount_minor=total,
                       allocation=[list(line) for line in allocation.lines],
                       idempotency_key=key, source=source, actor_id=str(actor.id)[:64],
                       created_at=now)  # fmt: skip
@@ -108,7 +123,7 @@ def _apply(loan: Loan, rows: list[Instalment], allocation: t.Allocation, *, kind
             event.save(force_insert=True)
     except IntegrityError:
         raise _invalid("idempotency_key", "reused") from None
-    requests = []
+    requests = list(pre_requests or [])
     # Interest paid before the close of business recognised it (an instalment paid early, a
     # prepayment's interest to date) is recognised now, instalment by instalment.
     short = 0
@@ -171,13 +186,14 @@ def _settle_and_tell(loan: Loan, event: LoanEvent, *, actor: Actor, now: datetim
 
 def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempotency_key: str,
                now: datetime, business_date: date, source: str = "portal",
-               value_date: date | None = None) -> LoanEvent:  # fmt: skip
+               value_date: date | None = None, due_only: bool = False) -> LoanEvent:  # fmt: skip
     """Repay ``amount_minor`` from the wallet: what is due first, then the next instalments in
     order. ``value_date`` (a channel's callback, never a customer's request) dates it earlier
-    than today: the loan's later repayments and penalty are replayed (replay.py). Raises
+    than today: the loan's later repayments and penalty are replayed (replay.py). ``due_only``
+    (the auto-debit) takes at most what is due by the business date. Raises
     RepaymentInvalid (nothing or more than is owed, a date in the future), InsufficientFunds,
     LoanNotFound, LoanStateInvalid."""
-    key = _key(idempotency_key)
+    key = _key(idempotency_key, actor)
     if type(amount_minor) is not int or amount_minor <= 0:
         raise _invalid("amount", "positive")
     value_date = value_date or business_date
@@ -188,6 +204,11 @@ def loan_repay(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int, idempoten
         if existing is not None:
             return existing
         rows = open_instalments(loan)
+        if due_only:  # the auto-debit: at most what is due, worked out under the lock
+            rows = [row for row in rows if row.due_date <= business_date]
+            amount_minor = min(amount_minor, sum(owed_of(row).total() for row in rows))
+            if amount_minor <= 0:
+                raise _invalid("amount", "nothing_due")
         owed = [owed_of(row) for row in rows]
         total = sum(o.total() for o in owed)
         if amount_minor > total:
@@ -242,6 +263,34 @@ def interest_to_date(row: Instalment, business_date: date) -> int:
     return accrued_to(row.interest_minor, (business_date - row.period_start).days, days)
 
 
+def interest_ahead_to_principal(loan: Loan, running: Instalment, business_date: date,
+                                event_id) -> list:  # fmt: skip
+    """Interest the customer paid on the running instalment beyond its interest to date (an
+    instalment paid early, then cut short by a prepayment or a restructuring) pays its principal
+    instead, and what had been recognised beyond the date is taken back: the rows, the loan's
+    counters and the ledger requests (for the caller's chain, under ``event_id``)."""
+    earned = interest_to_date(running, business_date)
+    ahead = running.interest_paid_minor - earned
+    move = min(max(ahead, 0), running.principal_minor - running.principal_paid_minor)
+    requests = []
+    if move:
+        running.interest_paid_minor -= move
+        running.principal_paid_minor += move
+        loan.interest_paid_minor -= move
+        loan.principal_paid_minor += move
+        wallet_id = wallet_account_of(customer_id=loan.customer_id)
+        requests += postings.reallocation(event_id=event_id, loan_id=loan.id, wallet_id=wallet_id,
+                                          delta={t.INTEREST: -move, t.PRINCIPAL: move})  # fmt: skip
+    over = running.interest_recognised_minor - max(earned, running.interest_paid_minor)
+    if over > 0:
+        running.interest_recognised_minor -= over
+        loan.interest_accrued_minor -= over
+        requests += postings.recognition_adjustment(
+            event_id=event_id, loan_id=loan.id, part=t.INTEREST, amount_minor=-over
+        )
+    return requests
+
+
 def prepayment_quote(loan: Loan, business_date: date, *, principal_minor: int | None = None):
     """(due now, principal prepaid, the running period's interest to date, fee) of a full
     prepayment, or of a partial one of ``principal_minor``."""
@@ -268,7 +317,7 @@ def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: 
     none left after a full prepayment; after a partial one the same number of instalments,
     lower (``reduce_instalment``), or the same instalment over fewer periods
     (``shorten_term``)."""
-    key = _key(idempotency_key)
+    key = _key(idempotency_key, actor)
     if choice not in t.PREPAY_CHOICES:
         raise _invalid("choice", "unknown")
     with transaction.atomic():
@@ -277,17 +326,22 @@ def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: 
             return existing
         if not loan.prepayment_allowed:
             raise PrepaymentNotAllowed()
-        rows, overdue, future, principal, interest, fee = prepayment_quote(
-            loan, business_date, principal_minor=principal_minor
-        )
-        outstanding = sum(r.principal_minor - r.principal_paid_minor for r in future)
+        rows, overdue, future, _, _, _ = prepayment_quote(loan, business_date)
         if not future:
             raise _invalid("principal", "nothing_to_prepay")
+        running = future[0]
+        event_id = new_id()
+        pre_requests = interest_ahead_to_principal(loan, running, business_date, event_id)
+        if pre_requests:
+            running.save()
+        outstanding = sum(r.principal_minor - r.principal_paid_minor for r in future)
         if principal_minor is not None and (
             type(principal_minor) is not int or not 0 < principal_minor < outstanding
         ):
             raise _invalid("principal", "range", outstanding_minor=outstanding)
-        running = future[0]
+        principal = outstanding if principal_minor is None else principal_minor
+        interest = max(0, interest_to_date(running, business_date) - running.interest_paid_minor)
+        fee = _round(Decimal(principal) * loan.prepayment_fee_rate)
         # The old version's open instalments are superseded; the overdue ones are carried
         # over as they are, then the running period is cut at today.
         version = loan.schedule_version + 1
@@ -326,7 +380,8 @@ def loan_prepay(*, actor: Actor, loan_id: uuid.UUID, idempotency_key: str, now: 
         allocation = allocate(owed, amount, loan.allocation_order)
         return _apply(loan, rows, allocation, kind="prepayment", key=key, actor=actor,
                       source=source, now=now, business_date=business_date,
-                      extra_parts={t.FEES: fee} if fee else None)  # fmt: skip
+                      extra_parts={t.FEES: fee} if fee else None, event_id=event_id,
+                      pre_requests=pre_requests)  # fmt: skip
 
 
 def _new_term(loan: Loan, left: int, remaining: int, future: list[Instalment],

@@ -140,8 +140,9 @@ def replay(*, loan: Loan, event: LoanEvent, wallet_id, actor: Actor, now: dateti
     for part, field in LOAN_PAID.items():
         change = after_parts.get(part, 0) - before_parts.get(part, 0)
         setattr(loan, field, getattr(loan, field) + change)
-    requests = postings.penalty_adjustment(event_id=event.id, loan_id=loan.id,
-                                           amount_minor=added - removed)  # fmt: skip
+    requests = postings.recognition_adjustment(event_id=event.id, loan_id=loan.id,
+                                               part=t.PENALTY,
+                                               amount_minor=added - removed)  # fmt: skip
     delta = {p: after_parts.get(p, 0) - before_parts.get(p, 0) for p in t.PARTS}
     requests += postings.reallocation(event_id=event.id, loan_id=loan.id, wallet_id=wallet_id,
                                       delta=delta)  # fmt: skip

@@ -35,7 +35,11 @@ from hujin.lending.overdue import CLASSES, worse
 from hujin.lending.permissions import MANAGE_COLLECTIONS, MANAGE_LOANS
 from hujin.lending.schedule import month_add, rescheduled, schedule
 from hujin.lending.services.loans import instalments_write, loan_locked, loan_terms
-from hujin.lending.services.repayments import interest_to_date, open_instalments
+from hujin.lending.services.repayments import (
+    interest_ahead_to_principal,
+    interest_to_date,
+    open_instalments,
+)
 
 DOWNGRADE_ACTION = "lending.loan_downgrade"
 RESTRUCTURE_ACTION = "lending.loan_restructure"
@@ -148,15 +152,21 @@ def restructure_request(*, actor: Actor, loan_id: uuid.UUID, new_term: int, reas
         raise _invalid("new_term", "range")
     with transaction.atomic():
         loan = loan_locked(loan_id)
-        if loan.state != t.LOAN_ACTIVE or loan.term_unit != t.TERM_MONTHS:
-            raise LoanStateInvalid(details={"state": loan.state})
+        if (
+            loan.state != t.LOAN_ACTIVE
+            or loan.term_unit != t.TERM_MONTHS
+            or (loan.method == t.BULLET)
+        ):  # a single payment is extended by a new contract, not spread by a restructuring
+            raise LoanStateInvalid(details={"state": loan.state, "method": loan.method})
         return _ask(actor, loan_id, RESTRUCTURE_ACTION, {"new_term": new_term}, reason, now)
 
 
 def restructure_execute(*, request, actor: Actor, now: datetime) -> None:
     """The remaining principal over the new term from the approval's day; the arrears of
-    interest, fees and penalty fall due with the first new instalment. The loan is classed at
-    least special mention (a restructured asset, 《商业银行金融资产风险分类办法》 art. 17)."""
+    interest, fees and penalty fall due with the first new instalment; interest paid ahead on
+    the running instalment pays its principal instead. The loan is classed at least special
+    mention, and never better than it was (a restructured asset: 《商业银行金融资产风险分类办法》
+    holds a non-performing loan's class through its restructuring)."""
     from hujin.core.dates import business_date_get
 
     business_date = business_date_get(now=now)
@@ -164,6 +174,19 @@ def restructure_execute(*, request, actor: Actor, now: datetime) -> None:
     if loan.state != t.LOAN_ACTIVE:
         raise LoanStateInvalid(details={"state": loan.state})
     rows = open_instalments(loan)
+    running = [r for r in rows if r.due_date > business_date][:1]
+    event = LoanEvent.objects.create(
+        loan=loan, kind="restructure", value_date=business_date, amount_minor=1,
+        idempotency_key=f"lending:restructure:{request.id}", source="console",
+        actor_id=str(actor.id)[:64], created_at=now,
+    )  # fmt: skip
+    requests = []
+    if running:
+        requests = interest_ahead_to_principal(loan, running[0], business_date, event.id)
+        running[0].save()
+    result = postings.book(requests, now=now, business_date=business_date)
+    if result != Result.OK:
+        raise LoanStateInvalid(details={"reason": result})
     principal = sum(owed_of(r).principal for r in rows)
     if principal <= 0:
         raise LoanStateInvalid(details={"reason": "no_principal_left"})
@@ -181,7 +204,7 @@ def restructure_execute(*, request, actor: Actor, now: datetime) -> None:
     instalments_write(loan, schedule(terms), version=version, first=number + 1)
     before = loan.classification
     loan.schedule_version = version
-    loan.classification_manual = worse(loan.classification_manual or "normal", "special_mention")
+    loan.classification_manual = worse(loan.classification, "special_mention")
     loan.classification = worse(loan.classification, loan.classification_manual)
     loan.updated_at = now
     loan.save()
@@ -204,8 +227,7 @@ def _arrears(loan, rows, business_date: date, *, version: int, number: int, due:
     paid = sum(r.interest_paid_minor for r in overdue + running)
     recognised = sum(r.interest_recognised_minor for r in overdue + running)
     for r in running:
-        interest += max(interest_to_date(r, business_date), r.interest_paid_minor,
-                        r.interest_recognised_minor)  # fmt: skip
+        interest += max(interest_to_date(r, business_date), r.interest_paid_minor)
     row = Instalment(
         loan=loan, schedule_version=version, number=number, period_start=business_date,
         due_date=due, principal_minor=0, interest_minor=interest, interest_paid_minor=paid,
@@ -247,7 +269,7 @@ def write_off_execute(*, request, actor: Actor, now: datetime) -> None:
     }
     event = LoanEvent.objects.create(
         loan=loan, kind="write_off", value_date=business_date,
-        amount_minor=max(1, sum(amounts.values())), idempotency_key="write_off",
+        amount_minor=max(1, sum(amounts.values())), idempotency_key="lending:write_off",
         source="console", actor_id=str(actor.id)[:64], created_at=now,
     )  # fmt: skip
     requests = [postings.write_off(event_id=event.id, loan_id=loan.id, part=part, amount_minor=a)
@@ -266,13 +288,14 @@ def recovery_receive(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int,
                      business_date: date) -> LoanEvent:  # fmt: skip
     """After a write-off, money the customer pays (from the wallet) is a recovery: recovery
     income, up to what was written off."""
+    if actor.kind not in ("customer", "system"):  # staff never take from a borrower's wallet
+        raise PermissionDenied(details={"reason": "customer_or_system_only"})
     if type(amount_minor) is not int or amount_minor <= 0:
         raise RepaymentInvalid(details={"field": "amount", "reason": "positive"})
     key = (idempotency_key or "").strip()[:64] or str(new_id())
+    if key.startswith("lending:") and actor.kind != "system":
+        raise RepaymentInvalid(details={"field": "idempotency_key", "reason": "reserved"})
     with transaction.atomic():
-        existing = LoanEvent.objects.filter(loan_id=loan_id, idempotency_key=key).first()
-        if existing is not None:
-            return existing
         loan = loan_locked(loan_id)
         if actor.kind == "customer":
             from hujin.customers.selectors import own_standing
@@ -282,6 +305,10 @@ def recovery_receive(*, actor: Actor, loan_id: uuid.UUID, amount_minor: int,
                 from hujin.lending.errors import LoanNotFound
 
                 raise LoanNotFound()
+        existing = LoanEvent.objects.filter(loan=loan, idempotency_key=key,
+                                            kind="recovery").first()  # fmt: skip
+        if existing is not None:
+            return existing
         if loan.state != t.LOAN_WRITTEN_OFF:
             raise LoanStateInvalid(details={"state": loan.state})
         written = LoanEvent.objects.get(loan=loan, kind="write_off").amount_minor
