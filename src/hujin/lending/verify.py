@@ -4,7 +4,8 @@ For every disbursed loan:
 - its principal account's balance is the principal not yet repaid, and the open instalments of
   its current schedule owe exactly that principal;
 - its interest and penalty receivables hold what was recognised less what was collected;
-- it is settled exactly when its current schedule has nothing open;
+- it is settled exactly when its current schedule has nothing open, and a settled loan's
+  receivables are empty;
 and the loan book's balance is the principal of all loans together not repaid (written off
 included)."""
 
@@ -78,6 +79,11 @@ def _check_batch(loans: list[Loan]) -> Iterable[Problem]:
             ("settled", int(loan.state == t.LOAN_SETTLED),
              int(open_count.get(loan.id, 0) == 0)),
         ]  # fmt: skip
+        if loan.state == t.LOAN_SETTLED:  # nothing may be left to collect
+            checks += [
+                ("settled_interest", 0, loan.interest_accrued_minor - loan.interest_paid_minor),
+                ("settled_penalty", 0, loan.penalty_accrued_minor - loan.penalty_paid_minor),
+            ]
         if loan.state == t.LOAN_WRITTEN_OFF:
             checks = checks[:1]
         for check, expected, found in checks:
