@@ -41,7 +41,8 @@ def test_the_demo_lends_repays_and_leaves_one_application_for_an_analyst(now, se
 
     referred = [a for mobile in REFERRED for a in my_applications(actor=_actor(mobile))
                 if a.state == t.APP_REFERRED]  # fmt: skip
-    assert len(referred) == 1
+    assert len(referred) == 1, [(a.state, a.amount_minor, a.hard_rules, a.reasons) for m in REFERRED
+                                for a in my_applications(actor=_actor(m))]  # fmt: skip
 
     applications, events = LoanApplication.objects.count(), LoanEvent.objects.count()
     demo_load(now=now)

@@ -91,8 +91,16 @@ BORROWER = "+8613800138001"  # a loan in progress
 ASKS = ((30_000_00, 25_000_00), (20_000_00, 30_000_00), (10_000_00, 30_000_00))
 LOAN_TERM = 12
 # A large loan on a modest income (its instalment close to half of it) scores in the middle
-# band the policy refers to an analyst; the next ask only if the first was decided.
-REFER_ASKS = ((100_000_00, 8_000_00), (90_000_00, 7_000_00), (60_000_00, 5_000_00))
+# band the policy refers to an analyst; the next asks, smaller or on more income, score
+# higher, for a customer whose history scores lower; each only if the one before was decided.
+REFER_ASKS = (
+    (100_000_00, 8_000_00),
+    (90_000_00, 7_000_00),
+    (60_000_00, 5_000_00),
+    (50_000_00, 8_000_00),
+    (50_000_00, 12_000_00),
+    (30_000_00, 20_000_00),
+)
 REFERRED = ("+8613800138008", "+8613800138002", "+8613800138009")  # the first referred stays
 
 
@@ -206,7 +214,7 @@ def _referred(ctx: DemoContext, business_date) -> str | None:
     for actor in actors:
         for amount, income in REFER_ASKS:
             application = _apply(actor, business_date, ctx.now, amount=amount, term=36,
-                                 income=income, key=f"demo:refer:{amount}")  # fmt: skip
+                                 income=income, key=f"demo:refer:{amount}:{income}")  # fmt: skip
             if application.state == t.APP_REFERRED:
                 return None
             if application.state == t.APP_APPROVED:
