@@ -19,14 +19,20 @@ import time
 from pathlib import Path
 
 
-def ledger_bench():
-    """``bench/ledger.py`` (the scratch database helpers), loaded once under its bench name."""
-    name = "hujin_bench_ledger"
+def bench_module(filename: str):
+    """``bench/<filename>``, a benchmark, loaded once under its bench name (as ``hujin bench``
+    loads it)."""
+    name = f"hujin_bench_{Path(filename).stem}"
     if name not in sys.modules:
         from hujin.core.management.commands.bench import load_benchmark
 
-        load_benchmark(Path(__file__).with_name("ledger.py"))
+        load_benchmark(Path(__file__).with_name(filename))
     return sys.modules[name]
+
+
+def ledger_bench():
+    """``bench/ledger.py``: the scratch database helpers and the ledger check."""
+    return bench_module("ledger.py")
 
 
 def add_scratch_arguments(parser) -> None:
@@ -49,7 +55,7 @@ def measured_in_scratch(*, name: str, opts, inner_args: list[str], say) -> dict 
     from django.conf import settings
 
     ledger = ledger_bench()
-    url, db = _payments()._database(opts)  # DATABASE_URL, or --database-url
+    url, db = bench_module("payments.py")._database(opts)  # DATABASE_URL, or --database-url
     engine = db["ENGINE"]
     if not (engine.endswith("postgresql") or engine.endswith("sqlite3")):
         print(f"hujin bench {name}: unsupported database engine {engine}", file=sys.stderr)
@@ -98,15 +104,6 @@ def measured_in_scratch(*, name: str, opts, inner_args: list[str], say) -> dict 
             shutil.rmtree(scratch_var, ignore_errors=True)
     report["database"] = vendor
     return report
-
-
-def _payments():
-    name = "hujin_bench_payments"
-    if name not in sys.modules:
-        from hujin.core.management.commands.bench import load_benchmark
-
-        load_benchmark(Path(__file__).with_name("payments.py"))
-    return sys.modules[name]
 
 
 # == the inner half, on the scratch database =====================================================

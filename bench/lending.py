@@ -32,12 +32,9 @@ ACCRUAL_SECONDS_TARGET = 60.0
 
 def _cob():
     """``bench/cob.py``, whose loader and scratch helpers this bench shares."""
-    name = "hujin_bench_cob"
-    if name not in sys.modules:
-        from hujin.core.management.commands.bench import load_benchmark
+    from hujin.core.management.commands.bench import load_benchmark
 
-        load_benchmark(Path(__file__).with_name("cob.py"))
-    return sys.modules[name]
+    return sys.modules.get("hujin_bench_cob") or load_benchmark(Path(__file__).with_name("cob.py"))
 
 
 _sibling = _cob()._sibling

@@ -140,6 +140,8 @@ def _accrue(part: str, *, business_date: date, now: datetime) -> dict:
         _temp_table(cursor, postgres)
         sql = _interest_rows(postgres) if interest else _penalty_rows(postgres)
         cursor.execute(sql, {"d": d})
+        if postgres:  # the planner's view of the lines, for the updates that join them
+            cursor.execute(f"ANALYZE {TABLE}")
         batch_id = uuid.uuid5(NAMESPACE, f"lending.accrual.{part}:{business_date}")
         lines = FanInLines(
             sql=f"SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM {TABLE} GROUP BY account_id "
