@@ -182,3 +182,11 @@ def security_events_count(*, user_id: uuid.UUID | str, since: datetime) -> int:
     from hujin.identity.models import SecurityEvent
 
     return SecurityEvent.objects.filter(user_id=user_id, occurred_at__gte=since).count()
+
+
+def dev_sms_code_latest(*, mobile_e164: str, purpose: str) -> str | None:
+    """The code in the latest message the development SMS outbox kept for a number and
+    purpose (the demo signs its loan contract with it); None without one."""
+    from hujin.identity.sms import dev_sms_code
+
+    return dev_sms_code(mobile_e164=mobile_e164, purpose=purpose)

@@ -40,6 +40,7 @@ from hujin.identity.sms import (  # noqa: F401 -- re-exported: the public face
     SmsSendFailed,
     sms_send_to_user,
 )
+from hujin.identity.step_up import PURPOSE as STEP_UP_PURPOSE  # noqa: F401 -- re-exported
 from hujin.identity.step_up import (  # noqa: F401 -- re-exported: the public face
     STEP_UP_SMS,
     STEP_UP_TOTP,

@@ -1,6 +1,7 @@
 """Lending's writes (public): products and their admission, applications and decisions,
 contracts and disbursement, repayments, and the score model registry."""
 
+from hujin.lending.accounts import ACTOR as LENDING_ACTOR  # the system that pays and collects
 from hujin.lending.services.applications import (
     APPROVE_ACTION,
     ApplicationInput,
@@ -15,7 +16,12 @@ from hujin.lending.services.loans import (
     loan_sign,
     sign_code_send,
 )
-from hujin.lending.services.models import model_promote, model_register, model_retire
+from hujin.lending.services.models import (
+    model_promote,
+    model_register,
+    model_retire,
+    model_train_generated,
+)
 from hujin.lending.services.products import (
     ADMIT_ACTION,
     product_create,
@@ -39,6 +45,7 @@ __all__ = [
     "ADMIT_ACTION",
     "APPROVE_ACTION",
     "DOWNGRADE_ACTION",
+    "LENDING_ACTOR",
     "RESTRUCTURE_ACTION",
     "WRITE_OFF_ACTION",
     "ApplicationInput",
@@ -56,6 +63,7 @@ __all__ = [
     "model_promote",
     "model_register",
     "model_retire",
+    "model_train_generated",
     "product_create",
     "product_move",
     "product_submit",

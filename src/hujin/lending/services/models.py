@@ -189,3 +189,16 @@ def model_retire(*, actor: Actor, model_id: uuid.UUID, now: datetime) -> ScoreMo
             after={"role": t.MODEL_RETIRED},
         )
     return model_view(model)
+
+
+def model_train_generated(*, actor: Actor, name: str, rows: int, seed: int,
+                          now: datetime) -> ScoreModelView:  # fmt: skip
+    """Train a scorecard on ``rows`` generated applicants (scorecard.generate: the documented
+    process) and register it, as ``hujin lending model train`` does without a CSV."""
+    from hujin.lending.scorecard.generate import BAD_VALUE, TARGET, applicants
+    from hujin.lending.scorecard.train import train
+
+    require_scope(actor, MANAGE_MODELS)
+    trained = train(applicants(rows, seed=seed), target=TARGET, bad_value=BAD_VALUE)
+    return model_register(actor=actor, name=name, trained=trained, data_summary=trained.summary,
+                          now=now)  # fmt: skip
