@@ -21,7 +21,6 @@ from hujin.core.errors import HujinError
 from hujin.demo.loader import DemoContext
 from hujin.identity.selectors import customer_actor_get, user_id_for_mobile
 from hujin.lending import types as t
-from hujin.lending.accounts import ACTOR as LENDING
 from hujin.lending.permissions import (
     DECIDE_APPLICATIONS,
     FUND_LENDING,
@@ -29,8 +28,8 @@ from hujin.lending.permissions import (
     MANAGE_PRODUCTS,
     REVIEW_PRODUCTS,
 )
-from hujin.lending.selectors import champion_model
-from hujin.lending.selectors.portal import (
+from hujin.lending.selectors import (
+    champion_model,
     my_applications,
     my_loan,
     my_loans,
@@ -46,10 +45,13 @@ from hujin.lending.services import (
     loan_disburse,
     loan_repay,
     loan_sign,
-    model_register,
+    model_train_generated,
     product_create,
     product_submit,
     sign_code_send,
+)
+from hujin.lending.services import (
+    LENDING_ACTOR as LENDING,
 )
 
 PM = Actor(kind="system", id="demo-pm", label="demo product manager",
@@ -124,21 +126,16 @@ def _products(ctx: DemoContext, business_date) -> None:
 def _champion(ctx: DemoContext) -> None:
     if champion_model() is not None:
         return
-    from hujin.lending.scorecard.generate import BAD_VALUE, TARGET, applicants
-    from hujin.lending.scorecard.train import train
-
-    trained = train(applicants(TRAINING_ROWS, seed=TRAINING_SEED), target=TARGET,
-                    bad_value=BAD_VALUE)  # fmt: skip
-    model_register(actor=MODELLER, name="Demo application scorecard", trained=trained,
-                   data_summary=trained.summary, now=ctx.now)  # fmt: skip
+    model_train_generated(actor=MODELLER, name="Demo application scorecard",
+                          rows=TRAINING_ROWS, seed=TRAINING_SEED, now=ctx.now)  # fmt: skip
 
 
 def _code() -> str:
     """The code just texted to the borrower (the development SMS outbox keeps it)."""
-    from hujin.identity.sms import dev_sms_code
-    from hujin.identity.step_up import PURPOSE
+    from hujin.identity.selectors import dev_sms_code_latest
+    from hujin.identity.services import STEP_UP_PURPOSE
 
-    return dev_sms_code(mobile_e164=BORROWER, purpose=PURPOSE) or ""
+    return dev_sms_code_latest(mobile_e164=BORROWER, purpose=STEP_UP_PURPOSE) or ""
 
 
 def _product_id(code: str, business_date):
