@@ -25,15 +25,19 @@ pytestmark = pytest.mark.django_db
 WITH_WALLETS = [spec for spec in CUSTOMERS if spec.state in WALLET_STATES]
 LABELLED_CODES = {"topup", "p2p", "fee.transfer", "withdrawal", "settlement", "channel.cost",
                   "capital.injection"}  # fmt: skip
-# The demo's payments (hujin.demo.payments_history) and wealth orders (hujin.demo.wealth) post
-# through their modules' own house accounts and transfer codes; the history is everything else.
-HISTORY_TRANSFERS = Transfer.objects.exclude(code__startswith="payments.").exclude(
-    code__startswith="wealth."
+# The demo's payments (hujin.demo.payments_history), wealth orders (hujin.demo.wealth) and loans
+# (hujin.demo.lending) post through their modules' own house accounts and transfer codes; the
+# history is everything else.
+HISTORY_TRANSFERS = (
+    Transfer.objects.exclude(code__startswith="payments.")
+    .exclude(code__startswith="wealth.")
+    .exclude(code__startswith="lending.")
 )
 CHART_ACCOUNTS = (
     Account.objects.filter(owner_ref="")
     .exclude(code__contains=".payments.")
     .exclude(code__contains=".wealth.")
+    .exclude(code__contains=".lending.")
 )
 
 

@@ -24,9 +24,11 @@ from hujin.identity.services import (
     step_up_verify,
 )
 from hujin.ledger.errors import Result
+from hujin.ledger.services import transfers_create
 from hujin.lending import contract, events, postings
 from hujin.lending import types as t
 from hujin.lending.accounts import (
+    ACTOR,
     NAMESPACE,
     house_accounts_open,
     loan_account_id,
@@ -280,9 +282,12 @@ def funding_add(*, actor: Actor, amount_minor: int, reference: str, now: datetim
     with transaction.atomic():
         house_accounts_open(now=now)
         request = postings.funding(transfer_id=transfer_id, amount_minor=amount_minor)
-        result = postings.book([request], now=now, business_date=business_date)
-        if result != Result.OK:
-            raise FundingInvalid(details={"reason": result})
+        [outcome] = transfers_create(transfers=[request], actor=ACTOR, now=now,
+                                     business_date=business_date)  # fmt: skip
+        if outcome.result == Result.EXISTS:  # recorded before under this reference
+            return transfer_id
+        if outcome.result != Result.OK:
+            raise FundingInvalid(details={"reason": outcome.result})
         audit_record(actor=actor, action="lending.funding.added", target_type="ledger_transfer",
                      target_id=str(transfer_id), occurred_at=now,
                      after={"amount_minor": amount_minor, "reference": reference})  # fmt: skip
