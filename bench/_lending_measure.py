@@ -4,8 +4,8 @@ Decisions: N verified customers written set-based (the bench's own shortcut: cus
 verified identity checks with a birth date and a document index, wallets, one risk assessment
 and one credit-check consent each, copied from the first customer's, which the services made),
 a loan product admitted and on sale and a champion scorecard registered through the services;
-then ``--clients`` threads submit one application per customer through
-``services.application_submit``, each call timed.
+then ``--clients`` clients (processes; threads with ``--client-mode thread``) submit one
+application per customer through ``services.application_submit``, each call timed.
 
 Accrual: N active 12-month 等额本息 loans of one customer, written set-based (applications,
 loans, their instalments from a few schedules computed once by ``schedule.schedule``, their
@@ -188,32 +188,69 @@ def _copy(row, **changes):
 
 
 def _decisions(opts, product, now: datetime, day: date) -> dict:
-    from django.db import connection
+    """``--clients`` clients deciding an application per customer: processes (as production's
+    API workers are; forked once the setup's connection is closed) or threads of this process
+    (``--client-mode``); each with its own database connection."""
+    import gc
+    import multiprocessing
+
+    from django.db import connection, connections
+
+    from hujin.core.events import dispatch_requester_set
+    from hujin.core.tasks import outbox_dispatch_request
 
     t0 = time.monotonic()
     _say(f"  training and registering the champion; {opts.decisions:,} customers ...")
     _champion(now)
-    users = _customers(opts.decisions, 1, now, day)
-    _say(f"  ready in {time.monotonic() - t0:.1f} s; applying with {opts.clients} clients ...")
+    mode = getattr(opts, "client_mode", "process")
     clients = opts.clients if connection.vendor == "postgresql" else 1
+    # One more customer per client: its untimed first application warms the client up.
+    users = _customers(opts.decisions + clients, 1, now, day)
+    warm, users = users[:clients], users[clients:]
+    kind = "processes" if mode == "process" else "threads"
+    _say(f"  ready in {time.monotonic() - t0:.1f} s; applying with {clients} clients, {kind} ...")
     shares = [users[k::clients] for k in range(clients)]
-    results: list[list] = [[] for _ in shares]
-    start = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=_client, args=(share, product, day, start, results[k]))
-               for k, share in enumerate(shares)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    start.wait()
+    no_dispatch = getattr(opts, "no_dispatch", False)
+    if no_dispatch:
+        dispatch_requester_set(None)  # the sweep would deliver; inherited by forked clients
+    if mode == "process":
+        context = multiprocessing.get_context("fork")
+        start = context.Barrier(clients + 1)
+        queue = context.SimpleQueue()
+        connections.close_all()  # a child must never share the parent's connection
+        # What the setup left in memory (the training's data frames among it) is kept out of
+        # the children's garbage collections, as a pre-forking server does before it forks.
+        gc.freeze()
+        workers = [context.Process(target=_client,
+                                   args=(warm[k], share, product, day, start, queue.put))
+                   for k, share in enumerate(shares)]  # fmt: skip
+    else:
+        start = threading.Barrier(clients + 1)
+        queue = None
+        parts: list[list] = [[] for _ in shares]
+        workers = [threading.Thread(target=_client,
+                                    args=(warm[k], share, product, day, start, parts[k].extend))
+                   for k, share in enumerate(shares)]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    start.wait(timeout=600)
     t0 = time.monotonic()
-    for thread in threads:
-        thread.join()
+    if queue is not None:
+        parts = [queue.get() for _ in workers]  # each client's list, as it finishes
+    for worker in workers:
+        worker.join()
     wall = time.monotonic() - t0
-    done = [r for part in results for r in part]
+    gc.unfreeze()
+    if no_dispatch:
+        dispatch_requester_set(outbox_dispatch_request)
+    done = [r for part in parts for r in part]
     latencies = sorted(ms for ms, outcome in done if outcome not in ("error",))
     outcomes = Counter(outcome for _, outcome in done)
     report = {
         "decisions": len(done),
         "clients": clients,
+        "client_mode": mode,
+        "decision_dispatch": "off (--no-dispatch)" if no_dispatch else "huey, scratch SQLite queue",
         "decisions_per_s": round(len(latencies) / wall, 1) if wall else 0.0,
         "decision_p50_ms": round(percentile(latencies, 50), 1),
         "decision_p99_ms": round(percentile(latencies, 99), 1),
@@ -225,30 +262,39 @@ def _decisions(opts, product, now: datetime, day: date) -> dict:
     return report
 
 
-def _client(users: list, product, day: date, start, results: list) -> None:
-    """One client (its own database connection): an application per customer, each timed."""
+def _client(warm_up, users: list, product, day: date, start, deliver) -> None:
+    """One client (its own database connection): an application per customer, each timed;
+    ``deliver`` gets the list of (ms, outcome) at the end, whole or as far as it got. Before
+    the clock starts, ``warm_up``'s application, untimed: a long-running API worker has long
+    opened its connection, loaded its code and the champion's artefact."""
     from django.db import connection
 
     from hujin.core.actors import Actor
     from hujin.core.errors import HujinError
     from hujin.lending.services import ApplicationInput, application_submit
 
+    def decide(user) -> str:
+        actor = Actor(kind="customer", id=str(user.pk), label=user.username)
+        data = ApplicationInput(product_id=product.id, amount_minor=APPLY_AMOUNT, term=TERM,
+                                purpose="consumption", monthly_income_minor=APPLY_INCOME,
+                                idempotency_key=f"bench-{user.username}")  # fmt: skip
+        try:
+            application = application_submit(actor=actor, data=data, now=datetime.now(UTC),
+                                             business_date=day)  # fmt: skip
+            return application.state
+        except HujinError as error:
+            return f"error:{error.code}"
+
+    results: list[tuple[float, str]] = []
     try:
-        start.wait()
+        decide(warm_up)
+        start.wait(timeout=600)
         for user in users:
-            actor = Actor(kind="customer", id=str(user.pk), label=user.username)
-            data = ApplicationInput(product_id=product.id, amount_minor=APPLY_AMOUNT, term=TERM,
-                                    purpose="consumption", monthly_income_minor=APPLY_INCOME,
-                                    idempotency_key=f"bench-{user.username}")  # fmt: skip
             t0 = time.perf_counter()
-            try:
-                application = application_submit(actor=actor, data=data, now=datetime.now(UTC),
-                                                 business_date=day)  # fmt: skip
-                outcome = application.state
-            except HujinError as error:
-                outcome = f"error:{error.code}"
+            outcome = decide(user)
             results.append(((time.perf_counter() - t0) * 1000, outcome))
     finally:
+        deliver(results)
         connection.close()
 
 
@@ -264,7 +310,14 @@ def _accrual(opts, product, now: datetime, day: date) -> dict:
     _scratch.analyze()
     setup = round(time.monotonic() - t0, 1)
     accrual_date = day + timedelta(days=ACCRUAL_DAY)
-    _say(f"  written in {setup} s; accruing the interest of {accrual_date} ...")
+    # The day before, the close ran too (not timed beyond its own figure): the timed close is
+    # a day like any other, reading what the last one recognised.
+    _say(f"  written in {setup} s; accruing the interest of {accrual_date - timedelta(days=1)}")
+    t0 = time.monotonic()
+    interest_accrue(business_date=accrual_date - timedelta(days=1),
+                    now=now + timedelta(days=ACCRUAL_DAY - 1))  # fmt: skip
+    first_seconds = round(time.monotonic() - t0, 2)
+    _say(f"  in {first_seconds} s; accruing the interest of {accrual_date} ...")
     with _statements_timed() as statements:
         t0 = time.monotonic()
         outcome = interest_accrue(business_date=accrual_date,
@@ -278,6 +331,7 @@ def _accrual(opts, product, now: datetime, day: date) -> dict:
         "loans_setup_seconds": setup,
         "accrual_date": accrual_date.isoformat(),
         "accrual_seconds": seconds,
+        "previous_accrual_seconds": first_seconds,
         "accrued_loans": outcome["loans"],
         "accrued_minor": outcome["total_minor"],
         "accrual_statements": statements,
@@ -449,7 +503,8 @@ def _rows(cursor, customer, product, now: datetime, day: date) -> None:
         ("loans", Loan, first, {
             "id": "d.loan_id", "number": "'BENCH-' || d.n", "application": "d.application_id",
             "principal_minor": "d.principal_minor", "apr": "s.apr",
-            "interest_account_id": "d.interest_id", "penalty_account_id": "d.penalty_id",
+            "principal_account_id": "d.principal_id", "interest_account_id": "d.interest_id",
+            "penalty_account_id": "d.penalty_id",
         }, {
             **common, "annual_rate": LOAN_RATE, "term": TERM, "term_unit": product.term_unit,
             "method": product.method, "day_count": product.day_count,

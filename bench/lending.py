@@ -1,17 +1,19 @@
 """Lending: credit decisions per second, and the daily accrual of N loans vs a bare UPDATE.
 
-``hujin bench lending [--loans 1000000] [--decisions 400] [--clients 8] [--json]
-[--database-url URL] [--keep] [--no-verify]``
+``hujin bench lending [--loans 1000000] [--decisions 400] [--clients 8]
+[--client-mode process|thread] [--no-dispatch] [--json] [--database-url URL] [--keep]
+[--no-verify]``
 
 On a scratch copy of the configured database (PostgreSQL ``<db>_lending_bench``, or SQLite
 under HUJIN_VAR_DIR), in a subprocess as the close-of-business bench does
 (``bench/_scratch.py``; the measurement itself in ``bench/_lending_measure.py``):
 
 - **Decisions**: ``--decisions`` verified customers, a loan product on sale and a champion
-  scorecard; ``--clients`` threads (each its own database connection; one on SQLite) submit one
-  application per customer through ``services.application_submit`` - features, the simulated
-  bureau, the score, the policy, the stored decision - each call timed: throughput over the
-  wall time, p50 and p99 latency.
+  scorecard; ``--clients`` clients (processes forked after the setup, or threads with
+  ``--client-mode thread``; each its own database connection; one on SQLite), each warmed up by
+  one untimed application, submit one application per customer through
+  ``services.application_submit`` - features, the simulated bureau, the score, the policy, the
+  stored decision - each call timed: throughput over the wall time, p50 and p99 latency.
 - **Accrual**: N active 12-month 等额本息 loans written set-based, their claims and cash
   posted; ``cob_accrual.interest_accrue`` - the close of business's step, one ledger fan-in of
   every loan's day - timed on the tenth day, and beside it a bare ``UPDATE`` of N rows of a
@@ -46,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--loans", type=int, default=1_000_000, help="active loans (1,000,000)")
     parser.add_argument("--decisions", type=int, default=400, help="applications decided (400)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument("--client-mode", choices=("process", "thread"), default="process",
+                        help="the clients are processes, as API workers are (default), or "
+                             "threads of one process")  # fmt: skip
+    parser.add_argument("--no-dispatch", action="store_true",
+                        help="diagnostic: the decisions skip the outbox's after-commit dispatch "
+                             "enqueue (the task queue's cost) to see their own")  # fmt: skip
     _scratch.add_scratch_arguments(parser)
 
 
@@ -64,7 +72,8 @@ def run(argv: list[str]) -> int:
 def _outer_main(opts) -> int:
     say = _measure.printer(opts.json)
     inner = ["--loans", str(opts.loans), "--decisions", str(opts.decisions),
-             "--clients", str(opts.clients)]  # fmt: skip
+             "--clients", str(opts.clients), "--client-mode", opts.client_mode]  # fmt: skip
+    inner += ["--no-dispatch"] if opts.no_dispatch else []
     report = _scratch.measured_in_scratch(name="lending", opts=opts, inner_args=inner, say=say)
     if report is None:
         return 2
@@ -89,8 +98,9 @@ def summarise(report: dict) -> None:
 
 
 def _print(report: dict, say) -> None:
-    say(f"decisions:               {report['decisions']:,} by {report['clients']} clients "
-        f"({report['decision_outcomes']})")  # fmt: skip
+    kind = "threads" if report.get("client_mode") == "thread" else "processes"
+    say(f"decisions:               {report['decisions']:,} by {report['clients']} clients, "
+        f"{kind} ({report['decision_outcomes']})")  # fmt: skip
     say(f"decisions per second:    {report['decisions_per_s']}")
     say(f"decision latency:        p50 {report['decision_p50_ms']} ms, "
         f"p99 {report['decision_p99_ms']} ms (target <= {DECISION_P99_TARGET_MS:g})")  # fmt: skip

@@ -51,6 +51,12 @@ pytest_plugins = ["tests.plugins.pii_log_scan"]
 _TMP_DIR = Path(tempfile.mkdtemp(prefix="hujin-tests-"))
 atexit.register(shutil.rmtree, _TMP_DIR, ignore_errors=True)
 
+# One blind-index key for every run. Without it each run (a fresh HUJIN_VAR_DIR) made its own,
+# and whatever a blind index decides - which credit file the simulated bureau reports for a
+# document, so which demo application is referred to an analyst - changed from run to run.
+# Processes a test spawns inherit it.
+os.environ["HUJIN_INDEX_KEY"] = "FvBx1c159I6f8FnfVNW+n9b2REjXozfaIKMJWOe0e4w="
+
 _default_db = settings.DATABASES["default"]
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     # pytest-django appends _gwN under xdist; Django creates and deletes the file.

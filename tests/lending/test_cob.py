@@ -4,13 +4,15 @@ wallet, penalty on what is overdue, days past due, buckets and classification.""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 
 from hujin.lending import types as t
 from hujin.lending.cob import lending_steps_run
 from hujin.lending.cob_accrual import interest_accrue, penalty_accrue
 from hujin.lending.cob_collect import dues_collect
-from hujin.lending.models import LoanStatusChange
+from hujin.lending.models import AccrualRun, Loan, LoanStatusChange
 from hujin.lending.overdue import bucket_of, class_floor, status_update
+from hujin.lending.recognition import interest_accrued
 from tests.lending.flow import apply, current, disbursed, drain, loan_balances, verified_clean
 
 D = timedelta(days=1)
@@ -25,6 +27,14 @@ def loan(borrower, loan_product, champion, funded, now, business_date_set):
     loan = disbursed(user, application, now, business_date_set)
     loan.user = user
     return loan
+
+
+def reloaded(loan):
+    return Loan.objects.get(id=loan.id)
+
+
+def vars_of(row) -> dict:
+    return {k: v for k, v in vars(row).items() if not k.startswith("_")}
 
 
 def days(start, end):
@@ -43,9 +53,7 @@ class TestInterestAccrual:
             total = (first.due_date - first.period_start).days
             expected = (2 * first.interest_minor * elapsed + total) // (2 * total)
             assert loan_balances(loan)["interest"] == expected
-        loan.refresh_from_db()
-        assert loan.interest_accrued_minor == first.interest_minor
-        assert loan.accrued_through == first.due_date
+        assert interest_accrued(reloaded(loan)) == (first.interest_minor, first.due_date)
         verified_clean()
 
     def test_twice_for_a_date_is_once(self, loan, now):
@@ -54,8 +62,7 @@ class TestInterestAccrual:
         again = interest_accrue(business_date=day, now=now)
         assert first["status"] == "accrued" and first["total_minor"] > 0
         assert again["total_minor"] == 0
-        loan.refresh_from_db()
-        assert loan.interest_accrued_minor == first["total_minor"]
+        assert interest_accrued(reloaded(loan))[0] == first["total_minor"]
         verified_clean()
 
     def test_a_skipped_date_is_caught_up_by_the_next(self, loan, now):
@@ -63,8 +70,38 @@ class TestInterestAccrual:
         interest_accrue(business_date=first.period_start + 5 * D, now=now)
         interest_accrue(business_date=first.period_start + 15 * D, now=now)
         days_ = (first.due_date - first.period_start).days
-        loan.refresh_from_db()
-        assert loan.interest_accrued_minor == (2 * first.interest_minor * 15 + days_) // (2 * days_)
+        expected = (2 * first.interest_minor * 15 + days_) // (2 * days_)
+        assert interest_accrued(reloaded(loan))[0] == expected
+
+    def test_a_date_at_or_before_the_last_close_recognises_nothing(self, loan, now):
+        first = current(loan)[0]
+        interest_accrue(business_date=first.period_start + 15 * D, now=now)
+        earlier = interest_accrue(business_date=first.period_start + 5 * D, now=now)
+        assert earlier == {"status": "done_before", "loans": 0, "total_minor": 0}
+        verified_clean()
+
+    def test_the_close_writes_no_loan_or_instalment_only_the_ledger_and_its_run(self, loan, now):
+        first = current(loan)[0]
+        before = (reloaded(loan).updated_at, [vars_of(row) for row in current(loan)])
+        result = interest_accrue(business_date=first.period_start + 10 * D, now=now)
+        assert result["loans"] == 1 and loan_balances(loan)["interest"] == result["total_minor"]
+        assert (reloaded(loan).updated_at, [vars_of(row) for row in current(loan)]) == before
+        assert reloaded(loan).interest_accrued_minor == 0
+        assert AccrualRun.objects.get().total_minor == result["total_minor"]
+
+    def test_the_loans_next_event_brings_its_counters_up_to_the_last_close(self, loan, now):
+        from hujin.lending.services.loans import loan_locked
+
+        first = current(loan)[0]
+        interest_accrue(business_date=first.period_start + 10 * D, now=now)
+        shown = interest_accrued(reloaded(loan))
+        with transaction.atomic():
+            loan_locked(loan.id)
+        stored = reloaded(loan)
+        assert (stored.interest_accrued_minor, stored.accrued_through) == shown
+        assert current(loan)[0].interest_recognised_minor == shown[0]
+        assert interest_accrued(stored) == shown
+        verified_clean()
 
     def test_a_repayment_recognises_only_what_the_days_had_not(self, loan, now):
         from hujin.lending.services import loan_repay
@@ -77,8 +114,8 @@ class TestInterestAccrual:
                    idempotency_key="early", now=now,
                    business_date=first.due_date - 3 * D)  # fmt: skip
         interest_accrue(business_date=first.due_date, now=now)
-        loan.refresh_from_db()
-        assert loan.interest_accrued_minor == loan.interest_paid_minor == first.interest_minor
+        loan = reloaded(loan)
+        assert interest_accrued(loan)[0] == loan.interest_paid_minor == first.interest_minor
         assert loan_balances(loan)["interest"] == 0
         verified_clean()
 

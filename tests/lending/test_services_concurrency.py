@@ -70,3 +70,20 @@ def test_two_full_prepayments_at_once_settle_the_loan_once(loan, now, business_d
     assert loan.state == t.LOAN_SETTLED
     verified_clean()
     assert ledger_verify().ok
+
+
+def test_the_close_and_an_early_repayment_at_once_recognise_the_interest_once(loan, now):
+    from hujin.lending.cob_accrual import interest_accrue
+
+    first = current(loan)[0]
+    day = first.period_start + (first.due_date - first.period_start) // 2
+    interest_accrue(business_date=day - (first.due_date - first.period_start) // 4, now=now)
+    amount = first.principal_minor + first.interest_minor
+
+    _, failures = together([_repay(loan, amount, "early", now, day),
+                            lambda: interest_accrue(business_date=day, now=now)])  # fmt: skip
+
+    assert failures == []
+    assert current(loan)[0].paid_on == day
+    verified_clean()
+    assert ledger_verify().ok

@@ -64,6 +64,18 @@ class TestCollectionNotes:
                                    promise_amount_minor=50_000, now=now)  # fmt: skip
         assert note.promise_amount_minor == 50_000
 
+    def test_a_promise_is_dated_by_the_calendar_in_shanghai_not_in_utc(self, loan, now):
+        evening = now.replace(hour=17)  # 01:00 the next day in Shanghai
+        shanghai_today = evening.date() + D
+        with pytest.raises(ServicingInvalid):
+            collection_note_add(actor=COLLECTOR, loan_id=loan.id, channel="phone",
+                                note="paid yesterday?", promise_date=evening.date(),
+                                promise_amount_minor=50_000, now=evening)  # fmt: skip
+        note = collection_note_add(actor=COLLECTOR, loan_id=loan.id, channel="phone",
+                                   note="will pay today", promise_date=shanghai_today,
+                                   promise_amount_minor=50_000, now=evening)  # fmt: skip
+        assert note.promise_date == shanghai_today
+
     def test_only_collections_staff_write_them(self, loan, now):
         with pytest.raises(PermissionDenied):
             collection_note_add(actor=ANALYST, loan_id=loan.id, channel="phone", note="x",

@@ -77,3 +77,15 @@ def signed(body: dict | bytes, now, *, channel: str = "sandbox", skew: int = 0) 
         "signature": callback_signature(channel=channel, timestamp=timestamp, body=raw),
         "body": raw,
     }
+
+
+def channel_told(callbacks) -> int:
+    """Run, of the on-commit callbacks a test captured, those that hand a payment to its channel
+    (a payout is sent once its caller's transaction commits); the others remember accounts
+    opened in a transaction the test rolls back, and must not run. How many ran."""
+    from hujin.payments.services.sending import payment_send
+
+    sends = [c for c in callbacks if getattr(c, "func", None) is payment_send]
+    for send in sends:
+        send()
+    return len(sends)

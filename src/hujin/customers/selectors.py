@@ -299,6 +299,37 @@ def customer_id_for_user(*, user_id: uuid.UUID | str) -> uuid.UUID | None:
     return Customer.objects.filter(user_id=user_id).values_list("id", flat=True).first()
 
 
+def own_credit_facts(*, actor: Actor) -> CreditFacts | None:
+    """``credit_facts`` of the customer ``actor`` acts as, in one statement for a customer with
+    a verified identity check (two without): what a credit application needs of its applicant,
+    the standing with the birth date and the document's blind index of the latest verified
+    check. None for anyone else (staff, systems) or a login without a customer profile. Nothing
+    personal is read: no name is decrypted."""
+    if actor.kind != "customer":
+        return None
+    columns = ("id", "user_id", "type", "status", "kyc_status", "verified_at", "wallet_account_id")
+    # A join, not a subquery: the cheaper statement to build, and the one a verified customer,
+    # the applicant who gets past the hard rules, needs.
+    rows = list(
+        Customer.objects.filter(user_id=actor.id, applications__status=ApplicationStatus.VERIFIED)
+        .order_by("-applications__submitted_at")
+        .values(*columns, "applications__birth_date", "applications__document_index")[:1]
+    )
+    if not rows:
+        rows = list(Customer.objects.filter(user_id=actor.id).order_by().values(*columns)[:1])
+    if not rows:
+        return None
+    row = rows[0]
+    verified = row["kyc_status"] == KycStatus.VERIFIED
+    return CreditFacts(
+        customer_id=row["id"], user_id=row["user_id"], type=row["type"], status=row["status"],
+        verified=verified, verified_at=row["verified_at"],
+        birth_date=row.get("applications__birth_date") if verified else None,
+        document_index=row.get("applications__document_index", "") if verified else "",
+        wallet_account_id=row["wallet_account_id"],
+    )  # fmt: skip
+
+
 def customer_user_id(*, customer_id: uuid.UUID | str) -> uuid.UUID | None:
     """The login of a customer profile (None for an unknown profile or one whose login is gone)."""
     return Customer.objects.filter(id=customer_id).values_list("user_id", flat=True).first()

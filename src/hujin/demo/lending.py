@@ -92,16 +92,14 @@ BORROWER = "+8613800138001"  # a loan in progress
 # What the borrower asks for (amount, monthly income), the next only if the first is declined.
 ASKS = ((30_000_00, 25_000_00), (20_000_00, 30_000_00), (10_000_00, 30_000_00))
 LOAN_TERM = 12
-# A large loan on a modest income (its instalment close to half of it) scores in the middle
-# band the policy refers to an analyst; the next asks, smaller or on more income, score
-# higher, for a customer whose history scores lower; each only if the one before was decided.
-REFER_ASKS = (
-    (100_000_00, 8_000_00),
-    (90_000_00, 7_000_00),
-    (60_000_00, 5_000_00),
-    (50_000_00, 8_000_00),
-    (50_000_00, 12_000_00),
-    (30_000_00, 20_000_00),
+# A loan on a modest income scores lower than the same loan on a larger one; somewhere on the
+# ladder, for one of the customers, the score falls in the middle band the policy refers to an
+# analyst (their bureau files, keyed by the deployment's own index key, differ from one
+# installation to the next, so the ladder is wide). Each ask only if the one before was decided.
+REFER_ASKS = tuple(
+    (amount, income)
+    for amount in (100_000_00, 60_000_00, 30_000_00)
+    for income in (6_000_00, 8_000_00, 10_000_00, 13_000_00, 17_000_00, 23_000_00, 32_000_00)
 )
 REFERRED = ("+8613800138008", "+8613800138002", "+8613800138009")  # the first referred stays
 

@@ -61,6 +61,11 @@ class LendingConfig(AppConfig):
         from hujin.lending import events, reminders
 
         reminders.register()
+        from hujin.lending import disbursement_notices
+
+        disbursement_notices.register()
+        event_subscribe(events.LOAN_DISBURSED, disbursement_notices.on_loan_disbursed,
+                        name="lending.paid_to_wallet_notice")  # fmt: skip
         event_subscribe(events.LOAN_SETTLED, reminders.on_loan_settled,
                         name="lending.settled_notice")  # fmt: skip
         for event_type in ("payments.payment_succeeded", "payments.transfer_succeeded"):

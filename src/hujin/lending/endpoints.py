@@ -240,6 +240,10 @@ def _loan(view, *, schedule: bool = False) -> dict:
         "prepayment_allowed": view.prepayment_allowed, "settled_on": view.settled_on,
         "schedule": None,
     }  # fmt: skip
+    disbursement = getattr(view, "disbursement", None)
+    if disbursement is not None:
+        out.update({"disburse_to": disbursement.to, "disburse_card": disbursement.card,
+                    "payout_status": disbursement.payout_status or None})  # fmt: skip
     if schedule:
         out["schedule"] = [{
             "number": x.number, "due_date": x.due_date, "principal": _money(x.principal_minor),
@@ -258,15 +262,19 @@ def _loan(view, *, schedule: bool = False) -> dict:
 def sign(request, application_id: uuid.UUID, body: SignIn):
     """Sign the contract whose SHA-256 the customer read, with the texted code (``sms``) or
     the authenticator's (``totp``); the loan is paid into the wallet at once, or shortly when
-    the lender's funds are short (the loan answers ``signed`` then). 400
-    ``confirmation_required`` (a wrong or expired code: ``details.invalid``); 409
-    ``loan_contract_changed``, ``loan_offer_expired``, ``loan_application_state_invalid``."""
+    the lender's funds are short (the loan answers ``signed`` then) — and on to my bound card
+    ``card_id`` with ``disburse_to`` ``card`` (``payout_status`` follows it; a card unbound
+    meanwhile leaves the money in the wallet). 400 ``confirmation_required`` (a wrong or
+    expired code: ``details.invalid``), ``loan_disbursement_card_invalid`` (not one of my bound
+    cards); 409 ``loan_contract_changed``, ``loan_offer_expired``,
+    ``loan_application_state_invalid``."""
     now, business_date = _now()
     actor = _actor(request)
     loan = services.loan_sign(actor=actor, application_id=application_id,
                               contract_sha256=body.contract_sha256, method=body.method,
                               code=body.code, language=_language(), now=now,
-                              business_date=business_date)  # fmt: skip
+                              business_date=business_date, disburse_to=body.disburse_to,
+                              card_id=body.card_id)  # fmt: skip
     # Signed either way; short of the lender's funds, the close of business pays it out later.
     with contextlib.suppress(FundingExhausted):
         services.loan_disburse(actor=LENDING, loan_id=loan.id, now=now,

@@ -153,3 +153,19 @@ class BureauUnavailable(Conflict):
 
     code = "credit_bureau_unavailable"
     message = _("The credit bureau cannot be reached. Try again later.")
+
+
+class AccrualRefused(Conflict):
+    """The ledger refused a loan's accrual (its receivable closed or frozen): the close of
+    business stops before posting anything. ``details``: the ``accounts``."""
+
+    code = "lending_accrual_refused"
+    message = _("The ledger refused to accrue interest on some loans; nothing was posted.")
+
+
+class DisbursementCardInvalid(InvalidInput):
+    """The card chosen to receive the loan is not one of the customer's bound cards (or the
+    destination is neither ``wallet`` nor ``card``)."""
+
+    code = "loan_disbursement_card_invalid"
+    message = _("Choose your wallet or one of your bound bank cards to receive the money.")

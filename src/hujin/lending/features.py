@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Q, Sum
 
 from hujin.customers.selectors import CreditFacts
 from hujin.identity.selectors import security_events_count
@@ -31,6 +31,7 @@ class Assessed:
     report: BureauReport
     age: int | None
     monthly_debt_minor: int  # instalments of the customer's open loans, per month
+    overdue: bool  # an active loan past due, or one written off and not recovered in full
 
 
 def age_on(birth: date | None, on: date) -> int | None:
@@ -43,26 +44,58 @@ def _yuan(minor: int | float) -> float:
     return round(float(minor) / 100, 2)
 
 
-def _loans(customer_id) -> tuple[int, int | None, int]:
-    """Past loans, their worst days past due, and what the open ones cost a month."""
-    loans = Loan.objects.filter(customer_id=customer_id).exclude(state=t.LOAN_SIGNED)
-    count = loans.count()
-    worst = loans.aggregate(worst=Max("dpd"))["worst"] if count else None
-    # The monthly burden: the next unpaid instalment of each open loan.
-    open_ids = list(loans.filter(state=t.LOAN_ACTIVE).values_list("id", flat=True))
+@dataclass(frozen=True, slots=True)
+class LoanHistory:
+    """What the customer's own loans say: how many (signed but never disbursed ones left out),
+    the worst days past due, what the open ones cost a month, and whether one is overdue."""
+
+    past: int
+    worst_dpd: int | None
+    burden_minor: int  # the next unpaid instalment of each open loan
+    overdue: bool  # an active loan past due, or one written off and not recovered in full
+
+
+def loan_history(customer_id) -> LoanHistory:
+    """Read from the state and days past due of each of the customer's loans (a customer has
+    a few); the instalments of open loans and the events of written-off ones are read only
+    when there are such loans."""
+    loans = list(
+        Loan.objects.filter(customer_id=customer_id).order_by().values_list("state", "dpd")
+    )
+    taken = [dpd for state, dpd in loans if state != t.LOAN_SIGNED]
+    active = [dpd for state, dpd in loans if state == t.LOAN_ACTIVE]
     burden = 0
-    if open_ids:
+    if active:
         rows = (
-            Instalment.objects.filter(loan_id__in=open_ids, superseded=False, paid_on=None)
+            Instalment.objects.filter(loan__customer_id=customer_id, loan__state=t.LOAN_ACTIVE,
+                                      superseded=False, paid_on=None)
             .order_by("loan_id", "due_date")
-            .values("loan_id", "principal_minor", "interest_minor", "fee_minor")
-        )
+            .values_list("loan_id", "principal_minor", "interest_minor", "fee_minor")
+        )  # fmt: skip
         seen = set()
-        for row in rows:
-            if row["loan_id"] not in seen:
-                seen.add(row["loan_id"])
-                burden += row["principal_minor"] + row["interest_minor"] + row["fee_minor"]
-    return count, worst, burden
+        for loan_id, principal, interest, fee in rows:
+            if loan_id not in seen:
+                seen.add(loan_id)
+                burden += principal + interest + fee
+    overdue = any(dpd > 0 for dpd in active) or (
+        any(state == t.LOAN_WRITTEN_OFF for state, _ in loans)
+        and _written_off_unrecovered(customer_id)
+    )
+    return LoanHistory(past=len(taken), worst_dpd=max(taken) if taken else None,
+                       burden_minor=burden, overdue=overdue)  # fmt: skip
+
+
+def _written_off_unrecovered(customer_id) -> bool:
+    """A loan written off and not recovered in full."""
+    per_loan = (
+        LoanEvent.objects.filter(loan__customer_id=customer_id,
+                                 loan__state=t.LOAN_WRITTEN_OFF)
+        .values("loan_id")
+        .order_by("loan_id")
+        .annotate(written=Sum("amount_minor", filter=Q(kind="write_off"), default=0),
+                  recovered=Sum("amount_minor", filter=Q(kind="recovery"), default=0))
+    )  # fmt: skip
+    return any(row["recovered"] < row["written"] for row in per_loan)
 
 
 def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_minor: int,
@@ -76,7 +109,8 @@ def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_mino
             from_date=business_date - timedelta(days=WINDOW_DAYS - 1), to_date=business_date,
         )  # fmt: skip
     average = sum(balances.values()) / len(balances) if balances else 0
-    past, worst_dpd, burden = _loans(facts.customer_id)
+    loans = loan_history(facts.customer_id)
+    burden = loans.burden_minor
     income = monthly_income_minor or None
     dti = None
     if income:
@@ -93,8 +127,8 @@ def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_mino
         "wallet_balance_avg_90d": _yuan(average),
         "wallet_inflow_90d": _yuan(inflow),
         "payments_failed_90d": payments_failed_count(customer_id=facts.customer_id, since=since),
-        "past_loans": past,
-        "past_max_dpd": worst_dpd,
+        "past_loans": loans.past,
+        "past_max_dpd": loans.worst_dpd,
         "security_events_90d": security_events_count(user_id=facts.user_id, since=since),
         "monthly_income": _yuan(income) if income else None,
         "debt_to_income": dti,
@@ -103,20 +137,8 @@ def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_mino
         "bureau_delinquencies_24m": report.bureau_delinquencies_24m,
         "bureau_utilisation": report.bureau_utilisation,
     }
-    return Assessed(features=features, report=report, age=age, monthly_debt_minor=burden)
-
-
-def has_overdue(customer_id) -> bool:
-    """An active loan past due, or a loan written off and not recovered in full."""
-    if Loan.objects.filter(customer_id=customer_id, state=t.LOAN_ACTIVE, dpd__gt=0).exists():
-        return True
-    for loan in Loan.objects.filter(customer_id=customer_id, state=t.LOAN_WRITTEN_OFF):
-        events = LoanEvent.objects.filter(loan=loan)
-        written = sum(e.amount_minor for e in events if e.kind == "write_off")
-        recovered = sum(e.amount_minor for e in events if e.kind == "recovery")
-        if recovered < written:
-            return True
-    return False
+    return Assessed(features=features, report=report, age=age, monthly_debt_minor=burden,
+                    overdue=loans.overdue)  # fmt: skip
 
 
 def outstanding_of(customer_id) -> int:

@@ -245,12 +245,20 @@ class Loan(models.Model):
     start_date = models.DateField()  # the schedule's start: the disbursement's business date
     disbursed_at = models.DateTimeField(null=True, blank=True)
     disburse_to = models.CharField(max_length=8, default="wallet")
+    # The bound card the customer chose at signing (``disburse_to`` "card"); kept when the
+    # disbursement found it gone and paid the wallet instead (``disburse_to`` then "wallet").
+    disburse_card_id = models.UUIDField(null=True, blank=True)
     schedule_version = models.PositiveSmallIntegerField(default=1)
-    interest_accrued_minor = models.BigIntegerField(default=0)  # since disbursement, all of it
+    # Interest recognised since disbursement, exact as of the close of business ``accrued_through``
+    # (the last one before the loan's last event); later closes are read, not written here
+    # (recognition.py).
+    interest_accrued_minor = models.BigIntegerField(default=0)
     accrued_through = models.DateField(null=True, blank=True)
     penalty_accrued_minor = models.BigIntegerField(default=0)
     penalty_through = models.DateField(null=True, blank=True)  # the last date penalty accrued
-    # The loan's receivable accounts (accounts.loan_account_id), kept for set-based accrual.
+    # The loan's receivable accounts (accounts.loan_account_id), kept for set-based accrual and
+    # verification.
+    principal_account_id = models.UUIDField(null=True, blank=True)
     interest_account_id = models.UUIDField(null=True, blank=True)
     penalty_account_id = models.UUIDField(null=True, blank=True)
     # collected so far, over every version of the schedule
@@ -306,7 +314,8 @@ class Instalment(models.Model):
     interest_minor = models.BigIntegerField()
     fee_minor = models.BigIntegerField()
     penalty_minor = models.BigIntegerField(default=0)  # accrued on it while overdue
-    interest_recognised_minor = models.BigIntegerField(default=0)  # of interest_minor, so far
+    # of interest_minor, as of the loan's accrued_through (recognition.py)
+    interest_recognised_minor = models.BigIntegerField(default=0)
     principal_paid_minor = models.BigIntegerField(default=0)
     interest_paid_minor = models.BigIntegerField(default=0)
     fee_paid_minor = models.BigIntegerField(default=0)
@@ -397,6 +406,29 @@ class CreditPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"policy v{self.version}"
+
+
+class AccrualRun(models.Model):
+    """A business date whose interest the close of business recognised on every active loan:
+    what a loan's counters, exact as of its ``accrued_through``, have earned since is read from
+    the runs after it (recognition.py), so the daily accrual writes no loan or instalment row."""
+
+    id = models.BigAutoField(primary_key=True)
+    part = models.CharField(max_length=8)  # interest
+    business_date = models.DateField()
+    loans = models.PositiveIntegerField()
+    total_minor = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["part", "business_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "business_date"], name="lending_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.business_date}"
 
 
 class LoanStatusChange(models.Model):

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from hujin.lending import types as t
-from hujin.lending.cob_accrual import _date_param, _days
+from hujin.lending.recognition import date_sql, days_sql
 
 # (from DPD, bucket), ascending
 BUCKETS = ((0, "M0"), (1, "M1"), (31, "M2"), (61, "M3"), (91, "M4"))
@@ -57,13 +57,13 @@ def status_update(*, business_date: date) -> dict:
     """Recompute DPD, bucket and class of every active loan for ``business_date``; keep the
     changes. Idempotent: a second run changes nothing."""
     postgres = connection.vendor == "postgresql"
-    d = _date_param(postgres)
+    d = date_sql(business_date)
     uuid_type = "uuid" if postgres else "char(32)"
     oldest = (
         "SELECT MIN(i.due_date) FROM lending_instalment i WHERE i.loan_id = l.id "
         f"AND i.schedule_version = l.schedule_version AND i.paid_on IS NULL AND i.due_date < {d}"
     )
-    dpd = f"COALESCE({_days(postgres, d, f'({oldest})')}, 0)"
+    dpd = f"COALESCE({days_sql(d, f'({oldest})')}, 0)"
     floor = _case("s.dpd", CLASS_FLOORS)
     rank = " ".join(f"WHEN '{name}' THEN {n}" for n, name in enumerate(CLASSES))
     manual = "l.classification_manual"

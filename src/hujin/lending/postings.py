@@ -5,8 +5,7 @@ the same transfers and the ledger answers ``exists``."""
 import uuid
 from datetime import date, datetime
 
-from hujin.ledger.errors import Result
-from hujin.ledger.services import transfers_create
+from hujin.ledger.services import transfers_chain
 from hujin.ledger.types import TransferRequest
 from hujin.lending import types as t
 from hujin.lending.accounts import ACTOR, CURRENCY, event_transfer_id, house_id, loan_account_id
@@ -131,16 +130,4 @@ def recovery(*, event_id, loan_id, wallet_id, amount_minor: int) -> TransferRequ
 
 def book(requests: list[TransferRequest], *, now: datetime, business_date: date) -> str:
     """Apply the chain; ``ok`` or the first refusal's result code (``exists`` counts as done)."""
-    if not requests:
-        return Result.OK
-    for request in requests[:-1]:
-        request.linked = True
-    results = transfers_create(transfers=requests, actor=ACTOR, now=now,
-                               business_date=business_date)  # fmt: skip
-    codes = [r.result for r in results]
-    if all(code in (Result.OK, Result.EXISTS) for code in codes):
-        return Result.OK
-    return next(
-        (c for c in codes if c not in (Result.OK, Result.EXISTS, Result.LINKED_EVENT_FAILED)),
-        codes[0],
-    )
+    return transfers_chain(transfers=requests, actor=ACTOR, now=now, business_date=business_date)

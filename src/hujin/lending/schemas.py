@@ -142,6 +142,10 @@ class SignIn(Schema):
     contract_sha256: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
     method: Literal["sms", "totp"] = "sms"
     code: str = Field(min_length=1, max_length=12, pattern=r"^[0-9]{4,12}$")
+    disburse_to: Literal["wallet", "card"] = Field(
+        "wallet", description="Where the money goes: my wallet, or (card) my bound card card_id."
+    )
+    card_id: uuid.UUID | None = Field(None, description="One of my bound cards, with card.")
 
 
 class LoanInstalmentOut(Schema):
@@ -182,6 +186,17 @@ class LoanOut(Schema):
     prepayment_allowed: bool
     settled_on: date | None
     schedule: list[LoanInstalmentOut] | None = Field(None, description="On a loan's own page.")
+    disburse_to: str | None = Field(
+        None, description="On a loan's own page: where the money goes or went, wallet or card "
+        "(a chosen card that could not take it: wallet, with disburse_card still named).",
+    )  # fmt: skip
+    disburse_card: str = Field(
+        "", description='The card chosen, masked: "招商银行 6222 **** **** 1234".'
+    )
+    payout_status: str | None = Field(
+        None, description="The payout to the card: created, review, pending, unknown, "
+        "succeeded or failed (the money back in the wallet); null when there is none.",
+    )  # fmt: skip
 
 
 class LoansOut(Schema):

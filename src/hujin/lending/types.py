@@ -74,6 +74,12 @@ LOAN_SETTLED = "settled"  # everything repaid
 LOAN_WRITTEN_OFF = "written_off"
 LOAN_STATES = (LOAN_SIGNED, LOAN_ACTIVE, LOAN_SETTLED, LOAN_WRITTEN_OFF)
 
+# Where a loan's money goes (``Loan.disburse_to``): the customer's wallet, or on through
+# payments to the bound card they chose at signing.
+DISBURSE_WALLET = "wallet"
+DISBURSE_CARD = "card"
+DISBURSE_TO = (DISBURSE_WALLET, DISBURSE_CARD)
+
 # Application states.
 APP_SUBMITTED = "submitted"
 APP_APPROVED = "approved"  # an offer stands

@@ -4,6 +4,7 @@ from django.urls import path
 
 from hujin.lending import views_console as products
 from hujin.lending import views_console_risk as risk
+from hujin.lending import views_console_servicing as servicing
 
 P = "console/"
 urlpatterns: list = [
@@ -35,6 +36,22 @@ urlpatterns: list = [
     ),
     path(f"{P}loans/", risk.loans, name="console_loans"),
     path(f"{P}loans/<uuid:loan_id>/", risk.loan, name="console_loan"),
+    path(f"{P}loans/<uuid:loan_id>/notes/", servicing.note_add, name="console_loan_note"),
+    path(
+        f"{P}loans/<uuid:loan_id>/downgrade/",
+        servicing.downgrade_request,
+        name="console_loan_downgrade",
+    ),
+    path(
+        f"{P}loans/<uuid:loan_id>/restructure/",
+        servicing.restructure_request,
+        name="console_loan_restructure",
+    ),
+    path(
+        f"{P}loans/<uuid:loan_id>/write-off/",
+        servicing.write_off_request,
+        name="console_loan_write_off",
+    ),
     path(f"{P}collections/", risk.collections, name="console_collections"),
     path(f"{P}models/", risk.models, name="console_models"),
     path(f"{P}models/<uuid:model_id>/<slug:action>/", risk.model_step, name="console_model_step"),

@@ -3,23 +3,31 @@
 For every disbursed loan:
 - its principal account's balance is the principal not yet repaid, and the open instalments of
   its current schedule owe exactly that principal;
-- its interest and penalty receivables hold what was recognised less what was collected;
+- its interest and penalty receivables hold what was recognised less what was collected (the
+  interest recognised as of the last close of business: recognition.py);
 - it is settled exactly when its current schedule has nothing open, and a settled loan's
   receivables are empty;
 and the loan book's balance is the principal of all loans together not repaid (written off
-included)."""
+included).
 
-from collections.abc import Iterable
+Set-based: one query compares every loan's figures with its accounts' balances (read through
+the ledger's ``balances_query``) and returns only the loans where something differs."""
+
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Sum
+from django.db import connection
 
-from hujin.ledger.selectors import accounts_get_many
+from hujin.ledger.selectors import accounts_get_many, balances_query
 from hujin.lending import types as t
-from hujin.lending.accounts import ACTOR, house_id, loan_account_id
-from hujin.lending.models import Instalment, Loan
-
-BATCH = 2000
+from hujin.lending.accounts import (
+    ACTOR,
+    CURRENCY,
+    INTEREST_CODE,
+    PENALTY_CODE,
+    PRINCIPAL_CODE,
+    house_id,
+)
+from hujin.lending.recognition import CURRENT, last_run, recognised_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,87 +38,101 @@ class Problem:
     found: int
 
 
-def _debit_balance(account) -> int:
-    return 0 if account is None else account.debits_posted - account.credits_posted
+ACTIVE, SETTLED, WRITTEN_OFF = t.LOAN_ACTIVE, t.LOAN_SETTLED, t.LOAN_WRITTEN_OFF
+# check -> (expected, found), SQL over the loan ``l``, its schedule's sums ``s`` and its
+# accounts' debit balances ``pa``, ``ia``, ``na``; the state says which checks apply.
+CHECKS = {
+    "principal_account": (
+        f"CASE WHEN l.state = '{WRITTEN_OFF}' THEN 0 ELSE l.principal_minor "
+        "- l.principal_paid_minor END",
+        "COALESCE(-pa.balance, 0)",
+    ),
+    "schedule_principal": (
+        "l.principal_minor - l.principal_paid_minor",
+        "COALESCE(s.open_principal, 0)",
+    ),
+    "interest_account": (
+        "l.interest_accrued_minor + COALESCE(s.unstored, 0) - l.interest_paid_minor",
+        "COALESCE(-ia.balance, 0)",
+    ),
+    "penalty_account": (
+        "l.penalty_accrued_minor - l.penalty_paid_minor",
+        "COALESCE(-na.balance, 0)",
+    ),
+    "settled": (
+        f"CASE WHEN l.state = '{SETTLED}' THEN 1 ELSE 0 END",
+        "CASE WHEN COALESCE(s.open_count, 0) = 0 THEN 1 ELSE 0 END",
+    ),
+    "settled_interest": (
+        "0",
+        f"CASE WHEN l.state = '{SETTLED}' THEN l.interest_accrued_minor "
+        "- l.interest_paid_minor ELSE 0 END",
+    ),
+    "settled_penalty": (
+        "0",
+        f"CASE WHEN l.state = '{SETTLED}' THEN l.penalty_accrued_minor "
+        "- l.penalty_paid_minor ELSE 0 END",
+    ),
+}
+ALSO_WRITTEN_OFF = ("principal_account",)
 
 
-def _open_principal(loan_ids) -> dict:
-    rows = (
-        Instalment.objects.filter(loan_id__in=loan_ids, superseded=False)
-        .filter(loan__schedule_version=F("schedule_version"))
-        .values("loan_id")
-        .annotate(due=Sum("principal_minor"), paid=Sum("principal_paid_minor"))
+def _query() -> tuple[str, list]:
+    on = last_run()
+    schedule = (
+        "SELECT i.loan_id, SUM(i.principal_minor - i.principal_paid_minor) AS open_principal, "
+        "SUM(CASE WHEN i.paid_on IS NULL THEN 1 ELSE 0 END) AS open_count, "
+        f"SUM(CASE WHEN l.state = '{ACTIVE}' THEN {recognised_sql(on)} "
+        "- i.interest_recognised_minor ELSE 0 END) AS unstored "
+        f"{CURRENT} GROUP BY i.loan_id"
     )
-    return {r["loan_id"]: int(r["due"] - r["paid"]) for r in rows}
-
-
-def _open_count(loan_ids) -> dict:
-    rows = (
-        Instalment.objects.filter(loan_id__in=loan_ids, superseded=False, paid_on=None)
-        .filter(loan__schedule_version=F("schedule_version"))
-        .values("loan_id")
-        .annotate(n=Count("id"))
+    joins, params = [], []
+    for alias, code, column in (("pa", PRINCIPAL_CODE, "principal_account_id"),
+                                ("ia", INTEREST_CODE, "interest_account_id"),
+                                ("na", PENALTY_CODE, "penalty_account_id")):  # fmt: skip
+        sql, args = balances_query(code=code, currency=CURRENCY)
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.account_id = l.{column}")
+        params += list(args)
+    columns, differs = [], []
+    for name, (expected, found) in CHECKS.items():
+        columns += [f"CAST({expected} AS BIGINT)", f"CAST({found} AS BIGINT)"]
+        test = f"({expected}) <> ({found})"
+        if name not in ALSO_WRITTEN_OFF:
+            test = f"(l.state <> '{WRITTEN_OFF}' AND {test})"
+        differs.append(test)
+    sql = (
+        f"SELECT l.number, l.state, {', '.join(columns)} FROM lending_loan l "
+        f"LEFT JOIN ({schedule}) s ON s.loan_id = l.id {' '.join(joins)} "
+        f"WHERE l.disbursed_at IS NOT NULL AND ({' OR '.join(differs)}) ORDER BY l.number"
     )
-    return {r["loan_id"]: r["n"] for r in rows}
-
-
-def _check_batch(loans: list[Loan]) -> Iterable[Problem]:
-    ids = [loan.id for loan in loans]
-    accounts = accounts_get_many(
-        actor=ACTOR,
-        account_ids=[loan_account_id(i, part) for i in ids for part in ("principal", "interest",
-                                                                        "penalty")],
-    )  # fmt: skip
-    open_principal = _open_principal(ids)
-    open_count = _open_count(ids)
-    for loan in loans:
-        owed = loan.principal_minor - loan.principal_paid_minor
-        if loan.state == t.LOAN_WRITTEN_OFF:
-            owed = 0
-        checks = [
-            ("principal_account", owed,
-             _debit_balance(accounts.get(loan_account_id(loan.id, "principal")))),
-            ("schedule_principal", loan.principal_minor - loan.principal_paid_minor,
-             open_principal.get(loan.id, 0)),
-            ("interest_account", loan.interest_accrued_minor - loan.interest_paid_minor,
-             _debit_balance(accounts.get(loan_account_id(loan.id, "interest")))),
-            ("penalty_account", loan.penalty_accrued_minor - loan.penalty_paid_minor,
-             _debit_balance(accounts.get(loan_account_id(loan.id, "penalty")))),
-            ("settled", int(loan.state == t.LOAN_SETTLED),
-             int(open_count.get(loan.id, 0) == 0)),
-        ]  # fmt: skip
-        if loan.state == t.LOAN_SETTLED:  # nothing may be left to collect
-            checks += [
-                ("settled_interest", 0, loan.interest_accrued_minor - loan.interest_paid_minor),
-                ("settled_penalty", 0, loan.penalty_accrued_minor - loan.penalty_paid_minor),
-            ]
-        if loan.state == t.LOAN_WRITTEN_OFF:
-            checks = checks[:1]
-        for check, expected, found in checks:
-            if expected != found:
-                yield Problem(loan=loan.number, check=check, expected=expected, found=found)
+    return sql, params
 
 
 def lending_verify() -> tuple[int, list[Problem]]:
     """(loans checked, problems found): none means the schedule and the ledger agree."""
     problems: list[Problem] = []
-    checked = 0
-    owed_total = 0
-    rows = Loan.objects.exclude(disbursed_at=None).order_by("id")
-    last = None
-    while True:
-        page = rows if last is None else rows.filter(id__gt=last)
-        batch = list(page[:BATCH])
-        if not batch:
-            break
-        problems.extend(_check_batch(batch))
-        checked += len(batch)
-        # The loan book holds claims created less claims repaid: a written-off claim stays.
-        owed_total += sum(loan.principal_minor - loan.principal_paid_minor for loan in batch)
-        last = batch[-1].id
+    sql, params = _query()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(principal_minor - principal_paid_minor), 0) "
+            "AS BIGINT) FROM lending_loan WHERE disbursed_at IS NOT NULL"
+        )
+        checked, owed_total = cursor.fetchone()
+        cursor.execute(sql, params)
+        for number, state, *figures in cursor.fetchall():
+            for n, check in enumerate(CHECKS):
+                if state == WRITTEN_OFF and check not in ALSO_WRITTEN_OFF:
+                    continue
+                expected, found = figures[2 * n], figures[2 * n + 1]
+                if expected != found:
+                    problems.append(Problem(loan=number, check=check, expected=int(expected),
+                                            found=int(found)))  # fmt: skip
     if checked:
+        # The loan book holds claims created less claims repaid: a written-off claim stays.
         book = accounts_get_many(actor=ACTOR, account_ids=[house_id("loan_book")])
-        found = -_debit_balance(book.get(house_id("loan_book")))
+        account = book.get(house_id("loan_book"))
+        found = 0 if account is None else account.credits_posted - account.debits_posted
         if found != owed_total:
-            problems.append(Problem(loan="*", check="loan_book", expected=owed_total, found=found))
-    return checked, problems
+            problems.append(Problem(loan="*", check="loan_book", expected=int(owed_total),
+                                    found=found))  # fmt: skip
+    return int(checked), problems

@@ -19,7 +19,7 @@ from hujin.core.statuses import status_get
 from hujin.identity.access import staff_required
 from hujin.lending import services
 from hujin.lending import types as t
-from hujin.lending.errors import ApplicationNotFound, LoanNotFound, ScoreModelNotFound
+from hujin.lending.errors import ApplicationNotFound, ScoreModelNotFound
 from hujin.lending.forms_console import LoanFilterForm, ReviewForm, fen, rate
 from hujin.lending.permissions import DECIDE_APPLICATIONS, MANAGE_MODELS, VIEW_LENDING
 from hujin.lending.selectors import console as pages
@@ -125,12 +125,9 @@ def loans(request):
 @require_GET
 @staff_required(permission=VIEW_LENDING)
 def loan(request, loan_id: uuid.UUID):
-    try:
-        page = book.loan_page(actor=actor_of(request), loan_id=loan_id, language=language(),
-                               on=today())  # fmt: skip
-    except LoanNotFound:
-        raise Http404("no such loan") from None
-    return render(request, "lending/console/loan.html", {"page": page, "loan": page.loan})
+    from hujin.lending.views_console_servicing import loan_page  # with the servicing forms
+
+    return loan_page(request, loan_id)
 
 
 @require_GET

@@ -311,10 +311,29 @@ def application(request, application_id: uuid.UUID):
     return render(request, "lending/portal/application.html", context)
 
 
+def _cards(user) -> list:
+    """The customer's bound cards the money may go to (masked, with the bank's name)."""
+    from hujin.payments.selectors import my_cards
+
+    return list(my_cards(actor=customer_actor(user)).cards)
+
+
+def _destination(request) -> tuple[str, uuid.UUID | None]:
+    """Where the customer asked the money to go: the wallet, or the card whose id they chose
+    (the service checks it is one of theirs)."""
+    chosen = request.POST.get("disburse_to", "").strip()[:36]
+    if chosen in ("", t.DISBURSE_WALLET):
+        return t.DISBURSE_WALLET, None
+    try:
+        return t.DISBURSE_CARD, uuid.UUID(chosen)
+    except ValueError:
+        return t.DISBURSE_CARD, None
+
+
 def _offer(request, view, language, now, business_date, **extra) -> dict:
     context = {
         "offer_rate": _percent(view.offer_rate or 0), "offer_apr": _percent(view.offer_apr or 0),
-        "methods": _sign_methods(request.user), **extra,
+        "methods": _sign_methods(request.user), "cards": _cards(request.user), **extra,
     }  # fmt: skip
     try:
         text, digest, plan = contract_preview(
@@ -360,11 +379,13 @@ def sign(request, application_id: uuid.UUID):
     method = request.POST.get("method", "sms")
     method = method if method in ("sms", "totp") else "sms"
     code = "".join(request.POST.get("code", "").split())[:12]
+    disburse_to, card_id = _destination(request)
     try:
         loan = loan_sign(actor=customer_actor(request.user), application_id=view.id,
                          contract_sha256=request.POST.get("contract_sha256", "")[:64],
                          method=method, code=code, language=language, now=now,
-                         business_date=business_date)  # fmt: skip
+                         business_date=business_date, disburse_to=disburse_to,
+                         card_id=card_id)  # fmt: skip
     except ApplicationNotFound:
         raise Http404 from None
     except HujinError as exc:
@@ -381,21 +402,35 @@ def sign(request, application_id: uuid.UUID):
             message = gettext("That code is not right, or has expired. Ask for a new one.")
         else:
             message = str(exc.message)
-        context = {
-            **_application_row(view, language),
-            "errors": {field: message},
-            **_offer(request, view, language, now, business_date, method=method),
-        }
+        offer = _offer(request, view, language, now, business_date, method=method,
+                       destination=str(card_id or t.DISBURSE_WALLET))  # fmt: skip
+        context = {**_application_row(view, language), "errors": {field: message}, **offer}
         return render(request, "lending/portal/application.html", context, status=400)
     try:
-        loan_disburse(actor=LENDING, loan_id=loan.id, now=now, business_date=business_date)
+        loan = loan_disburse(actor=LENDING, loan_id=loan.id, now=now,
+                             business_date=business_date)  # fmt: skip
     except FundingExhausted:
-        messages.info(request, gettext("Your contract is signed. The money arrives in your "
-                                       "wallet shortly; we will let you know."))  # fmt: skip
+        messages.info(request, _awaiting_words(disburse_to))
     else:
-        messages.success(request, gettext("Your contract is signed and the money is in your "
-                                          "wallet."))  # fmt: skip
+        messages.success(request, _disbursed_words(loan, disburse_to))
     return redirect("lending:loan", loan_id=loan.id)
+
+
+def _awaiting_words(disburse_to: str) -> str:
+    if disburse_to == t.DISBURSE_CARD:
+        return gettext("Your contract is signed. The money is paid out to your bank card "
+                       "shortly; we will let you know.")  # fmt: skip
+    return gettext("Your contract is signed. The money arrives in your wallet shortly; we will "
+                   "let you know.")  # fmt: skip
+
+
+def _disbursed_words(loan, chosen: str) -> str:
+    if loan.disburse_to == t.DISBURSE_CARD:
+        return gettext("Your contract is signed and the money is on its way to your bank card.")
+    if chosen == t.DISBURSE_CARD:  # the card could not take it: the wallet has it
+        return gettext("Your contract is signed. The card you chose could not receive the "
+                       "money, so it is in your wallet.")  # fmt: skip
+    return gettext("Your contract is signed and the money is in your wallet.")
 
 
 @require_POST

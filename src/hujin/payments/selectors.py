@@ -40,6 +40,7 @@ from hujin.payments.monitor_detail import (  # noqa: F401 -- re-exported: the pu
     customer_payments_section,
     payment_detail,
 )
+from hujin.payments.payout_selectors import card_label, payout_get  # noqa: F401 -- re-exported
 from hujin.payments.permissions import VIEW_CARDS
 from hujin.payments.presenters import card_view, payment_view
 from hujin.payments.quotes import limits_of, payment_quote  # noqa: F401 -- re-exported

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils.translation import get_language
 
 from hujin.core.actors import Actor
@@ -52,11 +52,16 @@ def consents_outstanding(*, user_id: uuid.UUID | str) -> list[str]:
 
 def consent_standing(*, user_id: uuid.UUID | str, kind: str) -> uuid.UUID | None:
     """The id of the customer's standing acceptance of the current version of ``kind``."""
-    current = _current_versions().get(kind)
-    record = ConsentRecord.objects.filter(
-        user_id=user_id, document__kind=kind, document__version=current, withdrawn_at__isnull=True
-    ).first()
-    return record.id if record is not None else None
+    # One statement: the current version is the newest of the kind's documents.
+    current = ConsentDocument.objects.filter(kind=kind).order_by("-version").values("version")[:1]
+    return (
+        ConsentRecord.objects.filter(
+            user_id=user_id, document__kind=kind, document__version=Subquery(current),
+            withdrawn_at__isnull=True,
+        )
+        .values_list("id", flat=True)
+        .first()
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

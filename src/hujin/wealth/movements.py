@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from hujin.core.money import unit_asset
 from hujin.ledger.errors import Result
-from hujin.ledger.services import transfers_create
+from hujin.ledger.services import transfers_chain
 from hujin.ledger.types import TransferRequest
 from hujin.wealth import errors
 from hujin.wealth.accounts import (
@@ -99,17 +99,7 @@ def take_requests(order, *, code: str, wallet_id: uuid.UUID) -> list[TransferReq
 def book(requests: list[TransferRequest], *, now: datetime, business_date: date) -> str:
     """Apply the step's transfers as one linked chain; returns ``ok`` or the first refusal's
     result code (``exists`` counts as done: the step was booked before)."""
-    for request in requests[:-1]:
-        request.linked = True
-    results = transfers_create(transfers=requests, actor=ACTOR, now=now,
-                               business_date=business_date)  # fmt: skip
-    codes = [r.result for r in results]
-    if all(code in (Result.OK, Result.EXISTS) for code in codes):
-        return Result.OK
-    return next(
-        (c for c in codes if c not in (Result.OK, Result.EXISTS, Result.LINKED_EVENT_FAILED)),
-        codes[0],
-    )
+    return transfers_chain(transfers=requests, actor=ACTOR, now=now, business_date=business_date)
 
 
 def refusal(code: str, *, subscribe: bool) -> Exception:

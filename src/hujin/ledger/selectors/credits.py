@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from hujin.core.actors import Actor
 from hujin.ledger.models import Account, Transfer
@@ -60,24 +60,31 @@ def daily_balances(
     span: what a credit assessment reads of a wallet (its average balance, its inflows).
     ({}, 0) for an account ``actor`` may not read. Raises PermissionDenied."""
     scope = read_scope(actor)
-    account = scope.accounts(Account.objects.filter(id=account_id)).first()
+    account = (
+        scope.accounts(Account.objects.filter(id=account_id))
+        .values_list("number", "credits_posted", "debits_posted")
+        .first()
+    )
     if account is None:
         return {}, 0
-    balance = account.credits_posted - account.debits_posted
+    number, credits_posted, debits_posted = account
+    balance = credits_posted - debits_posted
     moves: dict[date, int] = {}
     inflow = 0
-    for side, sign in (("credit_number", 1), ("debit_number", -1)):
-        rows = (
-            Transfer.objects.filter(
-                **{side: account.number}, kind__in=POSTING_KINDS, business_date__gt=from_date
-            )
-            .values("business_date")
-            .annotate(total=Sum("amount"))
-        )
-        for row in rows:
-            moves[row["business_date"]] = moves.get(row["business_date"], 0) + sign * row["total"]
-            if sign > 0 and row["business_date"] <= to_date:
-                inflow += int(row["total"])
+    # Both sides in one pass: each business date's credits and debits to the account.
+    credited, debited = Q(credit_number=number), Q(debit_number=number)
+    rows = (
+        Transfer.objects.filter(credited | debited, kind__in=POSTING_KINDS,
+                                business_date__gt=from_date)
+        .values("business_date")
+        .order_by()
+        .annotate(credits=Sum("amount", filter=credited, default=0),
+                  debits=Sum("amount", filter=debited, default=0))
+    )  # fmt: skip
+    for row in rows:
+        moves[row["business_date"]] = row["credits"] - row["debits"]
+        if row["business_date"] <= to_date:
+            inflow += int(row["credits"])
     closing: dict[date, int] = {}
     day = max([to_date, *moves])
     while day >= from_date:

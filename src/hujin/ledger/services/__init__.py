@@ -19,6 +19,7 @@ from hujin.ledger.services.transfers import (
     TransferOneCall,
     pending_transfers_expire,
     transfer_one_call,
+    transfers_chain,
     transfers_create,
 )
 from hujin.ledger.types import FanInLines, FanOutLines, FanOutResult, TransferResult
@@ -39,6 +40,7 @@ __all__ = [
     "accounts_close",
     "pending_transfers_expire",
     "transfer_one_call",
+    "transfers_chain",
     "transfers_create",
     "transfers_fan_in",
     "transfers_fan_out",

@@ -13,7 +13,8 @@ from hujin.core.events import event_emit
 from hujin.core.gc_pause import gc_paused
 from hujin.core.ids import new_id
 from hujin.ledger import store
-from hujin.ledger.errors import BatchEmpty, BatchTooLarge, TransferInvalid
+from hujin.ledger.errors import BatchEmpty, BatchTooLarge, Result, TransferInvalid
+from hujin.ledger.models import Transfer
 from hujin.ledger.services._retries import with_retries
 from hujin.ledger.types import TransferRequest, TransferResult
 from hujin.ledger.validation import transfer_request_problem
@@ -70,6 +71,40 @@ def transfers_create(
 
     with gc_paused():  # a batch makes no reference cycles; see hujin.core.gc_pause
         return with_retries(attempt)
+
+
+def transfers_chain(
+    *,
+    transfers: Sequence[TransferRequest],
+    actor: Actor,
+    now: datetime,
+    business_date: date,
+) -> str:
+    """Apply ``transfers`` as one linked chain (every one but the last marked ``linked``): all
+    of them or none. Returns ``ok`` when every transfer was written now or before (``exists``:
+    a retry of a chain already booked), else the first refusal's result code - the one that
+    failed the chain, not the ``linked_event_failed`` of its companions. An empty chain is
+    ``ok``. Raises what ``transfers_create`` raises."""
+    if not transfers:
+        return Result.OK
+    for request in transfers[:-1]:
+        request.linked = True
+    results = transfers_create(transfers=transfers, actor=actor, now=now,
+                               business_date=business_date)  # fmt: skip
+    codes = [r.result for r in results]
+    if all(code in (Result.OK, Result.EXISTS) for code in codes):
+        return Result.OK
+    # A retry: the first transfer that exists fails the chain and its companions with it
+    # (``linked_event_failed``); booked before when every one of them exists.
+    retried = (Result.EXISTS, Result.LINKED_EVENT_FAILED)
+    if Result.EXISTS in codes and all(code in retried for code in codes):
+        ids = [request.id for request in transfers]
+        if Transfer.objects.filter(id__in=ids).count() == len(ids):
+            return Result.OK
+    return next(
+        (c for c in codes if c not in (Result.OK, Result.EXISTS, Result.LINKED_EVENT_FAILED)),
+        codes[0],
+    )
 
 
 def pending_transfers_expire(

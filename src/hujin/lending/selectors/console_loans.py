@@ -4,7 +4,7 @@ the lender's funds. Values out, never querysets (the labels and helpers are cons
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from hujin.lending.models import (
     ModelStability,
     ScoreModel,
 )
+from hujin.lending.recognition import interest_accrued
 from hujin.lending.selectors.console import (
     ACCOUNT_LABELS,
     BUCKETS,
@@ -43,6 +44,15 @@ from hujin.lending.selectors.console import (
     term_text,
     uuids_of,
 )
+from hujin.lending.selectors.console_servicing import (
+    LoanActions,
+    Note,
+    actions_of,
+    latest_notes,
+    notes_of,
+)
+from hujin.lending.selectors.console_vintage import vintage as vintage_of
+from hujin.lending.selectors.disbursement import loan_disbursement
 
 # -- loans ------------------------------------------------------------------------------------
 
@@ -72,6 +82,8 @@ class LoanRow:
     classification: str
     start_date: date
     overdue_minor: int = 0
+    latest_note: Note | None = None  # the collections queue's
+    next_promise: Note | None = None
 
 
 def _loan_rows(actor: Actor, loans, language: str, overdue=None) -> list[LoanRow]:
@@ -159,7 +171,9 @@ class LoanPage:
     superseded: int
     postings: list[Posting]
     events: list[MoneyEvent]
-    notes: list[dict]
+    notes: list[Note]
+    actions: LoanActions | None = None
+    disbursement: object = None  # selectors.disbursement.Disbursement: where the money went
 
 
 def _postings(loan: Loan) -> list[Posting]:
@@ -183,31 +197,13 @@ def _postings(loan: Loan) -> list[Posting]:
     ) for e, part in entries]  # fmt: skip
 
 
-CHANNEL_LABELS = {
-    "phone": _("Phone call"),
-    "sms": _("Text message"),
-    "visit": _("Visit"),
-    "letter": _("Letter"),
-    "other": _("Other"),
-}
-
-
-def _notes(loan: Loan) -> list[dict]:
-    """The collectors' notes on the loan, newest first, with any promise to pay."""
-    from hujin.lending.models import CollectionNote
-
-    notes = CollectionNote.objects.filter(loan=loan).order_by("-created_at")[:50]
-    return [{"created_at": n.created_at, "channel": CHANNEL_LABELS.get(n.channel, n.channel),
-             "note": n.note, "author": n.author_label, "promise_date": n.promise_date,
-             "promise_amount_minor": n.promise_amount_minor}
-            for n in notes]  # fmt: skip
-
-
 def loan_page(*, actor: Actor, loan_id, language: str, on: date) -> LoanPage:
     """Raises LoanNotFound."""
     loan = Loan.objects.select_related("product").filter(id__in=uuids_of([loan_id])).first()
     if loan is None:
         raise LoanNotFound()
+    # as of the last close of business, not only the loan's last event (shown, never saved)
+    loan.interest_accrued_minor, loan.accrued_through = interest_accrued(loan)
     rows = list(loan.instalments.order_by("schedule_version", "number"))
     current = [i for i in rows if not i.superseded]
     lines = []
@@ -244,7 +240,8 @@ def loan_page(*, actor: Actor, loan_id, language: str, on: date) -> LoanPage:
         term=term_text(loan.term, loan.term_unit), classification=classification,
         outstanding_minor=loan.principal_minor - loan.principal_paid_minor,
         schedule=lines, totals=dict(totals), superseded=len(rows) - len(current),
-        postings=_postings(loan), events=events, notes=_notes(loan),
+        postings=_postings(loan), events=events, notes=notes_of(loan, on),
+        actions=actions_of(loan), disbursement=loan_disbursement(actor=actor, loan=loan),
     )  # fmt: skip
 
 
@@ -259,10 +256,13 @@ def _overdue_by_loan(loan_ids, on: date) -> dict[uuid.UUID, int]:
 
 def collections_queue(*, actor: Actor, language: str, on: date, limit: int = 200) -> list[LoanRow]:
     """Active loans past due, the longest overdue first, with what is overdue (every part of
-    the instalments due before ``on`` not yet paid)."""
+    the instalments due before ``on`` not yet paid), the latest note and the next promise."""
     loans = list(Loan.objects.select_related("product").filter(state=t.LOAN_ACTIVE, dpd__gt=0)
                  .order_by("-dpd", "start_date")[:limit])  # fmt: skip
-    return _loan_rows(actor, loans, language, _overdue_by_loan([x.id for x in loans], on))
+    rows = _loan_rows(actor, loans, language, _overdue_by_loan([x.id for x in loans], on))
+    notes = latest_notes([x.id for x in loans], on)
+    return [replace(r, latest_note=notes[r.id][0], next_promise=notes[r.id][1])
+            if r.id in notes else r for r in rows]  # fmt: skip
 
 
 # -- score models -----------------------------------------------------------------------------
@@ -326,10 +326,6 @@ def models_registry() -> tuple[list[ModelRow], charts.LineChart | None]:
 # -- portfolio --------------------------------------------------------------------------------
 
 
-def _months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
 @dataclass(frozen=True, slots=True)
 class Portfolio:
     currency: str
@@ -347,13 +343,7 @@ class Portfolio:
 def portfolio(*, on: date) -> Portfolio:
     """The active loans' outstanding principal by bucket and class, the non-performing ratio
     (substandard, doubtful and loss over all), what was disbursed per month (the last twelve)
-    and vintage curves.
-
-    Vintage: per month of disbursement, the share of its principal in loans 30 or more days
-    past due by months on book. Worked back from the loans' present state: a loan counts from
-    the month on book in which it reached 30 days past due (today's days past due less 30 days
-    before today); one that was 30+ and has since caught up is not seen; a written-off loan
-    counts from its last month on book."""
+    and vintage curves (console_vintage: from each loan's history)."""
     from hujin.core.money import display_amount
 
     active = Loan.objects.filter(state=t.LOAN_ACTIVE)
@@ -388,46 +378,10 @@ def portfolio(*, on: date) -> Portfolio:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     disbursed = charts.bars([(k, per_month[k], display_amount(per_month[k], "CNY", style="code"))
                              for k in months])  # fmt: skip
-    vintage, vintage_rows = _vintage(on)
+    vintage, vintage_rows = vintage_of(on)
     return Portfolio(currency="CNY", outstanding_minor=total, loans=count, by_bucket=by_bucket,
                      by_class=by_class, npl_minor=npl, npl_ratio=ratio, disbursed=disbursed,
                      vintage=vintage, vintage_rows=vintage_rows)  # fmt: skip
-
-
-def _vintage(on: date) -> tuple[charts.LineChart | None, list[dict]]:
-    from datetime import timedelta
-
-    cohorts: dict[str, dict] = {}
-    loans = Loan.objects.exclude(state=t.LOAN_SIGNED).values_list(
-        "start_date", "principal_minor", "dpd", "state", "updated_at"
-    )
-    for start, principal, dpd, state, updated in loans:
-        key = f"{start:%Y-%m}"
-        cohort = cohorts.setdefault(key, {"start": start.replace(day=1), "principal": 0,
-                                          "bad": defaultdict(int)})  # fmt: skip
-        cohort["principal"] += principal
-        if state == t.LOAN_WRITTEN_OFF:
-            cohort["bad"][max(1, _months_between(start, updated.date()))] += principal
-        elif dpd >= 30:
-            reached = on - timedelta(days=dpd - 30)
-            cohort["bad"][max(1, _months_between(start, reached))] += principal
-    if not cohorts:
-        return None, []
-    books = max(1, max(_months_between(c["start"], on) for c in cohorts.values()))
-    x_labels = [str(k) for k in range(1, books + 1)]
-    series, rows = [], []
-    for key in sorted(cohorts)[-8:]:
-        c = cohorts[key]
-        age = _months_between(c["start"], on)
-        shares, running = [], 0
-        for mob in range(1, books + 1):
-            running += c["bad"].get(mob, 0)
-            shares.append(running / c["principal"] * 100 if mob <= max(age, 1) else None)
-        series.append((key, shares))
-        last = next((s for s in reversed(shares) if s is not None), 0.0)
-        rows.append({"month": key, "principal_minor": c["principal"], "months": age,
-                     "share": f"{last:.1f}%"})  # fmt: skip
-    return charts.lines(series, x_labels, low=0.0), rows
 
 
 # -- funding ----------------------------------------------------------------------------------

@@ -214,6 +214,7 @@ class LoanSummary:
     settled_on: date | None
     lines: tuple[InstalmentLine, ...] = field(default=())
     totals: dict = field(default_factory=dict)
+    disbursement: object = None  # selectors.disbursement.Disbursement, on the loan's own page
 
     def product_name(self, language: str) -> str:
         return self.product_name_zh if language.startswith("zh") else self.product_name_en
@@ -304,8 +305,15 @@ def _own(actor: Actor, loan_id) -> Loan:
 
 
 def my_loan(*, actor: Actor, loan_id, business_date: date) -> LoanSummary:
-    """One of the customer's loans with its current schedule. Raises LoanNotFound."""
-    return _summary(_own(actor, loan_id), business_date, with_lines=True)
+    """One of the customer's loans with its current schedule and where its money went.
+    Raises LoanNotFound."""
+    from dataclasses import replace
+
+    from hujin.lending.selectors.disbursement import loan_disbursement
+
+    loan = _own(actor, loan_id)
+    return replace(_summary(loan, business_date, with_lines=True),
+                   disbursement=loan_disbursement(actor=actor, loan=loan))  # fmt: skip
 
 
 def my_loan_contract(*, actor: Actor, loan_id) -> tuple[str, str]:

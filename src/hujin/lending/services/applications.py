@@ -19,7 +19,7 @@ from hujin.core.audit import audit_record
 from hujin.core.errors import PermissionDenied
 from hujin.core.events import event_emit
 from hujin.core.money import display_amount
-from hujin.customers.selectors import credit_facts, own_standing
+from hujin.customers.selectors import CreditFacts, own_credit_facts, own_standing
 from hujin.lending import decision as policy_rules
 from hujin.lending import events
 from hujin.lending import types as t
@@ -33,13 +33,13 @@ from hujin.lending.errors import (
     NotACustomer,
     ProductNotOnSale,
 )
-from hujin.lending.features import assess, has_overdue
-from hujin.lending.models import LoanApplication, LoanProduct
+from hujin.lending.features import assess
+from hujin.lending.models import LoanApplication, LoanProduct, ScoreModel
 from hujin.lending.permissions import DECIDE_APPLICATIONS
 from hujin.lending.pricing import apr_cap, terms_of
-from hujin.lending.schedule import schedule
+from hujin.lending.schedule import instalments, schedule, validate
 from hujin.lending.scorecard.artefact import score as score_with
-from hujin.lending.selectors.models import challenger_models, champion_model
+from hujin.lending.scorecard.cache import ArtefactCache
 from hujin.privacy.selectors import consent_standing
 from hujin.privacy.services import consent_accept
 
@@ -106,6 +106,43 @@ def _consent(actor: Actor, user_id, data: ApplicationInput, now: datetime) -> uu
     return standing
 
 
+_artefacts = ArtefactCache()
+
+
+@dataclass(frozen=True, slots=True)
+class _InForce:
+    id: uuid.UUID
+    version: int
+    artefact: dict
+
+
+def _artefacts_load(keys: list) -> dict:
+    rows = ScoreModel.objects.filter(id__in=[model_id for model_id, _ in keys]).values_list(
+        "id", "version", "artefact"
+    )
+    return {(model_id, version): artefact for model_id, version, artefact in rows}
+
+
+def _models_in_force() -> tuple[_InForce | None, list[_InForce]]:
+    """The champion (None before the first is registered) and the challengers, newest first:
+    which they are is read on every call (a promotion elsewhere counts at once), their
+    artefacts come from this process's cache (scorecard.cache)."""
+    rows = list(
+        ScoreModel.objects.filter(role__in=(t.MODEL_CHAMPION, t.MODEL_CHALLENGER))
+        .order_by("-version")
+        .values_list("id", "version", "role")
+    )
+    artefacts = _artefacts.get_many([(i, v) for i, v, _ in rows], load=_artefacts_load)
+    champion, challengers = None, []
+    for model_id, version, role in rows:
+        model = _InForce(model_id, version, artefacts[(model_id, version)])
+        if role == t.MODEL_CHAMPION:
+            champion = model
+        else:
+            challengers.append(model)
+    return champion, challengers
+
+
 def _scored(artefact, features) -> tuple[int, dict, list]:
     result = score_with(artefact, features)
     return result.score, dict(result.points), list(result.reasons)
@@ -147,14 +184,13 @@ def application_submit(*, actor: Actor, data: ApplicationInput, now: datetime,
     """Apply, be assessed and decided at once. Raises NotACustomer, LoanProductNotFound,
     ProductNotOnSale, ApplicationInvalid, ConfirmationRequired (no credit-check consent),
     BureauUnavailable."""
-    standing = own_standing(actor=actor)
-    if standing is None:
+    facts = own_credit_facts(actor=actor)  # the standing and the credit facts, read once
+    if facts is None:
         raise NotACustomer()
     key = (data.idempotency_key or "").strip()
     if not key or len(key) > KEY_MAX:
         raise _invalid("idempotency_key", "required")
-    existing = LoanApplication.objects.filter(customer_id=standing.customer_id,
-                                              idempotency_key=key).first()  # fmt: skip
+    existing = _same_key(facts.customer_id, key)
     if existing is not None:
         return existing
     product = product_on_sale(data.product_id)
@@ -164,61 +200,79 @@ def application_submit(*, actor: Actor, data: ApplicationInput, now: datetime,
         raise _invalid("purpose", "unknown")
     if type(data.monthly_income_minor) is not int or not 0 <= data.monthly_income_minor <= 10**11:
         raise _invalid("monthly_income", "range")
-    facts = credit_facts(customer_id=standing.customer_id)
-    # The burden of the new loan: its largest instalment at the product's highest rate.
-    worst = schedule(terms_of(product, amount_minor=data.amount_minor, term=data.term,
-                              rate=product.max_rate, start=business_date,
-                              repayment_day=data.repayment_day))  # fmt: skip
-    monthly_new = max(i.total_minor for i in worst.instalments)
+    # The burden of the new loan: its largest instalment at the product's highest rate (the
+    # instalments only: this schedule's APR is never shown).
+    worst = terms_of(product, amount_minor=data.amount_minor, term=data.term,
+                     rate=product.max_rate, start=business_date,
+                     repayment_day=data.repayment_day)  # fmt: skip
+    validate(worst)
+    monthly_new = max(i.total_minor for i in instalments(worst))
     if product.term_unit == t.TERM_DAYS or product.method == t.BULLET:
         monthly_new = 0  # one payment at the end, counted against the income by the score
-    with transaction.atomic():
-        consent_id = _consent(actor, standing.user_id, data, now)
-        assessed = assess(facts=facts, monthly_income_minor=data.monthly_income_minor,
-                          new_instalment_minor=monthly_new, now=now,
-                          business_date=business_date)  # fmt: skip
-        dti = assessed.features["debt_to_income"]
-        rules = policy_rules.hard_rules(
-            facts=facts, age=assessed.age, product=product, purpose=data.purpose,
-            overdue=has_overdue(facts.customer_id),
-            dti=None if dti is None else Decimal(str(dti)),
-        )  # fmt: skip
-        champion = champion_model()
-        score = points = reasons = None
-        if champion is not None:
-            score, points, reasons = _scored(champion.artefact, assessed.features)
-        challengers = [{"version": m.version, "score": _scored(m.artefact, assessed.features)[0]}
-                       for m in challenger_models()]  # fmt: skip
-        policy = policy_rules.policy_current(now=now)
-        outcome = policy_rules.decide(policy=policy, product=product, rules_failed=rules,
-                                      score=score, amount_minor=data.amount_minor)  # fmt: skip
-        application = LoanApplication(
-            customer_id=standing.customer_id, product=product, amount_minor=data.amount_minor,
-            term=data.term, purpose=data.purpose, repayment_day=data.repayment_day,
-            monthly_income_minor=data.monthly_income_minor, idempotency_key=key,
-            consent_id=consent_id, state=t.APP_SUBMITTED, outcome=outcome.outcome,
-            score=score, points=points or {}, reasons=reasons or [],
-            hard_rules=list(outcome.rules_failed), features=assessed.features,
-            model_id=champion.id if champion else None, challengers=challengers,
-            bureau_reference=assessed.report.reference, submitted_at=now,
-        )  # fmt: skip
-        if outcome.outcome == policy_rules.APPROVE:
-            _offer(application, product, rate=outcome.rate, amount_minor=outcome.amount_minor,
-                   business_date=business_date, now=now,
-                   hours=policy.offer_valid_hours)  # fmt: skip
-        else:
-            application.state = (
-                t.APP_REFERRED if outcome.outcome == policy_rules.REFER else t.APP_DECLINED
-            )
-        if application.state != t.APP_REFERRED:
-            application.decided_by, application.decided_at = "policy", now
-        try:
-            with transaction.atomic():
-                application.save(force_insert=True)
-        except IntegrityError:  # the same key at the same moment: the first one stands
-            return LoanApplication.objects.get(customer_id=standing.customer_id,
-                                               idempotency_key=key)  # fmt: skip
-        _record(actor, application, "submitted", now)
+    try:
+        with transaction.atomic():
+            application = _decided(actor, facts, product, data, key, monthly_new=monthly_new,
+                                   now=now, business_date=business_date)  # fmt: skip
+            application.save(force_insert=True)
+            _record(actor, application, "submitted", now)
+    except IntegrityError:
+        # The same key at the same moment: the first one stands, this call changes nothing.
+        existing = _same_key(facts.customer_id, key)
+        if existing is None:
+            raise
+        return existing
+    return application
+
+
+def _same_key(customer_id, key: str) -> LoanApplication | None:
+    # The id first: a new key, the usual case, then costs the narrowest statement.
+    same = LoanApplication.objects.filter(customer_id=customer_id, idempotency_key=key)
+    found = same.values_list("id", flat=True).first()
+    return None if found is None else LoanApplication.objects.get(id=found)
+
+
+def _decided(actor: Actor, facts: CreditFacts, product: LoanProduct, data: ApplicationInput,
+             key: str, *, monthly_new: int, now: datetime,
+             business_date: date) -> LoanApplication:  # fmt: skip
+    """The application assessed, scored and decided (with its offer when approved), not yet
+    stored; the credit-check consent recorded first when it comes with the application."""
+    consent_id = _consent(actor, facts.user_id, data, now)
+    assessed = assess(facts=facts, monthly_income_minor=data.monthly_income_minor,
+                      new_instalment_minor=monthly_new, now=now,
+                      business_date=business_date)  # fmt: skip
+    dti = assessed.features["debt_to_income"]
+    rules = policy_rules.hard_rules(
+        facts=facts, age=assessed.age, product=product, purpose=data.purpose,
+        overdue=assessed.overdue, dti=None if dti is None else Decimal(str(dti)),
+    )  # fmt: skip
+    champion, challenger_models = _models_in_force()
+    score = points = reasons = None
+    if champion is not None:
+        score, points, reasons = _scored(champion.artefact, assessed.features)
+    challengers = [{"version": m.version, "score": _scored(m.artefact, assessed.features)[0]}
+                   for m in challenger_models]  # fmt: skip
+    policy = policy_rules.policy_current(now=now)
+    outcome = policy_rules.decide(policy=policy, product=product, rules_failed=rules,
+                                  score=score, amount_minor=data.amount_minor)  # fmt: skip
+    application = LoanApplication(
+        customer_id=facts.customer_id, product=product, amount_minor=data.amount_minor,
+        term=data.term, purpose=data.purpose, repayment_day=data.repayment_day,
+        monthly_income_minor=data.monthly_income_minor, idempotency_key=key,
+        consent_id=consent_id, state=t.APP_SUBMITTED, outcome=outcome.outcome,
+        score=score, points=points or {}, reasons=reasons or [],
+        hard_rules=list(outcome.rules_failed), features=assessed.features,
+        model_id=champion.id if champion else None, challengers=challengers,
+        bureau_reference=assessed.report.reference, submitted_at=now,
+    )  # fmt: skip
+    if outcome.outcome == policy_rules.APPROVE:
+        _offer(application, product, rate=outcome.rate, amount_minor=outcome.amount_minor,
+               business_date=business_date, now=now, hours=policy.offer_valid_hours)  # fmt: skip
+    else:
+        application.state = (
+            t.APP_REFERRED if outcome.outcome == policy_rules.REFER else t.APP_DECLINED
+        )
+    if application.state != t.APP_REFERRED:
+        application.decided_by, application.decided_at = "policy", now
     return application
 
 

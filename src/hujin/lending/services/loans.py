@@ -1,5 +1,6 @@
 """From an offer to a loan: the contract the customer reads and signs (an SMS or authenticator
-code bound to the contract's exact text), then the disbursement to the wallet.
+code bound to the contract's exact text), then the disbursement to the wallet — and on through
+payments to a bound card, when the customer chose one at signing.
 
 Signing creates the loan (state ``signed``) with the terms copied from the offer; the
 disbursement writes the schedule from its business date, opens the loan's ledger accounts and
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
+from hujin.core.errors import HujinError
 from hujin.core.events import event_emit
 from hujin.customers.selectors import own_standing
 from hujin.identity.services import (
@@ -39,6 +41,7 @@ from hujin.lending.errors import (
     ApplicationStateInvalid,
     ConfirmationRequired,
     ContractChanged,
+    DisbursementCardInvalid,
     FundingExhausted,
     LoanNotFound,
     LoanStateInvalid,
@@ -47,6 +50,7 @@ from hujin.lending.errors import (
 )
 from hujin.lending.models import Instalment, Loan, LoanApplication, LoanEvent
 from hujin.lending.pricing import apr_cap, terms_of
+from hujin.lending.recognition import loan_materialise
 from hujin.lending.schedule import schedule
 
 
@@ -65,8 +69,16 @@ def loan_terms(loan: Loan, start: date | None = None) -> t.Terms:
     )  # fmt: skip
 
 
+NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+
+
 def number_of(application_id: uuid.UUID, on: date) -> str:
-    return f"L{on:%Y%m%d}{application_id.hex[:8].upper()}"
+    """The loan's number: ``L``, the date, and 11 characters of its application id's random
+    bits (55 bits: the ids' leading bits are their time, the same for a minute's applications),
+    so two loans of a day share a number with a chance of about n² / 2⁵⁶."""
+    bits = application_id.int & ((1 << 55) - 1)
+    tail = "".join(NUMBER_ALPHABET[(bits >> (5 * k)) & 31] for k in reversed(range(11)))
+    return f"L{on:%Y%m%d}{tail}"
 
 
 def _own_offer(actor: Actor, application_id, *, lock: bool) -> tuple:
@@ -136,15 +148,20 @@ def sign_code_send(*, actor: Actor, application_id: uuid.UUID, contract_sha256: 
 
 
 def loan_sign(*, actor: Actor, application_id: uuid.UUID, contract_sha256: str, method: str,
-              code: str, language: str, now: datetime, business_date: date) -> Loan:  # fmt: skip
-    """Sign the contract whose digest the customer read. Raises OfferExpired, ContractChanged,
-    ConfirmationRequired (no code, or a wrong one: ``details.invalid``)."""
+              code: str, language: str, now: datetime, business_date: date,
+              disburse_to: str = t.DISBURSE_WALLET,
+              card_id: uuid.UUID | None = None) -> Loan:  # fmt: skip
+    """Sign the contract whose digest the customer read; the money goes to ``disburse_to``:
+    the wallet, or (``card``) the customer's bound card ``card_id``. Raises OfferExpired,
+    ContractChanged, DisbursementCardInvalid (before any code is spent), ConfirmationRequired
+    (no code, or a wrong one: ``details.invalid``)."""
     with transaction.atomic():
         standing, application = _own_offer(actor, application_id, lock=True)
         _live_offer(application, now)
         text, plan = _text(application, standing, language=language, business_date=business_date)
         if contract.digest(text) != contract_sha256:
             raise ContractChanged()
+        card_id = _destination(actor, standing.customer_id, disburse_to, card_id)
         methods = list(step_up_methods(user_id=standing.user_id))
         if not code:
             raise ConfirmationRequired(details={"methods": methods})
@@ -170,16 +187,32 @@ def loan_sign(*, actor: Actor, application_id: uuid.UUID, contract_sha256: str, 
             apr=plan.apr, contract_version=contract.VERSION, contract_text=text,
             contract_sha256=contract_sha256, signed_at=now, signed_with=method,
             state=t.LOAN_SIGNED, start_date=business_date, created_at=now, updated_at=now,
+            disburse_to=disburse_to, disburse_card_id=card_id,
         )  # fmt: skip
         application.state = t.APP_ACCEPTED
         application.save(update_fields=["state"])
-        _record(actor, loan, "signed", now, apr=str(loan.apr))
+        _record(actor, loan, "signed", now, apr=str(loan.apr), disburse_to=disburse_to,
+                disburse_card_id=str(card_id) if card_id else None)  # fmt: skip
         event_emit(aggregate_type="loan", aggregate_id=str(loan.id),
                    event_type=events.LOAN_SIGNED, occurred_at=now,
                    payload={"loan_id": str(loan.id), "customer_id": str(loan.customer_id),
                             "principal_minor": loan.principal_minor,
                             "apr": str(loan.apr)})  # fmt: skip
     return loan
+
+
+def _destination(actor: Actor, customer_id, disburse_to: str, card_id) -> uuid.UUID | None:
+    """The card the money goes to (None: the wallet), once it is one of the customer's bound
+    cards (payments' list of them, as the customer sees it). Raises DisbursementCardInvalid."""
+    from hujin.payments.selectors import cards_of
+
+    if disburse_to == t.DISBURSE_WALLET:
+        return None
+    if disburse_to != t.DISBURSE_CARD or card_id is None:
+        raise DisbursementCardInvalid(details={"field": "card_id"})
+    if all(card.id != card_id for card in cards_of(actor=actor, customer_id=customer_id)):
+        raise DisbursementCardInvalid(details={"field": "card_id"})
+    return card_id
 
 
 def _record(actor: Actor, loan: Loan, action: str, now: datetime, **after) -> None:
@@ -199,16 +232,51 @@ def instalments_write(loan: Loan, plan: t.Schedule, *, version: int, first: int 
 
 
 def loan_locked(loan_id) -> Loan:
+    """The loan, locked for the caller's transaction, its interest counters brought up to the
+    last close of business (``recognition.loan_materialise``) before anything reads them."""
     try:
-        return Loan.objects.select_for_update().get(id=loan_id)
+        loan = Loan.objects.select_for_update().get(id=loan_id)
     except (Loan.DoesNotExist, ValueError, TypeError):
         raise LoanNotFound() from None
+    loan_materialise(loan)
+    return loan
+
+
+def payout_key(loan_id) -> str:
+    """The idempotency key of a loan's payout to its card (payments'): one payout a loan."""
+    return f"lending.disbursement:{loan_id}"
+
+
+def _paid_out(loan: Loan, plan: t.Schedule, now: datetime) -> dict:
+    """Send what the wallet has just received on to the card the customer chose, through
+    payments, in the disbursement's transaction: the payout's hold commits with it or not at
+    all. When payments refuses it — the card unbound or no longer active since the signing, a
+    frozen customer, a screen — the money stays in the wallet: ``disburse_to`` becomes the
+    wallet and the refusal's code goes with the disbursement (audit entry, event: the customer
+    is told). What to record of it is returned."""
+    if loan.disburse_to != t.DISBURSE_CARD:
+        return {"disbursed_to": t.DISBURSE_WALLET}
+    from hujin.payments.services import LOAN_DISBURSEMENT, payout_request
+
+    # No savepoint of our own: payments books in its own, and keeps a screen's refusal (its
+    # audit entry) in another that must survive with the disbursement.
+    try:
+        payout = payout_request(
+            actor=ACTOR, customer_id=loan.customer_id, card_id=loan.disburse_card_id,
+            amount_minor=plan.disbursed_minor, idempotency_key=payout_key(loan.id), now=now,
+            purpose=LOAN_DISBURSEMENT,
+        )  # fmt: skip
+    except HujinError as refused:
+        loan.disburse_to = t.DISBURSE_WALLET
+        return {"disbursed_to": t.DISBURSE_WALLET, "card_refused": refused.code}
+    return {"disbursed_to": t.DISBURSE_CARD, "payout_id": str(payout.id)}
 
 
 def loan_disburse(*, actor: Actor, loan_id: uuid.UUID, now: datetime,
                   business_date: date) -> Loan:  # fmt: skip
-    """Pay a signed loan out to the customer's wallet: the schedule from today, the ledger
-    chain, the loan active. Idempotent: a disbursed loan is returned as it is. Raises
+    """Pay a signed loan out: the schedule from today, the ledger chain into the customer's
+    wallet, the loan active; when the customer chose a bound card, the payout on to it
+    (``_paid_out``). Idempotent: a disbursed loan is returned as it is. Raises
     FundingExhausted (nothing changes; the loan stays signed)."""
     from hujin.customers.selectors import wallet_account_of
 
@@ -245,7 +313,9 @@ def loan_disburse(*, actor: Actor, loan_id: uuid.UUID, now: datetime,
         if result != Result.OK:
             raise LoanStateInvalid(details={"reason": result})
         instalments_write(loan, plan, version=1)
+        paid_to = _paid_out(loan, plan, now)
         loan.state = t.LOAN_ACTIVE
+        loan.principal_account_id = loan_account_id(loan.id, "principal")
         loan.interest_account_id = loan_account_id(loan.id, "interest")
         loan.penalty_account_id = loan_account_id(loan.id, "penalty")
         loan.start_date = business_date
@@ -253,12 +323,13 @@ def loan_disburse(*, actor: Actor, loan_id: uuid.UUID, now: datetime,
         loan.disbursed_at = now
         loan.updated_at = now
         loan.save(update_fields=["state", "start_date", "apr", "disbursed_at", "updated_at",
-                                 "interest_account_id", "penalty_account_id"])  # fmt: skip
-        _record(actor, loan, "disbursed", now, principal_minor=loan.principal_minor)
+                                 "principal_account_id", "interest_account_id",
+                                 "penalty_account_id", "disburse_to"])  # fmt: skip
+        _record(actor, loan, "disbursed", now, principal_minor=loan.principal_minor, **paid_to)
         event_emit(aggregate_type="loan", aggregate_id=str(loan.id),
                    event_type=events.LOAN_DISBURSED, occurred_at=now,
                    payload={"loan_id": str(loan.id), "customer_id": str(loan.customer_id),
-                            "principal_minor": loan.principal_minor})  # fmt: skip
+                            "principal_minor": loan.principal_minor, **paid_to})  # fmt: skip
     return loan
 
 

@@ -35,7 +35,8 @@ from hujin.lending.errors import (
     RepaymentInvalid,
 )
 from hujin.lending.models import Instalment, Loan, LoanEvent
-from hujin.lending.schedule import accrued_to, equal_instalment, rescheduled, schedule
+from hujin.lending.recognition import earned
+from hujin.lending.schedule import equal_instalment, rescheduled, schedule
 from hujin.lending.services.loans import instalments_write, loan_locked, loan_terms
 
 KEY_MAX = 64
@@ -259,8 +260,7 @@ def due_now(loan: Loan, rows: list[Instalment], business_date: date) -> int:
 
 def interest_to_date(row: Instalment, business_date: date) -> int:
     """The interest of the running period up to ``business_date``, pro rata by days."""
-    days = (row.due_date - row.period_start).days
-    return accrued_to(row.interest_minor, (business_date - row.period_start).days, days)
+    return earned(row, business_date)
 
 
 def interest_ahead_to_principal(loan: Loan, running: Instalment, business_date: date,

@@ -16,6 +16,7 @@ from django.db import transaction
 from hujin.core.actors import Actor
 from hujin.core.approvals import approval_request
 from hujin.core.audit import audit_record
+from hujin.core.dates import calendar_date_at
 from hujin.core.errors import PermissionDenied
 from hujin.core.events import event_emit
 from hujin.core.ids import new_id
@@ -88,7 +89,7 @@ def collection_note_add(*, actor: Actor, loan_id: uuid.UUID, channel: str, note:
         raise _invalid("promise_amount", "positive")
     with transaction.atomic():
         loan = loan_locked(loan_id)
-        if promise_date is not None and promise_date < now.date():
+        if promise_date is not None and promise_date < calendar_date_at(now):
             raise _invalid("promise_date", "past")
         entry = CollectionNote.objects.create(
             loan=loan, channel=channel, note=note, promise_date=promise_date,

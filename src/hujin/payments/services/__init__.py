@@ -2,7 +2,7 @@
 ``events`` and ``permissions``): binding bank cards; top-ups and withdrawals through the
 channel, its signed callbacks and the recovery of payments whose answer never came; transfers
 between customers; the limits and fees operations set, and the payments a screen held for
-review."""
+review; the payouts a system makes on a customer's behalf (a loan's money to their card)."""
 
 from hujin.payments.services.callbacks import callback_receive, payment_callback_apply
 from hujin.payments.services.cards import (
@@ -13,6 +13,7 @@ from hujin.payments.services.cards import (
     holder_name_normalise,
 )
 from hujin.payments.services.channels import channel_configure
+from hujin.payments.services.payout import LOAN_DISBURSEMENT, PAYOUT_PURPOSES, payout_request
 from hujin.payments.services.recovery import payments_unknown_resolve
 from hujin.payments.services.review import payment_review_reject, payment_review_release
 from hujin.payments.services.rules import fee_rule_set, limit_rule_delete, limit_rule_set
@@ -22,6 +23,8 @@ from hujin.payments.services.transfer import transfer_preview, transfer_request
 from hujin.payments.services.withdrawal import withdrawal_request
 
 __all__ = [
+    "LOAN_DISBURSEMENT",
+    "PAYOUT_PURPOSES",
     "callback_receive",
     "card_bind_begin",
     "card_bind_confirm",
@@ -37,6 +40,7 @@ __all__ = [
     "payment_review_reject",
     "payment_review_release",
     "payments_unknown_resolve",
+    "payout_request",
     "topup_request",
     "transfer_preview",
     "transfer_request",

@@ -120,19 +120,22 @@ def _error(decision: Decision) -> Exception:
 
 
 def movement_admit(
-    *, movement: Movement, fee_confirmed_minor: int | None, now: datetime
+    *, movement: Movement, fee_confirmed_minor: int | None, now: datetime, fee_free: bool = False
 ) -> Admitted:
-    """Screen ``movement``, work out its fee and record the decision (in the caller's
-    transaction). Raises Refused (the caller lets it roll the transaction back) and FeeChanged
-    (the fee is above the one the customer confirmed)."""
+    """Screen ``movement``, work out its fee (none when ``fee_free``: a payout the platform
+    makes on the customer's behalf) and record the decision (in the caller's transaction).
+    Raises Refused (the caller lets it roll the transaction back) and FeeChanged (the fee is
+    above the one the customer confirmed)."""
     decision = movements_screen(movement)
     if decision.outcome == REFUSE:
         raise Refused(decision, _error(decision))
     counted = decision.facts.get(LIMITS, {}).get("month_count")
     if counted is None:  # the limits screen is not registered: count as the month's first
         counted = 1
-    fee = fee_for_counted(kind=movement.kind, amount_minor=movement.amount_minor,
-                          counted=counted)  # fmt: skip
+    fee = 0
+    if not fee_free:
+        fee = fee_for_counted(kind=movement.kind, amount_minor=movement.amount_minor,
+                              counted=counted)  # fmt: skip
     if fee_confirmed_minor is not None and fee > fee_confirmed_minor:
         raise FeeChanged(details={"fee_minor": fee})
     screening = Screening.objects.create(

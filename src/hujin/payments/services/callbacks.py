@@ -34,7 +34,7 @@ from hujin.payments.errors import (
 from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
 from hujin.payments.services.house import fee_transfer_id, payment_transfer_id
-from hujin.payments.services.limits import limits_release
+from hujin.payments.services.limits import limits_counted, limits_release
 from hujin.payments.services.requests import first_failure, payment_record
 from hujin.payments.signing import MAX_SKEW_SECONDS, callback_signature_ok
 from hujin.payments.types import (
@@ -123,7 +123,7 @@ def payment_finish(
 ) -> None:  # fmt: skip
     """Post or void the payment's hold (and its fee's) and record the final state (in the
     caller's transaction, on the locked row). A failed payment gives its amount back to the
-    customer's limits."""
+    customer's limits (when they counted it: not a payout made on the customer's behalf)."""
     step = "post" if outcome == OUTCOME_SUCCEEDED else "void"
     metadata = {"payment_id": str(payment.id)}
     resolutions = [
@@ -141,7 +141,7 @@ def payment_finish(
                 metadata=metadata,
             )
         )  # fmt: skip
-    if outcome != OUTCOME_SUCCEEDED:
+    if outcome != OUTCOME_SUCCEEDED and limits_counted(payment):
         limits_release(customer_id=payment.customer_id, kind=payment.kind,
                        amount_minor=payment.amount, asked_at=payment.created_at)  # fmt: skip
     before = {"status": payment.status}

@@ -30,6 +30,8 @@ from hujin.payments.models_rules import ANY
 from hujin.payments.types import CARD_ACTIVE, LimitsLeft
 
 SCREEN = "payments.limits"
+# The verdict on a payout made on the customer's behalf: allowed, and not counted (``payout``).
+NOT_COUNTED = "payments.limit.not_counted"
 LEVEL_VERIFIED = "verified"  # identity verified (KYC passed)
 LEVEL_CARD = "card_verified"  # and a bank card in the customer's name verified by the bank
 TIER_STANDARD = "standard"
@@ -110,7 +112,15 @@ def _over(limit: str, limit_minor: int, remaining: int, currency: str) -> Verdic
 def limits_screen(movement: Movement) -> Verdict:
     """The limits screen: count the movement into the customer's running totals and refuse what
     does not fit (in the caller's transaction, which a refusal rolls back). An allowed movement's
-    verdict carries the month's count with it (``month_count``), for its fee."""
+    verdict carries the month's count with it (``month_count``), for its fee.
+
+    A payout the platform makes on the customer's behalf (``counterparty["purpose"]``, set by
+    ``payout``) is let through uncounted, and says so (``NOT_COUNTED``, kept with the payment's
+    screening so that its failure gives nothing back)."""
+    purpose = movement.counterparty.get("purpose")
+    if purpose:
+        return Verdict(outcome=ALLOW, screen=SCREEN, code=NOT_COUNTED,
+                       details={"purpose": purpose})  # fmt: skip
     rule = limit_rule_for(
         kind=movement.kind, tier=customer_tier(movement.customer_id),
         level=customer_level(movement.customer_id),
@@ -162,6 +172,15 @@ def limits_release(*, customer_id: uuid.UUID, kind: str, amount_minor: int, aske
             amount_minor=Greatest(F("amount_minor") - amount_minor, 0),
             count=Greatest(F("count") - 1, 0),
         )
+
+
+def limits_counted(payment) -> bool:
+    """Whether the limits screen counted ``payment`` into the customer's totals (a payout made
+    on their behalf it did not: its screening says ``NOT_COUNTED``)."""
+    screening = payment.screening
+    if screening is None:
+        return True
+    return not any(reason.get("code") == NOT_COUNTED for reason in screening.reasons)
 
 
 def month_count(*, customer_id: uuid.UUID, kind: str, on: date) -> int:

@@ -120,7 +120,11 @@ def _existing(customer_id: uuid.UUID, key: str) -> Payment | None:
 
 
 def _standing(actor: Actor, kind: str):
-    standing = own_standing(actor=actor)
+    return standing_checked(own_standing(actor=actor), kind)
+
+
+def standing_checked(standing, kind: str):
+    """``standing`` if that customer may make a payment of ``kind`` now; else the refusal."""
     if standing is None:
         raise PaymentsNotAllowed()
     if not standing.verified:
@@ -138,15 +142,42 @@ def payment_request(
     fee_confirmed_minor: int | None = None,
 ) -> PaymentView:  # fmt: skip
     """A top-up or a withdrawal of ``amount_minor`` fen with the customer's own bound card."""
+    key = request_key(idempotency_key, amount_minor)
+    standing = _standing(actor, kind)
+    payment, booked = payment_book(
+        kind=kind, actor=actor, standing=standing, card_id=card_id, amount_minor=amount_minor,
+        key=key, now=now, confirmation=confirmation, fee_confirmed_minor=fee_confirmed_minor,
+    )  # fmt: skip
+    if not booked or payment.status == PAYMENT_REVIEW:
+        return payment_view(payment)
+    return payment_send(payment, now=now)
+
+
+def request_key(idempotency_key: str, amount_minor: int) -> str:
+    """The idempotency key, stripped, once it and the amount are valid (else the refusal)."""
     key = (idempotency_key or "").strip()
     if not _KEY.match(key):
         raise IdempotencyKeyInvalid()
     if type(amount_minor) is not int or not 0 < amount_minor <= MAX_AMOUNT_MINOR:
         raise AmountInvalid()
-    standing = _standing(actor, kind)
+    return key
+
+
+def payment_book(
+    *, kind: str, actor: Actor, standing, card_id: uuid.UUID, amount_minor: int, key: str,
+    now: datetime, confirmation: Confirmation | None = None,
+    fee_confirmed_minor: int | None = None, purpose: str = "",
+) -> tuple[Payment, bool]:  # fmt: skip
+    """Book a top-up or a withdrawal of the customer ``standing`` (the payment row and the
+    ledger's hold, in one transaction: the caller's, when there is one); not yet at the channel.
+    Returns the payment and whether it was booked now (False: the same key's earlier one).
+
+    ``purpose``: a payout the platform makes on the customer's behalf (``payout``): no
+    confirmation code, no fee, not counted against the customer's limits; still screened."""
     existing = _existing(standing.customer_id, key)
     if existing is not None:
-        return _same_or_reused(existing, kind, card_id, amount_minor)
+        _same_or_reused(existing, kind, card_id, amount_minor)
+        return existing, False
     bank_code = (
         Card.objects.filter(id=card_id, customer_id=standing.customer_id)
         .values_list("bank_code", flat=True).first()
@@ -154,30 +185,31 @@ def payment_request(
     route = channels_route(bank_code=bank_code or "", amount_minor=amount_minor, now=now)
     if bank_code is not None and not route:
         raise NoChannel()
-    confirmation_check(
-        user_id=standing.user_id, customer_id=standing.customer_id, kind=kind,
-        amount_minor=amount_minor, counterparty=card_id, confirmation=confirmation, now=now,
-        wallet_account_id=standing.wallet_account_id,
-    )  # fmt: skip
+    if not purpose:  # a payout's customer confirmed, with a code, what decided it
+        confirmation_check(
+            user_id=standing.user_id, customer_id=standing.customer_id, kind=kind,
+            amount_minor=amount_minor, counterparty=card_id, confirmation=confirmation,
+            now=now, wallet_account_id=standing.wallet_account_id,
+        )  # fmt: skip
     channel = route[0] if route else card_channel()
+    counterparty = {"card_id": str(card_id), **({"purpose": purpose} if purpose else {})}
     movement = Movement(
         customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
         direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,
         currency=PAYMENT_CURRENCY, occurred_at=now, channel=channel.name,
-        counterparty={"card_id": str(card_id)},
+        counterparty=counterparty,
     )  # fmt: skip
     try:
-        payment = _hold(movement, actor, card_id, key, fee_confirmed_minor, now)
+        payment = _hold(movement, actor, card_id, key, fee_confirmed_minor, now, purpose)
     except Refused as refused:
         raise refusal_record(movement=movement, refused=refused, actor=actor, now=now) from None
     except IntegrityError:  # the same key, asked at the same time: the first one won
         existing = _existing(standing.customer_id, key)
         if existing is None:
             raise
-        return _same_or_reused(existing, kind, card_id, amount_minor)
-    if payment.status == PAYMENT_REVIEW:
-        return payment_view(payment)
-    return payment_send(payment, now=now)
+        _same_or_reused(existing, kind, card_id, amount_minor)
+        return existing, False
+    return payment, True
 
 
 def hold_transfers(payment: Payment, debit, credit, fee_income, kind: str) -> list:
@@ -213,7 +245,7 @@ def first_failure(results) -> str | None:
     return (causes or failed or [None])[0]
 
 
-def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> Payment:
+def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now, purpose) -> Payment:
     kind = movement.kind
     with transaction.atomic():
         card = Card.objects.filter(id=card_id, customer_id=movement.customer_id).first()
@@ -225,9 +257,8 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> 
         if wallet_id is None:
             raise WalletNotOpen()
         house = house_accounts_open(channel=movement.channel, now=now)
-        admitted = movement_admit(
-            movement=movement, fee_confirmed_minor=fee_confirmed_minor, now=now
-        )
+        admitted = movement_admit(movement=movement, fee_confirmed_minor=fee_confirmed_minor,
+                                  now=now, fee_free=bool(purpose))  # fmt: skip
         if kind == TOPUP and admitted.fee_minor >= movement.amount_minor:
             raise AmountInvalid(details={"fee_minor": admitted.fee_minor})
         status = PAYMENT_REVIEW if admitted.held_for_review else PAYMENT_CREATED
@@ -246,7 +277,9 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now) -> 
             now=now,
             after={"status": status, "amount_minor": movement.amount_minor,
                    "fee_minor": payment.fee, "card_id": str(card_id),
-                   "screening": admitted.screening.outcome},
+                   "screening": admitted.screening.outcome,
+                   **({"purpose": purpose} if purpose else {})},
+            **({"purpose": purpose} if purpose else {}),
         )  # fmt: skip
         # The ledger last: the channel's clearing account, which every top-up debits, stays
         # locked from here to the commit only (a refusal rolls all of it back).
