@@ -10,10 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hujin.core.ids import new_id
 from hujin.lending import types as t
-
-
-def _choices(values) -> list[tuple[str, str]]:
-    return [(v, v) for v in values]
+from hujin.lending.models_scoring import CreditPolicy, ModelStability, ScoreModel, choices_of
 
 
 class LoanProduct(models.Model):
@@ -24,11 +21,11 @@ class LoanProduct(models.Model):
     currency = models.CharField(max_length=3, default="CNY")
     min_amount_minor = models.BigIntegerField()
     max_amount_minor = models.BigIntegerField()
-    term_unit = models.CharField(max_length=8, choices=_choices(t.TERM_UNITS))
+    term_unit = models.CharField(max_length=8, choices=choices_of(t.TERM_UNITS))
     min_term = models.PositiveIntegerField()
     max_term = models.PositiveIntegerField()
-    method = models.CharField(max_length=20, choices=_choices(t.METHODS))
-    day_count = models.CharField(max_length=8, choices=_choices(t.DAY_COUNTS))
+    method = models.CharField(max_length=20, choices=choices_of(t.METHODS))
+    day_count = models.CharField(max_length=8, choices=choices_of(t.DAY_COUNTS))
     min_rate = models.DecimalField(max_digits=7, decimal_places=6)
     max_rate = models.DecimalField(max_digits=7, decimal_places=6)
     upfront_fee_rate = models.DecimalField(max_digits=7, decimal_places=6, default=0)
@@ -47,7 +44,7 @@ class LoanProduct(models.Model):
     # The highest APR the terms allow (pricing.worst_apr), worked out when they are saved.
     worst_apr = models.DecimalField(max_digits=7, decimal_places=4, default=0)
     state = models.CharField(
-        max_length=16, default=t.PRODUCT_DRAFT, choices=_choices(t.PRODUCT_STATES)
+        max_length=16, default=t.PRODUCT_DRAFT, choices=choices_of(t.PRODUCT_STATES)
     )
     approval_request_id = models.UUIDField(null=True, blank=True)
     created_by = models.CharField(max_length=64)
@@ -92,67 +89,6 @@ class LoanProduct(models.Model):
         return self.code
 
 
-class ScoreModel(models.Model):
-    """A registered version of a credit scorecard: what it was trained on, how well it did on a
-    hold-out split, and the artefact that scores (bins and points per characteristic).
-
-    One champion decides; challengers are scored beside it and never decide."""
-
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    version = models.PositiveIntegerField(unique=True)
-    name = models.CharField(max_length=100)
-    role = models.CharField(
-        max_length=12, default=t.MODEL_CHALLENGER, choices=_choices(t.MODEL_ROLES)
-    )
-    # {"rows", "bad_rate", "source", "target", "seed", "hold_out_share"}
-    data_summary = models.JSONField(default=dict)
-    # {"auc", "ks", "gini", "cv_auc"} on the hold-out split, as numbers
-    metrics = models.JSONField(default=dict)
-    artefact = models.JSONField()  # the scorecard: characteristics, bins, points
-    # per characteristic (and "score"): the training distribution over its bins, for the PSI
-    baseline = models.JSONField(default=dict)
-    trained_by = models.CharField(max_length=64)
-    trained_at = models.DateTimeField()
-    promoted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["role"],
-                condition=Q(role=t.MODEL_CHAMPION),
-                name="lending_one_champion",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"v{self.version} {self.name}"
-
-
-class ModelStability(models.Model):
-    """A month's population stability index of a model: per characteristic and for the score,
-    against its training distribution (PSI > 0.25 is flagged)."""
-
-    id = models.BigAutoField(primary_key=True)
-    model = models.ForeignKey(ScoreModel, on_delete=models.PROTECT, related_name="stability")
-    month = models.DateField()  # the first day of the month measured
-    psi = models.JSONField()  # {"score": 0.03, "<characteristic>": 0.01, ...}
-    applications = models.PositiveIntegerField()
-    flagged = models.JSONField(default=list)  # the names above the threshold
-    computed_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["-month"]
-        constraints = [
-            models.UniqueConstraint(fields=["model", "month"], name="lending_psi_month"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model_id} {self.month}"
-
-
 class LoanApplication(models.Model):
     """A customer's application and its decision: the features, the score with the points per
     characteristic and the reason codes, the hard rules that failed, the policy's outcome and,
@@ -163,12 +99,12 @@ class LoanApplication(models.Model):
     product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="applications")
     amount_minor = models.BigIntegerField()
     term = models.PositiveIntegerField()
-    purpose = models.CharField(max_length=32, choices=_choices(t.PURPOSES))
+    purpose = models.CharField(max_length=32, choices=choices_of(t.PURPOSES))
     repayment_day = models.PositiveSmallIntegerField(null=True, blank=True)
     monthly_income_minor = models.BigIntegerField(default=0)  # declared by the customer
     idempotency_key = models.CharField(max_length=64)
     consent_id = models.UUIDField(null=True, blank=True)  # the credit-check consent
-    state = models.CharField(max_length=12, choices=_choices(t.APP_STATES))
+    state = models.CharField(max_length=12, choices=choices_of(t.APP_STATES))
     outcome = models.CharField(max_length=12, blank=True, default="")  # the policy's
     score = models.IntegerField(null=True, blank=True)
     points = models.JSONField(default=dict, blank=True)  # characteristic -> points
@@ -224,9 +160,9 @@ class Loan(models.Model):
     principal_minor = models.BigIntegerField()
     annual_rate = models.DecimalField(max_digits=7, decimal_places=6)
     term = models.PositiveIntegerField()
-    term_unit = models.CharField(max_length=8, choices=_choices(t.TERM_UNITS))
-    method = models.CharField(max_length=20, choices=_choices(t.METHODS))
-    day_count = models.CharField(max_length=8, choices=_choices(t.DAY_COUNTS))
+    term_unit = models.CharField(max_length=8, choices=choices_of(t.TERM_UNITS))
+    method = models.CharField(max_length=20, choices=choices_of(t.METHODS))
+    day_count = models.CharField(max_length=8, choices=choices_of(t.DAY_COUNTS))
     repayment_day = models.PositiveSmallIntegerField(null=True, blank=True)
     upfront_fee_minor = models.BigIntegerField(default=0)
     instalment_fee_minor = models.BigIntegerField(default=0)
@@ -241,7 +177,7 @@ class Loan(models.Model):
     contract_sha256 = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
     signed_with = models.CharField(max_length=8)  # "sms" or "totp"
-    state = models.CharField(max_length=12, choices=_choices(t.LOAN_STATES))
+    state = models.CharField(max_length=12, choices=choices_of(t.LOAN_STATES))
     start_date = models.DateField()  # the schedule's start: the disbursement's business date
     disbursed_at = models.DateTimeField(null=True, blank=True)
     disburse_to = models.CharField(max_length=8, default="wallet")
@@ -378,124 +314,25 @@ class LoanEvent(models.Model):
         return f"{self.loan_id} {self.kind}"
 
 
-class CreditPolicy(models.Model):
-    """The decision policy as data, one version in force (the newest): score cut-offs and the
-    risk-based pricing table. ``pricing``: ``[[from_score, annual_rate, max_amount_minor], ...]``
-    from the highest band down; an approved application gets the rate of its band (within the
-    product's range) and at most that amount. A decision by an analyst above
-    ``checker_above_minor`` needs a second person (maker-checker)."""
+# The loans' histories: closes of business, status changes, collectors' notes, penalty per day.
+from hujin.lending.models_history import (  # noqa: E402
+    AccrualRun,
+    CollectionNote,
+    LoanStatusChange,
+    PenaltyAccrual,
+)
 
-    id = models.BigAutoField(primary_key=True)
-    version = models.PositiveIntegerField(unique=True)
-    approve_from = models.PositiveSmallIntegerField()
-    refer_from = models.PositiveSmallIntegerField()
-    pricing = models.JSONField()
-    checker_above_minor = models.BigIntegerField()
-    offer_valid_hours = models.PositiveSmallIntegerField(default=72)
-    created_by = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["-version"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(refer_from__lte=F("approve_from")), name="lending_policy_cutoffs"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"policy v{self.version}"
-
-
-class AccrualRun(models.Model):
-    """A business date whose interest the close of business recognised on every active loan:
-    what a loan's counters, exact as of its ``accrued_through``, have earned since is read from
-    the runs after it (recognition.py), so the daily accrual writes no loan or instalment row."""
-
-    id = models.BigAutoField(primary_key=True)
-    part = models.CharField(max_length=8)  # interest
-    business_date = models.DateField()
-    loans = models.PositiveIntegerField()
-    total_minor = models.BigIntegerField()
-    created_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["part", "business_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["part", "business_date"], name="lending_run_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.part} {self.business_date}"
-
-
-class LoanStatusChange(models.Model):
-    """A change of a loan's bucket or classification, as the close of business (or an analyst's
-    downgrade) made it: the loan page's DPD history."""
-
-    id = models.BigAutoField(primary_key=True)
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="status_changes")
-    business_date = models.DateField()
-    dpd = models.PositiveIntegerField()
-    bucket = models.CharField(max_length=4)
-    classification = models.CharField(max_length=16)
-    previous_bucket = models.CharField(max_length=4)
-    previous_classification = models.CharField(max_length=16)
-    reason = models.CharField(max_length=32, default="cob")  # cob | downgrade | restructure
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["loan", "business_date", "id"]
-        indexes = [models.Index(fields=["loan", "business_date"], name="lending_status_loan")]
-
-    def __str__(self) -> str:
-        return f"{self.loan_id} {self.business_date} {self.bucket}"
-
-
-class CollectionNote(models.Model):
-    """A collector's note on an overdue loan, with a promise to pay when the customer made one;
-    a promise is kept when the loan's overdue amount is paid by its date."""
-
-    id = models.BigAutoField(primary_key=True)
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="collection_notes")
-    channel = models.CharField(max_length=16)  # phone, sms, visit, letter, other
-    note = models.TextField()
-    promise_date = models.DateField(null=True, blank=True)
-    promise_amount_minor = models.BigIntegerField(null=True, blank=True)
-    author_id = models.CharField(max_length=64)
-    author_label = models.CharField(max_length=150)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
-        ordering = ["loan", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(promise_date__isnull=True, promise_amount_minor__isnull=True)
-                | Q(promise_date__isnull=False, promise_amount_minor__gt=0),
-                name="lending_note_promise_whole",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.loan_id} {self.created_at:%Y-%m-%d}"
-
-
-class PenaltyAccrual(models.Model):
-    """One business date's penalty on one instalment, as the close of business accrued it: the
-    history a repayment dated earlier than the accrual (a late-arriving callback) recomputes."""
-
-    id = models.BigAutoField(primary_key=True)
-    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="+")
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="+")
-    business_date = models.DateField()
-    amount_minor = models.BigIntegerField()
-
-    class Meta:
-        default_permissions = ()
-        indexes = [models.Index(fields=["loan", "business_date"], name="lending_penalty_day")]
-
-    def __str__(self) -> str:
-        return f"{self.instalment_id} {self.business_date}"
+__all__ = [
+    "AccrualRun",
+    "CollectionNote",
+    "CreditPolicy",
+    "Instalment",
+    "Loan",
+    "LoanApplication",
+    "LoanEvent",
+    "LoanProduct",
+    "LoanStatusChange",
+    "ModelStability",
+    "PenaltyAccrual",
+    "ScoreModel",
+]

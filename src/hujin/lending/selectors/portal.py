@@ -345,7 +345,7 @@ def my_prepayment_quote(*, actor: Actor, loan_id, business_date: date,
     """What repaying early would take today: in full (``principal_minor`` None) or part of the
     principal, with the schedule that would follow a partial prepayment. Raises LoanNotFound,
     RepaymentInvalid (a principal out of range, a loan not active)."""
-    from hujin.lending.services.repayments import _new_term, prepayment_quote
+    from hujin.lending.services.prepayments import prepaid_term, prepayment_quote
 
     loan = _own(actor, loan_id)
     if loan.state != t.LOAN_ACTIVE:
@@ -364,7 +364,7 @@ def my_prepayment_quote(*, actor: Actor, loan_id, business_date: date,
     new_rows: tuple[t.Instalment, ...] = ()
     if principal_minor is not None and future and choice in t.PREPAY_CHOICES:
         left = outstanding - principal
-        term = _new_term(loan, left, len(future), future, choice)
+        term = prepaid_term(loan, left, len(future), future, choice)
         terms = rescheduled(loan_terms(loan), principal_minor=left, start=business_date,
                             first_due=future[0].due_date, term=term)  # fmt: skip
         new_rows = schedule(terms).instalments

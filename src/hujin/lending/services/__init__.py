@@ -22,6 +22,7 @@ from hujin.lending.services.models import (
     model_retire,
     model_train_generated,
 )
+from hujin.lending.services.prepayments import loan_prepay
 from hujin.lending.services.products import (
     ADMIT_ACTION,
     product_create,
@@ -29,7 +30,7 @@ from hujin.lending.services.products import (
     product_submit,
     product_update,
 )
-from hujin.lending.services.repayments import loan_prepay, loan_repay
+from hujin.lending.services.repayments import loan_repay
 from hujin.lending.services.servicing import (
     DOWNGRADE_ACTION,
     RESTRUCTURE_ACTION,

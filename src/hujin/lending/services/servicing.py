@@ -36,11 +36,8 @@ from hujin.lending.overdue import CLASSES, worse
 from hujin.lending.permissions import MANAGE_COLLECTIONS, MANAGE_LOANS
 from hujin.lending.schedule import month_add, rescheduled, schedule
 from hujin.lending.services.loans import instalments_write, loan_locked, loan_terms
-from hujin.lending.services.repayments import (
-    interest_ahead_to_principal,
-    interest_to_date,
-    open_instalments,
-)
+from hujin.lending.services.prepayments import interest_ahead_to_principal, interest_to_date
+from hujin.lending.services.repayments import open_instalments
 
 DOWNGRADE_ACTION = "lending.loan_downgrade"
 RESTRUCTURE_ACTION = "lending.loan_restructure"
