@@ -24,6 +24,7 @@ from hujin.lending.forms_console import LoanFilterForm, ReviewForm, fen, rate
 from hujin.lending.permissions import DECIDE_APPLICATIONS, MANAGE_MODELS, VIEW_LENDING
 from hujin.lending.selectors import console as pages
 from hujin.lending.selectors import console_loans as book
+from hujin.lending.selectors.console_models import models_registry
 from hujin.lending.views_console import actor_of, language, today
 
 
@@ -138,7 +139,7 @@ def collections(request):
 
 
 def _models_page(request, status=200, refused=""):
-    rows, chart = book.models_registry()
+    rows, chart = models_registry()
     return render(request, "lending/console/models.html", {
         "rows": rows, "chart": chart, "refused": refused,
         "may_manage": request.user.has_perm(MANAGE_MODELS),

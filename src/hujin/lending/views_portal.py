@@ -1,17 +1,17 @@
 """The customer's lending pages (portal): the loan products with an instalment calculator, the
-application, the decision in plain words and the contract to sign (the loans themselves, their
-repayment and early repayment: ``views_portal_loans``). Each view asks the lending module as the
+application and the customer's applications (an application's decision, the contract and its
+signing: ``views_portal_offer``; the loans, their repayment and early repayment:
+``views_portal_loans``). Each view asks the lending module as the
 customer and shows its answer; a refusal is shown next to the field it is about, with nothing
 changed. The wall clock and the business date are read here, once per request."""
 
 import uuid
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from hujin.core.dates import business_date_get
 from hujin.core.errors import HujinError
@@ -19,15 +19,10 @@ from hujin.core.money import format_minor
 from hujin.identity.access import customer_actor, customer_required
 from hujin.lending import forms_portal as forms
 from hujin.lending import types as t
-from hujin.lending.accounts import ACTOR as LENDING
 from hujin.lending.errors import (
-    ApplicationNotFound,
-    FundingExhausted,
     LoanProductNotFound,
-    OfferExpired,
 )
 from hujin.lending.selectors.portal import (
-    my_application,
     my_applications,
     my_loans,
     product_on_sale_get,
@@ -36,12 +31,7 @@ from hujin.lending.selectors.portal import (
 )
 from hujin.lending.services import (
     ApplicationInput,
-    application_cancel,
     application_submit,
-    contract_preview,
-    loan_disburse,
-    loan_sign,
-    sign_code_send,
 )
 from hujin.lending.views_portal_words import (
     APPLICATION_STATE_KEYS,
@@ -50,7 +40,6 @@ from hujin.lending.views_portal_words import (
     LOAN_STATE_LABELS,
     METHOD_LABELS,
     PURPOSE_LABELS,
-    reasons_in_words,
     term_label,
 )
 
@@ -281,173 +270,6 @@ def apply(request, product_id: uuid.UUID):
 
 
 # --- the decision and the contract --------------------------------------------------------------
-
-
-def _my_application(request, application_id):
-    try:
-        return my_application(actor=customer_actor(request.user), application_id=application_id)
-    except ApplicationNotFound:
-        raise Http404 from None
-
-
-def _sign_methods(user) -> list[str]:
-    from hujin.identity.services import step_up_methods
-
-    return list(step_up_methods(user_id=user.pk))
-
-
-@require_GET
-@customer_required
-def application(request, application_id: uuid.UUID):
-    """The decision in plain words; an approval shows the offer and the contract to sign."""
-    view = _my_application(request, application_id)
-    language = _language()
-    now, business_date = _today()
-    context = {**_application_row(view, language), "errors": {}}
-    if view.state == t.APP_APPROVED:
-        context.update(_offer(request, view, language, now, business_date))
-    if view.state == t.APP_DECLINED:
-        context["reasons"] = reasons_in_words(hard_rules=view.hard_rules, reasons=view.reasons)
-    return render(request, "lending/portal/application.html", context)
-
-
-def _cards(user) -> list:
-    """The customer's bound cards the money may go to (masked, with the bank's name)."""
-    from hujin.payments.selectors import my_cards
-
-    return list(my_cards(actor=customer_actor(user)).cards)
-
-
-def _destination(request) -> tuple[str, uuid.UUID | None]:
-    """Where the customer asked the money to go: the wallet, or the card whose id they chose
-    (the service checks it is one of theirs)."""
-    chosen = request.POST.get("disburse_to", "").strip()[:36]
-    if chosen in ("", t.DISBURSE_WALLET):
-        return t.DISBURSE_WALLET, None
-    try:
-        return t.DISBURSE_CARD, uuid.UUID(chosen)
-    except ValueError:
-        return t.DISBURSE_CARD, None
-
-
-def _offer(request, view, language, now, business_date, **extra) -> dict:
-    context = {
-        "offer_rate": _percent(view.offer_rate or 0), "offer_apr": _percent(view.offer_apr or 0),
-        "methods": _sign_methods(request.user), "cards": _cards(request.user), **extra,
-    }  # fmt: skip
-    try:
-        text, digest, plan = contract_preview(
-            actor=customer_actor(request.user), application_id=view.id, language=language,
-            now=now, business_date=business_date,
-        )  # fmt: skip
-    except OfferExpired:
-        context["expired"] = True
-        return context
-    context.update({"contract_text": text, "contract_sha256": digest, "plan": plan,
-                    "first_instalment": plan.instalments[0]})  # fmt: skip
-    return context
-
-
-@require_POST
-@customer_required
-def sign_code(request, application_id: uuid.UUID):
-    """Text the code that signs the contract whose digest the page showed."""
-    view = _my_application(request, application_id)
-    now, _business_date = _today()
-    digest = request.POST.get("contract_sha256", "")[:64]
-    try:
-        sign_code_send(actor=customer_actor(request.user), application_id=view.id,
-                       contract_sha256=digest, ip=request.META.get("REMOTE_ADDR"),
-                       now=now)  # fmt: skip
-    except ApplicationNotFound:
-        raise Http404 from None
-    except HujinError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("We sent the code to your mobile phone."))
-    return redirect("lending:application", application_id=view.id)
-
-
-@require_POST
-@customer_required
-def sign(request, application_id: uuid.UUID):
-    """Sign with the code, then pay the loan out at once (or shortly, when the lender's funds
-    are short: the loan stays signed and the close of business pays it)."""
-    view = _my_application(request, application_id)
-    language = _language()
-    now, business_date = _today()
-    method = request.POST.get("method", "sms")
-    method = method if method in ("sms", "totp") else "sms"
-    code = "".join(request.POST.get("code", "").split())[:12]
-    disburse_to, card_id = _destination(request)
-    try:
-        loan = loan_sign(actor=customer_actor(request.user), application_id=view.id,
-                         contract_sha256=request.POST.get("contract_sha256", "")[:64],
-                         method=method, code=code, language=language, now=now,
-                         business_date=business_date, disburse_to=disburse_to,
-                         card_id=card_id)  # fmt: skip
-    except ApplicationNotFound:
-        raise Http404 from None
-    except HujinError as exc:
-        again = _my_application(request, view.id)
-        if again.loan_id is not None:  # signed a moment ago (a double click): that loan
-            return redirect("lending:loan", loan_id=again.loan_id)
-        if again.state != t.APP_APPROVED:
-            messages.error(request, exc.message)
-            return redirect("lending:application", application_id=view.id)
-        field = forms.field_of(exc)
-        if field == forms.CODE and not code:
-            message = gettext("Enter the code we sent you, or the one your authenticator shows.")
-        elif field == forms.CODE:
-            message = gettext("That code is not right, or has expired. Ask for a new one.")
-        else:
-            message = str(exc.message)
-        offer = _offer(request, view, language, now, business_date, method=method,
-                       destination=str(card_id or t.DISBURSE_WALLET))  # fmt: skip
-        context = {**_application_row(view, language), "errors": {field: message}, **offer}
-        return render(request, "lending/portal/application.html", context, status=400)
-    try:
-        loan = loan_disburse(actor=LENDING, loan_id=loan.id, now=now,
-                             business_date=business_date)  # fmt: skip
-    except FundingExhausted:
-        messages.info(request, _awaiting_words(disburse_to))
-    else:
-        messages.success(request, _disbursed_words(loan, disburse_to))
-    return redirect("lending:loan", loan_id=loan.id)
-
-
-def _awaiting_words(disburse_to: str) -> str:
-    if disburse_to == t.DISBURSE_CARD:
-        return gettext("Your contract is signed. The money is paid out to your bank card "
-                       "shortly; we will let you know.")  # fmt: skip
-    return gettext("Your contract is signed. The money arrives in your wallet shortly; we will "
-                   "let you know.")  # fmt: skip
-
-
-def _disbursed_words(loan, chosen: str) -> str:
-    if loan.disburse_to == t.DISBURSE_CARD:
-        return gettext("Your contract is signed and the money is on its way to your bank card.")
-    if chosen == t.DISBURSE_CARD:  # the card could not take it: the wallet has it
-        return gettext("Your contract is signed. The card you chose could not receive the "
-                       "money, so it is in your wallet.")  # fmt: skip
-    return gettext("Your contract is signed and the money is in your wallet.")
-
-
-@require_POST
-@customer_required
-def cancel(request, application_id: uuid.UUID):
-    """Decline an offer or withdraw an application waiting for review."""
-    view = _my_application(request, application_id)
-    try:
-        application_cancel(actor=customer_actor(request.user), application_id=view.id,
-                           now=timezone.now())  # fmt: skip
-    except ApplicationNotFound:
-        raise Http404 from None
-    except HujinError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("Your application is withdrawn."))
-    return redirect("lending:application", application_id=view.id)
 
 
 @require_GET
