@@ -57,23 +57,32 @@ def _current(loan: Loan):
     )
 
 
+def _since_last_event(loan: Loan) -> tuple[date | None, list[tuple[Instalment, int]]]:
+    """The last close, and each current instalment whose recognition moved since the loan's
+    last event, with its value as of that close (none for a loan not active, or when nothing
+    closed since)."""
+    on = last_run()
+    if loan.state != t.LOAN_ACTIVE or on is None:
+        return on, []
+    if loan.accrued_through is not None and loan.accrued_through >= on:
+        return on, []
+    moved = [(row, recognised(row, loan, on))
+             for row in _current(loan).filter(period_start__lt=on)]  # fmt: skip
+    return on, [(row, value) for row, value in moved if value != row.interest_recognised_minor]
+
+
 def loan_materialise(loan: Loan) -> None:
     """Bring an active loan's interest counters up to the last close of business (the caller
     holds the loan's lock). Writes only when a close happened since its last event."""
-    if loan.state != t.LOAN_ACTIVE:
+    on, moved = _since_last_event(loan)
+    if loan.state != t.LOAN_ACTIVE or on is None:
         return
-    on = last_run()
-    if on is None or (loan.accrued_through is not None and loan.accrued_through >= on):
+    if loan.accrued_through is not None and loan.accrued_through >= on:
         return
-    changed, delta = [], 0
-    for row in _current(loan).filter(period_start__lt=on):
-        value = recognised(row, loan, on)
-        if value != row.interest_recognised_minor:
-            delta += value - row.interest_recognised_minor
-            row.interest_recognised_minor = value
-            changed.append(row)
-    Instalment.objects.bulk_update(changed, ["interest_recognised_minor"])
-    loan.interest_accrued_minor += delta
+    for row, value in moved:
+        loan.interest_accrued_minor += value - row.interest_recognised_minor
+        row.interest_recognised_minor = value
+    Instalment.objects.bulk_update([row for row, _ in moved], ["interest_recognised_minor"])
     loan.accrued_through = on
     loan.save(update_fields=["interest_accrued_minor", "accrued_through"])
 
@@ -81,14 +90,11 @@ def loan_materialise(loan: Loan) -> None:
 def interest_accrued(loan: Loan) -> tuple[int, date | None]:
     """(interest recognised since disbursement, as of which close) for reading a loan without
     locking it: the stored counter and what the closes since its last event added."""
-    on = last_run()
+    on, moved = _since_last_event(loan)
     if loan.state != t.LOAN_ACTIVE or on is None:
         return loan.interest_accrued_minor, loan.accrued_through
-    if loan.accrued_through is not None and loan.accrued_through >= on:
-        return loan.interest_accrued_minor, loan.accrued_through
-    rows = _current(loan).filter(period_start__lt=on)
-    added = sum(recognised(row, loan, on) - row.interest_recognised_minor for row in rows)
-    return loan.interest_accrued_minor + added, on
+    added = sum(value - row.interest_recognised_minor for row, value in moved)
+    return loan.interest_accrued_minor + added, max(on, loan.accrued_through or on)
 
 
 # -- the same in SQL (instalments ``i``, loans ``l``) -----------------------------------------

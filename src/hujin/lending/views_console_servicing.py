@@ -145,9 +145,13 @@ def note_add(request, loan_id: uuid.UUID):
     return loan_page(request, loan_id, status=400, note_form=form)
 
 
-def _asked(request, loan_id):
-    return _done(request, loan_id, "servicing",
-                 _("Asked: the request waits for another person's approval."))  # fmt: skip
+def _ask(request, loan_id, form, step: str, call):
+    """A maker-checker request from ``form``: asked (back to the loan page), or the page again
+    with the refusal next to the form (``<step>_form``)."""
+    if _call(form, step, call):
+        return _done(request, loan_id, "servicing",
+                     _("Asked: the request waits for another person's approval."))  # fmt: skip
+    return loan_page(request, loan_id, status=400, **{f"{step}_form": form})
 
 
 @require_POST
@@ -162,9 +166,7 @@ def downgrade_request(request, loan_id: uuid.UUID):
                                    to_class=d["to_class"], reason=d["reason"],
                                    now=timezone.now())  # fmt: skip
 
-    if _call(form, "downgrade", call):
-        return _asked(request, loan_id)
-    return loan_page(request, loan_id, status=400, downgrade_form=form)
+    return _ask(request, loan_id, form, "downgrade", call)
 
 
 @require_POST
@@ -177,9 +179,7 @@ def restructure_request(request, loan_id: uuid.UUID):
                                      new_term=d["new_term"], reason=d["reason"],
                                      now=timezone.now())  # fmt: skip
 
-    if _call(form, "restructure", call):
-        return _asked(request, loan_id)
-    return loan_page(request, loan_id, status=400, restructure_form=form)
+    return _ask(request, loan_id, form, "restructure", call)
 
 
 @require_POST
@@ -191,6 +191,4 @@ def write_off_request(request, loan_id: uuid.UUID):
         services.write_off_request(actor=actor_of(request), loan_id=loan_id,
                                    reason=d["reason"], now=timezone.now())  # fmt: skip
 
-    if _call(form, "write_off", call):
-        return _asked(request, loan_id)
-    return loan_page(request, loan_id, status=400, write_off_form=form)
+    return _ask(request, loan_id, form, "write_off", call)
