@@ -41,6 +41,8 @@ SCHEDULES = "bench_lending_schedule"  # the instalments of each distinct princip
 
 
 def inner_main(opts) -> int:
+    from django.conf import settings
+
     from hujin.core.dates import business_date_get
 
     if not _scratch.in_scratch("lending"):
@@ -57,6 +59,10 @@ def inner_main(opts) -> int:
     if not opts.no_verify:
         report["verify"] = _scratch.ledger_bench()._measure._verify(_say)
         report["lending_verify"] = _lending_verify()
+    if settings.HUJIN_TASKS_URL.startswith("redis"):
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.flush()  # the bench's own queue (HUJIN_TASKS_NAME): no consumer ran its tasks
     Path(opts.inner).write_text(json.dumps(report))
     return 0
 
@@ -194,6 +200,7 @@ def _decisions(opts, product, now: datetime, day: date) -> dict:
     import gc
     import multiprocessing
 
+    from django.conf import settings
     from django.db import connection, connections
 
     from hujin.core.events import dispatch_requester_set
@@ -243,6 +250,7 @@ def _decisions(opts, product, now: datetime, day: date) -> dict:
     gc.unfreeze()
     if no_dispatch:
         dispatch_requester_set(outbox_dispatch_request)
+    queue_kind = "Redis" if settings.HUJIN_TASKS_URL.startswith("redis") else "scratch SQLite"
     done = [r for part in parts for r in part]
     latencies = sorted(ms for ms, outcome in done if outcome not in ("error",))
     outcomes = Counter(outcome for _, outcome in done)
@@ -250,7 +258,7 @@ def _decisions(opts, product, now: datetime, day: date) -> dict:
         "decisions": len(done),
         "clients": clients,
         "client_mode": mode,
-        "decision_dispatch": "off (--no-dispatch)" if no_dispatch else "huey, scratch SQLite queue",
+        "decision_dispatch": "off (--no-dispatch)" if no_dispatch else f"huey, {queue_kind} queue",
         "decisions_per_s": round(len(latencies) / wall, 1) if wall else 0.0,
         "decision_p50_ms": round(percentile(latencies, 50), 1),
         "decision_p99_ms": round(percentile(latencies, 99), 1),

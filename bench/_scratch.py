@@ -80,6 +80,8 @@ def measured_in_scratch(*, name: str, opts, inner_args: list[str], say) -> dict 
         **{ledger._measure.SCRATCH_ENV: scratch_db},
     )  # fmt: skip
     env.pop("HUJIN_TASKS_URL", None)
+    if getattr(opts, "tasks_url", ""):  # a Redis queue of the bench's own, emptied afterwards
+        env.update(HUJIN_TASKS_URL=opts.tasks_url, HUJIN_TASKS_NAME=f"hujin-bench-{name}")
     hujin = [sys.executable, "-m", "hujin.config.cli"]
     try:
         say(f"hujin bench {name}: scratch {vendor} database {scratch_db}")

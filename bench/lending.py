@@ -1,8 +1,8 @@
 """Lending: credit decisions per second, and the daily accrual of N loans vs a bare UPDATE.
 
 ``hujin bench lending [--loans 1000000] [--decisions 400] [--clients 8]
-[--client-mode process|thread] [--no-dispatch] [--json] [--database-url URL] [--keep]
-[--no-verify]``
+[--client-mode process|thread] [--no-dispatch] [--tasks-url REDIS_URL] [--json]
+[--database-url URL] [--keep] [--no-verify]``
 
 On a scratch copy of the configured database (PostgreSQL ``<db>_lending_bench``, or SQLite
 under HUJIN_VAR_DIR), in a subprocess as the close-of-business bench does
@@ -14,6 +14,8 @@ under HUJIN_VAR_DIR), in a subprocess as the close-of-business bench does
   one untimed application, submit one application per customer through
   ``services.application_submit`` - features, the simulated bureau, the score, the policy, the
   stored decision - each call timed: throughput over the wall time, p50 and p99 latency.
+  Each decision's commit enqueues its outbox dispatch: into the scratch SQLite queue file (the
+  embedded shape), or with ``--tasks-url`` into Redis (the shape of several processes).
 - **Accrual**: N active 12-month 等额本息 loans written set-based, their claims and cash
   posted; ``cob_accrual.interest_accrue`` - the close of business's step, one ledger fan-in of
   every loan's day - timed on the tenth day, and beside it a bare ``UPDATE`` of N rows of a
@@ -54,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-dispatch", action="store_true",
                         help="diagnostic: the decisions skip the outbox's after-commit dispatch "
                              "enqueue (the task queue's cost) to see their own")  # fmt: skip
+    parser.add_argument("--tasks-url", default="", metavar="REDIS_URL",
+                        help="the task queue the decisions' outbox dispatch goes to: a Redis "
+                             "URL, as a deployment of several processes has (a queue of the "
+                             "bench's own name, emptied afterwards); default the scratch SQLite "
+                             "queue")  # fmt: skip
     _scratch.add_scratch_arguments(parser)
 
 
@@ -74,6 +81,9 @@ def _outer_main(opts) -> int:
     inner = ["--loans", str(opts.loans), "--decisions", str(opts.decisions),
              "--clients", str(opts.clients), "--client-mode", opts.client_mode]  # fmt: skip
     inner += ["--no-dispatch"] if opts.no_dispatch else []
+    if opts.tasks_url and not opts.tasks_url.startswith("redis"):
+        print("hujin bench lending: --tasks-url takes a redis:// URL", file=sys.stderr)
+        return 2
     report = _scratch.measured_in_scratch(name="lending", opts=opts, inner_args=inner, say=say)
     if report is None:
         return 2

@@ -295,3 +295,24 @@ class TestOtherActors:
         for _name, read in every_read(ledger):
             with pytest.raises(PermissionDenied):
                 read(actor)
+
+
+class TestOneAccountAlreadyRead:
+    """``ReadScope.owns``: the scope's rule for an account whose owner reference was read in
+    plain SQL (a credit decision reads the wallet so), the same as its rule for a query."""
+
+    def test_everything_owns_every_account_the_house_s_included(self):
+        from hujin.ledger.scope import EVERYTHING
+
+        assert EVERYTHING.owns("") and EVERYTHING.owns("customer:c-1")
+
+    def test_an_owner_reference_or_a_namespace_grants_exactly_what_it_names(self):
+        from hujin.ledger.scope import ReadScope
+
+        scope = ReadScope(everything=False, owner_refs=frozenset({"customer:c-1"}),
+                          namespaces=frozenset({"merchant:"}))  # fmt: skip
+
+        assert scope.owns("customer:c-1") and scope.owns("merchant:m-9")
+        assert not scope.owns("customer:c-2")
+        assert not scope.owns("Merchant:m-9")  # a namespace is compared exactly
+        assert not scope.owns("")  # an account without an owner is the house's

@@ -2,16 +2,20 @@
 the champion's artefact kept per process and a promotion made elsewhere followed at once, and
 the same application sent twice at the same moment stored once."""
 
+import uuid
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hujin.lending import types as t
 from hujin.lending.decision import policy_current
-from hujin.lending.models import LoanApplication
+from hujin.lending.errors import LoanProductNotFound
+from hujin.lending.models import CreditPolicy, LoanApplication, LoanProduct
 from hujin.lending.scorecard.cache import ArtefactCache
 from hujin.lending.services import model_promote, model_register
-from hujin.lending.services.applications import _artefacts
+from hujin.lending.services.applications import _artefacts, product_on_sale
 from tests.lending.conftest import MODELLER, customer_actor, trained_scorecard
 from tests.lending.flow import apply
 
@@ -128,3 +132,30 @@ def test_the_same_application_twice_at_once_is_stored_once(
     assert failures == []
     assert len({r.id for r in results}) == 1
     assert LoanApplication.objects.filter(idempotency_key="twice").count() == 1
+
+
+class TestThePlainReads:
+    """The product and the policy of every decision are read in plain SQL (core.sql): the same
+    instances the ORM reads, decimals, booleans and JSON included."""
+
+    @staticmethod
+    def _fields(instance) -> dict:
+        return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.fields}
+
+    def test_the_product_is_the_one_the_orm_reads(self, product):
+        read = product_on_sale(product.id)
+
+        assert self._fields(read) == self._fields(LoanProduct.objects.get(id=product.id))
+        assert isinstance(read.max_rate, Decimal) and read.prepayment_allowed is True
+        assert read.allocation_order == list(t.DEFAULT_ALLOCATION)
+
+    @pytest.mark.parametrize("product_id", [uuid.uuid4(), "not-an-id", None])
+    def test_an_unknown_or_malformed_product_is_not_found(self, product_id):
+        with pytest.raises(LoanProductNotFound):
+            product_on_sale(product_id)
+
+    def test_the_policy_is_the_newest_version_as_the_orm_reads_it(self, now):
+        policy = policy_current(now=now)  # the first read stores version 1
+
+        assert self._fields(policy) == self._fields(CreditPolicy.objects.get(version=1))
+        assert isinstance(policy.pricing, list) and policy.version == 1

@@ -11,6 +11,7 @@ from hujin.suitability.selectors import (
     questionnaire_active,
     questionnaire_list,
     retakes_left_today,
+    risk_level_current,
     risk_profile_current,
 )
 from hujin.suitability.services import assessment_submit
@@ -54,6 +55,17 @@ class TestRiskProfileCurrent:
         assert risk_profile_current(user_id=customer.pk, now=assessment.expires_at) is None
         just_before = assessment.expires_at - timedelta(seconds=1)
         assert risk_profile_current(user_id=customer.pk, now=just_before).level == "C5"
+
+    def test_its_level_alone_is_read_in_one_statement_with_the_same_answer(
+        self, customer, customer_actor, now
+    ):
+        assert risk_level_current(user_id=customer.pk, now=now) is None
+        assessment = submit(customer, customer_actor, now, answers_scoring_max())
+
+        assert risk_level_current(user_id=customer.pk, now=now) == "C5"
+        just_before = assessment.expires_at - timedelta(seconds=1)
+        assert risk_level_current(user_id=customer.pk, now=just_before) == "C5"
+        assert risk_level_current(user_id=customer.pk, now=assessment.expires_at) is None
 
     def test_the_latest_assessment_counts_even_when_lower(self, customer, customer_actor, now):
         submit(customer, customer_actor, now, answers_scoring_max())

@@ -9,6 +9,7 @@ HUJIN_DATA_KEYS  personal-data encryption keys, "<id>:<base64 32 bytes>,..." (re
 HUJIN_INDEX_KEY  base64 32-byte key for blind indexes (required in prod; dev: ./var/index_key)
 HUJIN_TASKS_URL  task queue: unset = SQLite file under ./var/ (embedded),
                  redis://host:6379/0 when several machines share the work
+HUJIN_TASKS_NAME the queue's name (default hujin)
 HUJIN_VAR_DIR    where local state lives (default ./var)
 HUJIN_EVENTS_MAX_ATTEMPTS  failed tries before an event delivery is parked (default 10)
 HUJIN_SMS_SENDER, HUJIN_EMAIL_SENDER, HUJIN_IDENTITY_PROVIDER, HUJIN_PAYMENTS_CHANNEL
@@ -167,6 +168,11 @@ def _database(url: str) -> dict:
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        # The hot paths' plain statements (hujin.core.sql) are prepared once per connection;
+        # Django's own cursor binds on the client and never prepares. Django turns psycopg's
+        # preparing off unless asked (docs/operations/setup.md: a pooler in transaction mode
+        # needs PgBouncer 1.21 or newer with max_prepared_statements set).
+        config["OPTIONS"] = {"prepare_threshold": 5}
     return config
 
 
@@ -275,6 +281,7 @@ if PROD:
 # HUJIN_TASKS_URL=redis://... shares it between machines, each running `hujin run_huey`.
 # HUJIN_TASKS_IMMEDIATE=1 runs every task at once in the calling process (no queue, no workers).
 HUJIN_TASKS_URL = os.environ.get("HUJIN_TASKS_URL", "")
+HUJIN_TASKS_NAME = os.environ.get("HUJIN_TASKS_NAME", "hujin")  # the queue's name in Redis
 _HUEY_CONSUMER = {
     "workers": int(os.environ.get("HUJIN_TASKS_WORKERS", "2")),
     "worker_type": "thread",
@@ -283,7 +290,7 @@ _HUEY_CONSUMER = {
 if HUJIN_TASKS_URL.startswith("redis"):
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "hujin",
+        "name": HUJIN_TASKS_NAME,
         "url": HUJIN_TASKS_URL,
         "immediate": False,
         "consumer": _HUEY_CONSUMER,
@@ -291,7 +298,7 @@ if HUJIN_TASKS_URL.startswith("redis"):
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "hujin",
+        "name": HUJIN_TASKS_NAME,
         "filename": str(VAR_DIR / "tasks.sqlite3"),
         "immediate": os.environ.get("HUJIN_TASKS_IMMEDIATE", "0") == "1",
         "consumer": _HUEY_CONSUMER,

@@ -7,6 +7,7 @@ from datetime import datetime
 from hujin.core.actors import Actor
 from hujin.core.ids import uuids_parsed
 from hujin.core.pages import keyset_page
+from hujin.core.sql import Dialect, hot_rows
 from hujin.identity.access import customer_actor
 from hujin.identity.errors import (
     ApiKeyNotFound,
@@ -179,9 +180,15 @@ def customer_actor_get(*, actor: Actor, user_id: uuid.UUID | str) -> Actor:
 def security_events_count(*, user_id: uuid.UUID | str, since: datetime) -> int:
     """How many security events (new devices, lock-outs, password resets...) a login had
     since ``since``: a credit assessment's view of account takeover risk (a count only)."""
-    from hujin.identity.models import SecurityEvent
+    d = Dialect()
+    rows = hot_rows(d, _SECURITY_EVENTS_SQL, [d.uuid_in(uuid.UUID(str(user_id))),
+                                              d.datetime_in(since)])  # fmt: skip
+    return int(rows[0][0])
 
-    return SecurityEvent.objects.filter(user_id=user_id, occurred_at__gte=since).count()
+
+_SECURITY_EVENTS_SQL = (
+    "SELECT COUNT(*) FROM identity_securityevent WHERE user_id = %s AND occurred_at >= %s"
+)
 
 
 def dev_sms_code_latest(*, mobile_e164: str, purpose: str) -> str | None:

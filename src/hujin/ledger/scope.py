@@ -92,6 +92,16 @@ class ReadScope:
             owned |= Q(Exact(start, Value(namespace)))
         return owned
 
+    def owns(self, owner_ref: str) -> bool:
+        """An account whose owner reference is ``owner_ref`` is in the scope: ``accounts``'
+        rule for one account already read."""
+        if self.everything:
+            return True
+        return bool(owner_ref) and (
+            owner_ref in self.owner_refs
+            or any(owner_ref.startswith(namespace) for namespace in self.namespaces)
+        )
+
     def accounts(self, qs: QuerySet) -> QuerySet:
         return qs if self.everything else qs.filter(self._owned("owner_ref"))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from hujin.core.sql import Dialect, hot_models
 from hujin.lending import types as t
 from hujin.lending.models import CreditPolicy
 
@@ -61,12 +62,17 @@ class Outcome:
 
 
 def policy_current(*, now: datetime) -> CreditPolicy:
-    policy = CreditPolicy.objects.order_by("-version").first()
+    d = Dialect()  # plain SQL: every application reads it
+    found = hot_models(d, CreditPolicy, _NEWEST, [])
+    policy = found[0] if found else None
     if policy is None:
         policy, _ = CreditPolicy.objects.get_or_create(
             version=1, defaults={**DEFAULT, "created_by": "system", "created_at": now}
         )
     return policy
+
+
+_NEWEST = "version = (SELECT MAX(version) FROM lending_creditpolicy)"
 
 
 def hard_rules(*, facts, age: int | None, product, purpose: str, overdue: bool,

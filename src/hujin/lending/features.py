@@ -6,21 +6,23 @@ Nothing personal leaves this module: the features are numbers and bands, the bur
 with the blind index of the document number, and the application keeps the features it was
 scored on."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from hujin.core.sql import Dialect, hot_rows
 from hujin.customers.selectors import CreditFacts
 from hujin.identity.selectors import security_events_count
 from hujin.ledger.selectors import daily_balances
 from hujin.lending import types as t
 from hujin.lending.accounts import ACTOR
 from hujin.lending.bureau import BureauReport, bureau
-from hujin.lending.models import Instalment, Loan, LoanEvent
+from hujin.lending.models import Instalment, LoanEvent
 from hujin.payments.selectors import payments_failed_count
-from hujin.suitability.selectors import risk_profile_current
+from hujin.suitability.selectors import risk_level_current
 
 WINDOW_DAYS = 90
 
@@ -59,9 +61,8 @@ def loan_history(customer_id) -> LoanHistory:
     """Read from the state and days past due of each of the customer's loans (a customer has
     a few); the instalments of open loans and the events of written-off ones are read only
     when there are such loans."""
-    loans = list(
-        Loan.objects.filter(customer_id=customer_id).order_by().values_list("state", "dpd")
-    )
+    d = Dialect()
+    loans = hot_rows(d, _LOANS_SQL, [d.uuid_in(uuid.UUID(str(customer_id)))])
     taken = [dpd for state, dpd in loans if state != t.LOAN_SIGNED]
     active = [dpd for state, dpd in loans if state == t.LOAN_ACTIVE]
     burden = 0
@@ -85,6 +86,9 @@ def loan_history(customer_id) -> LoanHistory:
                        burden_minor=burden, overdue=overdue)  # fmt: skip
 
 
+_LOANS_SQL = "SELECT state, dpd FROM lending_loan WHERE customer_id = %s"
+
+
 def _written_off_unrecovered(customer_id) -> bool:
     """A loan written off and not recovered in full."""
     per_loan = (
@@ -101,7 +105,7 @@ def _written_off_unrecovered(customer_id) -> bool:
 def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_minor: int,
            now: datetime, business_date: date) -> Assessed:  # fmt: skip
     since = now - timedelta(days=WINDOW_DAYS)
-    profile = risk_profile_current(user_id=facts.user_id, now=now)
+    risk_level = risk_level_current(user_id=facts.user_id, now=now)
     balances, inflow = ({}, 0)
     if facts.wallet_account_id is not None:
         balances, inflow = daily_balances(
@@ -123,7 +127,7 @@ def assess(*, facts: CreditFacts, monthly_income_minor: int, new_instalment_mino
     features = {
         "age": age,
         "kyc_age_days": (now - facts.verified_at).days if facts.verified_at else None,
-        "risk_level": profile.level if profile is not None else None,
+        "risk_level": risk_level,
         "wallet_balance_avg_90d": _yuan(average),
         "wallet_inflow_90d": _yuan(inflow),
         "payments_failed_90d": payments_failed_count(customer_id=facts.customer_id, since=since),

@@ -7,6 +7,7 @@ import uuid
 from django.utils.translation import gettext as _
 
 from hujin.core.actors import Actor
+from hujin.core.sql import Dialect, hot_rows
 from hujin.customers.selectors import own_standing
 from hujin.payments.channels_selectors import (  # noqa: F401 -- re-exported: the public face
     BankChoice,
@@ -196,6 +197,13 @@ def payments_failed_count(*, customer_id: uuid.UUID, since) -> int:
     payment behaviour (counts only, no details)."""
     from hujin.payments.types import PAYMENT_FAILED
 
-    return Payment.objects.filter(
-        customer_id=customer_id, status=PAYMENT_FAILED, created_at__gte=since
-    ).count()
+    d = Dialect()
+    rows = hot_rows(d, _FAILED_SQL, [d.uuid_in(uuid.UUID(str(customer_id))), PAYMENT_FAILED,
+                                     d.datetime_in(since)])  # fmt: skip
+    return int(rows[0][0])
+
+
+_FAILED_SQL = (
+    "SELECT COUNT(*) FROM payments_payment "
+    "WHERE customer_id = %s AND status = %s AND created_at >= %s"
+)

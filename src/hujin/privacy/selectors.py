@@ -4,12 +4,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Subquery
+from django.db.models import Max
 from django.utils.translation import get_language
 
 from hujin.core.actors import Actor
 from hujin.core.masking import mask
 from hujin.core.personal_data import withdrawal_guards
+from hujin.core.sql import Dialect, hot_rows
 from hujin.privacy.errors import ConsentDocumentNotFound, DataRequestNotFound
 from hujin.privacy.models import ConsentDocument, ConsentRecord, DataSubjectRequest
 from hujin.privacy.services.requests import CORRECTION_FIELDS, require_request_handler
@@ -52,16 +53,18 @@ def consents_outstanding(*, user_id: uuid.UUID | str) -> list[str]:
 
 def consent_standing(*, user_id: uuid.UUID | str, kind: str) -> uuid.UUID | None:
     """The id of the customer's standing acceptance of the current version of ``kind``."""
-    # One statement: the current version is the newest of the kind's documents.
-    current = ConsentDocument.objects.filter(kind=kind).order_by("-version").values("version")[:1]
-    return (
-        ConsentRecord.objects.filter(
-            user_id=user_id, document__kind=kind, document__version=Subquery(current),
-            withdrawn_at__isnull=True,
-        )
-        .values_list("id", flat=True)
-        .first()
-    )  # fmt: skip
+    d = Dialect()
+    rows = hot_rows(d, _STANDING_SQL, [d.uuid_in(uuid.UUID(str(user_id))), kind, kind])
+    return d.uuid_out(rows[0][0]) if rows else None
+
+
+# One statement (a credit decision reads it): the current version is the newest of the kind's.
+_STANDING_SQL = (
+    "SELECT r.id FROM privacy_consentrecord r "
+    "JOIN privacy_consentdocument doc ON doc.id = r.document_id "
+    "WHERE r.user_id = %s AND r.withdrawn_at IS NULL AND doc.kind = %s AND doc.version = "
+    "(SELECT MAX(version) FROM privacy_consentdocument WHERE kind = %s) LIMIT 1"
+)
 
 
 @dataclass(frozen=True, slots=True)

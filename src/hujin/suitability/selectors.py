@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from hujin.core.dates import calendar_date_at
+from hujin.core.sql import Dialect, hot_rows
 from hujin.suitability.errors import AssessmentNotFound, QuestionnaireUnavailable
 from hujin.suitability.levels import (
     LEVEL_DESCRIPTIONS,
@@ -169,6 +170,22 @@ def risk_profile_current(*, user_id: uuid.UUID | str, now: datetime) -> RiskProf
     if latest is None or latest.expires_at <= now:
         return None
     return _profile(latest, now=now)
+
+
+def risk_level_current(*, user_id: uuid.UUID | str, now: datetime) -> str | None:
+    """The level (``"C1"``..``"C5"``) of ``risk_profile_current``, read alone in one plain
+    statement: what a credit decision reads of the customer's risk assessment."""
+    d = Dialect()
+    rows = hot_rows(d, _LATEST_SQL, [d.uuid_in(uuid.UUID(str(user_id)))])
+    if not rows or d.datetime_out(rows[0][1]) <= now:
+        return None
+    return rows[0][0]
+
+
+_LATEST_SQL = (
+    "SELECT level, expires_at FROM suitability_assessment WHERE user_id = %s "
+    "ORDER BY assessed_at DESC, id DESC LIMIT 1"
+)
 
 
 def risk_profile_latest(*, user_id: uuid.UUID | str, now: datetime) -> RiskProfile | None:

@@ -5,9 +5,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from hujin.core.actors import Actor
+from hujin.core.sql import Dialect, hot_rows
 from hujin.ledger.models import Account, Transfer
 from hujin.ledger.scope import read_scope
 from hujin.ledger.selectors.values import POSTING_KINDS
@@ -60,31 +61,21 @@ def daily_balances(
     span: what a credit assessment reads of a wallet (its average balance, its inflows).
     ({}, 0) for an account ``actor`` may not read. Raises PermissionDenied."""
     scope = read_scope(actor)
-    account = (
-        scope.accounts(Account.objects.filter(id=account_id))
-        .values_list("number", "credits_posted", "debits_posted")
-        .first()
-    )
-    if account is None:
+    d = Dialect()
+    account = hot_rows(d, _ACCOUNT_SQL, [d.uuid_in(uuid.UUID(str(account_id)))])
+    if not account or not scope.owns(account[0][3]):
         return {}, 0
-    number, credits_posted, debits_posted = account
+    number, credits_posted, debits_posted, _ = account[0]
     balance = credits_posted - debits_posted
     moves: dict[date, int] = {}
     inflow = 0
     # Both sides in one pass: each business date's credits and debits to the account.
-    credited, debited = Q(credit_number=number), Q(debit_number=number)
-    rows = (
-        Transfer.objects.filter(credited | debited, kind__in=POSTING_KINDS,
-                                business_date__gt=from_date)
-        .values("business_date")
-        .order_by()
-        .annotate(credits=Sum("amount", filter=credited, default=0),
-                  debits=Sum("amount", filter=debited, default=0))
-    )  # fmt: skip
-    for row in rows:
-        moves[row["business_date"]] = row["credits"] - row["debits"]
-        if row["business_date"] <= to_date:
-            inflow += int(row["credits"])
+    rows = hot_rows(d, _MOVES_SQL, [number, number, number, number, d.date_in(from_date)])
+    for business_date, credits, debits in rows:
+        business_date = d.date_out(business_date)
+        moves[business_date] = credits - debits
+        if business_date <= to_date:
+            inflow += int(credits)
     closing: dict[date, int] = {}
     day = max([to_date, *moves])
     while day >= from_date:
@@ -93,3 +84,17 @@ def daily_balances(
         balance -= moves.get(day, 0)
         day = date.fromordinal(day.toordinal() - 1)
     return closing, inflow
+
+
+# Plain SQL: a credit decision reads a wallet's history through here.
+_ACCOUNT_SQL = (
+    "SELECT number, credits_posted, debits_posted, owner_ref FROM ledger_account WHERE id = %s"
+)
+_MOVES_SQL = (
+    "SELECT business_date, "
+    "CAST(COALESCE(SUM(CASE WHEN credit_number = %s THEN amount END), 0) AS BIGINT), "
+    "CAST(COALESCE(SUM(CASE WHEN debit_number = %s THEN amount END), 0) AS BIGINT) "
+    "FROM ledger_transfer WHERE (credit_number = %s OR debit_number = %s) "
+    f"AND kind IN ({', '.join(repr(kind) for kind in POSTING_KINDS)}) AND business_date > %s "
+    "GROUP BY business_date"
+)

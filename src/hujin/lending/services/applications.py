@@ -19,6 +19,7 @@ from hujin.core.audit import audit_record
 from hujin.core.errors import PermissionDenied
 from hujin.core.events import event_emit
 from hujin.core.money import display_amount
+from hujin.core.sql import Dialect, hot_insert, hot_models, hot_rows
 from hujin.customers.selectors import CreditFacts, own_credit_facts, own_standing
 from hujin.lending import decision as policy_rules
 from hujin.lending import events
@@ -68,9 +69,14 @@ def _invalid(field: str, reason: str, **extra) -> ApplicationInvalid:
 
 def product_on_sale(product_id) -> LoanProduct:
     try:
-        product = LoanProduct.objects.get(id=product_id)
-    except (LoanProduct.DoesNotExist, ValueError, TypeError):
+        product_id = uuid.UUID(str(product_id))
+    except ValueError:
         raise LoanProductNotFound() from None
+    d = Dialect()  # plain SQL: every application reads it
+    found = hot_models(d, LoanProduct, "id = %s", [d.uuid_in(product_id)])
+    if not found:
+        raise LoanProductNotFound()
+    product = found[0]
     if product.state != t.PRODUCT_ON_SALE:
         raise ProductNotOnSale()
     return product
@@ -127,11 +133,9 @@ def _models_in_force() -> tuple[_InForce | None, list[_InForce]]:
     """The champion (None before the first is registered) and the challengers, newest first:
     which they are is read on every call (a promotion elsewhere counts at once), their
     artefacts come from this process's cache (scorecard.cache)."""
-    rows = list(
-        ScoreModel.objects.filter(role__in=(t.MODEL_CHAMPION, t.MODEL_CHALLENGER))
-        .order_by("-version")
-        .values_list("id", "version", "role")
-    )
+    d = Dialect()
+    rows = [(d.uuid_out(model_id), version, role)
+            for model_id, version, role in hot_rows(d, _IN_FORCE_SQL, [])]  # fmt: skip
     artefacts = _artefacts.get_many([(i, v) for i, v, _ in rows], load=_artefacts_load)
     champion, challengers = None, []
     for model_id, version, role in rows:
@@ -141,6 +145,12 @@ def _models_in_force() -> tuple[_InForce | None, list[_InForce]]:
         else:
             challengers.append(model)
     return champion, challengers
+
+
+_IN_FORCE_SQL = (
+    "SELECT id, version, role FROM lending_scoremodel "
+    f"WHERE role IN ('{t.MODEL_CHAMPION}', '{t.MODEL_CHALLENGER}') ORDER BY version DESC"
+)
 
 
 def _scored(artefact, features) -> tuple[int, dict, list]:
@@ -213,7 +223,7 @@ def application_submit(*, actor: Actor, data: ApplicationInput, now: datetime,
         with transaction.atomic():
             application = _decided(actor, facts, product, data, key, monthly_new=monthly_new,
                                    now=now, business_date=business_date)  # fmt: skip
-            application.save(force_insert=True)
+            hot_insert(Dialect(), application)  # plain SQL: the one row every application writes
             _record(actor, application, "submitted", now)
     except IntegrityError:
         # The same key at the same moment: the first one stands, this call changes nothing.
@@ -225,10 +235,15 @@ def application_submit(*, actor: Actor, data: ApplicationInput, now: datetime,
 
 
 def _same_key(customer_id, key: str) -> LoanApplication | None:
-    # The id first: a new key, the usual case, then costs the narrowest statement.
-    same = LoanApplication.objects.filter(customer_id=customer_id, idempotency_key=key)
-    found = same.values_list("id", flat=True).first()
-    return None if found is None else LoanApplication.objects.get(id=found)
+    # The id first, in plain SQL: a new key, the usual case, then costs the narrowest statement.
+    d = Dialect()
+    found = hot_rows(d, _SAME_KEY_SQL, [d.uuid_in(customer_id), key])
+    return None if not found else LoanApplication.objects.get(id=d.uuid_out(found[0][0]))
+
+
+_SAME_KEY_SQL = (
+    "SELECT id FROM lending_loanapplication WHERE customer_id = %s AND idempotency_key = %s"
+)
 
 
 def _decided(actor: Actor, facts: CreditFacts, product: LoanProduct, data: ApplicationInput,
