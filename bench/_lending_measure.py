@@ -50,7 +50,7 @@ def inner_main(opts) -> int:
     now = datetime.now(UTC)
     day = business_date_get(now=now)
     product = _product_on_sale(now, day)
-    report: dict = {"product": product.code}
+    report: dict = {"product": product.code, "server_settings": _scratch.server_settings()}
     report.update(_decisions(opts, product, now, day))
     report.update(_accrual(opts, product, now, day))
     report["bare_update_seconds"] = _scratch.bare_update(opts.loans)

@@ -212,3 +212,22 @@ def bare_update(rows: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_scratch_update")
     return seconds
+
+
+SERVER_SETTINGS = ("shared_buffers", "max_wal_size", "synchronous_commit", "max_connections")
+
+
+def server_settings() -> dict:
+    """The PostgreSQL settings a set-based step's time depends on most, as the server ran with
+    them ({} on SQLite): figures from servers set up differently are not comparable."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s) "
+            "ORDER BY name",
+            [list(SERVER_SETTINGS)],
+        )
+        return dict(cursor.fetchall())

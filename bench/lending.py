@@ -119,6 +119,9 @@ def _print(report: dict, say) -> None:
         f"{report['accrued_loans']:,} loans in {report['accrual_seconds']} s "
         f"(target < {ACCRUAL_SECONDS_TARGET:g})")  # fmt: skip
     say(f"bare UPDATE of N rows:   {report['bare_update_seconds']} s (ratio {report['ratio']})")
+    if report.get("server_settings"):
+        say("server:                  " + ", ".join(
+            f"{name} {value}" for name, value in report["server_settings"].items()))  # fmt: skip
     say(f"targets met:             {report['targets']['met']}")
     for key, label in (("verify", "ledger verify"), ("lending_verify", "lending verify")):
         if key in report:

@@ -172,7 +172,7 @@ def _database(url: str) -> dict:
         # Django's own cursor binds on the client and never prepares. Django turns psycopg's
         # preparing off unless asked (docs/operations/setup.md: a pooler in transaction mode
         # needs PgBouncer 1.21 or newer with max_prepared_statements set).
-        config["OPTIONS"] = {"prepare_threshold": 5}
+        config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)  # sslmode... kept
     return config
 
 
