@@ -252,7 +252,7 @@ def _decisions(opts, product, now: datetime, day: date) -> dict:
         dispatch_requester_set(outbox_dispatch_request)
     queue_kind = "Redis" if settings.HUJIN_TASKS_URL.startswith("redis") else "scratch SQLite"
     done = [r for part in parts for r in part]
-    latencies = sorted(ms for ms, outcome in done if outcome not in ("error",))
+    latencies = sorted(ms for ms, outcome in done if not outcome.startswith("error"))
     outcomes = Counter(outcome for _, outcome in done)
     report = {
         "decisions": len(done),
