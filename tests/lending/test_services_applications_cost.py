@@ -15,7 +15,8 @@ from hujin.lending.errors import LoanProductNotFound
 from hujin.lending.models import CreditPolicy, LoanApplication, LoanProduct
 from hujin.lending.scorecard.cache import ArtefactCache
 from hujin.lending.services import model_promote, model_register
-from hujin.lending.services.applications import _artefacts, product_on_sale
+from hujin.lending.services.applications import product_on_sale
+from hujin.lending.services.scoring import _artefacts
 from tests.lending.conftest import MODELLER, customer_actor, trained_scorecard
 from tests.lending.flow import apply
 

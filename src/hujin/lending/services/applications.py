@@ -35,12 +35,11 @@ from hujin.lending.errors import (
     ProductNotOnSale,
 )
 from hujin.lending.features import assess
-from hujin.lending.models import LoanApplication, LoanProduct, ScoreModel
+from hujin.lending.models import LoanApplication, LoanProduct
 from hujin.lending.permissions import DECIDE_APPLICATIONS
 from hujin.lending.pricing import apr_cap, terms_of
 from hujin.lending.schedule import instalments, schedule, validate
-from hujin.lending.scorecard.artefact import score as score_with
-from hujin.lending.scorecard.cache import ArtefactCache
+from hujin.lending.services.scoring import models_in_force, scored
 from hujin.privacy.selectors import consent_standing
 from hujin.privacy.services import consent_accept
 
@@ -110,52 +109,6 @@ def _consent(actor: Actor, user_id, data: ApplicationInput, now: datetime) -> uu
             details={"consent": CREDIT_CHECK},
         )
     return standing
-
-
-_artefacts = ArtefactCache()
-
-
-@dataclass(frozen=True, slots=True)
-class _InForce:
-    id: uuid.UUID
-    version: int
-    artefact: dict
-
-
-def _artefacts_load(keys: list) -> dict:
-    rows = ScoreModel.objects.filter(id__in=[model_id for model_id, _ in keys]).values_list(
-        "id", "version", "artefact"
-    )
-    return {(model_id, version): artefact for model_id, version, artefact in rows}
-
-
-def _models_in_force() -> tuple[_InForce | None, list[_InForce]]:
-    """The champion (None before the first is registered) and the challengers, newest first:
-    which they are is read on every call (a promotion elsewhere counts at once), their
-    artefacts come from this process's cache (scorecard.cache)."""
-    d = Dialect()
-    rows = [(d.uuid_out(model_id), version, role)
-            for model_id, version, role in hot_rows(d, _IN_FORCE_SQL, [])]  # fmt: skip
-    artefacts = _artefacts.get_many([(i, v) for i, v, _ in rows], load=_artefacts_load)
-    champion, challengers = None, []
-    for model_id, version, role in rows:
-        model = _InForce(model_id, version, artefacts[(model_id, version)])
-        if role == t.MODEL_CHAMPION:
-            champion = model
-        else:
-            challengers.append(model)
-    return champion, challengers
-
-
-_IN_FORCE_SQL = (
-    "SELECT id, version, role FROM lending_scoremodel "
-    f"WHERE role IN ('{t.MODEL_CHAMPION}', '{t.MODEL_CHALLENGER}') ORDER BY version DESC"
-)
-
-
-def _scored(artefact, features) -> tuple[int, dict, list]:
-    result = score_with(artefact, features)
-    return result.score, dict(result.points), list(result.reasons)
 
 
 def _record(actor: Actor, application: LoanApplication, action: str, now: datetime) -> None:
@@ -260,11 +213,11 @@ def _decided(actor: Actor, facts: CreditFacts, product: LoanProduct, data: Appli
         facts=facts, age=assessed.age, product=product, purpose=data.purpose,
         overdue=assessed.overdue, dti=None if dti is None else Decimal(str(dti)),
     )  # fmt: skip
-    champion, challenger_models = _models_in_force()
+    champion, challenger_models = models_in_force()
     score = points = reasons = None
     if champion is not None:
-        score, points, reasons = _scored(champion.artefact, assessed.features)
-    challengers = [{"version": m.version, "score": _scored(m.artefact, assessed.features)[0]}
+        score, points, reasons = scored(champion.artefact, assessed.features)
+    challengers = [{"version": m.version, "score": scored(m.artefact, assessed.features)[0]}
                    for m in challenger_models]  # fmt: skip
     policy = policy_rules.policy_current(now=now)
     outcome = policy_rules.decide(policy=policy, product=product, rules_failed=rules,
