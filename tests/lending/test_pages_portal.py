@@ -201,6 +201,40 @@ class TestSigning:
         assert "The money arrives in your wallet shortly" in page
 
 
+class TestWithdrawing:
+    def test_declining_an_offer_withdraws_it_and_says_so(self, ready, business_date_set):
+        user, product = ready
+        application = approved_now(user, product, business_date_set)
+        client = client_for(user)
+
+        response = client.post(f"/lending/application/{application.id}/cancel/", follow=True)
+
+        assert "Your application is withdrawn." in text(response.content.decode())
+        assert LoanApplication.objects.get(id=application.id).state == t.APP_CANCELLED
+
+    def test_a_refusal_is_shown_and_changes_nothing(self, ready, business_date_set):
+        user, product = ready
+        application = approved_now(user, product, business_date_set)
+        client = client_for(user)
+        client.post(f"/lending/application/{application.id}/cancel/", follow=True)
+
+        again = client.post(f"/lending/application/{application.id}/cancel/", follow=True)
+
+        said = text(again.content.decode())
+        assert "cannot do that in its current state" in said
+        assert "Your application is withdrawn." not in said
+        assert LoanApplication.objects.get(id=application.id).state == t.APP_CANCELLED
+
+    def test_nobody_else_s_application_is_found(self, ready, borrower, business_date_set):
+        user, product = ready
+        application = approved_now(user, product, business_date_set)
+
+        response = client_for(borrower()).post(f"/lending/application/{application.id}/cancel/")
+
+        assert response.status_code == 404
+        assert LoanApplication.objects.get(id=application.id).state == t.APP_APPROVED
+
+
 class TestMyLoans:
     def test_the_loan_page_shows_the_whole_schedule_with_its_totals(self, ready, business_date_set):
         user, product = ready

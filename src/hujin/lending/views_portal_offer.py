@@ -110,16 +110,23 @@ def sign_code(request, application_id: uuid.UUID):
     view = _my_application(request, application_id)
     now, _business_date = _today()
     digest = request.POST.get("contract_sha256", "")[:64]
+    return _acted(request, view, gettext("We sent the code to your mobile phone."),
+                  lambda: sign_code_send(actor=customer_actor(request.user),
+                                         application_id=view.id, contract_sha256=digest,
+                                         ip=request.META.get("REMOTE_ADDR"), now=now))  # fmt: skip
+
+
+def _acted(request, view, done: str, act):
+    """``act`` on the customer's application, then back to its page with ``done`` or the
+    refusal's message; 404 for an application that is not theirs."""
     try:
-        sign_code_send(actor=customer_actor(request.user), application_id=view.id,
-                       contract_sha256=digest, ip=request.META.get("REMOTE_ADDR"),
-                       now=now)  # fmt: skip
+        act()
     except ApplicationNotFound:
         raise Http404 from None
     except HujinError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, gettext("We sent the code to your mobile phone."))
+        messages.success(request, done)
     return redirect("lending:application", application_id=view.id)
 
 
@@ -193,13 +200,7 @@ def _disbursed_words(loan, chosen: str) -> str:
 def cancel(request, application_id: uuid.UUID):
     """Decline an offer or withdraw an application waiting for review."""
     view = _my_application(request, application_id)
-    try:
-        application_cancel(actor=customer_actor(request.user), application_id=view.id,
-                           now=timezone.now())  # fmt: skip
-    except ApplicationNotFound:
-        raise Http404 from None
-    except HujinError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("Your application is withdrawn."))
-    return redirect("lending:application", application_id=view.id)
+    actor = customer_actor(request.user)
+    return _acted(request, view, gettext("Your application is withdrawn."),
+                  lambda: application_cancel(actor=actor, application_id=view.id,
+                                             now=timezone.now()))  # fmt: skip
