@@ -14,7 +14,7 @@ from hujin.payments import errors
 from hujin.payments.models import LimitUsage, Payment, Screening
 from hujin.payments.services import fee_rule_set, limit_rule_set, transfer_request
 from hujin.payments.services import transfer as transfer_module
-from hujin.payments.services import transfer_in_one_call as one_call
+from hujin.payments.services import one_call as booking
 from tests.payments.conftest import actor_for
 from tests.payments.money import ledger_is_consistent, open_wallet, wallet
 from tests.payments.rules_helpers import OPERATIONS
@@ -188,7 +188,7 @@ class TestSomethingMovedBetweenTheReadAndTheBooking:
 
     @pytest.fixture
     def meanwhile(self, monkeypatch):
-        prepare = one_call.transfer_one_call
+        prepare = booking.transfer_one_call
         pending = []
 
         def prepare_after_another(**kwargs):
@@ -196,7 +196,7 @@ class TestSomethingMovedBetweenTheReadAndTheBooking:
                 pending.pop()()
             return prepare(**kwargs)
 
-        monkeypatch.setattr(one_call, "transfer_one_call", prepare_after_another)
+        monkeypatch.setattr(booking, "transfer_one_call", prepare_after_another)
         return pending
 
     def test_a_daily_limit_passed_meanwhile_is_refused(self, pair, now, meanwhile):

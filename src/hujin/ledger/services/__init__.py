@@ -19,6 +19,7 @@ from hujin.ledger.services.transfers import (
     TransferOneCall,
     pending_transfers_expire,
     transfer_one_call,
+    transfer_resolve_one_call,
     transfers_chain,
     transfers_create,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "accounts_close",
     "pending_transfers_expire",
     "transfer_one_call",
+    "transfer_resolve_one_call",
     "transfers_chain",
     "transfers_create",
     "transfers_fan_in",

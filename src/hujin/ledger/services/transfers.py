@@ -191,6 +191,25 @@ def transfer_one_call(
     )
 
 
+def transfer_resolve_one_call(
+    *, transfer: TransferRequest, actor: Actor, now: datetime, business_date: date
+) -> TransferOneCall | None:
+    """A post or void of a whole pending transfer made ready for ``ledger_transfer_resolve_one``
+    (ledger migration 0011) inside another database function, as ``transfer_one_call`` makes a
+    creation ready: ``params`` are its 23 arguments. That function applies the clean path only
+    and returns ``'engine'``, having written nothing, for anything the engine would refuse or
+    must record: the caller's statement then rolls back and it calls ``transfers_create``.
+    None when it cannot be made so (not PostgreSQL, a linked, partial or account-naming
+    resolution)."""
+    if not store.can_resolve_one(transfer):
+        return None
+    prepared = _one_call(transfer, actor, now, business_date)
+    return TransferOneCall(
+        params=store.resolve_one_params(transfer, **prepared),
+        audit_chain=prepared["audit_applied"][0]["chain"],
+    )
+
+
 class _BatchRecord:
     """A batch's audit entry and, when it created transfers, its outbox event: made (in Python)
     once the engine is done, written after the transfers."""

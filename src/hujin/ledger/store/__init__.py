@@ -5,7 +5,7 @@
 - ``write``: write what the engine decided (the new transfers, streamed into ``COPY`` on
   PostgreSQL for a large batch; the touched accounts' balances; the burnt ids).
 - ``one_call``: one single or pending transfer in one call to ``ledger_transfer_create_one``
-  (PostgreSQL).
+  (PostgreSQL), and the arguments of ``ledger_transfer_resolve_one``.
 
 Callers use ``from hujin.ledger import store`` and ``store.<name>``; the names are re-exported
 here. Only ``hujin.ledger`` imports the store.
@@ -23,8 +23,10 @@ from hujin.ledger.store.load import (
 from hujin.ledger.store.one_call import (
     CREATION_KINDS,
     can_create_one,
+    can_resolve_one,
     create_one,
     create_one_params,
+    resolve_one_params,
 )
 from hujin.ledger.store.write import (
     COPY_THRESHOLD,
@@ -47,6 +49,7 @@ __all__ = [
     "Provenance",
     "apply",
     "can_create_one",
+    "can_resolve_one",
     "create_one",
     "create_one_params",
     "expire",
@@ -54,5 +57,6 @@ __all__ = [
     "load_engine",
     "load_expiry_engine",
     "next_account_number",
+    "resolve_one_params",
     "write_outcome",
 ]

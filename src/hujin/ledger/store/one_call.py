@@ -1,6 +1,10 @@
 """One single or pending transfer in one call to the database function
 ``ledger_transfer_create_one`` (PostgreSQL): the engine's rules, the row, the audit entry and the
 outbox event in one round trip. Anything else goes through the engine (``load`` then ``write``).
+
+A pending transfer's resolution in full can be made the same way inside another module's
+database function (``ledger_transfer_resolve_one``, ledger migration 0011: the clean path only;
+anything else is left to the engine).
 """
 
 import json
@@ -26,6 +30,50 @@ def can_create_one(request: TransferRequest) -> bool:
 
 
 CREATION_KINDS = frozenset({"single", "pending"})
+RESOLVING_KINDS = frozenset({"post_pending", "void_pending"})
+
+
+def can_resolve_one(request: TransferRequest) -> bool:
+    """Whether ``ledger_transfer_resolve_one`` may apply this request (PostgreSQL; a post or
+    void of a whole pending transfer outside a linked chain, naming no accounts, amount or
+    currency of its own: those are the pending transfer's)."""
+    return (
+        request.kind in RESOLVING_KINDS
+        and not request.linked
+        and request.pending_id is not None
+        and request.amount is None
+        and request.debit_account_id is None
+        and request.credit_account_id is None
+        and request.currency is None
+        and not request.timeout_seconds
+        and Dialect().postgres
+    )
+
+
+def resolve_one_params(
+    r: TransferRequest,
+    *,
+    business_date: date,
+    now: datetime,
+    audit_applied: tuple[dict, str],
+    event_id: uuid.UUID,
+    event_type: str,
+    event_payload: dict,
+    **_burnt,
+) -> list:
+    """``ledger_transfer_resolve_one``'s 23 arguments, in order."""
+    from psycopg.types.json import Jsonb
+
+    audit, applied_hash = audit_applied
+    return [
+        r.id, r.kind, r.pending_id, r.code, Jsonb(r.metadata or {}), business_date, now,
+        ID_CLAIM_CLASS, _claim_bucket(r.id), audit["chain"], audit["actor_kind"],
+        audit["actor_id"], audit["actor_label"], audit["target_id"], audit["ip"],
+        audit["request_id"], json.dumps(audit["after"]), applied_hash, event_id,
+        json.dumps(event_payload), audit["action"], audit["target_type"], event_type,
+    ]  # fmt: skip
+
+
 _CREATE_ONE = "SELECT ledger_transfer_create_one(" + ", ".join(["%s"] * 30) + ")"
 
 

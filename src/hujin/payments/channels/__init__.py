@@ -7,10 +7,13 @@ through the channel ``channels_route`` picks for the card's bank and the amount.
 """
 
 from hujin.payments.channels.routing import (  # noqa: F401 -- the package's face
+    CHANNELS_JSON_SQL,
     DEFAULT_CHANNEL,
     card_channel,
     channel_mark_down,
     channel_mark_up,
     channel_named,
+    channel_rows_json,
     channels_route,
+    route_among,
 )

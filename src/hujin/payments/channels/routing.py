@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 from django.utils.module_loading import import_string
 
+from hujin.core.sql import Dialect, hot_models
 from hujin.payments.channels.base import MoneyChannel
 from hujin.payments.models import PaymentChannel
 
@@ -44,7 +45,8 @@ def _configured_default() -> MoneyChannel:
 def channel_named(name: str) -> MoneyChannel | None:
     """The configured channel called ``name`` (enabled or not: its callbacks and queries still
     come), or None."""
-    row = PaymentChannel.objects.filter(name=name).first()
+    d = Dialect()
+    row = next(iter(hot_models(d, PaymentChannel, "name = %s", [name])), None)
     if row is not None:
         return _build(row.adapter, row.name)
     default = _configured_default()
@@ -61,6 +63,12 @@ def channels_route(*, bank_code: str, amount_minor: int, now: datetime) -> list[
     """The channels that may take a payment of ``amount_minor`` from or to a card of
     ``bank_code`` now, the first to try first (empty: none can). One query."""
     rows = list(PaymentChannel.objects.order_by("priority", "name"))
+    return route_among(rows, bank_code=bank_code, amount_minor=amount_minor, now=now)
+
+
+def route_among(rows, *, bank_code: str, amount_minor: int, now: datetime) -> list[MoneyChannel]:
+    """``channels_route`` over the configured channels ``rows`` (``PaymentChannel``, by
+    priority then name), read already."""
     if not rows:
         return [_configured_default()]
     route = []
@@ -75,6 +83,24 @@ def channels_route(*, bank_code: str, amount_minor: int, now: datetime) -> list[
         channel.was_failing = row.consecutive_failures > 0 or row.down_until is not None
         route.append(channel)
     return route
+
+
+# What ``route_among`` reads of a channel, as a database statement may bring them in one JSON
+# array (``channel_rows_json``).
+ROUTE_FIELDS = ("name", "adapter", "enabled", "banks", "max_amount_minor", "consecutive_failures",
+                "down_until")  # fmt: skip
+CHANNELS_JSON_SQL = (
+    "(SELECT jsonb_agg(jsonb_build_object("
+    + ", ".join(f"'{f}', x.{f}" for f in ROUTE_FIELDS)
+    + ") ORDER BY x.priority, x.name) FROM payments_paymentchannel x)"
+)
+
+
+def channel_rows_json(rows: list[dict] | None) -> list[PaymentChannel]:
+    """The channels ``CHANNELS_JSON_SQL`` selected, as ``route_among`` reads them."""
+    fields = {f: PaymentChannel._meta.get_field(f) for f in ROUTE_FIELDS}
+    return [PaymentChannel(**{f: fields[f].to_python(row[f]) for f in ROUTE_FIELDS})
+            for row in rows or ()]  # fmt: skip
 
 
 def channel_mark_down(name: str, *, now: datetime) -> None:

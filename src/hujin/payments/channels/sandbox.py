@@ -54,6 +54,7 @@ from django.conf import settings
 
 from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask_mobile
+from hujin.core.sql import Dialect, hot_rows
 from hujin.payments.errors import CardVerificationDeclined, ChannelDown, ChannelUnavailable
 from hujin.payments.models import SandboxCode, SandboxInstruction
 from hujin.payments.types import (
@@ -214,19 +215,36 @@ def _instruct(
                            ("fail_share", "duplicate_share", "lost_share"))  # fmt: skip
     delay = float(_knobs().get("delay_seconds", 0) or 0)
     delay += draws.uniform(0, float(_knobs().get("jitter_seconds", 0) or 0))
-    row, _ = SandboxInstruction.objects.get_or_create(
-        payment_id=payment_id,
-        defaults={
-            "reference": f"sbx-{secrets.token_hex(12)}", "direction": direction, "channel": channel,
-            "amount": amount_minor, "outcome": OUTCOME_FAILED if failed else OUTCOME_SUCCEEDED,
-            "failure_code": "declined_by_bank" if failed else "",
-            "due_at": now + timedelta(seconds=delay),
-            "deliveries_left": 0 if lost else (2 if twice else 1), "created_at": now,
-        },
+    taken = SandboxInstruction(
+        reference=f"sbx-{secrets.token_hex(12)}", payment_id=payment_id, direction=direction,
+        channel=channel, amount=amount_minor,
+        outcome=OUTCOME_FAILED if failed else OUTCOME_SUCCEEDED,
+        failure_code="declined_by_bank" if failed else "", due_at=now + timedelta(seconds=delay),
+        deliveries_left=0 if lost else (2 if twice else 1), created_at=now,
     )  # fmt: skip
+    reference = _take(taken)
     if lost:
         raise ChannelUnavailable()
-    return row.reference
+    return reference
+
+
+_TAKE_COLUMNS = [f for f in SandboxInstruction._meta.concrete_fields]
+_TAKE = (
+    f"INSERT INTO payments_sandboxinstruction ({', '.join(f.column for f in _TAKE_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_TAKE_COLUMNS))}) "
+    "ON CONFLICT (payment_id) DO NOTHING RETURNING reference"
+)
+
+
+def _take(row: SandboxInstruction) -> str:
+    """Keep the instruction ``row`` unless the payment's is kept already (one statement, its own
+    transaction outside one); the reference of the one kept."""
+    d = Dialect()
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection=d.conn) for f in _TAKE_COLUMNS]
+    taken = hot_rows(d, _TAKE, values)
+    if taken:
+        return taken[0][0]
+    return SandboxInstruction.objects.get(payment_id=row.payment_id).reference
 
 
 def sandbox_callback_body(row: SandboxInstruction) -> bytes:

@@ -4,7 +4,8 @@
 request: the signature is an HMAC-SHA256 over ``f"{timestamp}.{body}"`` with the channel's
 secret, the timestamp within five minutes of ``now``. ``payment_callback_apply`` makes the
 payment final: a top-up's pending credit of the wallet is posted (succeeded) or voided (failed);
-a withdrawal's hold on the wallet likewise. A callback repeating the final state is answered as
+a withdrawal's hold on the wallet likewise (the plain success in two round trips on PostgreSQL:
+``callback_in_one_call``). A callback repeating the final state is answered as
 applied and moves nothing; one contradicting it is a conflict and changes nothing.
 
 Body: ``{"payment_id": "<uuid>", "reference": "<channel reference>", "outcome": "succeeded" |
@@ -33,6 +34,7 @@ from hujin.payments.errors import (
 )
 from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
+from hujin.payments.services.callback_in_one_call import callback_in_one_call
 from hujin.payments.services.house import fee_transfer_id, payment_transfer_id
 from hujin.payments.services.limits import limits_counted, limits_release
 from hujin.payments.services.requests import first_failure, payment_record
@@ -95,6 +97,11 @@ def payment_callback_apply(
     PaymentRefusedByLedger."""
     if outcome not in (OUTCOME_SUCCEEDED, OUTCOME_FAILED) or not reference or len(reference) > 64:
         raise CallbackMalformed()
+    applied = callback_in_one_call(
+        channel=channel, reference=reference, outcome=outcome, now=now, actor=ACTOR
+    )
+    if applied is not None:
+        return applied
     with transaction.atomic():
         payment = _locked(channel, reference, payment_id)
         if payment.status in PAYMENT_FINAL:

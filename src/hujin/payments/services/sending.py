@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from hujin.core.dates import business_date_get
+from hujin.core.sql import Dialect, hot_rows
 from hujin.ledger.services import transfers_create
 from hujin.ledger.types import TransferRequest
 from hujin.payments import events
@@ -47,11 +48,12 @@ def payment_route(payment: Payment, *, now: datetime) -> list:
     return own + [c for c in route if c.name != payment.channel]
 
 
-def payment_send(payment: Payment, *, now: datetime) -> PaymentView:
+def payment_send(payment: Payment, *, now: datetime, route: list | None = None) -> PaymentView:
     """Give a booked payment to its channel, failing over while channels are down: it becomes
     ``pending`` with the channel's reference, ``unknown`` when the channel did not answer, or
-    ``failed`` when every channel was down."""
-    for channel in payment_route(payment, now=now):
+    ``failed`` when every channel was down. ``route``: the channels to try, when the caller has
+    just worked them out (its payment's channel first)."""
+    for channel in payment_route(payment, now=now) if route is None else route:
         if channel.name != payment.channel and not _reroute(payment, channel.name, now):
             break  # someone else moved it meanwhile
         send = channel.pay_in if payment.kind == TOPUP else channel.pay_out
@@ -70,14 +72,29 @@ def payment_send(payment: Payment, *, now: datetime) -> PaymentView:
             status = PAYMENT_PENDING
             if getattr(channel, "was_failing", True):
                 channel_mark_up(channel.name)
-        Payment.objects.filter(pk=payment.pk, status=PAYMENT_CREATED).update(
-            status=status, channel_reference=reference, updated_at=now
-        )
+        if _moved_on(payment, status, reference, now):  # what was written is what the row now says
+            payment.status, payment.channel_reference, payment.updated_at = status, reference, now
+            return payment_view(payment)
         break
     else:
         _fail_all_down(payment, now)
     payment.refresh_from_db()
     return payment_view(payment)
+
+
+_MOVE_ON = (
+    "UPDATE payments_payment SET status = %s, channel_reference = %s, updated_at = %s "
+    "WHERE id = %s AND status = %s RETURNING id"
+)
+
+
+def _moved_on(payment: Payment, status: str, reference: str, now: datetime) -> bool:
+    """Record the channel's answer on a payment still ``created`` (one statement); False when
+    it is not any more."""
+    d = Dialect()
+    moved = hot_rows(d, _MOVE_ON, [status, reference, d.datetime_in(now), d.uuid_in(payment.pk),
+                                   PAYMENT_CREATED])  # fmt: skip
+    return bool(moved)
 
 
 def _fail_all_down(payment: Payment, now: datetime) -> None:

@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 
 from hujin.core.actors import Actor
-from hujin.payments.services.requests import payment_request
+from hujin.payments.services.requests import payment_request, request_key
+from hujin.payments.services.topup_in_one_call import topup_in_one_call
 from hujin.payments.types import TOPUP, Confirmation, PaymentView
 
 
@@ -19,7 +20,15 @@ def topup_request(
     Raises IdempotencyKeyInvalid, AmountInvalid, PaymentsNotAllowed, CustomerNotVerified,
     CardNotFound, CardNotActive, WalletNotOpen, IdempotencyKeyReused, PaymentRefusedByLedger,
     LimitExceeded, ScreeningRefused, FeeChanged.
+
+    The plain case is booked in two round trips (``topup_in_one_call``; PostgreSQL).
     """
+    if confirmation is None:
+        key = request_key(idempotency_key, amount_minor)
+        booked = topup_in_one_call(actor=actor, card_id=card_id, amount_minor=amount_minor,
+                                   key=key, now=now)  # fmt: skip
+        if booked is not None:
+            return booked
     return payment_request(
         kind=TOPUP, actor=actor, card_id=card_id, amount_minor=amount_minor,
         idempotency_key=idempotency_key, now=now, confirmation=confirmation,
