@@ -13,8 +13,8 @@ from hujin.ledger.models import FailedTransfer, Transfer
 from hujin.payments import errors
 from hujin.payments.models import LimitUsage, Payment, Screening
 from hujin.payments.services import fee_rule_set, limit_rule_set, transfer_request
-from hujin.payments.services import transfer as transfer_module
 from hujin.payments.services import one_call as booking
+from hujin.payments.services import transfer as transfer_module
 from tests.payments.conftest import actor_for
 from tests.payments.money import ledger_is_consistent, open_wallet, wallet
 from tests.payments.rules_helpers import OPERATIONS
