@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from hujin.core.models import OutboxEvent
-from hujin.core.sql import UNSYNCED_FROM, Dialect, hot_insert, hot_models, hot_rows, unsynced
+from hujin.core.sql import Dialect, hot_insert, hot_models, hot_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -96,28 +96,3 @@ class TestPreparing:
                 ["SELECT count(*) FROM core_outboxevent WHERE aggregate_id = $1"],
             )
             assert cursor.fetchone()[0] == 1
-
-
-class TestUnsyncedCommits:
-    def test_inside_a_transaction_no_statement_may_commit_unsynced(self):
-        with transaction.atomic():
-            assert not unsynced(Dialect())
-
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-    @pytest.mark.django_db(transaction=True)
-    def test_only_the_statement_s_own_transaction_skips_the_flush(self):
-        d = Dialect()
-        assert unsynced(d)
-
-        during = hot_rows(
-            d, f"SELECT current_setting('synchronous_commit') FROM {UNSYNCED_FROM}", []
-        )
-        after = hot_rows(d, "SELECT current_setting('synchronous_commit')", [])
-
-        assert during == [("off",)]
-        assert after == [("on",)]
-
-    @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no such setting")
-    @pytest.mark.django_db(transaction=True)
-    def test_sqlite_commits_as_it_always_does(self):
-        assert not unsynced(Dialect())

@@ -118,21 +118,6 @@ def hot_rows(d: Dialect, sql: str, params: Sequence[Any] | dict[str, Any]) -> li
         return cursor.fetchall()
 
 
-# A FROM item that makes the statement's own transaction commit without waiting for the WAL
-# flush (``synchronous_commit = off`` for that transaction only): see ``unsynced``.
-UNSYNCED_FROM = "(SELECT set_config('synchronous_commit', 'off', true)) AS unsynced"
-
-
-def unsynced(d: Dialect) -> bool:
-    """Whether a statement may commit without waiting for the WAL flush by joining
-    ``UNSYNCED_FROM``: on PostgreSQL, outside a caller's transaction (the statement is its own,
-    and nothing else's commit is touched). Only for a write whose loss in a crash something
-    else repairs: PostgreSQL writes WAL in order, so a later synchronous commit makes it durable
-    too, and a crash loses at most the last fraction of a second of such writes, never a part
-    of one."""
-    return d.postgres and not d.conn.in_atomic_block
-
-
 def hot_models(d: Dialect, model: type, where: str, params: Sequence[Any]) -> list:
     """Instances of ``model`` from one plain statement ``SELECT <its columns> FROM <its table>
     WHERE <where>`` on a hot path: the values converted as the ORM converts them, without the

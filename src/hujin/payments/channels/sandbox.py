@@ -54,7 +54,7 @@ from django.conf import settings
 
 from hujin.core.dates import business_time_zone
 from hujin.core.masking import mask_mobile
-from hujin.core.sql import UNSYNCED_FROM, Dialect, hot_rows, unsynced
+from hujin.core.sql import Dialect, hot_rows
 from hujin.payments.errors import CardVerificationDeclined, ChannelDown, ChannelUnavailable
 from hujin.payments.models import SandboxCode, SandboxInstruction
 from hujin.payments.types import (
@@ -231,11 +231,9 @@ def _instruct(
 _TAKE_COLUMNS = [f for f in SandboxInstruction._meta.concrete_fields]
 _TAKE = (
     f"INSERT INTO payments_sandboxinstruction ({', '.join(f.column for f in _TAKE_COLUMNS)}) "
-    f"SELECT {', '.join(['%s'] * len(_TAKE_COLUMNS))} {{from}}"
-    "WHERE TRUE ON CONFLICT (payment_id) DO NOTHING RETURNING reference"  # WHERE: SQLite's parser
+    f"VALUES ({', '.join(['%s'] * len(_TAKE_COLUMNS))}) "
+    "ON CONFLICT (payment_id) DO NOTHING RETURNING reference"
 )
-_TAKE_SYNCED = _TAKE.format(**{"from": ""})
-_TAKE_UNSYNCED = _TAKE.format(**{"from": f"FROM {UNSYNCED_FROM} "})
 
 
 def _take(row: SandboxInstruction) -> str:
@@ -243,9 +241,7 @@ def _take(row: SandboxInstruction) -> str:
     transaction outside one); the reference of the one kept."""
     d = Dialect()
     values = [f.get_db_prep_save(f.pre_save(row, True), connection=d.conn) for f in _TAKE_COLUMNS]
-    # The simulated bank's own book, not Hujin's: it need not wait for the WAL flush (an
-    # instruction lost in a crash is one the bank never took; the recovery fails its payment).
-    taken = hot_rows(d, _TAKE_UNSYNCED if unsynced(d) else _TAKE_SYNCED, values)
+    taken = hot_rows(d, _TAKE, values)
     if taken:
         return taken[0][0]
     return SandboxInstruction.objects.get(payment_id=row.payment_id).reference

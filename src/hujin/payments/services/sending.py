@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from hujin.core.dates import business_date_get
-from hujin.core.sql import UNSYNCED_FROM, Dialect, hot_rows, unsynced
+from hujin.core.sql import Dialect, hot_rows
 from hujin.ledger.services import transfers_create
 from hujin.ledger.types import TransferRequest
 from hujin.payments import events
@@ -83,22 +83,17 @@ def payment_send(payment: Payment, *, now: datetime, route: list | None = None) 
 
 
 _MOVE_ON = (
-    "UPDATE payments_payment SET status = %s, channel_reference = %s, updated_at = %s {from}"
+    "UPDATE payments_payment SET status = %s, channel_reference = %s, updated_at = %s "
     "WHERE id = %s AND status = %s RETURNING id"
 )
-_MOVE_ON_SYNCED = _MOVE_ON.format(**{"from": ""})
-_MOVE_ON_UNSYNCED = _MOVE_ON.format(**{"from": f"FROM {UNSYNCED_FROM} "})
 
 
 def _moved_on(payment: Payment, status: str, reference: str, now: datetime) -> bool:
     """Record the channel's answer on a payment still ``created`` (one statement); False when
-    it is not any more. Outside a transaction it commits without waiting for the WAL flush
-    (``core.sql.unsynced``): lost in a crash, the payment is ``created`` again, and the channel's
-    callback (which then finds it by its id) or the recovery's query makes it final."""
+    it is not any more."""
     d = Dialect()
-    sql = _MOVE_ON_UNSYNCED if unsynced(d) else _MOVE_ON_SYNCED
-    moved = hot_rows(d, sql, [status, reference, d.datetime_in(now), d.uuid_in(payment.pk),
-                              PAYMENT_CREATED])  # fmt: skip
+    moved = hot_rows(d, _MOVE_ON, [status, reference, d.datetime_in(now), d.uuid_in(payment.pk),
+                                   PAYMENT_CREATED])  # fmt: skip
     return bool(moved)
 
 
