@@ -1,7 +1,7 @@
 """The rules' condition language: a small, safe expression language over one event.
 
 A condition is written in a subset of Python's expression syntax, parsed with ``ast`` (never
-``eval``) and checked against a whitelist into a tree of ``_Node`` objects that evaluate
+``eval``) and checked against a whitelist into a tree of ``Node`` objects that evaluate
 themselves. Anything outside the whitelist — attribute access other than a known dotted name,
 subscripts, lambdas, comprehensions, calls other than the listed functions, ``**`` — is refused
 at parse time with the line, the column and, for a misspelt name, the likely one meant.
@@ -19,8 +19,10 @@ at parse time with the line, the column and, for a misspelt name, the likely one
 - **Aggregates** over a sliding window, keyed by the customer (default), the device, the
   counterparty or the IP: ``count``, ``total`` and ``distinct_counterparties``, each with a
   window literal (``"30m"``, ``"24h"``, ``"7d"``; at most 400 days) and literal filters
-  (``kind``, ``direction``). They are known at parse time (``Expression.aggregates``), so the
-  window state a rule needs is kept ahead of the events that read it.
+  (``kind``, ``direction``, and the amount band ``amount_from`` ≤ amount < ``amount_below``).
+  An aggregate covers the events before the one being decided, not that one. They are known at
+  parse time (``Expression.aggregates``), so the window state a rule needs is kept ahead of the
+  events that read it.
 - **Functions**: ``yuan``, ``abs``, ``min``, ``max``, ``multiple_of``.
 - A condition is a boolean. Types are checked at parse time; operators: ``and or not``,
   ``== != < <= > >=`` (chained), ``in`` / ``not in`` a list, ``+ - * / // %``.
@@ -37,9 +39,24 @@ import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any
 
-from hujin.risk.errors import EvaluationFailed, ExpressionInvalid
+from hujin.risk.errors import ExpressionInvalid
+from hujin.risk.expression_nodes import (
+    ARITHMETIC,
+    FUNCTIONS,
+    MAX_NUMBER,
+    MISSING,
+    AggregateNode,
+    ArithmeticNode,
+    CallNode,
+    CompareNode,
+    Facts,
+    LiteralNode,
+    LogicNode,
+    NameNode,
+    Node,
+)
 from hujin.risk.types import Aggregate
 
 NUMBER, TEXT, BOOL, LIST = "number", "text", "boolean", "list"
@@ -61,25 +78,20 @@ EVENT_VOCABULARY: dict[str, str] = {
     "device.new": BOOL,
     "ip.region": TEXT,
     "ip.region_new": BOOL,
-    "watchlist.hit": BOOL,
+    "watchlist.hit": BOOL,  # a sanctions or watch-list match on the customer or the payee
+    "counterparty.cross_border": BOOL,
+    "counterparty.in_cycle": BOOL,  # the money comes back to the payer through other customers
+    "customer.account_age_days": NUMBER,
+    "customer.night_share": NUMBER,  # share of the last 90 days' movements at 00:00-06:00, 0-1
 }
 MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_LIST = 2000, 300, 30, 100
-MAX_NUMBER = 10**18
 MAX_WINDOW_SECONDS = 400 * 86400
 PER = ("customer", "device", "counterparty", "ip")
 AGGREGATES = {"count": NUMBER, "total": NUMBER, "distinct_counterparties": NUMBER}
 _FILTERS = {"kind": TEXT, "direction": TEXT}
+_BANDS = ("amount_from", "amount_below")
 _WINDOW = re.compile(r"^([1-9][0-9]{0,5})([mhd])$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
-MISSING = None
-
-
-class Facts(Protocol):
-    """What an expression reads: the event's named values and its aggregates."""
-
-    def value(self, name: str) -> Any: ...
-
-    def aggregate(self, aggregate: Aggregate) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +103,7 @@ class Evaluated:
 class Expression:
     """A parsed, checked condition (``expression_parse``)."""
 
-    def __init__(self, text: str, root: "_Node", names: frozenset, aggregates: tuple):
+    def __init__(self, text: str, root: "Node", names: frozenset, aggregates: tuple):
         self.text, self._root = text, root
         self.names, self.aggregates = names, aggregates
 
@@ -130,151 +142,6 @@ def expression_parse(text: str, *, vocabulary: dict[str, str] | None = None) -> 
     return Expression(text, root, frozenset(checker.names), tuple(dict.fromkeys(checker.aggs)))
 
 
-# -- the checked tree ----------------------------------------------------------------------------
-
-
-class _Node:
-    type: str
-
-    def value(self, facts: Facts, seen: dict) -> Any:
-        raise NotImplementedError
-
-
-@dataclass(slots=True)
-class _Literal(_Node):
-    type: str
-    literal: Any
-
-    def value(self, facts, seen):
-        return self.literal
-
-
-@dataclass(slots=True)
-class _Name(_Node):
-    type: str
-    name: str
-
-    def value(self, facts, seen):
-        found = facts.value(self.name)
-        seen[self.name] = found
-        return found
-
-
-@dataclass(slots=True)
-class _Aggregate(_Node):
-    type: str
-    aggregate: Aggregate
-
-    def value(self, facts, seen):
-        found = facts.aggregate(self.aggregate)
-        seen[self.aggregate.label] = found
-        return found
-
-
-@dataclass(slots=True)
-class _Logic(_Node):
-    type: str
-    op: str  # and, or, not
-    operands: list
-
-    def value(self, facts, seen):
-        if self.op == "not":
-            return not _true(self.operands[0].value(facts, seen))
-        if self.op == "and":
-            return all(_true(o.value(facts, seen)) for o in self.operands)
-        return any(_true(o.value(facts, seen)) for o in self.operands)
-
-
-def _true(value) -> bool:
-    return value is not MISSING and bool(value)
-
-
-_COMPARE = {
-    ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
-    ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
-    ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
-}  # fmt: skip
-
-
-@dataclass(slots=True)
-class _Compare(_Node):
-    type: str
-    first: _Node
-    steps: list  # (operator, node)
-
-    def value(self, facts, seen):
-        left = self.first.value(facts, seen)
-        for op, node in self.steps:
-            right = node.value(facts, seen)
-            if left is MISSING or right is MISSING or not _COMPARE[op](left, right):
-                return False
-            left = right
-        return True
-
-
-def _divide(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return Decimal(a) / Decimal(b)
-
-
-def _floor_divide(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return a // b
-
-
-def _modulo(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return a % b
-
-
-_ARITHMETIC = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: _divide, ast.FloorDiv: _floor_divide, ast.Mod: _modulo,
-}  # fmt: skip
-
-
-@dataclass(slots=True)
-class _Arithmetic(_Node):
-    type: str
-    op: type
-    operands: list
-
-    def value(self, facts, seen):
-        values = [o.value(facts, seen) for o in self.operands]
-        if any(v is MISSING for v in values):
-            return MISSING
-        result = _ARITHMETIC[self.op](*values) if len(values) == 2 else -values[0]
-        if abs(result) > MAX_NUMBER:
-            raise EvaluationFailed("A number is out of range.")
-        return result
-
-
-_FUNCTIONS = {
-    "yuan": (1, 1, lambda v: v[0] * 100),
-    "abs": (1, 1, lambda v: abs(v[0])),
-    "min": (2, 10, min),
-    "max": (2, 10, max),
-    "multiple_of": (2, 2, lambda v: v[1] != 0 and v[0] % v[1] == 0),
-}
-
-
-@dataclass(slots=True)
-class _Call(_Node):
-    type: str
-    name: str
-    args: list
-
-    def value(self, facts, seen):
-        values = [a.value(facts, seen) for a in self.args]
-        if any(v is MISSING for v in values):
-            return MISSING
-        return _FUNCTIONS[self.name][2](values)
-
-
 # -- checking ------------------------------------------------------------------------------------
 
 
@@ -289,7 +156,7 @@ class _Checker:
         where = {"line": getattr(node, "lineno", 1), "column": getattr(node, "col_offset", 0) + 1}
         return ExpressionInvalid(message, details={**where, **details})
 
-    def node(self, node: ast.AST, depth: int) -> _Node:
+    def node(self, node: ast.AST, depth: int) -> Node:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.invalid(node, f"A condition has at most {MAX_NODES} parts.")
@@ -300,7 +167,7 @@ class _Checker:
             raise self.invalid(node, f"{_what(node)} cannot be used in a condition.")
         return check(node, depth + 1)
 
-    def _typed(self, node: ast.AST, depth: int, wanted: str, role: str) -> _Node:
+    def _typed(self, node: ast.AST, depth: int, wanted: str, role: str) -> Node:
         checked = self.node(node, depth)
         if checked.type != wanted:
             raise self.invalid(node, f"{role} must be a {wanted}, not a {checked.type}.")
@@ -308,21 +175,21 @@ class _Checker:
 
     # literals and names
 
-    def _Constant(self, node: ast.Constant, depth: int) -> _Node:
+    def _Constant(self, node: ast.Constant, depth: int) -> Node:
         value = node.value
         if isinstance(value, bool):
-            return _Literal(BOOL, value)
+            return LiteralNode(BOOL, value)
         if isinstance(value, int):
-            return _Literal(NUMBER, self._bounded(node, value))
+            return LiteralNode(NUMBER, self._bounded(node, value))
         if isinstance(value, float):  # read exactly, from the text as written
             source = ast.get_source_segment(self.text, node) or repr(value)
             try:
                 exact = Decimal(source.replace("_", ""))
             except InvalidOperation:
                 raise self.invalid(node, "Write a decimal number as digits, e.g. 0.95.") from None
-            return _Literal(NUMBER, self._bounded(node, exact))
+            return LiteralNode(NUMBER, self._bounded(node, exact))
         if isinstance(value, str):
-            return _Literal(TEXT, value)
+            return LiteralNode(TEXT, value)
         raise self.invalid(node, f"{value!r} cannot be used in a condition.")
 
     def _bounded(self, node, number):
@@ -330,25 +197,25 @@ class _Checker:
             raise self.invalid(node, "A number is out of range.")
         return number
 
-    def _List(self, node: ast.List | ast.Tuple, depth: int) -> _Node:
+    def _List(self, node: ast.List | ast.Tuple, depth: int) -> Node:
         if not node.elts or len(node.elts) > MAX_LIST:
             raise self.invalid(node, f"A list holds 1 to {MAX_LIST} values.")
         items = [self.node(e, depth) for e in node.elts]
-        if not all(isinstance(i, _Literal) for i in items):
+        if not all(isinstance(i, LiteralNode) for i in items):
             raise self.invalid(node, "A list holds values written out, not computed.")
         kinds = {i.type for i in items}
         if len(kinds) != 1:
             raise self.invalid(node, "A list holds values of one type.")
-        return _Literal(LIST, frozenset(i.literal for i in items))
+        return LiteralNode(LIST, frozenset(i.literal for i in items))
 
     _Tuple = _List
 
-    def _Name(self, node: ast.Name, depth: int) -> _Node:
+    def _Name(self, node: ast.Name, depth: int) -> Node:
         if node.id in ("true", "false"):
-            return _Literal(BOOL, node.id == "true")
+            return LiteralNode(BOOL, node.id == "true")
         return self._named(node, node.id)
 
-    def _Attribute(self, node: ast.Attribute, depth: int) -> _Node:
+    def _Attribute(self, node: ast.Attribute, depth: int) -> Node:
         parts, inner = [node.attr], node.value
         while isinstance(inner, ast.Attribute):
             parts.append(inner.attr)
@@ -358,44 +225,44 @@ class _Checker:
         parts.append(inner.id)
         return self._named(node, ".".join(reversed(parts)))
 
-    def _named(self, node: ast.AST, name: str) -> _Node:
+    def _named(self, node: ast.AST, name: str) -> Node:
         kind = self.vocabulary.get(name)
         if kind is None:
             close = difflib.get_close_matches(name, self.vocabulary, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise self.invalid(node, f"Unknown name {name!r}.{hint}", name=name)
         self.names.add(name)
-        return _Name(kind, name)
+        return NameNode(kind, name)
 
     # operators
 
-    def _BoolOp(self, node: ast.BoolOp, depth: int) -> _Node:
+    def _BoolOp(self, node: ast.BoolOp, depth: int) -> Node:
         op = "and" if isinstance(node.op, ast.And) else "or"
-        return _Logic(BOOL, op, [self._typed(v, depth, BOOL, f"Each side of {op!r}")
+        return LogicNode(BOOL, op, [self._typed(v, depth, BOOL, f"Each side of {op!r}")
                                  for v in node.values])  # fmt: skip
 
-    def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> _Node:
+    def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Node:
         if isinstance(node.op, ast.Not):
-            return _Logic(
+            return LogicNode(
                 BOOL, "not", [self._typed(node.operand, depth, BOOL, "What 'not' negates")]
             )
         if isinstance(node.op, ast.USub):
             operand = self._typed(node.operand, depth, NUMBER, "What '-' negates")
-            if isinstance(operand, _Literal):
-                return _Literal(NUMBER, -operand.literal)
-            return _Arithmetic(NUMBER, ast.USub, [operand])
+            if isinstance(operand, LiteralNode):
+                return LiteralNode(NUMBER, -operand.literal)
+            return ArithmeticNode(NUMBER, ast.USub, [operand])
         if isinstance(node.op, ast.UAdd):
             return self._typed(node.operand, depth, NUMBER, "What '+' applies to")
         raise self.invalid(node, f"{_what(node)} cannot be used in a condition.")
 
-    def _BinOp(self, node: ast.BinOp, depth: int) -> _Node:
-        if type(node.op) not in _ARITHMETIC:
+    def _BinOp(self, node: ast.BinOp, depth: int) -> Node:
+        if type(node.op) not in ARITHMETIC:
             raise self.invalid(node, f"{_what(node)} cannot be used in a condition.")
         operands = [self._typed(side, depth, NUMBER, "Each side of arithmetic")
                     for side in (node.left, node.right)]  # fmt: skip
-        return _Arithmetic(NUMBER, type(node.op), operands)
+        return ArithmeticNode(NUMBER, type(node.op), operands)
 
-    def _Compare(self, node: ast.Compare, depth: int) -> _Node:
+    def _Compare(self, node: ast.Compare, depth: int) -> Node:
         first = self.node(node.left, depth)
         left, steps = first, []
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -413,28 +280,28 @@ class _Checker:
                 raise self.invalid(node, f"Only numbers are ordered, not {left.type}s.")
             steps.append((type(op), right))
             left = right
-        return _Compare(BOOL, first, steps)
+        return CompareNode(BOOL, first, steps)
 
-    def _IfExp(self, node: ast.IfExp, depth: int) -> _Node:
+    def _IfExp(self, node: ast.IfExp, depth: int) -> Node:
         raise self.invalid(node, "Write 'a and b or c' instead of 'x if c else y'.")
 
-    def _Call(self, node: ast.Call, depth: int) -> _Node:
+    def _Call(self, node: ast.Call, depth: int) -> Node:
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name in AGGREGATES:
             return self._aggregate(node, name)
-        if name not in _FUNCTIONS:
-            known = ", ".join(sorted([*_FUNCTIONS, *AGGREGATES]))
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted([*FUNCTIONS, *AGGREGATES]))
             raise self.invalid(node, f"Unknown function. The functions are: {known}.")
         if node.keywords:
             raise self.invalid(node, f"{name}() takes no named arguments.")
-        low, high, _ = _FUNCTIONS[name]
+        low, high, _ = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
             raise self.invalid(node, f"{name}() takes {low if low == high else f'{low} to {high}'}"
                                      " arguments.")  # fmt: skip
         args = [self._typed(a, depth, NUMBER, f"An argument of {name}()") for a in node.args]
-        return _Call(BOOL if name == "multiple_of" else NUMBER, name, args)
+        return CallNode(BOOL if name == "multiple_of" else NUMBER, name, args)
 
-    def _aggregate(self, node: ast.Call, name: str) -> _Node:
+    def _aggregate(self, node: ast.Call, name: str) -> Node:
         if len(node.args) != 1 or not _is_text(node.args[0]):
             raise self.invalid(node, f'{name}() takes a window first, e.g. {name}("24h").')
         window = node.args[0].value
@@ -451,14 +318,31 @@ class _Checker:
                 per = keyword.value.value
             elif keyword.arg in _FILTERS:
                 filters[keyword.arg] = self._filter(keyword)
+            elif keyword.arg in _BANDS:
+                filters[keyword.arg] = self._written_amount(keyword)
             else:
-                raise self.invalid(node, f"{name}() takes per, kind and direction, not "
-                                         f"{keyword.arg}.")  # fmt: skip
+                raise self.invalid(node, f"{name}() takes per, kind, direction, amount_from and "
+                                         f"amount_below, not {keyword.arg}.")  # fmt: skip
         aggregate = Aggregate(function=name, window_seconds=seconds, window=window, per=per,
                               kind=filters.get("kind", ()),
-                              direction=filters.get("direction", ()))  # fmt: skip
+                              direction=filters.get("direction", ()),
+                              amount_from=filters.get("amount_from"),
+                              amount_below=filters.get("amount_below"))  # fmt: skip
         self.aggs.append(aggregate)
-        return _Aggregate(AGGREGATES[name], aggregate)
+        return AggregateNode(AGGREGATES[name], aggregate)
+
+    def _written_amount(self, keyword: ast.keyword) -> int:
+        """An amount in fen written out: a whole number, or ``yuan(<whole number>)``."""
+        value, scale = keyword.value, 1
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                and value.func.id == "yuan" and len(value.args) == 1
+                and not value.keywords):  # fmt: skip
+            value, scale = value.args[0], 100
+        if not (isinstance(value, ast.Constant) and type(value.value) is int
+                and 0 <= value.value * scale <= MAX_NUMBER):  # fmt: skip
+            raise self.invalid(keyword.value, f"{keyword.arg} is an amount written out, e.g. "
+                                              "yuan(50000).")  # fmt: skip
+        return value.value * scale
 
     def _filter(self, keyword: ast.keyword) -> tuple:
         value = keyword.value

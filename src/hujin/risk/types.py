@@ -8,7 +8,9 @@ class Aggregate:
     """One window aggregate a condition reads: ``function`` (``count``, ``total``,
     ``distinct_counterparties``) over the last ``window_seconds`` (written ``window``) of the
     events of the same ``per`` (``customer``, ``device``, ``counterparty``, ``ip``), of the
-    ``kind`` and ``direction`` listed (empty: any)."""
+    ``kind`` and ``direction`` listed (empty: any) and, when given, with an amount (fen) of at
+    least ``amount_from`` and below ``amount_below``. It covers the events before the one being
+    decided."""
 
     function: str
     window_seconds: int
@@ -16,6 +18,8 @@ class Aggregate:
     per: str = "customer"
     kind: tuple[str, ...] = ()
     direction: tuple[str, ...] = ()
+    amount_from: int | None = None
+    amount_below: int | None = None
 
     @property
     def label(self) -> str:
@@ -30,4 +34,7 @@ class Aggregate:
                 parts.append(f'{name}="{values[0]}"')
             elif values:
                 parts.append(f"{name}=[{', '.join(f'{v!r}' for v in values)}]".replace("'", '"'))
+        for name in ("amount_from", "amount_below"):
+            if getattr(self, name) is not None:
+                parts.append(f"{name}={getattr(self, name)}")
         return f"{self.function}({', '.join(parts)})"

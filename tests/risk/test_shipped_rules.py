@@ -1,0 +1,85 @@
+"""The rules Hujin ships: at least 25, each well formed, each firing on its typology's example
+event and quiet on an ordinary one, and the large-value thresholds of 中国人民银行令〔2016〕第3号
+art. 5 written as the order states them."""
+
+import pytest
+
+from hujin.risk.shipped import OUTCOMES, shipped_rules
+
+RULES = {rule.code: rule for rule in shipped_rules()}
+
+
+class ExampleFacts:
+    """An example event of the rules file: its values, and its aggregates by their label (an
+    aggregate the example does not give is 0: nothing happened in that window)."""
+
+    def __init__(self, example: dict):
+        self.values = example.get("values", {})
+        self.aggregates = example.get("aggregates", {})
+
+    def value(self, name):
+        return self.values.get(name)
+
+    def aggregate(self, aggregate):
+        return self.aggregates.get(aggregate.label, 0)
+
+
+def test_at_least_25_rules_are_shipped_each_with_a_known_outcome_and_both_languages():
+    assert len(RULES) >= 25
+    for rule in RULES.values():
+        assert rule.outcome in OUTCOMES
+        assert rule.name["en"] and rule.name["zh-hans"] and rule.reason["zh-hans"]
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_each_rule_fires_on_its_typology(code):
+    rule = RULES[code]
+
+    assert rule.condition.evaluate(ExampleFacts(rule.examples["fires"])).result is True
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_each_rule_stays_quiet_on_an_ordinary_event(code):
+    rule = RULES[code]
+
+    assert rule.condition.evaluate(ExampleFacts(rule.examples["quiet"])).result is False
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_an_example_gives_only_values_and_aggregates_its_rule_reads(code):
+    rule = RULES[code]
+    labels = {a.label for a in rule.condition.aggregates}
+
+    for example in rule.examples.values():
+        assert set(example.get("values", {})) <= rule.condition.names
+        assert set(example.get("aggregates", {})) <= labels
+
+
+class TestTheLargeValueThresholds:
+    """Art. 5: cash ≥ CNY 50,000; a non-individual's transfer ≥ CNY 2,000,000; an
+    individual's domestic transfer ≥ CNY 500,000; an individual's cross-border transfer
+    ≥ CNY 200,000 — each "单笔或者当日累计"."""
+
+    @pytest.mark.parametrize(
+        ("code", "threshold_yuan"),
+        [("LV-CASH", 50_000), ("LV-ORG", 2_000_000), ("LV-IND-DOMESTIC", 500_000),
+         ("LV-IND-XBORDER", 200_000)],
+    )  # fmt: skip
+    def test_each_threshold_is_the_order_s_and_cites_it(self, code, threshold_yuan):
+        rule = RULES[code]
+
+        assert f"yuan({threshold_yuan})" in rule.condition.text
+        assert "中国人民银行令〔2016〕第3号" in rule.source and "第五条" in rule.source
+        assert rule.outcome == "alert"
+
+    def test_an_individual_s_transfers_count_together_within_the_day(self):
+        rule = RULES["LV-IND-DOMESTIC"]
+        today = 'total("24h", kind=["transfer", "withdrawal"])'
+        event = {"values": {"customer.type": "individual", "kind": "withdrawal",
+                            "counterparty.cross_border": False, "amount": 100_000_00},
+                 "aggregates": {today: 400_000_00}}  # fmt: skip
+
+        evaluated = rule.condition.evaluate(ExampleFacts(event))
+
+        assert evaluated.result is True
+        assert evaluated.seen[today] == 400_000_00
