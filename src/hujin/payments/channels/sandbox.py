@@ -228,7 +228,7 @@ def _instruct(
     return reference
 
 
-_TAKE_COLUMNS = [f for f in SandboxInstruction._meta.concrete_fields]
+_TAKE_COLUMNS = list(SandboxInstruction._meta.concrete_fields)
 _TAKE = (
     f"INSERT INTO payments_sandboxinstruction ({', '.join(f.column for f in _TAKE_COLUMNS)}) "
     f"VALUES ({', '.join(['%s'] * len(_TAKE_COLUMNS))}) "

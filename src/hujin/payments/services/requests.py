@@ -97,7 +97,8 @@ def payment_event_payload(payment: Payment, user_id, **extra) -> dict:
     }  # fmt: skip
 
 
-def _refusal(result: str, kind: str) -> Exception:
+def ledger_refusal(result: str, kind: str) -> Exception:
+    """What the customer is told when the ledger refuses a top-up's or a withdrawal's hold."""
     if result == Result.DEBITS_FROZEN and kind == WITHDRAWAL:
         return WithdrawalFrozen()
     if result == Result.EXCEEDS_CREDITS and kind == WITHDRAWAL:
@@ -292,5 +293,5 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now, pur
         )  # fmt: skip
         failure = first_failure(results)
         if failure is not None:
-            raise _refusal(failure, kind)
+            raise ledger_refusal(failure, kind)
     return payment

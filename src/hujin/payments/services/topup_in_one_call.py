@@ -38,7 +38,7 @@ from hujin.payments.services.one_call import (
     plain_decided,
     totals_days,
 )
-from hujin.payments.services.requests import _refusal, hold_transfers
+from hujin.payments.services.requests import hold_transfers, ledger_refusal
 from hujin.payments.services.sending import payment_send
 from hujin.payments.types import (
     CARD_ACTIVE,
@@ -64,7 +64,7 @@ def topup_in_one_call(
     ``amount_minor`` are valid already (``request_key``). Raises what the ledger's refusal
     means: nothing was written either."""
     d = Dialect()
-    if not may_go_in_one_call(d, actor, TOPUP, amount_minor):
+    if not isinstance(card_id, uuid.UUID) or not may_go_in_one_call(d, actor, TOPUP, amount_minor):
         return None
     try:
         user_id = uuid.UUID(str(actor.id))
@@ -115,7 +115,7 @@ def _attempt(d: Dialect, actor, user_id, card_id, amount: int, key: str, now: da
         d, actor=actor, payment=payment, payer=payer, decided=decided,
         booking=Booking(transfer=transfer, action=f"payments.{TOPUP}_request", after=after,
                         event_type=events.PAYMENT_REQUESTED, extra={}),
-        business_date=business_date, refusal=lambda result: _refusal(result, TOPUP),
+        business_date=business_date, refusal=lambda result: ledger_refusal(result, TOPUP),
     )  # fmt: skip
     if booked is not True:
         return booked
