@@ -223,3 +223,28 @@ def test_any_text_at_all_parses_or_is_refused(text):
 
 def _sample(kind: str):
     return {"number": Decimal("3"), "text": "transfer", "boolean": True}[kind]
+
+
+_WINDOWS = st.sampled_from(["30m", "1h", "24h", "7d", "400d"])
+_KINDS = st.lists(st.sampled_from(["topup", "withdrawal", "transfer", "login"]), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    function=st.sampled_from(["count", "total", "distinct_counterparties"]), window=_WINDOWS,
+    per=st.sampled_from(["customer", "device", "counterparty", "ip"]), kinds=_KINDS,
+    band=st.tuples(st.none() | st.integers(0, 10**9), st.none() | st.integers(0, 10**9)),
+)  # fmt: skip
+def test_an_aggregate_s_label_is_a_condition_that_reads_the_same_aggregate(
+    function, window, per, kinds, band
+):
+    keywords = [f'per="{per}"']
+    if kinds:
+        keywords.append("kind=[" + ", ".join(f'"{k}"' for k in kinds) + "]")
+    keywords += [f"amount_from={band[0]}"] * (band[0] is not None)
+    keywords += [f"amount_below={band[1]}"] * (band[1] is not None)
+    (written,) = expression_parse(f'{function}("{window}", {", ".join(keywords)}) >= 0').aggregates
+
+    (again,) = expression_parse(f"{written.label} >= 0").aggregates
+
+    assert again == written
