@@ -20,3 +20,11 @@ class EvaluationFailed(HujinError):
     code = "risk_evaluation_failed"
     status = 422
     message = _("The condition could not be worked out on this event.")
+
+
+class WatchlistInvalid(InvalidInput):
+    """A sanctions or watch-list file that cannot be read; the message names the line or the
+    element, and nothing of the file was read."""
+
+    code = "risk_watchlist_invalid"
+    message = _("This list file cannot be read.")
