@@ -66,6 +66,7 @@ def measure(opts, progress=None) -> dict:
 
     say = progress or (lambda *a: None)
     started = datetime.now(UTC)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     rules = shipped_rules()
     t0 = time.perf_counter()
     history = synthetic_history(seed=opts.seed, normal=opts.customers,
@@ -118,6 +119,8 @@ def measure(opts, progress=None) -> dict:
             "cpus": os.cpu_count(),
             "history_built_s": round(built, 1),
             "seed": opts.seed,
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
     }
 
@@ -132,7 +135,11 @@ _CENT, _TENTH_PERCENT = _dec("0.01"), _dec("0.001")
 
 
 def _print(report: dict) -> None:
-    print(f"hujin bench risk: {report['rules']} rules over {report['events']:,} events")
+    env = report["environment"]
+    print(f"hujin bench risk: {report['rules']} rules over {report['events']:,} events, "
+          f"{env['cpus']} CPUs, load average {env['load_average_at_start'][0]}")  # fmt: skip
+    if env["load_average_at_start"][0] > 0.5 * (env["cpus"] or 1):
+        print("   (the machine was busy when the bench started: expect lower, noisier figures)")
     print(f"  replay: {report['replay_events_per_s']:,} events/s ({report['seconds']} s)")
     for typology, recall in report["recall_by_typology"].items():
         print(f"  recall {typology:<24} {recall}")
