@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from pypinyin import Style, pinyin
 from rapidfuzz import fuzz
@@ -32,9 +33,11 @@ def _folded(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
+@lru_cache(maxsize=65536)
 def name_forms(name: str) -> frozenset[str]:
     """The forms ``name`` is compared in: folded as written, and for Chinese characters in
-    pinyin (the surname in each of its readings)."""
+    pinyin (the surname in each of its readings). Kept once worked out: a screening compares
+    one name with every name of a list."""
     folded = _folded(name or "")
     forms = {folded} if folded else set()
     han = "".join(ch for ch in name or "" if _HAN.match(ch))
