@@ -102,27 +102,21 @@ class CompareNode(Node):
         return True
 
 
-def _divide(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return Decimal(a) / Decimal(b)
+def _by_nonzero(divide):
+    """``divide`` (a, b), refusing a zero ``b`` as a failed evaluation."""
 
+    def checked(a, b):
+        if b == 0:
+            raise EvaluationFailed("Division by zero.")
+        return divide(a, b)
 
-def _floor_divide(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return a // b
-
-
-def _modulo(a, b):
-    if b == 0:
-        raise EvaluationFailed("Division by zero.")
-    return a % b
+    return checked
 
 
 ARITHMETIC = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: _divide, ast.FloorDiv: _floor_divide, ast.Mod: _modulo,
+    ast.Div: _by_nonzero(lambda a, b: Decimal(a) / Decimal(b)),
+    ast.FloorDiv: _by_nonzero(lambda a, b: a // b), ast.Mod: _by_nonzero(lambda a, b: a % b),
 }  # fmt: skip
 
 
