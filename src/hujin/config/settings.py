@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hujin.customers",
     "hujin.notifications",
     "hujin.payments",
+    "hujin.risk",
     "hujin.products",
     "hujin.wealth",
     "hujin.lending",

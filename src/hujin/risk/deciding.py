@@ -54,18 +54,20 @@ class Decision:
 
 def event_decide(rules: Iterable, facts: Facts, *, modes: dict[str, str] | None = None) -> Decision:
     """Decide on one event. ``rules``: objects with ``code``, ``condition`` (an
-    ``Expression``), ``outcome`` and ``score`` (the shipped rules, or a rule store's current
-    versions); ``modes``: each rule's mode by its code (``live`` when not given)."""
+    ``Expression``), ``outcome`` and ``score`` (the shipped rules, or the rules in force), and
+    a ``key`` where it differs from the code (a shadow version beside the live one);
+    ``modes``: each rule's mode by its key (``live`` when not given)."""
     modes = modes or {}
     findings, outcome, score, alerts = [], ALLOW, 0, []
     for rule in rules:
-        mode = modes.get(rule.code, LIVE)
+        key = getattr(rule, "key", rule.code)  # a shadow version is told from the live one
+        mode = modes.get(key, LIVE)
         try:
             evaluated = rule.condition.evaluate(facts)
         except EvaluationFailed as error:
-            findings.append(Finding(rule.code, mode, rule.outcome, False, str(error.message)))
+            findings.append(Finding(key, mode, rule.outcome, False, str(error.message)))
             continue
-        findings.append(Finding(rule.code, mode, rule.outcome, evaluated.result, "",
+        findings.append(Finding(key, mode, rule.outcome, evaluated.result, "",
                                 evaluated.seen))  # fmt: skip
         if not evaluated.result or mode != LIVE:
             continue

@@ -1,0 +1,122 @@
+"""The rules in force: the versions live or in shadow, parsed once per generation.
+
+Every change of what is in force (a version put live or in shadow, retired) raises
+``RuleSet.generation`` in the change's own transaction (``generation_raise``). A process keeps
+the rules it parsed for the generation it read; ``rules_in_force()`` reads the number (one
+small row) and parses again only when it moved, so every process decides on the rules in force
+from the next event after the change commits.
+
+``rules_any_in_force()`` answers, without a round trip, whether any rule was in force at the
+last read of this process, or in the last ``RECHECK`` seconds: what lets payments keep its
+two-round-trip paths while no rule is in force at all (``hujin.core.screening``). The process
+that makes a change forgets its answer when the change commits; the others learn it within
+``RECHECK``.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from hujin.risk.expressions import Expression, expression_parse
+from hujin.risk.models import IN_FORCE, LIVE, RuleSet, RuleVersion
+
+RECHECK = 2.0  # seconds a process trusts its "no rule is in force" without reading it again
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInForce:
+    """One version in force, as ``deciding.event_decide`` takes it (``mode``: live or
+    shadow)."""
+
+    code: str
+    number: int
+    version_id: str
+    mode: str
+    condition: Expression
+    outcome: str
+    score: int
+    reason_en: str
+    reason_zh: str
+
+    @property
+    def key(self) -> str:
+        """The rule's key in a decision: its code, and ``@shadow`` for a shadow version (a rule
+        may have a live version and a newer one tried in shadow at once)."""
+        return self.code if self.mode == LIVE else f"{self.code}@shadow"
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    generation: int
+    rules: tuple[RuleInForce, ...]
+
+    @property
+    def modes(self) -> dict[str, str]:
+        return {rule.key: rule.mode for rule in self.rules}
+
+
+_cached: InForce | None = None
+_any: tuple[bool, float] | None = None  # (any rule in force, when read: time.monotonic())
+
+
+def generation_read() -> int:
+    row = RuleSet.objects.filter(id=1).values_list("generation", flat=True).first()
+    return row or 0
+
+
+def rules_in_force() -> InForce:
+    """The rules in force now (in the caller's transaction: the generation it sees)."""
+    global _cached, _any
+    generation = generation_read()
+    cached = _cached
+    if cached is None or cached.generation != generation:
+        cached = _cached = InForce(generation, _parsed())
+    _any = (bool(cached.rules), time.monotonic())
+    return cached
+
+
+def rules_any_in_force() -> bool:
+    """Whether any rule is in force, as this process last knew it (read again when the answer
+    was "none" and is older than ``RECHECK``)."""
+    known = _any
+    if known is not None and (known[0] or time.monotonic() - known[1] < RECHECK):
+        return known[0]
+    return bool(rules_in_force().rules)
+
+
+def generation_raise(now: datetime) -> int:
+    """Raise the generation (inside the change's transaction); this process reads the rules
+    again once it commits. Returns the new generation."""
+    RuleSet.objects.get_or_create(id=1)
+    row = RuleSet.objects.select_for_update().get(id=1)
+    row.generation += 1
+    row.changed_at = now
+    row.save(update_fields=["generation", "changed_at"])
+    transaction.on_commit(forget)
+    return row.generation
+
+
+def forget() -> None:
+    """Forget what this process knew of the rules in force (after a change, and in tests)."""
+    global _cached, _any
+    _cached, _any = None, None
+
+
+def _parsed() -> tuple[RuleInForce, ...]:
+    versions = RuleVersion.objects.filter(state__in=IN_FORCE).order_by("code", "state")
+    return tuple(
+        RuleInForce(
+            code=v.code,
+            number=v.number,
+            version_id=str(v.id),
+            mode=v.state,
+            condition=expression_parse(v.condition),
+            outcome=v.outcome,
+            score=v.score,
+            reason_en=v.reason_en,
+            reason_zh=v.reason_zh,
+        )
+        for v in versions
+    )

@@ -1,0 +1,19 @@
+"""The risk module's permissions (Django permission strings; also an Actor's scopes).
+
+A rule is written by an analyst (``edit_rules``) and put in force by another person holding
+``approve_rules`` (maker-checker: approvals refuses the maker as the checker)."""
+
+VIEW_RISK = "risk.view_risk"  # rules, decisions, alerts, cases
+EDIT_RULES = "risk.edit_rules"  # write a rule's new version, propose it for shadow or live
+APPROVE_RULES = "risk.approve_rules"  # the checker of a rule's change
+WORK_ALERTS = "risk.work_alerts"  # triage alerts, open and work cases
+
+ALL = (VIEW_RISK, EDIT_RULES, APPROVE_RULES, WORK_ALERTS)
+
+# Role -> permissions (registered with identity's roles in RiskConfig.ready()).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "risk_analyst": [VIEW_RISK, EDIT_RULES, APPROVE_RULES, WORK_ALERTS],
+    "compliance_officer": [VIEW_RISK, APPROVE_RULES, WORK_ALERTS],
+    "auditor": [VIEW_RISK],
+    "administrator": list(ALL),
+}
