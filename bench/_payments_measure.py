@@ -37,6 +37,20 @@ _lm = _ledger_measure()
 SCRATCH_ENV, printer = _lm.SCRATCH_ENV, _lm.printer
 
 
+def _risk_measure():
+    """``bench/_risk_screen_measure.py`` (the ``--risk-shadow`` phase), loaded once."""
+    import importlib.util
+
+    name = "hujin_bench__risk_screen_measure"
+    if name not in sys.modules:
+        path = Path(__file__).with_name("_risk_screen_measure.py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 # -- the bench customers -------------------------------------------------------------------------
 
 
@@ -210,6 +224,8 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
     wait_go()
     if profile is not None:
         profile.enable()
+    screen = _risk_measure().COLLECT
+    screen.clear()  # what the screen took in the calls below (--risk-shadow)
     cpu0 = time.process_time()  # this process's CPU: the client's share of the two cores
     t0 = time.monotonic()
     deadline = t0 + opts.seconds
@@ -235,7 +251,7 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
         profile.disable()
         profile.dump_stats(f"{opts.profile}.{label}.prof")
     return {"ok": len(times), "failed": dict(failed), "times": times, "parts": parts, "t0": t0,
-            "t1": t1, "cpu": cpu, "calls": n}  # fmt: skip
+            "t1": t1, "cpu": cpu, "calls": n, "screen": list(screen)}  # fmt: skip
 
 
 def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dict:
@@ -261,6 +277,8 @@ def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dic
     if mode == "processes":  # one client per process: its CPU time is the client's own
         calls = sum(r["calls"] for r in results)
         phase["client_cpu_ms"] = round(sum(r["cpu"] for r in results) / max(1, calls) * 1000, 2)
+    if any(r["screen"] for r in results):
+        phase.update(_risk_measure().summary(results, elapsed, pct))
     parts = [p for r in results for p in r["parts"]]
     if parts:
         phase["request_mean_ms"] = round(sum(p[0] for p in parts) / len(parts) * 1000, 2)
@@ -338,6 +356,17 @@ def inner_main(opts) -> int:
         report[kind] = _phase(kind, mode, opts, customers, kind)
         r = report[kind]
         say(f"  {kind}s: {r['per_s']:,.1f}/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
+
+    if opts.risk_shadow:
+        risk = _risk_measure()
+        report["risk_rules_in_shadow"] = risk.rules_in_shadow()
+        risk.screen_timed()
+        say(f"  transfers with {report['risk_rules_in_shadow']} risk rules in shadow ...")
+        _lm._settle(vendor)
+        report["transfer_risk"] = r = _phase("transfer", mode, opts, customers, "transfer-risk")
+        say(f"  transfers with the rules: {r['per_s']:,.1f}/s, p50 {r['p50_ms']:.1f} ms, "
+            f"p99 {r['p99_ms']:.1f} ms; the screen p50 {r['screen_p50_ms']} ms, "
+            f"p99 {r['screen_p99_ms']} ms")  # fmt: skip
 
     report["payments_not_final"] = _payments_left_open()
     report["verify"] = _lm._verify(say)

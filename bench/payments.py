@@ -73,6 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparison")
     parser.add_argument(
+        "--risk-shadow", action="store_true",
+        help="then put the shipped risk rules in shadow and run the transfers again: the "
+        "screen's own p50/p99 inside them (hujin bench risk uses it)",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-dispatch",
         action="store_true",
         help="diagnostic: skip the outbox's after-commit dispatch enqueue (the task queue's cost)",
@@ -177,6 +182,7 @@ def _outer_main(opts) -> int:
             "--clients", str(opts.workers), "--mode", opts.mode,
             "--customers", str(opts.customers), "--seed", str(opts.seed),
         ] + (["--no-dispatch"] if opts.no_dispatch else []) + (
+            ["--risk-shadow"] if opts.risk_shadow else []) + (
             ["--profile", str(Path(opts.profile).resolve())] if opts.profile else []
         )  # fmt: skip
         measure = subprocess.run(

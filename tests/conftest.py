@@ -333,3 +333,13 @@ def api_client(db, staff_actor, now):
         return ApiClient(api_key=api_key, secret=secret)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _risk_rules_forgotten():
+    """What a process knows of the risk rules in force is forgotten after each test (a test's
+    rules roll back with it; the next test must not be screened by them)."""
+    yield
+    from hujin.risk.inforce import forget
+
+    forget()

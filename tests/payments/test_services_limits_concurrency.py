@@ -30,6 +30,8 @@ def _child(db_name, call, n, barrier, queue) -> None:
         queue.put(("ok", call(n).fee_minor))
     except errors.LimitExceeded as exc:
         queue.put(("limit", exc.details["limit"]))
+    except errors.ScreeningRefused as exc:  # another screen (risk) refused it
+        queue.put(("refused", exc.code))
     except Exception:  # reported to the parent, which fails the test
         queue.put(("error", traceback.format_exc()))
     finally:

@@ -28,15 +28,16 @@ def event(minutes: float, kind="transfer", direction="out", amount=100_00, payee
 
 
 class TestAnAggregate:
-    def test_it_covers_the_window_before_now_and_not_now_itself(self):
+    def test_it_covers_the_window_up_to_now_and_what_was_recorded_at_this_very_moment(self):
         windows = Windows()
         for minutes in (0, 30, 59, 60, 61):
             windows.record(event(minutes))
 
         one_hour = aggregate('count("1h")')
 
-        assert windows.aggregate(one_hour, "c-1", T0 + timedelta(minutes=60)) == 3  # 0, 30, 59
-        assert windows.aggregate(one_hour, "c-1", T0 + timedelta(minutes=61)) == 3  # 30, 59, 60
+        assert windows.aggregate(one_hour, "c-1", T0 + timedelta(minutes=60)) == 3  # 30, 59, 60
+        assert windows.aggregate(one_hour, "c-1", T0 + timedelta(minutes=61)) == 4  # 30, 59, 60, 61
+        assert windows.aggregate(one_hour, "c-1", T0 + timedelta(minutes=59)) == 3  # 0, 30, 59
 
     def test_filters_by_kind_direction_and_amount_band(self):
         windows = Windows()
@@ -79,7 +80,7 @@ def test_a_count_equals_a_plain_count_of_the_events_in_the_window(minutes, windo
     now = T0 + timedelta(minutes=at)
     start = now - timedelta(seconds=counted.window_seconds)
 
-    expected = sum(1 for m in minutes if start <= T0 + timedelta(minutes=m) < now)
+    expected = sum(1 for m in minutes if start < T0 + timedelta(minutes=m) <= now)
 
     assert windows.aggregate(counted, "c-1", now) == expected
 

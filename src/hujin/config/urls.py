@@ -21,6 +21,7 @@ urlpatterns = [
     path("privacy/", include("hujin.privacy.urls")),
     path("notifications/", include("hujin.notifications.urls")),
     path("payments/", include("hujin.payments.urls")),
+    path("risk/", include("hujin.risk.urls")),
     path("products/", include("hujin.products.urls")),
     path("wealth/", include("hujin.wealth.urls")),
     path("lending/", include("hujin.lending.urls")),

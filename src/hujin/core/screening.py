@@ -10,7 +10,8 @@ Screens run inside the movement's transaction, so a screen may count what it let
 transfer and fall back if it rolls back). A screen must not call outside services.
 
 Lower modules (risk) register their screens here at start-up with ``movement_screen_register``;
-the module moving the money never imports them.
+the module moving the money never imports them. Log-in attempts are told the same way: identity
+calls ``logins_observe`` and risk registers an observer (``login_observer_register``).
 """
 
 import uuid
@@ -73,13 +74,35 @@ class Decision:
 
 
 Screen = Callable[[Movement], Verdict]
-_screens: dict[str, tuple[int, Screen]] = {}
+InForce = Callable[[], bool]
+Refused = Callable[[Movement, Decision], None]
 
 
-def movement_screen_register(name: str, screen: Screen, *, order: int = 100) -> None:
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    order: int
+    screen: Screen
+    in_force: InForce | None
+    on_refused: Refused | None
+
+
+_screens: dict[str, _Registered] = {}
+
+
+def movement_screen_register(
+    name: str, screen: Screen, *, order: int = 100, in_force: InForce | None = None,
+    on_refused: Refused | None = None,
+) -> None:  # fmt: skip
     """Add ``screen`` (called with a ``Movement``, returning a ``Verdict``) under ``name``;
-    registering a name again replaces it. Screens run by ``order``; a refusal stops the rest."""
-    _screens[name] = (order, screen)
+    registering a name again replaces it. Screens run by ``order``; a refusal stops the rest.
+
+    ``in_force()``, when given, tells cheaply (no round trip, as a rule) whether the screen has
+    anything to say at all now: a screen with nothing in force answers ``allow`` to everything,
+    and a caller may leave it out (``movement_screens_in_force``). ``on_refused(movement,
+    decision)`` is called by ``movement_refusal_keep`` in the transaction that keeps a refused
+    movement's decision, after the movement's own transaction rolled back with everything the
+    screens wrote in it."""
+    _screens[name] = _Registered(order, screen, in_force, on_refused)
 
 
 def movement_screen_names() -> frozenset[str]:
@@ -87,12 +110,30 @@ def movement_screen_names() -> frozenset[str]:
     return frozenset(_screens)
 
 
+def movement_screens_in_force() -> frozenset[str]:
+    """The names of the screens that may have something to say now (see ``in_force``)."""
+    return frozenset(n for n, r in _screens.items() if r.in_force is None or r.in_force())
+
+
+def movement_refusal_keep(movement: Movement, decision: Decision) -> None:
+    """Let each screen keep what it needs of a refused movement (in the caller's transaction,
+    after the movement's own rolled back)."""
+    for _, registered in _ordered():
+        if registered.on_refused is not None:
+            registered.on_refused(movement, decision)
+
+
+def _ordered() -> list[tuple[str, _Registered]]:
+    return sorted(_screens.items(), key=lambda item: (item[1].order, item[0]))
+
+
 def movements_screen(movement: Movement) -> Decision:
     """Run every registered screen on ``movement`` (in the caller's transaction)."""
     verdicts: list[Verdict] = []
     facts: dict = {}
     outcome = ALLOW
-    for name, (_, screen) in sorted(_screens.items(), key=lambda item: (item[1][0], item[0])):
+    for name, registered in _ordered():
+        screen = registered.screen
         verdict = screen(movement)
         if verdict.outcome not in _STRENGTH:
             raise ValueError(f"screen {name} answered {verdict.outcome!r}")
@@ -110,3 +151,35 @@ def movements_screen(movement: Movement) -> Decision:
 def _named(verdict: Verdict, name: str) -> Verdict:
     return Verdict(outcome=verdict.outcome, screen=name, code=verdict.code,
                    message=verdict.message, details=verdict.details)  # fmt: skip
+
+
+# --- log-ins ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """One log-in attempt as identity saw it: ``user_id`` None for an account that does not
+    exist; ``succeeded`` False for a wrong password (or a refused attempt)."""
+
+    user_id: uuid.UUID | None
+    ip: str
+    user_agent: str
+    succeeded: bool
+    occurred_at: datetime
+
+
+LoginObserver = Callable[[Login], None]
+_login_observers: dict[str, LoginObserver] = {}
+
+
+def login_observer_register(name: str, observer: LoginObserver) -> None:
+    """Have ``observer(login)`` told of every log-in attempt, inside the transaction identity
+    records it in (it must only read and write, never refuse: the attempt's own answer is
+    identity's). Registering a name again replaces it."""
+    _login_observers[name] = observer
+
+
+def logins_observe(login: Login) -> None:
+    """Tell every registered observer of ``login`` (identity calls it, in its transaction)."""
+    for name in sorted(_login_observers):
+        _login_observers[name](login)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from hujin.core.audit import audit_record
 from hujin.core.errors import HujinError
+from hujin.core.screening import Login, logins_observe
 from hujin.identity.errors import LoginFailed, LoginNotAllowed, MobileInvalid
 from hujin.identity.models import User
 from hujin.identity.phones import mobile_index_of, mobile_normalise
@@ -42,9 +43,11 @@ def _login(
     if _password_matches(user, password):
         with transaction.atomic():
             login_success_record(user=user)
+            logins_observe(Login(user.pk, ip or "", user_agent, True, now))
         return user
     with transaction.atomic():
         outcome = login_failure_record(user=user, ip=ip, user_agent=user_agent, now=now)
+        logins_observe(Login(user.pk if user else None, ip or "", user_agent, False, now))
         audit_record(
             actor=anonymous_actor(ip),
             action="login.failed",

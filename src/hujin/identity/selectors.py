@@ -177,12 +177,16 @@ def customer_actor_get(*, actor: Actor, user_id: uuid.UUID | str) -> Actor:
     return customer_actor(user)
 
 
-def security_events_count(*, user_id: uuid.UUID | str, since: datetime) -> int:
+def security_events_count(
+    *, user_id: uuid.UUID | str, since: datetime, kind: str | None = None
+) -> int:
     """How many security events (new devices, lock-outs, password resets...) a login had
-    since ``since``: a credit assessment's view of account takeover risk (a count only)."""
+    since ``since`` — of one ``kind`` when given: a credit assessment's view of account takeover
+    risk, the risk screening's "new device" (a count only)."""
     d = Dialect()
-    rows = hot_rows(d, _SECURITY_EVENTS_SQL, [d.uuid_in(uuid.UUID(str(user_id))),
-                                              d.datetime_in(since)])  # fmt: skip
+    params = [d.uuid_in(uuid.UUID(str(user_id))), d.datetime_in(since)]
+    sql = _SECURITY_EVENTS_SQL if kind is None else _SECURITY_EVENTS_SQL + " AND kind = %s"
+    rows = hot_rows(d, sql, [*params, kind] if kind is not None else params)
     return int(rows[0][0])
 
 

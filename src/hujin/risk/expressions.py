@@ -20,9 +20,9 @@ at parse time with the line, the column and, for a misspelt name, the likely one
   counterparty or the IP: ``count``, ``total`` and ``distinct_counterparties``, each with a
   window literal (``"30m"``, ``"24h"``, ``"7d"``; at most 400 days) and literal filters
   (``kind``, ``direction``, and the amount band ``amount_from`` ≤ amount < ``amount_below``).
-  An aggregate covers the events before the one being decided, not that one. They are known at
-  parse time (``Expression.aggregates``), so the window state a rule needs is kept ahead of the
-  events that read it.
+  An aggregate covers the events recorded before the one being decided, not that one. They
+  are known at parse time (``Expression.aggregates``), so the window state a rule needs is kept
+  ahead of the events that read it.
 - **Functions**: ``yuan``, ``abs``, ``min``, ``max``, ``multiple_of``.
 - A condition is a boolean. Types are checked at parse time; operators: ``and or not``,
   ``== != < <= > >=`` (chained), ``in`` / ``not in`` a list, ``+ - * / // %``.

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 
+from hujin.core.sql import Dialect, hot_rows
 from hujin.risk.expressions import Expression, expression_parse
 from hujin.risk.models import IN_FORCE, LIVE, RuleSet, RuleVersion
+from hujin.risk.types import Aggregate
 
 RECHECK = 2.0  # seconds a process trusts its "no rule is in force" without reading it again
 
@@ -49,8 +52,13 @@ class RuleInForce:
 
 @dataclass(frozen=True, slots=True)
 class InForce:
+    """The rules in force at one ``generation``; ``names`` and ``aggregates``: what any of
+    them reads (what an evaluation has to find out, and nothing more)."""
+
     generation: int
     rules: tuple[RuleInForce, ...]
+    names: frozenset = frozenset()
+    aggregates: tuple[Aggregate, ...] = ()
 
     @property
     def modes(self) -> dict[str, str]:
@@ -62,8 +70,9 @@ _any: tuple[bool, float] | None = None  # (any rule in force, when read: time.mo
 
 
 def generation_read() -> int:
-    row = RuleSet.objects.filter(id=1).values_list("generation", flat=True).first()
-    return row or 0
+    """The generation in force (one row, one prepared statement: every screen reads it)."""
+    rows = hot_rows(Dialect(), "SELECT generation FROM risk_ruleset WHERE id = 1", [])
+    return rows[0][0] if rows else 0
 
 
 def rules_in_force() -> InForce:
@@ -72,7 +81,7 @@ def rules_in_force() -> InForce:
     generation = generation_read()
     cached = _cached
     if cached is None or cached.generation != generation:
-        cached = _cached = InForce(generation, _parsed())
+        cached = _cached = _in_force(generation, _parsed())
     _any = (bool(cached.rules), time.monotonic())
     return cached
 
@@ -89,19 +98,23 @@ def rules_any_in_force() -> bool:
 def generation_raise(now: datetime) -> int:
     """Raise the generation (inside the change's transaction); this process reads the rules
     again once it commits. Returns the new generation."""
-    RuleSet.objects.get_or_create(id=1)
-    row = RuleSet.objects.select_for_update().get(id=1)
-    row.generation += 1
-    row.changed_at = now
-    row.save(update_fields=["generation", "changed_at"])
-    transaction.on_commit(forget)
-    return row.generation
+    with transaction.atomic():
+        RuleSet.objects.get_or_create(id=1)
+        RuleSet.objects.filter(id=1).update(generation=F("generation") + 1, changed_at=now)
+        transaction.on_commit(forget)
+        return generation_read()
 
 
 def forget() -> None:
     """Forget what this process knew of the rules in force (after a change, and in tests)."""
     global _cached, _any
     _cached, _any = None, None
+
+
+def _in_force(generation: int, rules: tuple[RuleInForce, ...]) -> InForce:
+    names = frozenset().union(*(rule.condition.names for rule in rules))
+    aggregates = {a: None for rule in rules for a in rule.condition.aggregates}
+    return InForce(generation, rules, names, tuple(aggregates))
 
 
 def _parsed() -> tuple[RuleInForce, ...]:

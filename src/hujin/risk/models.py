@@ -106,12 +106,14 @@ class WindowEntry(models.Model):
     direction = models.CharField(max_length=3, blank=True, default="")
     amount = models.BigIntegerField(default=0)
     counterparty = models.CharField(max_length=64, blank=True, default="")
+    hour = models.PositiveSmallIntegerField(default=0)  # in the business time zone, 0-23
     event = models.UUIDField()  # the entries of one event share it
 
     class Meta:
         default_permissions = ()
         indexes = [
             models.Index(fields=["per", "subject", "occurred_at"], name="risk_window_subject_ix"),
+            models.Index(fields=["per", "subject", "counterparty"], name="risk_window_paid_ix"),
             models.Index(fields=["occurred_at"], name="risk_window_time_ix"),
         ]
 
@@ -188,3 +190,6 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.source}:{self.code} {self.state}"
+
+
+from hujin.risk.models_lists import *  # noqa: E402, F403 -- the screening lists' tables

@@ -182,7 +182,7 @@ def _cycle(c: _Customer) -> None:
 
 def _velocity(c: _Customer) -> None:
     for n in range(11):
-        c.add(_day(51, 2 + n / 10), "transfer", 200_00 + n, payee=c.payees[n % len(c.payees)])
+        c.add(_day(51, 2 + n / 12), "transfer", 200_00 + n, payee=c.payees[n % len(c.payees)])
 
 
 def _card_same_day(c: _Customer) -> None:

@@ -9,8 +9,8 @@ class Aggregate:
     ``distinct_counterparties``) over the last ``window_seconds`` (written ``window``) of the
     events of the same ``per`` (``customer``, ``device``, ``counterparty``, ``ip``), of the
     ``kind`` and ``direction`` listed (empty: any) and, when given, with an amount (fen) of at
-    least ``amount_from`` and below ``amount_below``. It covers the events before the one being
-    decided."""
+    least ``amount_from`` and below ``amount_below``. It covers the events recorded before the one
+    being decided, in ``(now - window, now]``."""
 
     function: str
     window_seconds: int

@@ -3,8 +3,9 @@ PostgreSQL or SQLite) is held to, and what a replay of recorded or synthetic eve
 
 Each event is kept under each key it has — its customer, device, counterparty and IP — in time
 order. ``aggregate(a, key, now)`` counts, sums or counts the distinct counterparties of the
-events under ``key`` with ``now - window <= occurred_at < now`` that pass ``a``'s filters: the
-events *before* the one being decided. Events older than the longest window any aggregate was
+events under ``key`` with ``now - window < occurred_at <= now`` that pass ``a``'s filters: the
+events recorded *before* the one being decided (it is recorded after its decision), those of the
+very same moment included. Events older than the longest window any aggregate was
 asked for are dropped as time goes on.
 
 ``replay(events, rules)`` decides on each event in time order with the aggregates as they stood
@@ -57,15 +58,15 @@ class Windows:
 
     def aggregate(self, aggregate: Aggregate, subject: str, now: datetime) -> int:
         """``aggregate`` over the events of ``subject`` (under ``aggregate.per``) in
-        ``[now - window, now)``."""
+        ``(now - window, now]``."""
         window = timedelta(seconds=aggregate.window_seconds)
         self.keep = max(self.keep, window)
         times = self._times.get((aggregate.per, subject))
         if not times:
             return 0
         events = self._events[(aggregate.per, subject)]
-        start = bisect.bisect_left(times, now - window)
-        end = bisect.bisect_left(times, now)
+        start = bisect.bisect_right(times, now - window)
+        end = bisect.bisect_right(times, now)
         chosen = [e for e in events[start:end] if _passes(e, aggregate)]
         if aggregate.function == "count":
             return len(chosen)

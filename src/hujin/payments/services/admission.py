@@ -23,7 +23,14 @@ from django.db import transaction
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
-from hujin.core.screening import REFUSE, REVIEW, Decision, Movement, movements_screen
+from hujin.core.screening import (
+    REFUSE,
+    REVIEW,
+    Decision,
+    Movement,
+    movement_refusal_keep,
+    movements_screen,
+)
 from hujin.identity.services import (
     StepUpInvalid,
     StepUpUnavailable,
@@ -151,6 +158,7 @@ def refusal_record(*, movement: Movement, refused: Refused, actor: Actor, now: d
     """Keep a refused movement's decision (its audit entry and ``payments.movement_refused``),
     after its own transaction rolled back, and return the error to raise."""
     with transaction.atomic():
+        movement_refusal_keep(movement, refused.decision)
         screening = Screening.objects.create(
             customer_id=movement.customer_id, kind=movement.kind,
             amount_minor=movement.amount_minor, outcome=REFUSE,

@@ -29,7 +29,7 @@ from hujin.core.audit import audit_prepare
 from hujin.core.dates import calendar_date_at
 from hujin.core.events import dispatch_after_commit
 from hujin.core.ids import new_id
-from hujin.core.screening import ALLOW, movement_screen_names
+from hujin.core.screening import ALLOW, movement_screens_in_force
 from hujin.core.sql import Dialect, hot_cursor
 from hujin.customers.selectors import OwnStanding
 from hujin.ledger.services import transfer_one_call
@@ -71,11 +71,11 @@ AGAIN = object()  # the booking found the totals moved: decide again
 def may_go_in_one_call(d: Dialect, actor: Actor, kind: str, amount_minor: int) -> bool:
     """Whether a payment of ``kind`` may try the two round trips at all: PostgreSQL, outside a
     transaction, asked by a customer, below the confirmation threshold, the limits the only
-    screen."""
+    screen in force."""
     return (
         d.postgres and not d.conn.in_atomic_block and actor.kind == "customer"
         and not confirmation_needed(kind, amount_minor)
-        and movement_screen_names() == {LIMITS}
+        and movement_screens_in_force() == {LIMITS}
     )  # fmt: skip
 
 

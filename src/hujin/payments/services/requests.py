@@ -179,10 +179,11 @@ def payment_book(
     if existing is not None:
         _same_or_reused(existing, kind, card_id, amount_minor)
         return existing, False
-    bank_code = (
+    card = (
         Card.objects.filter(id=card_id, customer_id=standing.customer_id)
-        .values_list("bank_code", flat=True).first()
+        .values_list("bank_code", "bound_at").first()
     )  # fmt: skip
+    bank_code, bound_at = card or (None, None)
     route = channels_route(bank_code=bank_code or "", amount_minor=amount_minor, now=now)
     if bank_code is not None and not route:
         raise NoChannel()
@@ -193,7 +194,8 @@ def payment_book(
             now=now, wallet_account_id=standing.wallet_account_id,
         )  # fmt: skip
     channel = route[0] if route else card_channel()
-    counterparty = {"card_id": str(card_id), **({"purpose": purpose} if purpose else {})}
+    counterparty = {"card_id": str(card_id), **({"purpose": purpose} if purpose else {}),
+                    **({"bound_at": bound_at.isoformat()} if bound_at else {})}  # fmt: skip
     movement = Movement(
         customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
         direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,

@@ -91,11 +91,12 @@ class Migration(migrations.Migration):
                 ('direction', models.CharField(blank=True, default='', max_length=3)),
                 ('amount', models.BigIntegerField(default=0)),
                 ('counterparty', models.CharField(blank=True, default='', max_length=64)),
+                ('hour', models.PositiveSmallIntegerField(default=0)),
                 ('event', models.UUIDField()),
             ],
             options={
                 'default_permissions': (),
-                'indexes': [models.Index(fields=['per', 'subject', 'occurred_at'], name='risk_window_subject_ix'), models.Index(fields=['occurred_at'], name='risk_window_time_ix')],
+                'indexes': [models.Index(fields=['per', 'subject', 'occurred_at'], name='risk_window_subject_ix'), models.Index(fields=['per', 'subject', 'counterparty'], name='risk_window_paid_ix'), models.Index(fields=['occurred_at'], name='risk_window_time_ix')],
             },
         ),
         migrations.CreateModel(

@@ -1,0 +1,247 @@
+"""The rules in force screen every money movement before it happens (``hujin.core.screening``).
+
+Inside the movement's transaction, for each side of it — the customer it belongs to and, for a
+transfer between customers, the payee receiving it — the screen:
+
+1. locks the side's subjects (``windows_store.subjects_lock``), so that two movements of one
+   customer take turns however many processes serve them;
+2. reads what the rules in force read of the event and nothing more: the movement's values,
+   the customer's type and age, when the customer last moved money and whether the counterparty
+   is new to them, and every window aggregate, in one statement;
+3. decides (``deciding.event_decide``) and keeps the decision with every rule's finding, the
+   alerts of the rules that fired with ``alert``, and the event in the windows.
+
+The sides' strongest outcome is the screen's answer: ``block`` refuses the movement, ``review``
+holds it for an analyst (payments' review queue), anything else lets it go. A refused
+movement's transaction rolls back with all of that; ``on_refused`` then keeps its decisions
+(not its window entries: money that did not move is not counted) with an alert for the analyst.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import translation
+
+from hujin.core.context import current as request_context
+from hujin.core.screening import ALLOW, REFUSE, REVIEW, Movement, Verdict
+from hujin.customers.selectors import customers_risk_facts
+from hujin.risk import screen_facts, windows_store
+from hujin.risk.deciding import BLOCK, LIVE, event_decide
+from hujin.risk.deciding import REVIEW as RULE_REVIEW
+from hujin.risk.deciding import Decision as RuleDecision
+from hujin.risk.decisions import ToKeep, decisions_keep
+from hujin.risk.inforce import InForce, RuleInForce, rules_any_in_force, rules_in_force
+from hujin.risk.movements import movement_values
+from hujin.risk.types import Aggregate
+from hujin.risk.windows import WindowEvent
+from hujin.risk.windows_sql import KNOWN, LAST_AT, NIGHT, WATCHLIST, SideRead, side_read
+
+SCREEN = "risk"
+_VERDICT = {BLOCK: REFUSE, RULE_REVIEW: REVIEW}
+_refused: dict[tuple, list] = {}  # the decisions of a movement being refused, until kept
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    customer_id: uuid.UUID
+    event: WindowEvent
+    known: dict  # what the caller knows beyond the movement (the payee side's direction...)
+
+
+class StoreFacts:
+    """An event's facts: its values, and the aggregates read for it."""
+
+    def __init__(self, values: dict, aggregates: dict[Aggregate, int]):
+        self.values, self.aggregates = values, aggregates
+
+    def value(self, name: str):
+        return self.values.get(name)
+
+    def aggregate(self, aggregate: Aggregate) -> int:
+        return self.aggregates.get(aggregate, 0)
+
+
+def risk_in_force() -> bool:
+    return rules_any_in_force()
+
+
+def risk_screen(movement: Movement) -> Verdict:
+    """The rules in force on ``movement`` (``hujin.core.screening``)."""
+    in_force = rules_in_force()
+    if not in_force.rules:
+        return Verdict(ALLOW)
+    sides = movement_sides(movement)
+    windows_store.subjects_lock(
+        (per, subject) for side in sides for per, subject in side.event.keys.items()
+    )
+    facts = customers_risk_facts(customer_ids=[side.customer_id for side in sides])
+    decided = []
+    for side in sides:
+        values = movement_values(movement, known=side.known)
+        read = _side_read(in_force, side, movement)
+        values.update(_customer_values(in_force, side, facts.get(side.customer_id), movement,
+                                       read))  # fmt: skip
+        decided.append((side, event_decide(in_force.rules, StoreFacts(values, read.aggregates),
+                                           modes=in_force.modes)))  # fmt: skip
+    strongest = max((d for _, d in decided), key=lambda d: _rank(d.outcome))
+    if strongest.outcome == BLOCK:
+        _refused[_key(movement)] = (decided, in_force.generation)
+        return _verdict(strongest, in_force, decision_ids=[])
+    event_id = uuid.uuid4()
+    ids = _keep(decided, movement, in_force.generation, event_id, refused=False)
+    windows_store.entries_record(*(side.event for side, _ in decided), event_id=event_id)
+    return _verdict(strongest, in_force, decision_ids=ids)
+
+
+def risk_refused(movement: Movement, _decision) -> None:
+    """Keep the decisions of a movement the rules refused (in the transaction keeping its
+    refusal), with an alert for each live rule that fired."""
+    refused = _refused.pop(_key(movement), None)
+    if refused is not None:
+        decided, generation = refused
+        _keep(decided, movement, generation, uuid.uuid4(), refused=True)
+
+
+def _keep(decided: list, movement: Movement, generation: int, event_id: uuid.UUID, *,
+          refused: bool) -> list[uuid.UUID]:  # fmt: skip
+    """Keep each side's decision: alerts for the rules that fired with ``alert``, or for every
+    live rule that fired when the movement was refused."""
+    return decisions_keep(
+        [ToKeep(side.customer_id, side.event, d, d.fired if refused else d.alerts)
+         for side, d in decided],
+        generation=generation, event_id=event_id, currency=movement.currency,
+        channel=movement.channel,
+    )  # fmt: skip
+
+
+def movement_sides(movement: Movement) -> list[Side]:
+    """The movement as each customer it touches sees it: its customer's side, and for a
+    transfer between customers the payee's (money in, from the payer)."""
+    ip = request_context().ip
+    ip_subject = windows_store.subject_of("ip", ip) if ip else ""
+    counterparty = _counterparty(movement)
+    own = Side(
+        customer_id=movement.customer_id,
+        event=WindowEvent(
+            occurred_at=movement.occurred_at,
+            kind=movement.kind,
+            direction=movement.direction,
+            amount=movement.amount_minor,
+            counterparty=counterparty,
+            keys={
+                "customer": str(movement.customer_id),
+                "ip": ip_subject,
+                "counterparty": counterparty,
+            },
+        ),
+        known={},
+    )
+    payee = (movement.counterparty or {}).get("customer_id")
+    if not payee or movement.kind != "transfer":
+        return [own]
+    theirs = Side(
+        customer_id=uuid.UUID(str(payee)),
+        event=WindowEvent(
+            occurred_at=movement.occurred_at,
+            kind=movement.kind,
+            direction="in",
+            amount=movement.amount_minor,
+            counterparty=str(movement.customer_id),
+            keys={"customer": str(payee), "counterparty": str(movement.customer_id)},
+        ),
+        known={"direction": "in"},
+    )
+    return [own, theirs]
+
+
+def _counterparty(movement: Movement) -> str:
+    other = movement.counterparty or {}
+    if other.get("customer_id"):
+        return str(other["customer_id"])
+    if other.get("card_id"):
+        return f"card:{other['card_id']}"
+    return ""
+
+
+_FACTS = {
+    "customer.days_inactive": LAST_AT,
+    "counterparty.new": KNOWN,
+    "customer.night_share": NIGHT,
+    "watchlist.hit": WATCHLIST,
+}
+
+
+def _side_read(in_force: InForce, side: Side, movement: Movement) -> SideRead:
+    """The side's window aggregates and what the windows tell of its customer, in one
+    statement (``windows_sql``): only what the rules in force read."""
+    other = side.event.counterparty
+    watched = (side.customer_id, *((other,) if movement.kind == "transfer" and other else ()))
+    return side_read(
+        in_force.aggregates, side.event.keys, side.event.occurred_at,
+        facts=frozenset(_FACTS[n] for n in in_force.names if n in _FACTS),
+        counterparty=other, watched=watched,
+    )  # fmt: skip
+
+
+def _customer_values(in_force: InForce, side: Side, facts, movement: Movement,
+                     read: SideRead) -> dict:  # fmt: skip
+    """What the rules in force read of the side's customer and counterparty (only that: each
+    may cost a read; ``screen_facts``)."""
+    names, at = in_force.names, side.event.occurred_at
+    subject, other = side.event.keys["customer"], side.event.counterparty
+    values = {"counterparty.cross_border": False}
+    if facts is not None:
+        values["customer.type"] = facts.type
+        values["customer.account_age_days"] = max((at - facts.opened_at).days, 0)
+        if facts.birth_date is not None:
+            values["customer.age"] = _age(facts.birth_date, at)
+        if "device.new" in names and side.event.direction == movement.direction:
+            values["device.new"] = screen_facts.device_new(facts.user_id, at=at)
+    if "customer.days_inactive" in names:
+        last = read.last_at
+        values["customer.days_inactive"] = (at - last).days if last is not None else None
+    if read.known is not None:
+        values["counterparty.new"] = not read.known
+    if read.night is not None:
+        values["customer.night_share"] = screen_facts.night_share(*read.night)
+    if "counterparty.in_cycle" in names and movement.kind == "transfer":
+        values["counterparty.in_cycle"] = side.event.direction == "out" and \
+            screen_facts.in_cycle(subject, other, at=at)  # fmt: skip
+    if "card.bound_today" in names:
+        values["card.bound_today"] = screen_facts.card_bound_today(movement.counterparty or {},
+                                                                   at=at)  # fmt: skip
+    if read.watchlist is not None:
+        values["watchlist.hit"] = read.watchlist
+    return values
+
+
+def _age(born, at: datetime) -> int:
+    day = at.date()
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _rank(outcome: str) -> int:
+    return {BLOCK: 2, RULE_REVIEW: 1}.get(outcome, 0)
+
+
+def _key(movement: Movement) -> tuple:
+    return (movement.customer_id, movement.kind, movement.amount_minor, movement.occurred_at)
+
+
+def _verdict(decision: RuleDecision, in_force: InForce, *, decision_ids: list) -> Verdict:
+    outcome = _VERDICT.get(decision.outcome, ALLOW)
+    details = {"score": decision.score, "fired": list(decision.fired),
+               "decisions": [str(i) for i in decision_ids]}  # fmt: skip
+    if outcome == ALLOW:
+        return Verdict(ALLOW, details=details)
+    rule = _deciding_rule(decision, in_force)
+    reason = rule.reason_zh if translation.get_language() == "zh-hans" else rule.reason_en
+    return Verdict(outcome, code=f"risk.rule.{rule.code}", message=reason, details=details)
+
+
+def _deciding_rule(decision: RuleDecision, in_force: InForce) -> RuleInForce:
+    """The first live rule that fired with the decision's outcome."""
+    by_key = {rule.key: rule for rule in in_force.rules}
+    return next(by_key[f.code] for f in decision.findings
+                if f.fired and f.mode == LIVE and f.outcome == decision.outcome)  # fmt: skip

@@ -1,0 +1,80 @@
+"""What the screen finds out about a movement beyond its own values and its windows, each only
+when a rule in force reads it (``screen._customer_values`` asks): the share of the customer's
+movements made at night, whether the money comes back to the payer through other customers, a
+new device, a card bound today.
+
+- **Night share**: the customer's movements of the last 90 days made between 00:00 and 06:00
+  in the business time zone (counted by ``windows_sql``), as a share rounded half-even to 4
+  places; missing for a customer without movements in that time (no habit to break).
+- **In a cycle**: a transfer from A to B closes a cycle when B's money reached A through at most
+  ``CYCLE_HOPS`` transfers between customers in the last ``CYCLE_DAYS`` days (B → C → A: A now
+  pays B): one recursive statement over the window entries.
+- **New device**: identity recorded a log-in from a new device or address for the customer's
+  login in the last ``NEW_DEVICE_HOURS`` hours.
+- **Card bound today**: the card (payments says when it was bound) was bound on the movement's
+  calendar day in the business time zone.
+- **Watch-list hit** (read by ``windows_sql``): an alert of the screening lists on the customer
+  or the payee is open or escalated.
+- **Cross-border**: every movement Hujin makes now is domestic (cards of the mainland's banks,
+  transfers between its own customers); a cross-border channel will say otherwise.
+"""
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.db import connection
+
+from hujin.core.dates import business_time_zone
+from hujin.identity.selectors import security_events_count
+
+CYCLE_DAYS, CYCLE_HOPS = 30, 4
+NEW_DEVICE_HOURS = 24
+NEW_DEVICE_EVENT = "new_device_or_ip"  # identity's security event
+_SHARE = Decimal("0.0001")
+
+
+def night_share(at_night: int, every: int) -> Decimal | None:
+    """The share of ``every`` movement made ``at_night``, or None for no movement at all."""
+    if not every:
+        return None
+    return (Decimal(at_night) / Decimal(every)).quantize(_SHARE, rounding=ROUND_HALF_EVEN)
+
+
+_CYCLE_SQL = """
+WITH RECURSIVE reached(customer, hops) AS (
+    SELECT CAST(%s AS TEXT), 0
+    UNION
+    SELECT CAST(e.counterparty AS TEXT), r.hops + 1 FROM reached r
+    JOIN risk_windowentry e ON e.per = 'customer' AND e.subject = r.customer
+    WHERE r.hops < %s AND e.kind = 'transfer' AND e.direction = 'out'
+      AND e.occurred_at > %s AND e.occurred_at <= %s AND e.counterparty <> ''
+)
+SELECT 1 FROM reached WHERE customer = %s AND hops > 0 LIMIT 1
+"""
+
+
+def in_cycle(payer: str, payee: str, *, at: datetime) -> bool:
+    """Whether ``payee``'s money reached ``payer`` through transfers between customers of the
+    last ``CYCLE_DAYS`` days (``UNION`` keeps each customer once per number of hops)."""
+    ops = connection.ops
+    start = ops.adapt_datetimefield_value(at - timedelta(days=CYCLE_DAYS))
+    end = ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute(_CYCLE_SQL, [payee, CYCLE_HOPS, start, end, payer])
+        return cursor.fetchone() is not None
+
+
+def device_new(user_id, *, at: datetime) -> bool:
+    since = at - timedelta(hours=NEW_DEVICE_HOURS)
+    return security_events_count(user_id=user_id, since=since, kind=NEW_DEVICE_EVENT) > 0
+
+
+def card_bound_today(counterparty: dict, *, at: datetime) -> bool | None:
+    """Whether the movement's card was bound on its calendar day; None for no card."""
+    bound_at = counterparty.get("bound_at")
+    if not counterparty.get("card_id"):
+        return None
+    if not bound_at:
+        return False
+    zone = business_time_zone()
+    return datetime.fromisoformat(bound_at).astimezone(zone).date() == at.astimezone(zone).date()

@@ -1,0 +1,74 @@
+"""The risk module's reads (its public face), for who holds ``risk.view_risk``: the rules, one
+rule's versions, and what a version in shadow would have fired on (``rulebook_reads``); the
+screening lists, their entries and hits (``lists_selectors``); the alert queue and the decision
+log (``alerts_selectors``)."""
+
+from hujin.risk.alerts_selectors import (
+    AlertDetail,
+    AlertFilters,
+    AlertPage,
+    AlertRow,
+    DecisionAlert,
+    DecisionDetail,
+    DecisionFilters,
+    DecisionPage,
+    DecisionRow,
+    FindingView,
+    SeenValue,
+    alert_detail,
+    alert_queue,
+    alerts_open_count,
+    decision_detail,
+    decision_log,
+    rule_choices,
+)
+from hujin.risk.lists_selectors import (
+    customer_watchlist_hit,
+    watchlist_hits,
+    watchlist_open_hits_count,
+    watchlist_version_entries,
+    watchlists_overview,
+)
+from hujin.risk.rulebook_reads import (
+    RuleHistory,
+    RuleRow,
+    ShadowEvent,
+    ShadowResults,
+    VersionRow,
+    rule_history,
+    rule_list,
+    shadow_results,
+)
+
+__all__ = [
+    "AlertDetail",
+    "AlertFilters",
+    "AlertPage",
+    "AlertRow",
+    "DecisionAlert",
+    "DecisionDetail",
+    "DecisionFilters",
+    "DecisionPage",
+    "DecisionRow",
+    "FindingView",
+    "RuleHistory",
+    "RuleRow",
+    "SeenValue",
+    "ShadowEvent",
+    "ShadowResults",
+    "VersionRow",
+    "alert_detail",
+    "alert_queue",
+    "alerts_open_count",
+    "customer_watchlist_hit",
+    "decision_detail",
+    "decision_log",
+    "rule_choices",
+    "rule_history",
+    "rule_list",
+    "shadow_results",
+    "watchlist_hits",
+    "watchlist_open_hits_count",
+    "watchlist_version_entries",
+    "watchlists_overview",
+]

@@ -1,0 +1,196 @@
+"""The rules in force screen every money movement before it happens: a block refuses it and
+moves nothing, a review holds it for an analyst, an alert lets it go and tells an analyst, a
+shadow rule is only recorded; every decision keeps what each rule saw; the windows count what
+moved, on both sides of a transfer; with no rule in force the screen is not even asked."""
+
+from datetime import timedelta
+
+import pytest
+
+from hujin.core.screening import movement_screens_in_force
+from hujin.payments import errors
+from hujin.payments.models import Payment
+from hujin.payments.services import transfer_request
+from hujin.risk.models import Alert, Decision, WindowEntry
+from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
+from tests.payments.money import ledger_is_consistent, open_wallet, wallet
+from tests.payments.test_services_transfer import _fund
+from tests.risk.screening_helpers import rule_in_force
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(make_customer, now):  # noqa: F811
+    payer, payee = make_customer(name="张三"), make_customer(name="王伟")
+    payer_wallet, payee_wallet = open_wallet(payer, now), open_wallet(payee, now)
+    _fund(payer_wallet, 5_000_00, now)
+    return payer, payee, payer_wallet, payee_wallet
+
+
+def send(payer, payee, now, amount=120_00, key="tr-1"):
+    return transfer_request(actor=actor_for(payer), payee_mobile=payee.mobile,
+                            amount_minor=amount, idempotency_key=key, now=now)  # fmt: skip
+
+
+class TestWithNoRuleInForce:
+    def test_the_screen_is_not_in_force_and_writes_nothing(self, pair, now):
+        payer, payee, *_ = pair
+
+        assert "risk" not in movement_screens_in_force()
+        send(payer, payee, now)
+
+        assert not Decision.objects.exists() and not WindowEntry.objects.exists()
+
+    def test_it_is_in_force_once_a_rule_is(self, now):
+        rule_in_force("LARGE", "amount >= yuan(100000)", "review", now=now)
+
+        assert "risk" in movement_screens_in_force()
+
+
+class TestABlock:
+    def test_refuses_the_transfer_moves_nothing_and_keeps_the_decision_with_an_alert(
+        self, pair, now
+    ):
+        payer, payee, payer_wallet, payee_wallet = pair
+        rule_in_force("BIG_TRANSFER", 'kind == "transfer" and amount >= yuan(100)', "block",
+                      score=80, now=now)  # fmt: skip
+
+        with pytest.raises(errors.ScreeningRefused):
+            send(payer, payee, now)
+
+        assert wallet(payer_wallet)["balance"] == 5_000_00
+        assert wallet(payee_wallet)["balance"] == 0
+        assert not WindowEntry.objects.exists()  # money that did not move is not counted
+        decision = Decision.objects.get(customer_id=payer.customer.id)
+        assert decision.outcome == "block" and decision.fired == ["BIG_TRANSFER"]
+        assert decision.score == 80
+        alert = Alert.objects.get(decision=decision)
+        assert alert.code == "BIG_TRANSFER" and alert.state == "open"
+        assert ledger_is_consistent()
+
+    def test_keeps_what_the_rule_saw(self, pair, now):
+        payer, payee, *_ = pair
+        rule_in_force("BIG_TRANSFER", 'kind == "transfer" and amount >= yuan(100)', "block",
+                      now=now)  # fmt: skip
+
+        with pytest.raises(errors.ScreeningRefused):
+            send(payer, payee, now, amount=150_00)
+
+        [finding] = Decision.objects.get(customer_id=payer.customer.id).findings
+        assert finding["fired"] is True
+        assert finding["seen"] == {"kind": "transfer", "amount": 150_00}
+
+
+class TestAReview:
+    def test_holds_the_transfer_for_an_analyst_with_the_rules_reason(self, pair, now):
+        payer, payee, *_ = pair
+        rule_in_force("NEW_PAYEE", "counterparty.new and amount >= yuan(100)", "review",
+                      now=now)  # fmt: skip
+
+        send(payer, payee, now)
+
+        payment = Payment.objects.get()
+        assert payment.status == "review"
+        decision = Decision.objects.get(customer_id=payer.customer.id)
+        assert decision.outcome == "review" and decision.fired == ["NEW_PAYEE"]
+        assert payment.screening.reasons[0]["code"] == "risk.rule.NEW_PAYEE"
+        assert payment.screening.reasons[0]["message"] == "Because of NEW_PAYEE"
+
+
+class TestAnAlert:
+    def test_lets_the_transfer_go_and_raises_an_alert(self, pair, now):
+        payer, payee, _, payee_wallet = pair
+        rule_in_force("ROUND", "multiple_of(amount, yuan(100))", "alert", now=now)
+
+        send(payer, payee, now, amount=100_00)
+
+        assert wallet(payee_wallet)["balance"] == 100_00
+        alert = Alert.objects.get(customer_id=payer.customer.id)
+        assert alert.code == "ROUND" and alert.source == "rule"
+        assert alert.decision.outcome == "allow"
+
+
+class TestAShadowRule:
+    def test_is_recorded_as_firing_and_decides_nothing(self, pair, now):
+        payer, payee, _, payee_wallet = pair
+        rule_in_force("BIG_TRANSFER", "amount >= yuan(100)", "block", state="shadow", now=now)
+
+        send(payer, payee, now)
+
+        assert wallet(payee_wallet)["balance"] == 120_00
+        decision = Decision.objects.get(customer_id=payer.customer.id)
+        assert decision.outcome == "allow" and decision.fired == []
+        assert decision.shadow_fired == ["BIG_TRANSFER@shadow"]
+        assert not Alert.objects.exists()
+
+
+class TestTheWindows:
+    def test_count_what_moved_so_the_third_transfer_of_the_day_is_refused(self, pair, now):
+        payer, payee, *_ = pair
+        rule_in_force("VELOCITY", 'count("24h", kind="transfer", direction="out") >= 2',
+                      "block", now=now)  # fmt: skip
+
+        send(payer, payee, now, key="a")
+        send(payer, payee, now + timedelta(minutes=5), key="b")
+        with pytest.raises(errors.ScreeningRefused):
+            send(payer, payee, now + timedelta(minutes=10), key="c")
+
+        assert Payment.objects.filter(status="succeeded").count() == 2
+        refused = Decision.objects.get(outcome="block")
+        assert refused.findings[0]["seen"] == {
+            'count("24h", kind="transfer", direction="out")': 2
+        }
+
+    def test_see_a_transfer_from_the_payees_side_too(self, pair, now):
+        payer, payee, *_ = pair
+        rule_in_force("FAN_IN", 'direction == "in" and distinct_counterparties("24h", '
+                      'direction="in") >= 1', "alert", now=now)  # fmt: skip
+        other = make_customer_with_money(payee, now)
+
+        send(payer, payee, now, key="a")
+        send(other, payee, now + timedelta(minutes=1), key="b")
+
+        sides = Decision.objects.filter(customer_id=payee.customer.id).order_by("occurred_at")
+        assert [d.direction for d in sides] == ["in", "in"]
+        assert Alert.objects.filter(customer_id=payee.customer.id, code="FAN_IN").count() == 1
+
+    def test_tell_a_customer_inactive_for_months_and_a_payee_paid_before(self, pair, now):
+        payer, payee, *_ = pair
+        rule_in_force("DORMANT", "customer.days_inactive >= 90", "alert", now=now)
+        rule_in_force("FIRST", "counterparty.new", "alert", now=now)
+
+        send(payer, payee, now, key="a")
+        send(payer, payee, now + timedelta(days=100), key="b")
+
+        mine = Decision.objects.filter(customer_id=payer.customer.id, direction="out")
+        first, second = mine.order_by("occurred_at")
+        assert first.fired == ["FIRST"]  # no history: not dormant, and a payee never paid
+        assert second.fired == ["DORMANT"]
+
+
+def make_customer_with_money(like, now):
+    """Another customer with money, made as the fixture makes them."""
+    from hujin.customers.models import Customer
+    from hujin.identity.models import User
+
+    user = User.objects.create(username=f"o-{like.pk}", kind="customer", mobile="+8613700000099")
+    Customer.objects.create(user=user, type="individual", status="active", legal_name="李四",
+                            kyc_status="verified", verified_at=now, created_at=now)  # fmt: skip
+    _fund(open_wallet(user, now), 1_000_00, now)
+    return user
+
+
+class TestTheCustomersDataDownload:
+    def test_says_that_screening_records_exist_and_not_what_they_say(self, pair, now):
+        from hujin.core.personal_data import personal_data_parts
+
+        payer, payee, *_ = pair
+        rule_in_force("ROUND", "multiple_of(amount, yuan(100))", "alert", now=now)
+        send(payer, payee, now, amount=100_00)
+
+        [part] = [p for p in personal_data_parts() if p.name == "risk"]
+        exported = part.export(payer.pk)
+
+        assert exported["screening_decisions"] == 1
+        assert "ROUND" not in str(exported) and "5 years" in exported["note"]

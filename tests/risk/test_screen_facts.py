@@ -1,0 +1,121 @@
+"""What the screen finds out beyond a movement's own values: the night share of a customer's
+movements, money coming back to its origin through other customers, a new device, a card bound
+today, an open watch-list hit."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from hujin.payments.services import transfer_request
+from hujin.risk import screen_facts, windows_store
+from hujin.risk.models import Alert, Decision
+from hujin.risk.windows import WindowEvent
+from hujin.risk.windows_sql import NIGHT, WATCHLIST, side_read
+from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
+from tests.payments.money import open_wallet
+from tests.payments.test_services_transfer import _fund
+from tests.risk.screening_helpers import rule_in_force
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
+
+
+def moved(customer, at, *, payee="", kind="transfer", direction="out"):
+    windows_store.entries_record(
+        WindowEvent(at, kind, direction, 100_00, payee, {"customer": customer}),
+        event_id=uuid.uuid4(),
+    )
+
+
+class TestTheNightShare:
+    def test_is_the_share_of_the_last_90_days_movements_made_before_six_in_shanghai(self):
+        moved("c-1", NOON - timedelta(hours=9))  # 03:00 in Shanghai
+        for days in (1, 2, 3):
+            moved("c-1", NOON - timedelta(days=days))
+        moved("c-1", NOON - timedelta(days=91, hours=9))  # at night, but too long ago
+
+        assert night_share_of("c-1") == Decimal("0.2500")
+
+    def test_is_missing_for_a_customer_without_movements(self):
+        assert night_share_of("c-2") is None
+
+
+def night_share_of(customer: str):
+    read = side_read((), {"customer": customer}, NOON, facts=frozenset({NIGHT}))
+    return screen_facts.night_share(*read.night)
+
+
+class TestACycle:
+    def test_closes_when_the_payees_money_reached_the_payer_through_others(self):
+        moved("A", NOON - timedelta(days=2), payee="B")
+        moved("B", NOON - timedelta(days=1), payee="C")
+
+        assert screen_facts.in_cycle("C", "A", at=NOON)  # C now pays A: A → B → C → A
+        assert not screen_facts.in_cycle("A", "C", at=NOON)  # nothing flows from C to A yet
+
+    def test_is_not_seen_through_more_hops_or_older_transfers_than_the_limits(self):
+        for n, (payer, payee) in enumerate(zip("ABCDE", "BCDEF", strict=True)):
+            moved(payer, NOON - timedelta(hours=5 - n), payee=payee)
+        moved("X", NOON - timedelta(days=31), payee="Y")
+
+        assert screen_facts.in_cycle("E", "A", at=NOON)  # A → B → C → D → E: four hops
+        assert not screen_facts.in_cycle("F", "A", at=NOON)  # five
+        assert not screen_facts.in_cycle("Y", "X", at=NOON)  # a month and a day ago
+
+    def test_fires_the_cycle_rule_on_a_real_transfer(self, make_customer, now):  # noqa: F811
+        a, b, c = (make_customer(name=n) for n in ("张三", "王伟", "李四"))
+        for user in (a, b, c):
+            _fund(open_wallet(user, now), 1_000_00, now)
+        rule_in_force("CYCLE", "counterparty.in_cycle", "review", now=now)
+
+        for n, (payer, payee) in enumerate(((a, b), (b, c), (c, a))):
+            transfer_request(actor=actor_for(payer), payee_mobile=payee.mobile,
+                             amount_minor=300_00, idempotency_key=f"k{n}",
+                             now=now + timedelta(minutes=n))  # fmt: skip
+
+        fired = Decision.objects.filter(direction="out").order_by("occurred_at")
+        assert [d.fired for d in fired] == [[], [], ["CYCLE"]]
+
+
+class TestANewDevice:
+    def test_is_a_log_in_from_a_new_device_or_address_in_the_last_day(self, make_customer, now):  # noqa: F811
+        from hujin.identity.models import SecurityEvent
+
+        user = make_customer()
+        assert not screen_facts.device_new(user.pk, at=now)
+
+        SecurityEvent.objects.create(kind="new_device_or_ip", user=user, occurred_at=now)
+
+        assert screen_facts.device_new(user.pk, at=now + timedelta(hours=23))
+        assert not screen_facts.device_new(user.pk, at=now + timedelta(hours=25))
+
+
+class TestACardBoundToday:
+    def test_is_bound_on_the_movements_calendar_day_in_shanghai(self):
+        card = {"card_id": "k", "bound_at": "2026-12-06T17:00:00+00:00"}  # 01:00 on the 7th
+
+        assert screen_facts.card_bound_today(card, at=NOON) is True
+        assert screen_facts.card_bound_today(card, at=NOON + timedelta(days=1)) is False
+        assert screen_facts.card_bound_today({}, at=NOON) is None
+
+
+class TestAWatchListHit:
+    def test_counts_while_its_alert_is_open_or_escalated_not_once_dismissed(self):
+        customer = uuid.uuid4()
+        alert = Alert.objects.create(customer_id=customer, source="watchlist", code="UN",
+                                     raised_at=NOON)  # fmt: skip
+        assert hit(customer)
+        assert not hit(uuid.uuid4())
+
+        alert.state = "dismissed"
+        alert.save()
+
+        assert not hit(customer)
+
+
+def hit(customer) -> bool:
+    return side_read((), {"customer": str(customer)}, NOON, facts=frozenset({WATCHLIST}),
+                     watched=(customer,)).watchlist  # fmt: skip
