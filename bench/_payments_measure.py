@@ -224,7 +224,7 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
     wait_go()
     if profile is not None:
         profile.enable()
-    screen = _risk_measure().COLLECT
+    screen = _risk_measure().collected()
     screen.clear()  # what the screen took in the calls below (--risk-shadow)
     cpu0 = time.process_time()  # this process's CPU: the client's share of the two cores
     t0 = time.monotonic()

@@ -28,7 +28,6 @@ import sys
 import time
 from datetime import UTC, datetime
 
-NOT_MEASURED = "screening against the shared window store on PostgreSQL: the store is still to come"
 TARGETS = {"replay_events_per_s": 3000, "recall": "0.95", "normal_alert_rate": "0.02",
            "screen_p99_ms": 10}  # fmt: skip
 

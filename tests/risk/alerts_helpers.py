@@ -17,9 +17,15 @@ CUSTOMER = Actor(kind="customer", id=str(uuid.uuid4()), label="customer")
 AGGREGATE = 'total("24h", direction="out")'
 
 
-def finding(code, *, fired=True, mode="live", outcome="review", failed="", seen=None) -> dict:
-    return {"code": code, "mode": mode, "outcome": outcome, "fired": fired, "failed": failed,
+def finding(code, *, fired=True, mode="live", outcome="review", failed="", seen=None,
+            version=None) -> dict:  # fmt: skip
+    """A finding as a decision keeps it; ``version``: the rule version's number (a decision
+    kept before findings carried it has none)."""
+    kept = {"code": code, "mode": mode, "outcome": outcome, "fired": fired, "failed": failed,
             "seen": seen if seen is not None else {}}  # fmt: skip
+    if version is not None:
+        kept["version"] = version
+    return kept
 
 
 def decision_made(*, now, customer_id=None, kind="transfer", direction="out", amount=450_000,

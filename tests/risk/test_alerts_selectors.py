@@ -9,17 +9,10 @@ import pytest
 from django.utils import translation
 
 from hujin.core.errors import PermissionDenied
-from hujin.risk.alerts_selectors import (
-    AlertFilters,
-    DecisionFilters,
-    alert_detail,
-    alert_queue,
-    alerts_open_count,
-    decision_detail,
-    decision_log,
-)
+from hujin.risk.alerts_selectors import AlertFilters, alert_detail, alert_queue, alerts_open_count
+from hujin.risk.decisions_selectors import DecisionFilters, decision_detail, decision_log
 from hujin.risk.errors import AlertNotFound, DecisionNotFound
-from hujin.risk.models import Alert
+from hujin.risk.models import Alert, RuleVersion
 from tests.payments.conftest import make_customer  # noqa: F401 -- a fixture
 from tests.risk.alerts_helpers import AGGREGATE, CUSTOMER, READER, decision_made, finding
 from tests.risk.screening_helpers import rule_in_force
@@ -93,6 +86,21 @@ class TestAlertQueue:
         assert detail.reason == "Because of BIG" and detail.decision.row.id == decision.id
         assert not detail.may_triage  # a reader sees, an analyst triages
         assert detail.decision.review_url == "/payments/review/"
+
+    def test_an_alert_names_the_live_version_that_fired_not_the_one_in_shadow(self, now):
+        rule_in_force("BIG", "amount >= yuan(100)", "review", now=now)  # v1, live
+        rule_in_force("BIG", "amount >= yuan(50)", "review", state="shadow", now=now)  # v2
+        RuleVersion.objects.filter(code="BIG", number=2).update(
+            name_en="Rule BIG, lower bar", reason_en="Because of BIG, lower bar"
+        )
+        decision = decision_made(now=now, shadow_fired=("BIG@shadow",), findings=[
+            finding("BIG", version=1), finding("BIG@shadow", mode="shadow", version=2),
+        ])  # fmt: skip
+
+        detail = alert_detail(actor=READER, alert_id=decision.alerts.get().id)
+
+        assert (detail.row.name, detail.reason) == ("Rule BIG", "Because of BIG")
+        assert [f.name for f in detail.decision.findings] == ["Rule BIG", "Rule BIG, lower bar"]
 
     def test_an_unknown_alert_is_not_found_and_a_customer_is_refused(self, now):
         with pytest.raises(AlertNotFound):

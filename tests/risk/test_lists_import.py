@@ -4,12 +4,12 @@ superseded, the same file refused, a malformed file refused with nothing written
 import hashlib
 
 import pytest
+from django.utils import translation
 
 from hujin.core.actors import Actor
 from hujin.core.errors import PermissionDenied
 from hujin.core.models import AuditEntry, OutboxEvent
-from hujin.risk.errors import WatchlistInvalid
-from hujin.risk.errors import WatchlistUnchanged
+from hujin.risk.errors import WatchlistInvalid, WatchlistUnchanged
 from hujin.risk.lists import watchlist_import
 from hujin.risk.models_lists import WatchList, WatchListEntry, WatchListVersion
 from tests.risk.lists_helpers import ANALYST, CSV_SAMPLE, READER, UN_SAMPLE, un_changed
@@ -120,6 +120,29 @@ class TestWatchlistImport:
             _import(un_changed(), kind="pep", now=now)
 
         assert refused.value.details == {"field": "kind"}
+
+    @pytest.mark.parametrize(("content", "fmt", "kind", "english", "chinese"), [
+        (b"reference,name,aliases,birth_date,nationality\n,Nobody,,,\n", "csv", "sanctions",
+         "Line 2: a reference and a name are needed.", "第 2 行：需要参考号和名称。"),
+        (b"reference,name,aliases,birth_date,nationality\nA,X,,,ZZ;QQ\n", "csv", "sanctions",
+         "Line 2: ZZ, QQ are not ISO country codes.", "第 2 行：ZZ, QQ 不是 ISO 国家代码。"),
+        (b"reference,name,aliases,birth_date,nationality\nA,X,,1970-13-01,\n", "csv",
+         "sanctions", "Line 2: '1970-13-01' is not a date (YYYY-MM-DD).",
+         "第 2 行：'1970-13-01' 不是日期（YYYY-MM-DD）。"),
+        (UN_SAMPLE, "un_xml", "pep", "The list un_consolidated is a sanctions list, not pep.",
+         "名单 un_consolidated 的类型是 sanctions，不是 pep。"),
+        (UN_SAMPLE, "un_xml", "friends", "The kind is one of sanctions, pep, internal.",
+         "类型须为以下之一：sanctions, pep, internal。"),
+    ])  # fmt: skip
+    def test_why_a_file_is_refused_is_said_in_the_readers_language(
+        self, now, content, fmt, kind, english, chinese
+    ):
+        _import(now=now)
+        for language, expected in (("en", english), ("zh-hans", chinese)):
+            with translation.override(language), pytest.raises(WatchlistInvalid) as refused:
+                _import(content, fmt=fmt, kind=kind, now=now)
+
+            assert refused.value.message == expected, language
 
     @pytest.mark.parametrize("code", ["", "UPPER", "spaces here", "x" * 65, "../etc"])
     def test_a_list_code_outside_the_pattern_is_refused(self, now, code):

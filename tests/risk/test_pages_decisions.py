@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from hujin.risk.models import Decision
+from hujin.risk.models import Decision, RuleVersion
 from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
 from tests.risk.alerts_helpers import AGGREGATE, decision_made, finding
 from tests.risk.screening_helpers import rule_in_force
@@ -124,6 +124,44 @@ class TestDecisionPage:
         assert "¥4,500.00" in main and "In shadow: decides nothing" in main
         assert "Division by zero" in main and "1 rule did not fire" in main
         assert "not known" in main and ">no<" in main
+
+    def test_a_live_version_and_one_in_shadow_of_a_rule_show_their_own_names(
+        self, role_client, now
+    ):
+        for number, state, name_en, name_zh in [
+            (1, "live", "Large transfer", "大额转账"),
+            (2, "shadow", "Large transfer, lower bar", "大额转账（较低门槛）"),
+        ]:
+            RuleVersion.objects.create(
+                code="BIG", number=number, name_en=name_en, name_zh=name_zh,
+                condition="amount >= yuan(100)", outcome="review", score=10,
+                reason_en="Large", reason_zh="大额", state=state, written_at=now,
+            )  # fmt: skip
+        decision = decision_made(now=now, shadow_fired=("BIG@shadow",), findings=[
+            finding("BIG", version=1, seen={"amount": 450_000}),
+            finding("BIG@shadow", mode="shadow", version=2, seen={"amount": 450_000}),
+        ])  # fmt: skip
+        url = f"{DECISIONS}{decision.id}/"
+
+        for language, live, shadow in [
+            ("en", "Large transfer", "Large transfer, lower bar"),
+            ("zh-hans", "大额转账", "大额转账（较低门槛）"),
+        ]:
+            main = _get(role_client("auditor"), url, language=language)
+            names = dict(re.findall(r'data-finding="([^"]+)">\s*<div class="finding-head">'
+                                    r"<strong>([^<]*)</strong>", main))  # fmt: skip
+            assert names == {"BIG": live, "BIG@shadow": shadow}, language
+            assert f">{live}</a>" in main  # the alert raised: the live version's
+
+    def test_a_decision_kept_before_findings_named_their_version_names_the_one_in_force(
+        self, role_client, now
+    ):
+        rule_in_force("BIG", "amount >= yuan(100)", "review", now=now)
+        decision = decision_made(now=now, findings=[finding("BIG", seen={"amount": 450_000})])
+
+        main = _get(role_client("auditor"), f"{DECISIONS}{decision.id}/")
+
+        assert re.search(r'data-finding="BIG">\s*<div class="finding-head"><strong>Rule BIG<', main)
 
     def test_read_in_chinese(self, role_client, screened):
         held = Decision.objects.get(outcome="review")

@@ -37,11 +37,11 @@ def _imported(now, content=UN_SAMPLE):
                             queue_screening=False)  # fmt: skip
 
 
-def _upload(client, content=UN_SAMPLE, fmt="un_xml", code="un_consolidated"):
+def _upload(client, content=UN_SAMPLE, fmt="un_xml", code="un_consolidated", language="en"):
     return client.post("/risk/lists/import/", {
         "list_code": code, "name": "", "kind": "sanctions", "format": fmt,
         "file": SimpleUploadedFile("consolidated.xml", content, content_type="text/xml"),
-    }, headers={"accept-language": "en"})  # fmt: skip
+    }, headers={"accept-language": language})  # fmt: skip
 
 
 class TestListsPage:
@@ -126,6 +126,14 @@ class TestUpload:
         assert "This list file cannot be read" in _main(response)
         assert WatchListVersion.objects.count() == 0
 
+    def test_a_malformed_file_is_refused_with_the_reason_in_chinese(self, role_client):
+        csv = b"reference,name,aliases,birth_date,nationality\nA,X,,,\nA,Y,,,\n"
+
+        response = _upload(role_client("risk_analyst"), content=csv, fmt="csv", language="zh-hans")
+
+        assert response.status_code == 400
+        assert "无法读取该名单文件：第 3 行：参考号 A 出现了两次。" in _main(response)
+
 
 class TestVersionPage:
     def test_a_search_in_characters_finds_the_name_in_pinyin(self, role_client, now):
@@ -166,6 +174,7 @@ class TestHitsPage:
         main = _get(role_client("compliance_officer"), HITS)
 
         assert "张*" in main and "张伟" not in main
+        assert "z********" not in main  # a masked pinyin form tells what 张* hides
         assert "SMP.001" in main and "ZHANG WEI" in main and "zhang wei" in main
         assert str(customer) in main and "<strong>100</strong>" in main
 

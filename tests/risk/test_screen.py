@@ -52,8 +52,10 @@ class TestABlock:
     def test_refuses_the_transfer_moves_nothing_and_keeps_the_decision_with_an_alert(
         self, pair, now
     ):
+        from hujin.core.models import AuditEntry, OutboxEvent
+
         payer, payee, payer_wallet, payee_wallet = pair
-        rule_in_force("BIG_TRANSFER", 'kind == "transfer" and amount >= yuan(100)', "block",
+        rule_in_force("BIG_TRANSFER", 'direction == "out" and amount >= yuan(100)', "block",
                       score=80, now=now)  # fmt: skip
 
         with pytest.raises(errors.ScreeningRefused):
@@ -67,11 +69,14 @@ class TestABlock:
         assert decision.score == 80
         alert = Alert.objects.get(decision=decision)
         assert alert.code == "BIG_TRANSFER" and alert.state == "open"
+        assert AuditEntry.objects.filter(action="risk.alert_raised", target_id=str(alert.id))
+        assert OutboxEvent.objects.filter(event_type="risk.alert_raised").count() == 1
+        assert decision.findings[0]["version"] == 1
         assert ledger_is_consistent()
 
     def test_keeps_what_the_rule_saw(self, pair, now):
         payer, payee, *_ = pair
-        rule_in_force("BIG_TRANSFER", 'kind == "transfer" and amount >= yuan(100)', "block",
+        rule_in_force("BIG_TRANSFER", 'direction == "out" and amount >= yuan(100)', "block",
                       now=now)  # fmt: skip
 
         with pytest.raises(errors.ScreeningRefused):
@@ -79,13 +84,14 @@ class TestABlock:
 
         [finding] = Decision.objects.get(customer_id=payer.customer.id).findings
         assert finding["fired"] is True
-        assert finding["seen"] == {"kind": "transfer", "amount": 150_00}
+        assert finding["seen"] == {"direction": "out", "amount": 150_00}
 
 
 class TestAReview:
     def test_holds_the_transfer_for_an_analyst_with_the_rules_reason(self, pair, now):
         payer, payee, *_ = pair
-        rule_in_force("NEW_PAYEE", "counterparty.new and amount >= yuan(100)", "review",
+        rule_in_force("NEW_PAYEE", 'direction == "out" and counterparty.new and '
+                      "amount >= yuan(100)", "review",
                       now=now)  # fmt: skip
 
         send(payer, payee, now)
@@ -95,7 +101,8 @@ class TestAReview:
         decision = Decision.objects.get(customer_id=payer.customer.id)
         assert decision.outcome == "review" and decision.fired == ["NEW_PAYEE"]
         assert payment.screening.reasons[0]["code"] == "risk.rule.NEW_PAYEE"
-        assert payment.screening.reasons[0]["message"] == "Because of NEW_PAYEE"
+        # in both languages: the reviewer reads one, the customer's language is not theirs
+        assert payment.screening.reasons[0]["message"] == "Because of NEW_PAYEE · 因为 NEW_PAYEE"
 
 
 class TestAnAlert:
@@ -138,9 +145,7 @@ class TestTheWindows:
 
         assert Payment.objects.filter(status="succeeded").count() == 2
         refused = Decision.objects.get(outcome="block")
-        assert refused.findings[0]["seen"] == {
-            'count("24h", kind="transfer", direction="out")': 2
-        }
+        assert refused.findings[0]["seen"] == {'count("24h", kind="transfer", direction="out")': 2}
 
     def test_see_a_transfer_from_the_payees_side_too(self, pair, now):
         payer, payee, *_ = pair
@@ -179,6 +184,30 @@ def make_customer_with_money(like, now):
                             kyc_status="verified", verified_at=now, created_at=now)  # fmt: skip
     _fund(open_wallet(user, now), 1_000_00, now)
     return user
+
+
+class TestAPaymentThatFails:
+    def test_is_forgotten_by_the_windows_and_its_decision_stays(self, pair, now):
+        from hujin.core.actors import Actor
+        from hujin.core.outbox import outbox_dispatch
+        from hujin.payments.services import payment_review_reject
+
+        payer, payee, *_ = pair
+        rule_in_force("NEW_PAYEE", 'direction == "out" and counterparty.new and '
+                      "amount >= yuan(100)", "review",
+                      now=now)  # fmt: skip
+        send(payer, payee, now)
+        payment = Payment.objects.get()
+        assert WindowEntry.objects.filter(event=payment.id).count() == 4  # two sides, two keys
+        reviewer = Actor(kind="staff", id="r-1", label="reviewer",
+                         scopes=frozenset({"payments.review_payments"}))  # fmt: skip
+
+        payment_review_reject(payment_id=payment.id, actor=reviewer, note="not the customer",
+                              now=now)  # fmt: skip
+        outbox_dispatch(now=now)
+
+        assert not WindowEntry.objects.exists()
+        assert Decision.objects.filter(event=payment.id, outcome="review").count() == 1
 
 
 class TestTheCustomersDataDownload:

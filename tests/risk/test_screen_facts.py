@@ -10,12 +10,15 @@ import pytest
 
 from hujin.payments.services import transfer_request
 from hujin.risk import screen_facts, windows_store
+from hujin.risk.lists import watchlist_import
+from hujin.risk.lists_screening import party_screen, watchlist_version_screen
 from hujin.risk.models import Alert, Decision
 from hujin.risk.windows import WindowEvent
 from hujin.risk.windows_sql import NIGHT, WATCHLIST, side_read
 from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
 from tests.payments.money import open_wallet
 from tests.payments.test_services_transfer import _fund
+from tests.risk.lists_helpers import ANALYST, UN_SAMPLE, verified_customer
 from tests.risk.screening_helpers import rule_in_force
 
 pytestmark = pytest.mark.django_db
@@ -103,17 +106,35 @@ class TestACardBoundToday:
 
 
 class TestAWatchListHit:
-    def test_counts_while_its_alert_is_open_or_escalated_not_once_dismissed(self):
-        customer = uuid.uuid4()
-        alert = Alert.objects.create(customer_id=customer, source="watchlist", code="UN",
-                                     raised_at=NOON)  # fmt: skip
+    def test_counts_a_hit_on_the_customer_while_its_alert_is_open_not_once_dismissed(
+        self, now, settings
+    ):
+        customer = verified_customer("张伟", birth="19680314", now=now, settings=settings)
+        listed(now)
         assert hit(customer)
         assert not hit(uuid.uuid4())
 
-        alert.state = "dismissed"
-        alert.save()
+        Alert.objects.filter(customer_id=customer).update(state="dismissed")
 
         assert not hit(customer)
+
+    def test_a_hit_on_a_payee_does_not_make_the_payer_listed(self, now, settings):
+        payer = uuid.uuid4()
+        listed(now)
+        party_screen(party={"name": "张伟", "date_of_birth": "1968-03-14"},
+                     subject={"customer_id": payer, "role": "payee", "party_id": uuid.uuid4()},
+                     now=now)  # fmt: skip
+        assert Alert.objects.filter(customer_id=payer, source="watchlist").exists()
+
+        assert not hit(payer)
+
+
+def listed(now):
+    """The sample UN list imported, and every customer screened against it."""
+    imported = watchlist_import(actor=ANALYST, list_code="un", kind="sanctions", file_name="un",
+                                content=UN_SAMPLE, fmt="un_xml", now=now,
+                                queue_screening=False)  # fmt: skip
+    watchlist_version_screen(version_id=imported.version_id, now=now)
 
 
 def hit(customer) -> bool:

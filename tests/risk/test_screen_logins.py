@@ -72,3 +72,20 @@ def test_identity_tells_risk_of_a_wrong_password(make_customer, now):  # noqa: F
     entry = WindowEntry.objects.get(per="customer")
     assert entry.kind == "login_failed" and entry.subject == str(user.customer.id)
     assert Alert.objects.get().code == "ANY"
+
+
+def test_a_log_in_does_not_make_a_dormant_customer_active(make_customer, now):  # noqa: F811
+    payer, payee = make_customer(name="张三"), make_customer(name="王伟")
+    _fund(open_wallet(payer, now), 1_000_00, now)
+    open_wallet(payee, now)
+    rule_in_force("DORMANT", 'direction == "out" and customer.days_inactive >= 90', "alert",
+                  now=now)  # fmt: skip
+    transfer_request(actor=actor_for(payer), payee_mobile=payee.mobile, amount_minor=100_00,
+                     idempotency_key="a", now=now)  # fmt: skip
+    later = now + timedelta(days=100)
+
+    attempt(payer, later - timedelta(minutes=5), ok=True)  # inactivity is about money, not log-ins
+    transfer_request(actor=actor_for(payer), payee_mobile=payee.mobile, amount_minor=100_00,
+                     idempotency_key="b", now=later)  # fmt: skip
+
+    assert Alert.objects.filter(code="DORMANT").count() == 1

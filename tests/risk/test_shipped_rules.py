@@ -83,3 +83,21 @@ class TestTheLargeValueThresholds:
 
         assert evaluated.result is True
         assert evaluated.seen[today] == 400_000_00
+
+
+# A rule that holds or blocks decides a transfer on the payee's side too (the screen decides both
+# sides): it must be about money going out, a movement only its own customer makes, or a fact
+# true of both sides. Else a payer is held for what their payee is.
+BOTH_SIDES = {
+    "WATCHLIST-HIT": "a listed party on either side stops the transfer",
+    "CYCLE": "counterparty.in_cycle is only ever true on the payer's side",
+}
+
+
+@pytest.mark.parametrize("rule", [r for r in shipped_rules() if r.outcome in ("review", "block")],
+                         ids=lambda r: r.code)  # fmt: skip
+def test_a_rule_that_holds_or_blocks_is_about_the_payers_side(rule):
+    text = rule.condition.text
+    own_only = 'kind == "withdrawal"' in text or 'kind == "topup"' in text
+
+    assert 'direction == "out"' in text or own_only or rule.code in BOTH_SIDES

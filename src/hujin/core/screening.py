@@ -14,10 +14,15 @@ the module moving the money never imports them. Log-in attempts are told the sam
 calls ``logins_observe`` and risk registers an observer (``login_observer_register``).
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 ALLOW = "allow"
 REVIEW = "review"
@@ -40,6 +45,9 @@ class Movement:
     occurred_at: datetime
     channel: str = ""
     counterparty: dict = field(default_factory=dict)
+    # The id the movement will be known by once made (its payment's), so that a screen can undo
+    # what it counted of a movement that later fails.
+    reference: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +188,12 @@ def login_observer_register(name: str, observer: LoginObserver) -> None:
 
 
 def logins_observe(login: Login) -> None:
-    """Tell every registered observer of ``login`` (identity calls it, in its transaction)."""
+    """Tell every registered observer of ``login`` (identity calls it, in its transaction).
+    Each runs in a savepoint of its own: an observer that fails is logged and undone, never the
+    log-in's record (a lock-out must still count the failure)."""
     for name in sorted(_login_observers):
-        _login_observers[name](login)
+        try:
+            with transaction.atomic():
+                _login_observers[name](login)
+        except Exception:
+            logger.exception("login observer %s failed; the log-in is recorded without it", name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from hujin.core.sql import Dialect, hot_rows
+from hujin.customers.documents import age_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,10 @@ class RiskFacts:
     type: str
     opened_at: datetime
     birth_date: date | None
+
+    def age_on(self, day: date) -> int | None:
+        """Full years of age on ``day`` (None without a verified birth date)."""
+        return age_on(self.birth_date, day) if self.birth_date is not None else None
 
 
 def customers_risk_facts(*, customer_ids) -> dict[uuid.UUID, RiskFacts]:

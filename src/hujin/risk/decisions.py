@@ -4,10 +4,17 @@ the values it read, and an alert for each rule an analyst must look at."""
 import uuid
 from dataclasses import dataclass
 
+from hujin.core.actors import system_actor
+from hujin.core.audit import audit_record
+from hujin.core.events import event_emit
+from hujin.risk import events
 from hujin.risk.deciding import LIVE
 from hujin.risk.deciding import Decision as RuleDecision
+from hujin.risk.inforce import InForce
 from hujin.risk.models import Alert, Decision
 from hujin.risk.windows import WindowEvent
+
+SCREEN_ACTOR = system_actor("risk.screen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +28,13 @@ class ToKeep:
 
 
 def decisions_keep(
-    items: list[ToKeep], *, generation: int, event_id: uuid.UUID, currency: str = "",
+    items: list[ToKeep], *, in_force: InForce, event_id: uuid.UUID, currency: str = "",
     channel: str = "",
 ) -> list[uuid.UUID]:  # fmt: skip
-    """Keep each item's decision (in the caller's transaction; one statement for them all), and
-    an alert for each of its ``alerts``; returns the decisions' ids."""
+    """Keep each item's decision under the rules ``in_force`` (in the caller's transaction; one
+    statement for them all), and an alert for each of its ``alerts`` with its audit entry and
+    ``risk.alert_raised``; returns the decisions' ids."""
+    versions = {rule.key: rule.number for rule in in_force.rules}
     rows = [
         Decision(
             customer_id=i.customer_id,
@@ -40,8 +49,8 @@ def decisions_keep(
             score=i.decision.score,
             fired=list(i.decision.fired),
             shadow_fired=[f.code for f in i.decision.findings if f.fired and f.mode != LIVE],
-            findings=[finding_record(f) for f in i.decision.findings],
-            generation=generation,
+            findings=[finding_record(f, versions.get(f.code)) for f in i.decision.findings],
+            generation=in_force.generation,
         )
         for i in items
     ]
@@ -61,13 +70,25 @@ def decisions_keep(
     ]
     if alerts:
         Alert.objects.bulk_create(alerts)
+        for alert in alerts:
+            _alert_raised(alert)
     return [row.id for row in rows]
 
 
-def finding_record(finding) -> dict:
-    """A rule's finding as a decision keeps it (JSON)."""
-    return {"code": finding.code, "mode": finding.mode, "outcome": finding.outcome,
-            "fired": finding.fired, "failed": finding.failed,
+def _alert_raised(alert: Alert) -> None:
+    facts = {"code": alert.code, "customer_id": str(alert.customer_id or ""),
+             "decision_id": str(alert.decision_id), **alert.details}  # fmt: skip
+    audit_record(actor=SCREEN_ACTOR, action="risk.alert_raised", target_type="risk.alert",
+                 target_id=str(alert.id), occurred_at=alert.raised_at, after=facts)  # fmt: skip
+    event_emit(aggregate_type="risk.alert", aggregate_id=str(alert.id),
+               event_type=events.ALERT_RAISED, occurred_at=alert.raised_at,
+               payload={"alert_id": str(alert.id), **facts})  # fmt: skip
+
+
+def finding_record(finding, version: int | None = None) -> dict:
+    """A rule's finding as a decision keeps it (JSON), with the version of the rule it is."""
+    return {"code": finding.code, "version": version, "mode": finding.mode,
+            "outcome": finding.outcome, "fired": finding.fired, "failed": finding.failed,
             "seen": {k: _plain(v) for k, v in (finding.seen or {}).items()}}  # fmt: skip
 
 

@@ -25,3 +25,5 @@ WATCHLIST_HIT = "risk.watchlist_hit"
 ALERT_DISMISSED = "risk.alert_dismissed"
 # alert_id, source, code, customer_id, decision_id ("" without one), state ("escalated")
 ALERT_ESCALATED = "risk.alert_escalated"
+# alert_id, code, customer_id, decision_id, outcome, kind (a rule fired on an event)
+ALERT_RAISED = "risk.alert_raised"

@@ -4,7 +4,8 @@
 - ``customers.kyc_verified``: the customer, once verified, against every current list;
 - ``payments.transfer_succeeded`` (by its name: payments sits above risk and is never imported
   here): the first transfer of a customer to a payee screens the payee, the hit raised as an
-  alert on the payer with the role ``payee``.
+  alert on the payer with the role ``payee``; the payee is marked as paid in the screening's
+  transaction, so a screening that fails leaves it unmarked for the event's next delivery.
 """
 
 import uuid
@@ -35,21 +36,25 @@ def on_transfer_succeeded(event: DomainEvent) -> None:
     if not payer or not payee or payer == payee:
         return
     payer, payee = uuid.UUID(payer), uuid.UUID(payee)
-    try:
-        with transaction.atomic():
-            WatchListPayee.objects.create(
-                customer_id=payer, payee_id=payee, first_paid_at=event.occurred_at
-            )
-    except IntegrityError:
-        return  # paid before: screened then (and as a customer on every list update)
-    facts = customer_screening_facts(customer_id=payee)
-    if facts is None:
-        return
-    party_screen(
-        party=facts,
-        subject={"customer_id": payer, "role": ROLE_PAYEE, "party_id": payee},
-        now=event.occurred_at,
-    )
+    # The marker and the screening in one transaction: a screening that fails rolls the marker
+    # back with it, so the event delivered again screens the payee rather than finding it
+    # "paid before".
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WatchListPayee.objects.create(
+                    customer_id=payer, payee_id=payee, first_paid_at=event.occurred_at
+                )
+        except IntegrityError:
+            return  # paid before: screened then (and as a customer on every list update)
+        facts = customer_screening_facts(customer_id=payee)
+        if facts is None:
+            return
+        party_screen(
+            party=facts,
+            subject={"customer_id": payer, "role": ROLE_PAYEE, "party_id": payee},
+            now=event.occurred_at,
+        )
 
 
 def register() -> None:

@@ -2,9 +2,10 @@
 
 Every change of what is in force (a version put live or in shadow, retired) raises
 ``RuleSet.generation`` in the change's own transaction (``generation_raise``). A process keeps
-the rules it parsed for the generation it read; ``rules_in_force()`` reads the number (one
-small row) and parses again only when it moved, so every process decides on the rules in force
-from the next event after the change commits.
+the rules it parsed for the generation it read; ``rules_in_force()`` reads the number and its
+token (one small row) and parses again only when they moved, so every process decides on the
+rules in force from the next event after the change commits. (The token is new with every
+raise: a number raised in a transaction that rolled back comes again, a token never does.)
 
 ``rules_any_in_force()`` answers, without a round trip, whether any rule was in force at the
 last read of this process, or in the last ``RECHECK`` seconds: what lets payments keep its
@@ -14,6 +15,7 @@ that makes a change forgets its answer when the change commits; the others learn
 """
 
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,6 +61,7 @@ class InForce:
     rules: tuple[RuleInForce, ...]
     names: frozenset = frozenset()
     aggregates: tuple[Aggregate, ...] = ()
+    token: str = ""
 
     @property
     def modes(self) -> dict[str, str]:
@@ -70,18 +73,24 @@ _any: tuple[bool, float] | None = None  # (any rule in force, when read: time.mo
 
 
 def generation_read() -> int:
-    """The generation in force (one row, one prepared statement: every screen reads it)."""
-    rows = hot_rows(Dialect(), "SELECT generation FROM risk_ruleset WHERE id = 1", [])
-    return rows[0][0] if rows else 0
+    """The generation in force."""
+    return _stamp()[0]
+
+
+def _stamp() -> tuple[int, str]:
+    """The generation in force and its token (one row, one prepared statement: every screen
+    reads it)."""
+    rows = hot_rows(Dialect(), "SELECT generation, token FROM risk_ruleset WHERE id = 1", [])
+    return (rows[0][0], rows[0][1]) if rows else (0, "")
 
 
 def rules_in_force() -> InForce:
     """The rules in force now (in the caller's transaction: the generation it sees)."""
     global _cached, _any
-    generation = generation_read()
+    generation, token = _stamp()
     cached = _cached
-    if cached is None or cached.generation != generation:
-        cached = _cached = _in_force(generation, _parsed())
+    if cached is None or (cached.generation, cached.token) != (generation, token):
+        cached = _cached = _in_force(generation, token, _parsed())
     _any = (bool(cached.rules), time.monotonic())
     return cached
 
@@ -100,7 +109,8 @@ def generation_raise(now: datetime) -> int:
     again once it commits. Returns the new generation."""
     with transaction.atomic():
         RuleSet.objects.get_or_create(id=1)
-        RuleSet.objects.filter(id=1).update(generation=F("generation") + 1, changed_at=now)
+        RuleSet.objects.filter(id=1).update(generation=F("generation") + 1, changed_at=now,
+                                            token=uuid.uuid4().hex)  # fmt: skip
         transaction.on_commit(forget)
         return generation_read()
 
@@ -111,10 +121,10 @@ def forget() -> None:
     _cached, _any = None, None
 
 
-def _in_force(generation: int, rules: tuple[RuleInForce, ...]) -> InForce:
+def _in_force(generation: int, token: str, rules: tuple[RuleInForce, ...]) -> InForce:
     names = frozenset().union(*(rule.condition.names for rule in rules))
     aggregates = {a: None for rule in rules for a in rule.condition.aggregates}
-    return InForce(generation, rules, names, tuple(aggregates))
+    return InForce(generation, rules, names, tuple(aggregates), token)
 
 
 def _parsed() -> tuple[RuleInForce, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
@@ -59,28 +60,32 @@ def _read(content: bytes, fmt: str, list_code: str):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise WatchlistInvalid("The file is not UTF-8 text.") from None
+        raise WatchlistInvalid(_("The file is not UTF-8 text.")) from None
     return csv_list_read(text, list_name=list_code)
 
 
 def _checked(*, list_code: str, kind: str, fmt: str, file_name: str, content: bytes) -> None:
     if not LIST_CODE.fullmatch(list_code or ""):
         raise WatchlistInvalid(
-            "A list's code is 1 to 64 lower-case letters, digits, '_', '.' or '-'.",
+            _("A list's code is 1 to 64 lower-case letters, digits, '_', '.' or '-'."),
             details={"field": "list_code"},
         )
     if kind not in LIST_KINDS:
-        raise WatchlistInvalid(f"The kind is one of {', '.join(LIST_KINDS)}.",
-                               details={"field": "kind"})  # fmt: skip
+        raise WatchlistInvalid(
+            _("The kind is one of %(kinds)s.") % {"kinds": ", ".join(LIST_KINDS)},
+            details={"field": "kind"},
+        )
     if fmt not in FORMATS:
-        raise WatchlistInvalid(f"The format is one of {', '.join(FORMATS)}.",
-                               details={"field": "format"})  # fmt: skip
+        raise WatchlistInvalid(
+            _("The format is one of %(formats)s.") % {"formats": ", ".join(FORMATS)},
+            details={"field": "format"},
+        )
     if not content:
-        raise WatchlistInvalid("The file is empty.", details={"field": "file"})
+        raise WatchlistInvalid(_("The file is empty."), details={"field": "file"})
     if len(content) > FILE_MAX_BYTES:
-        raise WatchlistInvalid("The file is larger than 50 MB.", details={"field": "file"})
+        raise WatchlistInvalid(_("The file is larger than 50 MB."), details={"field": "file"})
     if len(file_name or "") > 255:
-        raise WatchlistInvalid("The file's name is longer than 255 characters.",
+        raise WatchlistInvalid(_("The file's name is longer than 255 characters."),
                                details={"field": "file"})  # fmt: skip
 
 
@@ -94,7 +99,9 @@ def _list_locked(*, code: str, kind: str, name: str, now: datetime) -> WatchList
     watchlist = WatchList.objects.select_for_update().get(code=code)
     if watchlist.kind != kind:
         raise WatchlistInvalid(
-            f"The list {code} is a {watchlist.kind} list, not {kind}.", details={"field": "kind"}
+            _("The list %(code)s is a %(kind)s list, not %(wanted)s.")
+            % {"code": code, "kind": watchlist.kind, "wanted": kind},
+            details={"field": "kind"},
         )
     return watchlist
 
@@ -115,15 +122,19 @@ def watchlist_import(
     _checked(list_code=list_code, kind=kind, fmt=fmt, file_name=file_name, content=content)
     entries = _read(content, fmt, list_code)
     if not entries:
-        raise WatchlistInvalid("The file lists nobody.", details={"field": "file"})
+        raise WatchlistInvalid(_("The file lists nobody."), details={"field": "file"})
     seen: set[str] = set()
     for entry in entries:
         if entry.reference in seen:
-            raise WatchlistInvalid(f"The reference {entry.reference} appears twice.",
-                                   details={"field": "file"})  # fmt: skip
+            raise WatchlistInvalid(
+                _("The reference %(reference)s appears twice.") % {"reference": entry.reference},
+                details={"field": "file"},
+            )
         if len(entry.reference) > 64:
-            raise WatchlistInvalid(f"The reference {entry.reference[:70]} is too long.",
-                                   details={"field": "file"})  # fmt: skip
+            raise WatchlistInvalid(
+                _("The reference %(reference)s is too long.") % {"reference": entry.reference[:70]},
+                details={"field": "file"},
+            )
         seen.add(entry.reference)
     sha256 = hashlib.sha256(content).hexdigest()
     with transaction.atomic():

@@ -167,8 +167,9 @@ def _details(found: _Found, loaded: LoadedVersion) -> dict:
         "score": int(hit.score),
         "role": found.role, "customer_id": str(found.customer_id),
         "party_id": str(found.party_id),
+        # The masked name alone: masked pinyin forms ("wei zhang" as w*******) would tell the
+        # given name's initial and its syllables' lengths, which 张* hides.
         "compared": mask_name(found.party.name),
-        "compared_forms": sorted({mask_name(f) for f in name_forms(found.party.name)}),
         "why_not_cut": {"birth": hit.birth, "nationality": hit.nationality},
     }  # fmt: skip
 

@@ -88,7 +88,6 @@ class HitRow:
     version_id: str
     reference: str
     compared: str  # the masked name compared
-    compared_forms: list[str]  # masked
     listed_name: str
     listed_forms: list[str]
     entry_names: list[str]
@@ -180,7 +179,7 @@ def watchlist_hits(*, actor: Actor, state: str = OPEN, customer_id=None) -> list
             party_id=d.get("party_id", ""), score=a.score, list_code=a.code,
             version=d.get("version", 0), version_id=d.get("version_id", ""),
             reference=d.get("reference", ""), compared=d.get("compared", ""),
-            compared_forms=d.get("compared_forms", []), listed_name=d.get("listed_name", ""),
+            listed_name=d.get("listed_name", ""),
             listed_forms=d.get("listed_forms", []), entry_names=d.get("entry_names", []),
             entry_birth=_birth(d), entry_nationalities=d.get("entry_nationalities", []),
             birth=why.get("birth", "unknown"), nationality=why.get("nationality", "unknown"),

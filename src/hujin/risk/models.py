@@ -83,6 +83,9 @@ class RuleSet(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     generation = models.BigIntegerField(default=0)
+    # New with every raise: a generation number raised in a transaction that rolled back comes
+    # again, its token never does (what a process's parsed rules are keyed on).
+    token = models.CharField(max_length=32, blank=True, default="")
     changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

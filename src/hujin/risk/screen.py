@@ -17,13 +17,12 @@ movement's transaction rolls back with all of that; ``on_refused`` then keeps it
 (not its window entries: money that did not move is not counted) with an alert for the analyst.
 """
 
+import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-
-from django.utils import translation
 
 from hujin.core.context import current as request_context
+from hujin.core.dates import calendar_date_at
 from hujin.core.screening import ALLOW, REFUSE, REVIEW, Movement, Verdict
 from hujin.customers.selectors import customers_risk_facts
 from hujin.risk import screen_facts, windows_store
@@ -39,7 +38,9 @@ from hujin.risk.windows_sql import KNOWN, LAST_AT, NIGHT, WATCHLIST, SideRead, s
 
 SCREEN = "risk"
 _VERDICT = {BLOCK: REFUSE, RULE_REVIEW: REVIEW}
-_refused: dict[tuple, list] = {}  # the decisions of a movement being refused, until kept
+# The decisions of the movement this thread's screen refused, until ``on_refused`` keeps them
+# (the same movement object comes back to it; a later screen replaces what was never kept).
+_refused = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,11 @@ def risk_screen(movement: Movement) -> Verdict:
     if not in_force.rules:
         return Verdict(ALLOW)
     sides = movement_sides(movement)
+    locked = {"customer"} | {a.per for a in in_force.aggregates}  # what a window counts under
     windows_store.subjects_lock(
         (per, subject) for side in sides for per, subject in side.event.keys.items()
-    )
+        if per in locked
+    )  # fmt: skip
     facts = customers_risk_facts(customer_ids=[side.customer_id for side in sides])
     decided = []
     for side in sides:
@@ -86,10 +89,10 @@ def risk_screen(movement: Movement) -> Verdict:
                                            modes=in_force.modes)))  # fmt: skip
     strongest = max((d for _, d in decided), key=lambda d: _rank(d.outcome))
     if strongest.outcome == BLOCK:
-        _refused[_key(movement)] = (decided, in_force.generation)
+        _refused.pending = (movement, decided, in_force)
         return _verdict(strongest, in_force, decision_ids=[])
-    event_id = uuid.uuid4()
-    ids = _keep(decided, movement, in_force.generation, event_id, refused=False)
+    event_id = movement.reference or uuid.uuid4()  # the payment's id: undone if it fails
+    ids = _keep(decided, movement, in_force, event_id, refused=False)
     windows_store.entries_record(*(side.event for side, _ in decided), event_id=event_id)
     return _verdict(strongest, in_force, decision_ids=ids)
 
@@ -97,20 +100,21 @@ def risk_screen(movement: Movement) -> Verdict:
 def risk_refused(movement: Movement, _decision) -> None:
     """Keep the decisions of a movement the rules refused (in the transaction keeping its
     refusal), with an alert for each live rule that fired."""
-    refused = _refused.pop(_key(movement), None)
-    if refused is not None:
-        decided, generation = refused
-        _keep(decided, movement, generation, uuid.uuid4(), refused=True)
+    pending = getattr(_refused, "pending", None)
+    _refused.pending = None
+    if pending is not None and pending[0] is movement:
+        _, decided, in_force = pending
+        _keep(decided, movement, in_force, movement.reference or uuid.uuid4(), refused=True)
 
 
-def _keep(decided: list, movement: Movement, generation: int, event_id: uuid.UUID, *,
+def _keep(decided: list, movement: Movement, in_force: InForce, event_id: uuid.UUID, *,
           refused: bool) -> list[uuid.UUID]:  # fmt: skip
     """Keep each side's decision: alerts for the rules that fired with ``alert``, or for every
     live rule that fired when the movement was refused."""
     return decisions_keep(
         [ToKeep(side.customer_id, side.event, d, d.fired if refused else d.alerts)
          for side, d in decided],
-        generation=generation, event_id=event_id, currency=movement.currency,
+        in_force=in_force, event_id=event_id, currency=movement.currency,
         channel=movement.channel,
     )  # fmt: skip
 
@@ -195,7 +199,7 @@ def _customer_values(in_force: InForce, side: Side, facts, movement: Movement,
         values["customer.type"] = facts.type
         values["customer.account_age_days"] = max((at - facts.opened_at).days, 0)
         if facts.birth_date is not None:
-            values["customer.age"] = _age(facts.birth_date, at)
+            values["customer.age"] = facts.age_on(calendar_date_at(at))
         if "device.new" in names and side.event.direction == movement.direction:
             values["device.new"] = screen_facts.device_new(facts.user_id, at=at)
     if "customer.days_inactive" in names:
@@ -216,17 +220,8 @@ def _customer_values(in_force: InForce, side: Side, facts, movement: Movement,
     return values
 
 
-def _age(born, at: datetime) -> int:
-    day = at.date()
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _rank(outcome: str) -> int:
     return {BLOCK: 2, RULE_REVIEW: 1}.get(outcome, 0)
-
-
-def _key(movement: Movement) -> tuple:
-    return (movement.customer_id, movement.kind, movement.amount_minor, movement.occurred_at)
 
 
 def _verdict(decision: RuleDecision, in_force: InForce, *, decision_ids: list) -> Verdict:
@@ -236,7 +231,7 @@ def _verdict(decision: RuleDecision, in_force: InForce, *, decision_ids: list) -
     if outcome == ALLOW:
         return Verdict(ALLOW, details=details)
     rule = _deciding_rule(decision, in_force)
-    reason = rule.reason_zh if translation.get_language() == "zh-hans" else rule.reason_en
+    reason = f"{rule.reason_en} · {rule.reason_zh}"  # the reviewer reads it in either language
     return Verdict(outcome, code=f"risk.rule.{rule.code}", message=reason, details=details)
 
 

@@ -1,13 +1,15 @@
 """The rules in force on every log-in attempt (``hujin.core.screening.logins_observe``).
 
-Identity tells risk of each attempt inside the transaction it records it in. Risk keeps it in
-the windows — a ``login`` or a ``login_failed`` under the customer, the address and the device
-(the browser or app that asked, as a blind index) — so that a rule on a payout can count the
-failures before it, and decides on it with the rules in force: a log-in's values are its kind,
-its hour and weekday and the customer's type. Nothing here refuses a log-in (identity's
-throttling does that); a rule that fires on one raises an alert, whatever its outcome, and its
-decision is kept. Log-ins no rule fired on keep no decision: they are many, and the windows
-already hold them.
+Identity tells risk of each attempt inside the transaction it records it in (a savepoint of its
+own: a failure here never undoes identity's record). Risk keeps it in the windows — a ``login``
+or a ``login_failed`` under the customer and the address (as a blind index) — so that a rule on
+a payout can count the failures before it, and decides on it with the rules in force: a
+log-in's values are its kind, its hour and its weekday. (No device is kept: a browser's
+user-agent names a kind of browser, not one device, and payments carry no device yet.)
+
+Nothing here refuses a log-in (identity's throttling does that); a rule that fires on one raises
+an alert, whatever its outcome, and its decision is kept. Log-ins no rule fired on keep no
+decision: they are many, and the windows already hold them.
 """
 
 import uuid
@@ -35,7 +37,6 @@ def risk_login_observe(login: Login) -> None:
     keys = {
         "customer": str(customer_id) if customer_id else "",
         "ip": windows_store.subject_of("ip", login.ip) if login.ip else "",
-        "device": windows_store.subject_of("device", login.user_agent) if login.user_agent else "",
     }
     event = WindowEvent(login.occurred_at, LOGIN if login.succeeded else LOGIN_FAILED, keys=keys)
     local = login.occurred_at.astimezone(business_time_zone())
@@ -47,4 +48,4 @@ def risk_login_observe(login: Login) -> None:
     if not any(f.fired for f in decision.findings):
         return
     decisions_keep([ToKeep(customer_id, event, decision, decision.fired)],
-                   generation=in_force.generation, event_id=event_id)  # fmt: skip
+                   in_force=in_force, event_id=event_id)  # fmt: skip

@@ -1,13 +1,18 @@
 """The risk module's reads (its public face), for who holds ``risk.view_risk``: the rules, one
 rule's versions, and what a version in shadow would have fired on (``rulebook_reads``); the
-screening lists, their entries and hits (``lists_selectors``); the alert queue and the decision
-log (``alerts_selectors``)."""
+screening lists, their entries and hits (``lists_selectors``); the alert queue and an alert
+(``alerts_selectors``); the decision log and a decision (``decisions_selectors``)."""
 
 from hujin.risk.alerts_selectors import (
     AlertDetail,
     AlertFilters,
     AlertPage,
     AlertRow,
+    alert_detail,
+    alert_queue,
+    alerts_open_count,
+)
+from hujin.risk.decisions_selectors import (
     DecisionAlert,
     DecisionDetail,
     DecisionFilters,
@@ -15,9 +20,6 @@ from hujin.risk.alerts_selectors import (
     DecisionRow,
     FindingView,
     SeenValue,
-    alert_detail,
-    alert_queue,
-    alerts_open_count,
     decision_detail,
     decision_log,
     rule_choices,

@@ -28,13 +28,10 @@ from hujin.core.errors import PermissionDenied as HujinPermissionDenied
 from hujin.identity.access import staff_actor, staff_required
 from hujin.risk.alerts import REASON_MIN, alert_dismiss, alert_escalate
 from hujin.risk.alerts_navigation import ALERT_STATES, OUTCOMES, alert_state_key, outcome_key
-from hujin.risk.alerts_selectors import (
-    ALERT_SOURCES,
+from hujin.risk.alerts_selectors import ALERT_SOURCES, AlertFilters, alert_detail, alert_queue
+from hujin.risk.decisions_selectors import (
     KINDS,
-    AlertFilters,
     DecisionFilters,
-    alert_detail,
-    alert_queue,
     decision_detail,
     decision_log,
     rule_choices,

@@ -22,6 +22,8 @@ from datetime import date
 import pycountry
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hujin.risk.errors import WatchlistInvalid
 from hujin.risk.names import ListEntry
@@ -36,9 +38,9 @@ def un_list_read(data: bytes, *, list_name: str = UN_LIST) -> tuple[ListEntry, .
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise WatchlistInvalid(f"Not a list file: {error}.") from None
+        raise WatchlistInvalid(_("Not a list file: %(error)s.") % {"error": error}) from None
     if root.tag != "CONSOLIDATED_LIST":
-        raise WatchlistInvalid("Not a UN consolidated list: its root is not CONSOLIDATED_LIST.")
+        raise WatchlistInvalid(_("Not a UN consolidated list: its root is not CONSOLIDATED_LIST."))
     entries = []
     for kind in ("INDIVIDUAL", "ENTITY"):
         for element in root.iter(kind):
@@ -49,7 +51,9 @@ def un_list_read(data: bytes, *, list_name: str = UN_LIST) -> tuple[ListEntry, .
 def _un_entry(element, kind: str, list_name: str) -> ListEntry:
     reference = _text(element, "REFERENCE_NUMBER") or _text(element, "DATAID")
     if not reference:
-        raise WatchlistInvalid(f"An {kind} without a REFERENCE_NUMBER or DATAID.")
+        raise WatchlistInvalid(
+            _("An %(element)s without a REFERENCE_NUMBER or DATAID.") % {"element": kind}
+        )
     parts = [_text(element, tag) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME",
                                              "FOURTH_NAME")]  # fmt: skip
     names = [" ".join(p for p in parts if p)]
@@ -59,7 +63,13 @@ def _un_entry(element, kind: str, list_name: str) -> ListEntry:
     for born in element.iter("INDIVIDUAL_DATE_OF_BIRTH"):
         exact, year = _text(born, "DATE"), _text(born, "YEAR")
         if exact:
-            births.append(_date(exact[:10], f"{reference}: DATE"))
+            born_on = _date(exact[:10])
+            if born_on is None:
+                raise WatchlistInvalid(
+                    _("%(reference)s: the DATE %(text)s is not a date (YYYY-MM-DD).")
+                    % {"reference": reference, "text": repr(exact[:10])}
+                )
+            births.append(born_on)
         elif year and _YEAR.match(year):
             years.append(int(year))
     nationalities = []
@@ -91,25 +101,29 @@ def _country(name: str) -> str:
             return ""
 
 
-def _date(text: str, where: str) -> date:
+def _date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise WatchlistInvalid(f"{where}: {text!r} is not a date (YYYY-MM-DD).") from None
+        return None
 
 
 def csv_list_read(text: str, *, list_name: str) -> tuple[ListEntry, ...]:
     """The entries of a CSV list (see the module)."""
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-        raise WatchlistInvalid(f"The columns are {','.join(CSV_COLUMNS)}.")
+        raise WatchlistInvalid(
+            _("The columns are %(columns)s.") % {"columns": ",".join(CSV_COLUMNS)}
+        )
     entries, seen = [], set()
     for line, row in enumerate(reader, start=2):
         reference, name = (row["reference"] or "").strip(), (row["name"] or "").strip()
         if not reference or not name:
-            raise WatchlistInvalid(f"Line {line}: a reference and a name are needed.")
+            raise WatchlistInvalid(_("Line %(line)s: a reference and a name are needed.")
+                                   % {"line": line})  # fmt: skip
         if reference in seen:
-            raise WatchlistInvalid(f"Line {line}: the reference {reference} appears twice.")
+            raise WatchlistInvalid(_("Line %(line)s: the reference %(reference)s appears twice.")
+                                   % {"line": line, "reference": reference})  # fmt: skip
         seen.add(reference)
         born = (row["birth_date"] or "").strip()
         nationalities = tuple(
@@ -117,11 +131,19 @@ def csv_list_read(text: str, *, list_name: str) -> tuple[ListEntry, ...]:
         )
         unknown = [c for c in nationalities if pycountry.countries.get(alpha_2=c) is None]
         if unknown:
-            raise WatchlistInvalid(f"Line {line}: {', '.join(unknown)} is not an ISO country code.")
+            raise WatchlistInvalid(ngettext(
+                "Line %(line)s: %(codes)s is not an ISO country code.",
+                "Line %(line)s: %(codes)s are not ISO country codes.", len(unknown),
+            ) % {"line": line, "codes": ", ".join(unknown)})  # fmt: skip
+        exact = bool(born) and not _YEAR.match(born)
+        born_on = _date(born) if exact else None
+        if exact and born_on is None:
+            raise WatchlistInvalid(_("Line %(line)s: %(text)s is not a date (YYYY-MM-DD).")
+                                   % {"line": line, "text": repr(born)})  # fmt: skip
         entries.append(ListEntry(
             list_name=list_name, reference=reference,
             names=(name, *(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())),
-            birth_dates=(_date(born, f"Line {line}"),) if born and not _YEAR.match(born) else (),
+            birth_dates=(born_on,) if born_on else (),
             birth_years=(int(born),) if _YEAR.match(born) else (),
             nationalities=nationalities,
         ))  # fmt: skip

@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from hujin.core.sql import Dialect, hot_rows
+from hujin.risk.expressions import PER
 from hujin.risk.types import Aggregate
 
-PERS = ("customer", "device", "counterparty", "ip")
 NIGHT_DAYS, NIGHT_HOURS = 90, 6
+# A customer's movements, not their log-ins: what "inactive" and "at night" are about.
+MOVED = "kind NOT IN ('login', 'login_failed')"
 
 LAST_AT, KNOWN, NIGHT, WATCHLIST = "last_at", "known", "night", "watchlist"
 _FUNCTIONS = {
@@ -57,7 +59,7 @@ def side_read(
     if not asked and not facts:
         return SideRead(values)
     d = Dialect()
-    pers = tuple(p for p in PERS if keys.get(p))
+    pers = tuple(p for p in PER if keys.get(p))
     sql, shape = _statement(asked, pers, tuple(sorted(facts)), len(watched))
     params = _params(d, shape, keys, now, counterparty, watched)
     row = hot_rows(d, sql, params)[0]
@@ -86,6 +88,7 @@ def _statement(asked: tuple, pers: tuple, facts: tuple, watched: int) -> tuple[s
     columns, params = [], []
     reach: dict[str, int] = {}
     for a in asked:
+        assert a.per in PER  # the only text of an aggregate put in the statement's text
         where = [f"per = '{a.per}'", "occurred_at > %s"]
         params.append(("since", a.window_seconds))
         reach[a.per] = max(reach.get(a.per, 0), a.window_seconds)
@@ -103,7 +106,7 @@ def _statement(asked: tuple, pers: tuple, facts: tuple, watched: int) -> tuple[s
     table = "risk_windowentry"
     mine = f"FROM {table} WHERE per = 'customer' AND subject = %s AND occurred_at <= %s"
     if LAST_AT in facts:
-        columns.append(f"(SELECT MAX(occurred_at) {mine})")
+        columns.append(f"(SELECT MAX(occurred_at) {mine} AND {MOVED})")
         params += [("subject", "customer"), ("now", 0)]
         extra.append(LAST_AT)
     if KNOWN in facts:
@@ -114,15 +117,17 @@ def _statement(asked: tuple, pers: tuple, facts: tuple, watched: int) -> tuple[s
         night = NIGHT_DAYS * 86400
         reach["customer"] = max(reach.get("customer", 0), night)
         columns.append(f"COUNT(*) FILTER (WHERE per = 'customer' AND occurred_at > %s "
-                       f"AND hour < {NIGHT_HOURS})")  # fmt: skip
-        columns.append("COUNT(*) FILTER (WHERE per = 'customer' AND occurred_at > %s)")
+                       f"AND {MOVED} AND hour < {NIGHT_HOURS})")  # fmt: skip
+        columns.append(f"COUNT(*) FILTER (WHERE per = 'customer' AND occurred_at > %s "
+                       f"AND {MOVED})")  # fmt: skip
         params += [("since", night), ("since", night)]
         extra += ["night_n", "night_all"]
     if WATCHLIST in facts:
         marks = ", ".join(["%s"] * watched)
         columns.append(
-            "(SELECT COUNT(*) FROM (SELECT 1 FROM risk_alert WHERE source = 'watchlist' AND "
-            f"state <> 'dismissed' AND customer_id IN ({marks}) LIMIT 1) w)"
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM risk_alert a JOIN risk_watchlisthit h ON "
+            "h.alert_id = a.id WHERE a.source = 'watchlist' AND a.state <> 'dismissed' AND "
+            f"h.role = 'customer' AND h.party_id IN ({marks}) LIMIT 1) w)"
         )
         params += [("watched", n) for n in range(watched)]
         extra.append(WATCHLIST)

@@ -86,6 +86,12 @@ def entries_record(*events: WindowEvent, event_id: uuid.UUID) -> None:
     )  # fmt: skip
 
 
+def entries_forget(*, event_id: uuid.UUID) -> int:
+    """Delete one event's entries (money that did not move after all); returns how many."""
+    deleted, _ = WindowEntry.objects.filter(event=event_id).delete()
+    return deleted
+
+
 def entries_prune(*, now: datetime) -> int:
     """Delete the entries no window can read any more; returns how many."""
     deleted, _ = WindowEntry.objects.filter(occurred_at__lt=now - KEEP).delete()

@@ -22,6 +22,7 @@ from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
 from hujin.core.dates import business_date_get
 from hujin.core.events import event_emit
+from hujin.core.ids import new_id
 from hujin.core.screening import Movement
 from hujin.customers.selectors import own_standing
 from hujin.customers.services import wallet_open_if_ready
@@ -200,7 +201,7 @@ def payment_book(
         customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
         direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,
         currency=PAYMENT_CURRENCY, occurred_at=now, channel=channel.name,
-        counterparty=counterparty,
+        counterparty=counterparty, reference=new_id(),
     )  # fmt: skip
     try:
         payment = _hold(movement, actor, card_id, key, fee_confirmed_minor, now, purpose)
@@ -266,6 +267,7 @@ def _hold(movement: Movement, actor, card_id, key, fee_confirmed_minor, now, pur
             raise AmountInvalid(details={"fee_minor": admitted.fee_minor})
         status = PAYMENT_REVIEW if admitted.held_for_review else PAYMENT_CREATED
         payment = Payment(
+            id=movement.reference,
             customer_id=movement.customer_id, idempotency_key=key, kind=kind, card=card,
             amount=movement.amount_minor, fee=admitted.fee_minor, currency=PAYMENT_CURRENCY,
             status=status, channel=movement.channel, created_at=now, updated_at=now,

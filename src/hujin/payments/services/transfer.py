@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 
 from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get
+from hujin.core.ids import new_id
 from hujin.core.masking import mask_mobile, mask_name
 from hujin.core.screening import Movement
 from hujin.customers.selectors import OwnStanding, own_standing
@@ -229,7 +230,7 @@ def transfer_request(
     movement = Movement(
         customer_id=payer.customer_id, user_id=payer.user_id, kind=TRANSFER, direction="out",
         amount_minor=amount, currency=PAYMENT_CURRENCY, occurred_at=now, channel=CHANNEL,
-        counterparty={"customer_id": str(payee.customer_id)},
+        counterparty={"customer_id": str(payee.customer_id)}, reference=new_id(),
     )  # fmt: skip
     try:
         payment = _post(movement, actor, payer, payee, key, fee_confirmed_minor, now)
@@ -253,6 +254,7 @@ def _post(movement, actor, payer, payee, key, fee_confirmed_minor, now) -> Payme
         )
         held = admitted.held_for_review
         payment = Payment(
+            id=movement.reference,
             customer_id=payer.customer_id, payee_id=payee.customer_id, idempotency_key=key,
             kind=TRANSFER, amount=amount, fee=admitted.fee_minor, currency=PAYMENT_CURRENCY,
             status=PAYMENT_REVIEW if held else PAYMENT_SUCCEEDED, channel=CHANNEL,

@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
                 ('generation', models.BigIntegerField(default=0)),
+                ('token', models.CharField(blank=True, default='', max_length=32)),
                 ('changed_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
