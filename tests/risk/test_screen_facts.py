@@ -59,6 +59,11 @@ class TestACycle:
         assert screen_facts.in_cycle("C", "A", at=NOON)  # C now pays A: A → B → C → A
         assert not screen_facts.in_cycle("A", "C", at=NOON)  # nothing flows from C to A yet
 
+    def test_is_not_paying_back_someone_who_paid_you(self):
+        moved("A", NOON - timedelta(days=1), payee="B")
+
+        assert not screen_facts.in_cycle("B", "A", at=NOON)  # B pays A back: two people
+
     def test_is_not_seen_through_more_hops_or_older_transfers_than_the_limits(self):
         for n, (payer, payee) in enumerate(zip("ABCDE", "BCDEF", strict=True)):
             moved(payer, NOON - timedelta(hours=5 - n), payee=payee)

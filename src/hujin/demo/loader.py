@@ -197,6 +197,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     _step("hujin.demo.payments_history.demo_payments_step"),
     _step("hujin.demo.history.demo_history_step"),
     _step("hujin.demo.customers.demo_freeze_step"),
+    _step("hujin.demo.risk.demo_risk_step"),
     _step("hujin.demo.products.demo_products_step"),
     _step("hujin.demo.wealth.demo_wealth_step"),
     _step("hujin.demo.lending.demo_lending_step"),

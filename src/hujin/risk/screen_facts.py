@@ -6,9 +6,10 @@ new device, a card bound today.
 - **Night share**: the customer's movements of the last 90 days made between 00:00 and 06:00
   in the business time zone (counted by ``windows_sql``), as a share rounded half-even to 4
   places; missing for a customer without movements in that time (no habit to break).
-- **In a cycle**: a transfer from A to B closes a cycle when B's money reached A through at most
-  ``CYCLE_HOPS`` transfers between customers in the last ``CYCLE_DAYS`` days (B → C → A: A now
-  pays B): one recursive statement over the window entries.
+- **In a cycle**: a transfer from A to B closes a cycle when B's money reached A through at
+  least one other customer, in at most ``CYCLE_HOPS`` transfers between customers in the last
+  ``CYCLE_DAYS`` days (B → C → A: A now pays B): one recursive statement over the window
+  entries. Paying back someone who paid you (B → A, then A → B) is not a cycle.
 - **New device**: identity recorded a log-in from a new device or address for the customer's
   login in the last ``NEW_DEVICE_HOURS`` hours.
 - **Card bound today**: the card (payments says when it was bound) was bound on the movement's
@@ -49,7 +50,7 @@ WITH RECURSIVE reached(customer, hops) AS (
     WHERE r.hops < %s AND e.kind = 'transfer' AND e.direction = 'out'
       AND e.occurred_at > %s AND e.occurred_at <= %s AND e.counterparty <> ''
 )
-SELECT 1 FROM reached WHERE customer = %s AND hops > 0 LIMIT 1
+SELECT 1 FROM reached WHERE customer = %s AND hops >= 2 LIMIT 1
 """
 
 
