@@ -23,9 +23,8 @@ new device, a card bound today.
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db import connection
-
 from hujin.core.dates import business_time_zone
+from hujin.core.sql import Dialect, hot_rows
 from hujin.identity.selectors import security_events_count
 
 CYCLE_DAYS, CYCLE_HOPS = 30, 4
@@ -55,14 +54,11 @@ SELECT 1 FROM reached WHERE customer = %s AND hops >= 2 LIMIT 1
 
 
 def in_cycle(payer: str, payee: str, *, at: datetime) -> bool:
-    """Whether ``payee``'s money reached ``payer`` through transfers between customers of the
+    """Whether ``payee``'s money reached ``payer`` through at least one other customer in the
     last ``CYCLE_DAYS`` days (``UNION`` keeps each customer once per number of hops)."""
-    ops = connection.ops
-    start = ops.adapt_datetimefield_value(at - timedelta(days=CYCLE_DAYS))
-    end = ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
-        cursor.execute(_CYCLE_SQL, [payee, CYCLE_HOPS, start, end, payer])
-        return cursor.fetchone() is not None
+    d = Dialect()
+    start, end = d.datetime_in(at - timedelta(days=CYCLE_DAYS)), d.datetime_in(at)
+    return bool(hot_rows(d, _CYCLE_SQL, [payee, CYCLE_HOPS, start, end, payer]))
 
 
 def device_new(user_id, *, at: datetime) -> bool:

@@ -29,6 +29,7 @@ from django.db import connection
 
 from hujin.core.crypto import blind_index
 from hujin.core.dates import business_time_zone
+from hujin.core.sql import Dialect, hot_insert_rows
 from hujin.risk.expressions import MAX_WINDOW_SECONDS
 from hujin.risk.models import WindowEntry
 from hujin.risk.types import Aggregate
@@ -76,14 +77,26 @@ def aggregates_read(
 
 def entries_record(*events: WindowEvent, event_id: uuid.UUID) -> None:
     """Keep each event under each of its keys (subjects as ``subject_of`` keeps them), in one
-    statement."""
-    zone = business_time_zone()
-    WindowEntry.objects.bulk_create(
-        [WindowEntry(per=per, subject=subject, occurred_at=e.occurred_at, kind=e.kind,
-                     direction=e.direction, amount=e.amount, counterparty=e.counterparty,
-                     hour=e.occurred_at.astimezone(zone).hour, event=event_id)
-         for e in events for per, subject in e.keys.items() if subject]
-    )  # fmt: skip
+    plain statement."""
+    zone, d = business_time_zone(), Dialect()
+    hot_insert_rows(d, "risk_windowentry", _ENTRY_COLUMNS, [
+        (per, subject, d.datetime_in(e.occurred_at), e.kind, e.direction, e.amount,
+         e.counterparty, e.occurred_at.astimezone(zone).hour, d.uuid_in(event_id))
+        for e in events for per, subject in e.keys.items() if subject
+    ])  # fmt: skip
+
+
+_ENTRY_COLUMNS = (
+    "per",
+    "subject",
+    "occurred_at",
+    "kind",
+    "direction",
+    "amount",
+    "counterparty",
+    "hour",
+    "event",
+)
 
 
 def entries_forget(*, event_id: uuid.UUID) -> int:
