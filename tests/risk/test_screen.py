@@ -109,13 +109,18 @@ class TestAnAlert:
     def test_lets_the_transfer_go_and_raises_an_alert(self, pair, now):
         payer, payee, _, payee_wallet = pair
         rule_in_force("ROUND", "multiple_of(amount, yuan(100))", "alert", now=now)
+        rule_in_force("OUT", 'direction == "out"', "alert", score=30, now=now)
 
         send(payer, payee, now, amount=100_00)
 
         assert wallet(payee_wallet)["balance"] == 100_00
-        alert = Alert.objects.get(customer_id=payer.customer.id)
-        assert alert.code == "ROUND" and alert.source == "rule"
-        assert alert.decision.outcome == "allow"
+        alerts = Alert.objects.filter(customer_id=payer.customer.id).order_by("code")
+        assert [(a.code, a.source, a.score) for a in alerts] == [
+            ("OUT", "rule", 30),
+            ("ROUND", "rule", 10),
+        ]
+        # each alert its rule's own score; the decision the sum
+        assert alerts[0].decision.outcome == "allow" and alerts[0].decision.score == 40
 
 
 class TestAShadowRule:

@@ -55,6 +55,7 @@ def decisions_keep(
     statement for them all), and an alert for each of its ``alerts`` with its audit entry and
     ``risk.alert_raised``; returns the decisions' ids."""
     versions = {rule.key: rule.number for rule in in_force.rules}
+    scores = {rule.key: rule.score for rule in in_force.rules}  # an alert's: its rule's own
     d = Dialect()
     ids = [new_id() for _ in items]
     hot_insert_rows(d, "risk_decision", _DECISION_COLUMNS, [
@@ -73,7 +74,7 @@ def decisions_keep(
             source="rule",
             code=code,
             decision_id=row,
-            score=i.decision.score,
+            score=scores.get(code, i.decision.score),
             raised_at=i.event.occurred_at,
             details={"outcome": i.decision.outcome, "kind": i.event.kind},
         )
