@@ -46,9 +46,12 @@ def _risk_measure():
         path = Path(__file__).with_name("_risk_screen_measure.py")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
         spec.loader.exec_module(module)
+        sys.modules[name] = module  # whole: a client thread never sees it half made
     return sys.modules[name]
+
+
+_rm = _risk_measure()  # loaded here, before any client thread starts
 
 
 # -- the bench customers -------------------------------------------------------------------------
@@ -224,7 +227,7 @@ def _worker(index: int, opts, customers: list[dict], kind: str, label: str, *, w
     wait_go()
     if profile is not None:
         profile.enable()
-    screen = _risk_measure().collected()
+    screen = _rm.collected()
     screen.clear()  # what the screen took in the calls below (--risk-shadow)
     cpu0 = time.process_time()  # this process's CPU: the client's share of the two cores
     t0 = time.monotonic()
@@ -278,7 +281,7 @@ def _phase(kind: str, mode: str, opts, customers: list[dict], label: str) -> dic
         calls = sum(r["calls"] for r in results)
         phase["client_cpu_ms"] = round(sum(r["cpu"] for r in results) / max(1, calls) * 1000, 2)
     if any(r["screen"] for r in results):
-        phase.update(_risk_measure().summary(results, elapsed, pct))
+        phase.update(_rm.summary(results, elapsed, pct))
     parts = [p for r in results for p in r["parts"]]
     if parts:
         phase["request_mean_ms"] = round(sum(p[0] for p in parts) / len(parts) * 1000, 2)
@@ -358,7 +361,7 @@ def inner_main(opts) -> int:
         say(f"  {kind}s: {r['per_s']:,.1f}/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
 
     if opts.risk_shadow:
-        risk = _risk_measure()
+        risk = _rm
         report["risk_rules_in_shadow"] = risk.rules_in_shadow()
         risk.screen_timed()
         say(f"  transfers with {report['risk_rules_in_shadow']} risk rules in shadow ...")

@@ -22,7 +22,10 @@ class RiskConfig(AppConfig):
 def _register_screen() -> None:
     """The rules in force screen every money movement, after payments' limits (order 10), and
     every log-in attempt."""
+    from django.utils.translation import pgettext_lazy
+
     from hujin.core.cob import register_cob_step
+    from hujin.core.cob_labels import cob_step_label_register
     from hujin.core.events import event_subscribe
     from hujin.core.screening import login_observer_register, movement_screen_register
     from hujin.risk import screen, screen_logins, tasks
@@ -33,6 +36,9 @@ def _register_screen() -> None:
     )  # fmt: skip
     login_observer_register(screen.SCREEN, screen_logins.risk_login_observe)
     register_cob_step(name="risk.windows_prune", order=120, func=tasks.cob_windows_prune)
+    cob_step_label_register(
+        "risk.windows_prune", pgettext_lazy("cob step", "Forget the risk windows' old entries")
+    )
     event_subscribe(tasks.PAYMENT_FAILED, tasks.on_payment_failed, name="risk.windows")
 
 
