@@ -17,6 +17,17 @@ class RiskConfig(AppConfig):
         _register_personal_data()
         _register_lists()
         _register_alerts()
+        _register_casework()
+
+
+def _register_casework() -> None:
+    """Cases, the reports to the authority and the anomaly model: their approval actions,
+    close-of-business steps, words and pages."""
+    from hujin.risk import anomaly_setup, cases_setup, reports_setup
+
+    cases_setup.register()
+    reports_setup.register()
+    anomaly_setup.register()
 
 
 def _register_screen() -> None:

@@ -177,6 +177,8 @@ class Alert(models.Model):
     triaged_by = models.UUIDField(null=True, blank=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
     triage_reason = models.CharField(max_length=500, blank=True, default="")
+    case = models.ForeignKey("risk.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="alerts")  # fmt: skip
 
     class Meta:
         default_permissions = ()
@@ -195,4 +197,6 @@ class Alert(models.Model):
         return f"alert {self.source}:{self.code} {self.state}"
 
 
+from hujin.risk.models_anomaly import *  # noqa: E402, F403 -- the anomaly model's tables
+from hujin.risk.models_cases import *  # noqa: E402, F403 -- cases and reports
 from hujin.risk.models_lists import *  # noqa: E402, F403 -- the screening lists' tables

@@ -1,6 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
-from hujin.risk import views_alerts, views_lists, views_rules
+from hujin.risk import (
+    urls_anomaly,
+    urls_cases,
+    urls_reports,
+    views_alerts,
+    views_lists,
+    views_rules,
+)
 
 app_name = "risk"
 urlpatterns = [
@@ -25,4 +32,8 @@ urlpatterns = [
     ),
     path("decisions/", views_alerts.decisions, name="decisions"),
     path("decisions/<uuid:decision_id>/", views_alerts.decision, name="decision"),
+    # casework
+    path("cases/", include(urls_cases)),
+    path("reports/", include(urls_reports)),
+    path("models/", include(urls_anomaly)),
 ]

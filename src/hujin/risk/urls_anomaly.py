@@ -1,0 +1,3 @@
+"""The console pages of the anomaly model, under ``/console/risk/`` (namespace ``risk``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The console pages of cases, under ``/console/risk/`` (namespace ``risk``)."""
+
+urlpatterns: list = []

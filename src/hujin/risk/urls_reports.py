@@ -1,0 +1,3 @@
+"""The console pages of the reports to the authority (namespace ``risk``)."""
+
+urlpatterns: list = []
