@@ -67,12 +67,14 @@ def test_the_story_s_payments_are_held_with_their_rule_s_reason(loaded):
     assert _payment("li-round-transfer").status == "succeeded"
 
 
-def test_the_alerts_are_open_and_the_decisions_kept(loaded):
-    alerts = sorted(Alert.objects.filter(state="open").values_list("code", flat=True))
+def test_the_alerts_are_raised_and_the_decisions_kept(loaded):
+    alerts = sorted(Alert.objects.values_list("code", flat=True))
     login = Decision.objects.get(kind="login")
     let_go = Decision.objects.get(kind="transfer", direction="out", amount=20_000_00)
 
-    assert alerts == ["IP-BUSY", "ROUND-AMOUNT", "ROUND-AMOUNT"]
+    # the rules that only alert, and those that held a payment for review
+    assert alerts == ["IP-BUSY", "LOGIN-FAILURES-THEN-PAYOUT", "NEW-PAYEE-LARGE", "RAPID-IN-OUT",
+                      "ROUND-AMOUNT", "ROUND-AMOUNT"]  # fmt: skip
     assert login.fired == ["IP-BUSY"] and login.customer_id is not None
     assert let_go.outcome == "allow" and let_go.shadow_fired == ["ROUND-AMOUNT@shadow"]
     assert Decision.objects.filter(outcome="review").count() >= 2
@@ -103,3 +105,22 @@ def test_the_ledger_verifies_and_loading_again_changes_nothing(loaded, now):
     assert "OK" in out.getvalue()
     assert _counts() == counts
     assert not any("Risk:" in note for note in again.notes)
+
+
+def test_the_analyst_works_two_customers_alerts_into_cases_one_reported(loaded):
+    from hujin.risk.models_cases import Case, Report
+
+    li, zhao = Case.objects.order_by("number")
+    assert li.state == "open" and list(li.alerts.values_list("code", flat=True)) == [
+        "ROUND-AMOUNT"]  # fmt: skip
+    assert list(li.entries.values_list("kind", flat=True)) == ["opened", "alert", "note",
+                                                              "attachment"]  # fmt: skip
+    assert (zhao.state, zhao.conclusion, zhao.typology) == ("closed", "suspicious",
+                                                            "rapid_in_out")  # fmt: skip
+    assert sorted(zhao.alerts.values_list("code", flat=True)) == [
+        "NEW-PAYEE-LARGE", "RAPID-IN-OUT", "ROUND-AMOUNT"]  # fmt: skip
+    report = Report.objects.get()
+    assert (report.kind, report.state, report.case_id) == ("str", "draft", zhao.id)
+    # 周敏's log-in from the storm's address, and her payout held after it, wait
+    assert sorted(Alert.objects.filter(state="open").values_list("code", flat=True)) == [
+        "IP-BUSY", "LOGIN-FAILURES-THEN-PAYOUT"]  # fmt: skip

@@ -266,7 +266,7 @@ class TestWhatTheScreeningReadsOfCustomers:
         ("uscc", "91110000600037341D", ""),
     ])  # fmt: skip
     def test_the_nationality_is_read_from_the_document(self, document_type, number, nationality):
-        from hujin.customers.screening_facts import _nationality
+        from hujin.customers.for_risk import _nationality
 
         assert _nationality(document_type, number) == nationality
 

@@ -177,6 +177,7 @@ class TestHitsPage:
         assert "z********" not in main  # a masked pinyin form tells what 张* hides
         assert "SMP.001" in main and "ZHANG WEI" in main and "zhang wei" in main
         assert str(customer) in main and "<strong>100</strong>" in main
+        assert "Open the customer" in main and "…" not in main  # a link, not a cut id
 
     def test_read_in_chinese(self, role_client, now, settings):
         verified_customer("张伟", now=now, settings=settings)

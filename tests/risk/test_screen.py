@@ -7,13 +7,18 @@ from datetime import timedelta
 
 import pytest
 
+from hujin.core.events import outbox_dispatch
+from hujin.core.models import OutboxEvent
 from hujin.core.screening import movement_screens_in_force
+from hujin.core.subscribers import DomainEvent
 from hujin.payments import errors
 from hujin.payments.models import Payment
-from hujin.payments.services import transfer_request
+from hujin.payments.services import payment_review_release, transfer_request
 from hujin.risk.models import Alert, Decision, WindowEntry
+from hujin.risk.tasks import TRANSFER_SUCCEEDED, on_transfer_released
 from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
 from tests.payments.money import ledger_is_consistent, open_wallet, wallet
+from tests.payments.rules_helpers import REVIEWER
 from tests.payments.test_services_transfer import _fund
 from tests.risk.screening_helpers import rule_in_force
 
@@ -103,6 +108,41 @@ class TestAReview:
         assert payment.screening.reasons[0]["code"] == "risk.rule.NEW_PAYEE"
         # in both languages: the reviewer reads one, the customer's language is not theirs
         assert payment.screening.reasons[0]["message"] == "Because of NEW_PAYEE · 因为 NEW_PAYEE"
+        # the held transfer is the analyst's work too: its alert is in their queue
+        alert = Alert.objects.get()
+        assert (alert.code, alert.decision_id, alert.state) == ("NEW_PAYEE", decision.id, "open")
+
+    def test_counts_the_held_transfer_for_the_payee_only_once_a_reviewer_releases_it(
+        self, pair, now
+    ):
+        payer, payee, *_ = pair
+        rule_in_force("BIG", "amount >= yuan(100)", "review", now=now)
+
+        send(payer, payee, now)
+        held = Payment.objects.get()
+        payee_side = WindowEntry.objects.filter(per="customer", subject=str(payee.customer.id))
+        assert not payee_side.exists()
+        assert WindowEntry.objects.filter(per="customer", subject=str(payer.customer.id),
+                                          direction="out").count() == 1  # fmt: skip
+
+        released_at = now + timedelta(hours=2)
+        payment_review_release(payment_id=held.id, actor=REVIEWER, note="Known to us",
+                               now=released_at)  # fmt: skip
+        outbox_dispatch(now=released_at)
+
+        entry = payee_side.get()
+        assert (entry.direction, entry.amount, entry.counterparty, entry.occurred_at) == (
+            "in",
+            120_00,
+            str(payer.customer.id),
+            released_at,
+        )
+        on_transfer_released(next(e for e in _events(TRANSFER_SUCCEEDED)))  # delivered again
+        assert payee_side.count() == 1
+
+
+def _events(event_type):
+    return (DomainEvent.from_row(row) for row in OutboxEvent.objects.filter(event_type=event_type))
 
 
 class TestAnAlert:
@@ -203,7 +243,8 @@ class TestAPaymentThatFails:
                       now=now)  # fmt: skip
         send(payer, payee, now)
         payment = Payment.objects.get()
-        assert WindowEntry.objects.filter(event=payment.id).count() == 4  # two sides, two keys
+        # the payer's side (two keys): held, the payee has not received it
+        assert WindowEntry.objects.filter(event=payment.id).count() == 2
         reviewer = Actor(kind="staff", id="r-1", label="reviewer",
                          scopes=frozenset({"payments.review_payments"}))  # fmt: skip
 

@@ -72,17 +72,30 @@ class TestTheLargeValueThresholds:
         assert "中国人民银行令〔2016〕第3号" in rule.source and "第五条" in rule.source
         assert rule.outcome == "alert"
 
-    def test_an_individual_s_transfers_count_together_within_the_day(self):
+    def test_an_individual_s_payments_out_count_together_within_the_calendar_day(self):
         rule = RULES["LV-IND-DOMESTIC"]
-        today = 'total("24h", kind=["transfer", "withdrawal"])'
+        out_today = 'total("today", direction="out")'
         event = {"values": {"customer.type": "individual", "kind": "withdrawal",
-                            "counterparty.cross_border": False, "amount": 100_000_00},
-                 "aggregates": {today: 400_000_00}}  # fmt: skip
+                            "direction": "out", "counterparty.cross_border": False,
+                            "amount": 100_000_00},
+                 "aggregates": {out_today: 400_000_00}}  # fmt: skip
 
         evaluated = rule.condition.evaluate(ExampleFacts(event))
 
         assert evaluated.result is True
-        assert evaluated.seen[today] == 400_000_00
+        assert evaluated.seen[out_today] == 400_000_00
+
+    def test_money_in_and_money_out_are_counted_each_on_its_own_side(self):
+        """Art. 5: a cumulative amount is counted on one side, money received or money paid
+        (按资金收入或者支出单边累计): ¥300,000 in and ¥300,000 out the same day is not ¥600,000."""
+        rule = RULES["LV-IND-DOMESTIC"]
+        event = {"values": {"customer.type": "individual", "kind": "transfer",
+                            "direction": "out", "counterparty.cross_border": False,
+                            "amount": 100_000_00},
+                 "aggregates": {'total("today", direction="out")': 200_000_00,
+                                'total("today", direction="in")': 300_000_00}}  # fmt: skip
+
+        assert rule.condition.evaluate(ExampleFacts(event)).result is False
 
 
 # A rule that holds or blocks decides a transfer on the payee's side too (the screen decides both

@@ -133,3 +133,23 @@ class TestAReplayOfACustomersHistory:
         decisions = [d for _, d in replay(history, self.RULES)]
 
         assert ["LV-IND-DOMESTIC" in d.alerts for d in decisions] == [False, False, True]
+
+
+class TestTheCalendarDayWindow:
+    """``"today"`` is the calendar day so far in the business time zone (当日), not the last 24
+    hours: what moved before midnight in Shanghai is yesterday's."""
+
+    def test_counts_from_midnight_in_shanghai_not_the_last_24_hours(self):
+        windows = Windows()
+        today = expression_parse('total("today", direction="out") >= 1').aggregates[0]
+        last_day = expression_parse('total("24h", direction="out") >= 1').aggregates[0]
+        # 2026-03-09 23:30 and 2026-03-10 00:00 in Shanghai (UTC+8)
+        for at, amount in ((datetime(2026, 3, 9, 15, 30, tzinfo=UTC), 300_00),
+                           (datetime(2026, 3, 9, 16, 0, tzinfo=UTC), 200_00)):  # fmt: skip
+            windows.record(WindowEvent(occurred_at=at, kind="transfer", direction="out",
+                                       amount=amount, counterparty="c",
+                                       keys={"customer": "a"}))  # fmt: skip
+        now = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)  # 01:00 on the 10th in Shanghai
+
+        assert windows.aggregate(today, "a", now) == 200_00  # midnight itself is the day's
+        assert windows.aggregate(last_day, "a", now) == 500_00

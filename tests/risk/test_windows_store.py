@@ -31,6 +31,7 @@ AGGREGATES = [
         'count("30m", per="device")',
         'distinct_counterparties("2h", per="device")',
         'total("400d")',
+        'total("today", direction="out")',
     )
     for a in expression_parse(f"{text} >= 0").aggregates
 ]

@@ -24,6 +24,9 @@ HUJIN_WEALTH_SUITABILITY_POLICY  strict (default: nothing above the customer's r
                  confirm (above it after a special warning the customer confirms; never for C1)
 HUJIN_WEALTH_REBALANCE_THRESHOLD  percentage points a fund holding may drift from the suggested
                  mix before rebalancing is suggested (default 5)
+HUJIN_RISK_CASE_WORKING_DAYS  working days an AML case has to be concluded in (default 10)
+HUJIN_RISK_REPORTING_INSTITUTION  the institution on its reports to the authority, as JSON
+                 {"code": ..., "name": ...}
 """
 
 import json
@@ -246,6 +249,15 @@ HUJIN_WEALTH_SUITABILITY_POLICY = os.environ.get("HUJIN_WEALTH_SUITABILITY_POLIC
 # Percentage points a fund holding may drift from the suggested mix before the advice page
 # suggests moves back to it (docs/modules/wealth.md, "Rebalancing").
 HUJIN_WEALTH_REBALANCE_THRESHOLD = os.environ.get("HUJIN_WEALTH_REBALANCE_THRESHOLD", "5")
+# The working days an AML case has to be concluded in: the institution's own policy
+# (docs/modules/risk-cases.md).
+HUJIN_RISK_CASE_WORKING_DAYS = int(os.environ.get("HUJIN_RISK_CASE_WORKING_DAYS", "10"))
+# The reporting institution ({"code", "name"}) on suspicious-transaction and large-value reports
+# (docs/modules/risk-reports.md); a development placeholder until it is set.
+HUJIN_RISK_REPORTING_INSTITUTION = json.loads(
+    os.environ.get("HUJIN_RISK_REPORTING_INSTITUTION")
+    or '{"code": "HUJIN-DEV", "name": "Hujin development institution"}'
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("简体中文"))]

@@ -197,3 +197,36 @@ def logins_observe(login: Login) -> None:
                 _login_observers[name](login)
         except Exception:
             logger.exception("login observer %s failed; the log-in is recorded without it", name)
+
+
+# --- what became of screened movements ---------------------------------------------------------
+
+# A screened movement's outcome as the module that moved the money knows it now.
+MOVEMENT_DONE = "done"  # the money moved
+MOVEMENT_HELD = "held"  # held for review: it may still move or be rejected
+MOVEMENT_PENDING = "pending"  # on its way (or its answer not known yet)
+MOVEMENT_FAILED = "failed"  # it did not move (failed, or rejected in review)
+MovementOutcomes = Callable[[list[uuid.UUID]], dict[uuid.UUID, str]]
+_outcome_sources: dict[str, MovementOutcomes] = {}
+
+
+def movement_outcomes_register(name: str, outcomes: MovementOutcomes) -> None:
+    """Have ``outcomes(references)`` answer what became of the movements it knows (by the
+    ``Movement.reference`` they were screened with): ``{reference: "done" | "held" | "pending" |
+    "failed"}``, leaving out the references it does not know. Registering a name again replaces
+    it. The module that moves money registers it (payments), so that a lower module (risk) can
+    ask without importing it."""
+    _outcome_sources[name] = outcomes
+
+
+def movement_outcomes(references) -> dict[uuid.UUID, str]:
+    """What became of each movement ``references`` names, as the registered sources know it
+    now; a reference no source knows is left out (a movement refused by its screen is never
+    made, so no source knows it)."""
+    wanted = [uuid.UUID(str(r)) for r in references]
+    out: dict[uuid.UUID, str] = {}
+    if not wanted:
+        return out
+    for name in sorted(_outcome_sources):
+        out.update(_outcome_sources[name](wanted))
+    return out

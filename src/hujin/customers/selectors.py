@@ -34,6 +34,13 @@ from hujin.customers.console_sections import (  # noqa: F401 -- re-exported: mod
     customer_console_sections,
 )
 from hujin.customers.errors import ApplicationNotFound, CustomerNotFound, NotPermitted
+from hujin.customers.for_risk import (  # noqa: F401 -- re-exported: the risk module's reads
+    RiskFacts,
+    ScreeningFacts,
+    customer_screening_facts,
+    customers_risk_facts,
+    customers_screening_facts,
+)
 from hujin.customers.models import (
     ApplicationStatus,
     Customer,
@@ -48,12 +55,6 @@ from hujin.customers.portal_hooks import (  # noqa: F401 -- re-exported: modules
     portal_activity_label_register,
     portal_activity_page_register,
     portal_next_actions_register,
-)
-from hujin.customers.risk_facts import RiskFacts, customers_risk_facts  # noqa: F401 -- the screening
-from hujin.customers.screening_facts import (  # noqa: F401 -- re-exported: the risk screening
-    ScreeningFacts,
-    customer_screening_facts,
-    customers_screening_facts,
 )
 from hujin.customers.services import document_index_of, name_index_of, wallet
 from hujin.customers.standing import (  # noqa: F401 -- re-exported: the public face

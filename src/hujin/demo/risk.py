@@ -18,7 +18,9 @@ code texted to the customer), at ``ctx.now`` less a few hours:
   identity tells it), then 周敏's own log-in from there succeeds: an alert on the address
   (IP-BUSY); her payout minutes later is held for review (LOGIN-FAILURES-THEN-PAYOUT);
 - 李娜 tops up and sends 张伟 a round ¥20,000: the rules in force let it go; the analyst's
-  ROUND-AMOUNT v2 in shadow would have flagged it (the rule's shadow results).
+  ROUND-AMOUNT v2 in shadow would have flagged it (the rule's shadow results);
+- the analyst escalates 赵磊's alerts: his case opens with them, its clock running (Risk →
+  Cases).
 
 The analyst (``risk``) writes the new versions; compliance approves the two in shadow; the
 third (VELOCITY v2) stays a draft for whoever tries the demo to propose. No watch list is
@@ -38,6 +40,7 @@ from django.test.utils import override_settings
 from hujin.core.actors import system_actor
 from hujin.core.approvals import approval_decide
 from hujin.core.screening import Login, logins_observe
+from hujin.customers.selectors import customer_id_for_user
 from hujin.demo.loader import DemoContext
 from hujin.demo.payments_history import (
     LI,
@@ -60,8 +63,12 @@ from hujin.payments.services import (
     withdrawal_request,
 )
 from hujin.payments.types import Confirmation
-from hujin.risk.selectors import rule_history
+from hujin.risk.selectors import AlertFilters, alert_queue, case_of_alert, rule_history
 from hujin.risk.services import (
+    alert_escalate,
+    case_attachment_add,
+    case_close,
+    case_note_add,
     rule_version_propose,
     rule_version_write,
     shipped_rules_load,
@@ -215,6 +222,49 @@ def _storm(people: dict[str, Who], start: datetime) -> None:
         _login(who, ok=False, ip=STORM_IP, agent=STORM_AGENT, when=when)
 
 
+CASE_NOTE = (
+    "¥50,000 topped up and sent on within hours to a payee he never paid. "
+    "充值5万元后数小时内全部转给从未付过款的收款人。"
+)
+
+
+BANK_LETTER = ("招商银行回函：该卡为本人名下借记卡，近三个月无异常。\n"
+               "Bank's reply: the card is the customer's own debit card, nothing unusual in three "
+               "months.\n").encode()  # fmt: skip
+ZHAO_NARRATIVE = (
+    "¥50,000 topped up by card and sent on within four hours to a payee he had never paid, "
+    "leaving nothing; no business reason given. 用卡充值5万元，四小时内全部转给从未付过款的"
+    "收款人，未说明商业理由。"
+)
+
+
+def _escalated(analyst, who: Who, note: str, at: datetime):
+    """The analyst escalates the customer's open alerts, the oldest first: the first opens the
+    case, the others join it. Returns the case's id."""
+    customer_id = customer_id_for_user(user_id=who.actor.id)
+    page = alert_queue(actor=analyst, filters=AlertFilters(state="open", customer_id=customer_id))
+    for n, row in enumerate(reversed(page.rows)):
+        alert_escalate(actor=analyst, alert_id=row.id, note=note, now=at + timedelta(minutes=n))
+    return case_of_alert(alert_id=page.rows[-1].id).id
+
+
+def _casework(people: dict[str, Who], at: datetime) -> None:
+    """李娜's round withdrawal: escalated, noted, her bank's letter attached, the case left
+    open. 赵磊's rapid in-and-out: escalated and closed as suspicious, which drafts its
+    suspicious-transaction report for compliance to approve."""
+    analyst = _staff(MAKER)
+    li_note = "A round ¥50,000 to her card. 整数5万元提现到本人卡。"
+    li_case = _escalated(analyst, people[LI], li_note, at)
+    zhao_case = _escalated(analyst, people[ZHAO], CASE_NOTE, at + timedelta(minutes=5))
+    case_note_add(actor=analyst, case_id=li_case, now=at + timedelta(minutes=10),
+                  text="Asked her bank whether the card is hers. 已向发卡行核实卡主。")  # fmt: skip
+    case_attachment_add(actor=analyst, case_id=li_case, file_name="bank-reply.txt",
+                        content=BANK_LETTER, now=at + timedelta(minutes=40))  # fmt: skip
+    case_close(actor=analyst, case_id=zhao_case, conclusion="suspicious",
+               narrative=ZHAO_NARRATIVE, typology="rapid_in_out",
+               now=at + timedelta(minutes=50))  # fmt: skip
+
+
 def demo_risk_step(ctx: DemoContext) -> None:
     now = ctx.now
     loaded = shipped_rules_load(actor=SYSTEM, now=now - _ago(9), state="live")
@@ -235,7 +285,10 @@ def demo_risk_step(ctx: DemoContext) -> None:
     _pay(zhou, "withdrawal", 3_000, "zhou-payout", now - _ago(2.8))
     # 李娜 sends 张伟 a round ¥20,000: allowed; the analyst's ROUND-AMOUNT v2 would flag it.
     _pay(li, "transfer", 20_000, "li-round-transfer", now - _ago(2.4), to=zhang)
+    _casework(people, now - _ago(2))
     ctx.report.notes.append(
         f"Risk: {len(loaded.written)} shipped rules live, 2 tried in shadow, 1 draft; a morning's "
-        "payments held or flagged: log in as risk (Risk → Alerts, Decision log)."
+        "payments held or flagged, two customers' alerts escalated into cases (one closed as "
+        "suspicious, its report drafted): log in as risk (Risk → Alerts, Decision log, Cases, "
+        "Reports)."
     )

@@ -43,6 +43,11 @@ class PaymentsConfig(AppConfig):
         from hujin.payments.services.limits import SCREEN, limits_screen
 
         movement_screen_register(SCREEN, limits_screen, order=10)
+        # What became of a screened movement, for risk's reports (hujin.core.screening).
+        from hujin.core.screening import movement_outcomes_register
+        from hujin.payments.outcomes import payments_outcomes
+
+        movement_outcomes_register("payments", payments_outcomes)
         _keep_rules()
         # Before the ledger expires holds (order 100): a payment the channel settled is posted.
         register_cob_step(name="payments.resolve_unknown", order=90, func=tasks.cob_resolve_unknown)

@@ -15,7 +15,8 @@ PAYMENT_SUCCEEDED = "payments.payment_succeeded"
 # ... and failure_code
 PAYMENT_FAILED = "payments.payment_failed"
 # payment_id, customer_id, user_id, kind, amount_minor, currency, payee_customer_id,
-# payee_user_id (a transfer between customers, posted at once)
+# payee_user_id (a transfer between customers, posted at once), held: true when a reviewer
+# released it after a hold
 TRANSFER_SUCCEEDED = "payments.transfer_succeeded"
 # screening_id, customer_id, user_id, kind, amount_minor, currency, codes (the screens' reasons)
 MOVEMENT_REFUSED = "payments.movement_refused"

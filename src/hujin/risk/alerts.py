@@ -1,6 +1,7 @@
 """The alerts' triage: an analyst holding ``risk.work_alerts`` dismisses an open alert as a false
-positive (with the reason, at least ``REASON_MIN`` characters) or escalates it (with a note: cases,
-to come, will group the escalated alerts of one customer). An alert is triaged once.
+positive (with the reason, at least ``REASON_MIN`` characters) or escalates it (with a note): an
+escalated alert joins its customer's open case, or opens one, in the same transaction
+(``cases.case_escalation_join``). An alert is triaged once.
 
 Payments a rule held (outcome ``review``) are released or refused in payments' own review
 queue; triaging the alert says what the analyst concluded about the rule's finding, it moves no
@@ -19,6 +20,7 @@ from hujin.core.actors import Actor, require_scope
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.risk import events
+from hujin.risk.cases import case_escalation_join
 from hujin.risk.errors import AlertNotFound, AlertStateInvalid, AlertTriageInvalid
 from hujin.risk.models import DISMISSED, ESCALATED, OPEN, Alert
 from hujin.risk.permissions import WORK_ALERTS
@@ -34,6 +36,7 @@ class AlertTriaged:
     alert_id: uuid.UUID
     state: str  # dismissed | escalated
     triaged_at: datetime
+    case_id: uuid.UUID | None = None  # the case an escalated alert joined
 
 
 def _text(value, *, field: str, min_length: int) -> str:
@@ -78,7 +81,10 @@ def _triage(actor: Actor, alert_id, *, state: str, text: str, now: datetime) -> 
                      "customer_id": str(alert.customer_id or ""),
                      "decision_id": str(alert.decision_id or ""), "state": state},
         )  # fmt: skip
-    return AlertTriaged(alert_id=alert.id, state=state, triaged_at=now)
+        case = case_escalation_join(actor=actor, alert=alert, now=now) if state == ESCALATED \
+            else None  # fmt: skip
+    return AlertTriaged(alert_id=alert.id, state=state, triaged_at=now,
+                        case_id=case.id if case else None)  # fmt: skip
 
 
 def alert_dismiss(*, actor: Actor, alert_id, reason: str, now: datetime) -> AlertTriaged:
@@ -91,9 +97,9 @@ def alert_dismiss(*, actor: Actor, alert_id, reason: str, now: datetime) -> Aler
 
 
 def alert_escalate(*, actor: Actor, alert_id, note: str, now: datetime) -> AlertTriaged:
-    """Escalate the open alert ``alert_id`` with ``note`` (what the analyst saw; a case will
-    group a customer's escalated alerts). Raises PermissionDenied, AlertTriageInvalid,
-    AlertNotFound, AlertStateInvalid (not open)."""
+    """Escalate the open alert ``alert_id`` with ``note`` (what the analyst saw): it joins its
+    customer's open case, or opens one (``AlertTriaged.case_id``). Raises PermissionDenied,
+    AlertTriageInvalid, AlertNotFound, AlertStateInvalid (not open)."""
     require_scope(actor, WORK_ALERTS)
     text = _text(note, field="note", min_length=1)
     return _triage(actor, alert_id, state=ESCALATED, text=text, now=now)

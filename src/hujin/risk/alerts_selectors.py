@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext
 
 from hujin.core.actors import Actor, require_scope
 from hujin.core.links import TargetLink
@@ -28,7 +29,7 @@ from hujin.risk.decisions_selectors import (
     rule_texts,
 )
 from hujin.risk.errors import AlertNotFound
-from hujin.risk.models import OPEN, Alert
+from hujin.risk.models import OPEN, Alert, WatchList
 from hujin.risk.permissions import VIEW_RISK, WORK_ALERTS
 
 ALERT_STATES = ("open", "escalated", "dismissed")
@@ -87,13 +88,28 @@ class AlertPage:
 # -- the alert queue --------------------------------------------------------------------------
 
 
+def _source_name(alert: Alert, texts: dict, lists: dict) -> str:
+    """What raised the alert, by name: the rule's, the list's, the model's version."""
+    if alert.source == "rule":
+        return rule_name(texts, alert.code)
+    if alert.source == "watchlist":
+        return lists.get(alert.code) or alert.code
+    version = alert.code.rpartition("-v")[2]
+    if alert.source == "anomaly" and version.isdigit():
+        return pgettext("alert source", "Anomaly model v%(version)s") % {"version": version}
+    return alert.code
+
+
 def _alert_rows(actor: Actor, alerts: list[Alert]) -> list[AlertRow]:
     texts = rule_texts({a.code for a in alerts if a.source == "rule"})
+    lists = dict(WatchList.objects.filter(code__in={a.code for a in alerts
+                                                    if a.source == "watchlist"})
+                 .values_list("code", "name"))  # fmt: skip
     customers = customer_links(actor, {a.customer_id for a in alerts})
     rows = []
     for a in alerts:
         d = a.decision
-        name = rule_name(texts, a.code) if a.source == "rule" else a.code
+        name = _source_name(a, texts, lists)
         rows.append(AlertRow(
             id=a.id, source=a.source, code=a.code, name=name, state=a.state, score=a.score,
             raised_at=a.raised_at, customer=customers.get(a.customer_id),

@@ -51,6 +51,8 @@ def _register_screen() -> None:
         "risk.windows_prune", pgettext_lazy("cob step", "Forget the risk windows' old entries")
     )
     event_subscribe(tasks.PAYMENT_FAILED, tasks.on_payment_failed, name="risk.windows")
+    event_subscribe(tasks.TRANSFER_SUCCEEDED, tasks.on_transfer_released,
+                    name="risk.windows_released")  # fmt: skip
 
 
 def _register_rules() -> None:

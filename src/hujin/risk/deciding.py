@@ -5,7 +5,8 @@ returns a ``Decision``:
 
 - the **outcome** is the strongest among the live rules that fired: ``block`` > ``review``
   (hold the movement for an analyst) > ``allow``; a rule whose outcome is ``alert`` raises an
-  alert and never holds or blocks anything;
+  alert and never holds or blocks anything, one whose outcome is ``review`` raises an alert
+  too (the held movement is in payments' review queue, the alert in the analyst's);
 - the **score** is the sum of the fired live rules' score contributions, capped at 100;
 - a rule in **shadow** mode is evaluated and recorded exactly as a live one, and never counts
   towards the outcome, the score or the alerts: that is how a rule is tried before it decides;
@@ -43,7 +44,7 @@ class Finding:
 class Decision:
     outcome: str
     score: int
-    alerts: tuple[str, ...]  # the codes of the live rules that fired with outcome ``alert``
+    alerts: tuple[str, ...]  # the live rules that fired with outcome ``alert`` or ``review``
     findings: tuple[Finding, ...]
 
     @property
@@ -72,9 +73,9 @@ def event_decide(rules: Iterable, facts: Facts, *, modes: dict[str, str] | None 
         if not evaluated.result or mode != LIVE:
             continue
         score += rule.score
-        if rule.outcome == ALERT:
+        if rule.outcome in (ALERT, REVIEW):  # a held movement is an analyst's work too
             alerts.append(rule.code)
-        elif _STRENGTH[rule.outcome] > _STRENGTH[outcome]:
+        if rule.outcome != ALERT and _STRENGTH[rule.outcome] > _STRENGTH[outcome]:
             outcome = rule.outcome
     return Decision(outcome=outcome, score=min(score, MAX_SCORE), alerts=tuple(alerts),
                     findings=tuple(findings))  # fmt: skip

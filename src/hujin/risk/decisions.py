@@ -5,11 +5,9 @@ import uuid
 from dataclasses import dataclass
 
 from hujin.core.actors import system_actor
-from hujin.core.audit import audit_record
-from hujin.core.events import event_emit
 from hujin.core.ids import new_id
 from hujin.core.sql import Dialect, hot_insert_rows
-from hujin.risk import events
+from hujin.risk.alerts_raise import alert_raised
 from hujin.risk.deciding import LIVE
 from hujin.risk.deciding import Decision as RuleDecision
 from hujin.risk.inforce import InForce
@@ -84,18 +82,11 @@ def decisions_keep(
     if alerts:
         Alert.objects.bulk_create(alerts)
         for alert in alerts:
-            _alert_raised(alert)
+            alert_raised(alert, actor=SCREEN_ACTOR, facts={
+                "code": alert.code, "customer_id": str(alert.customer_id or ""),
+                "decision_id": str(alert.decision_id), **alert.details,
+            })  # fmt: skip
     return ids
-
-
-def _alert_raised(alert: Alert) -> None:
-    facts = {"code": alert.code, "customer_id": str(alert.customer_id or ""),
-             "decision_id": str(alert.decision_id), **alert.details}  # fmt: skip
-    audit_record(actor=SCREEN_ACTOR, action="risk.alert_raised", target_type="risk.alert",
-                 target_id=str(alert.id), occurred_at=alert.raised_at, after=facts)  # fmt: skip
-    event_emit(aggregate_type="risk.alert", aggregate_id=str(alert.id),
-               event_type=events.ALERT_RAISED, occurred_at=alert.raised_at,
-               payload={"alert_id": str(alert.id), **facts})  # fmt: skip
 
 
 def finding_record(finding, version: int | None = None) -> dict:

@@ -18,7 +18,8 @@ at parse time with the line, the column and, for a misspelt name, the likely one
   comparison with it is false, and arithmetic with it stays missing.
 - **Aggregates** over a sliding window, keyed by the customer (default), the device, the
   counterparty or the IP: ``count``, ``total`` and ``distinct_counterparties``, each with a
-  window literal (``"30m"``, ``"24h"``, ``"7d"``; at most 400 days) and literal filters
+  window literal (``"30m"``, ``"24h"``, ``"7d"``; at most 400 days; or ``"today"``, the
+  calendar day so far in the business time zone, 当日) and literal filters
   (``kind``, ``direction``, and the amount band ``amount_from`` ≤ amount < ``amount_below``).
   An aggregate covers the events recorded before the one being decided, not that one. They
   are known at parse time (``Expression.aggregates``), so the window state a rule needs is kept
@@ -57,7 +58,7 @@ from hujin.risk.expression_nodes import (
     NameNode,
     Node,
 )
-from hujin.risk.types import Aggregate
+from hujin.risk.types import TODAY, Aggregate
 
 NUMBER, TEXT, BOOL, LIST = "number", "text", "boolean", "list"
 EVENT_VOCABULARY: dict[str, str] = {
@@ -307,9 +308,12 @@ class _Checker:
         window = node.args[0].value
         match = _WINDOW.match(window)
         seconds = int(match[1]) * _UNIT_SECONDS[match[2]] if match else 0
-        if not match or seconds > MAX_WINDOW_SECONDS:
+        if window == TODAY:
+            seconds = 86400  # the most the day so far can reach
+        elif not match or seconds > MAX_WINDOW_SECONDS:
             raise self.invalid(node.args[0], 'A window is minutes, hours or days up to 400 '
-                                             'days: "30m", "24h", "7d".')  # fmt: skip
+                                             'days ("30m", "24h", "7d"), or "today": the '
+                                             'calendar day so far.')  # fmt: skip
         per, filters = "customer", {}
         for keyword in node.keywords:
             if keyword.arg == "per":

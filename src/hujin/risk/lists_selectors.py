@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from hujin.core.actors import Actor, require_scope
+from hujin.core.links import TargetLink
+from hujin.risk.decisions_selectors import customer_links
 from hujin.risk.errors import WatchlistNotFound
 from hujin.risk.lists_screening import SOURCE
 from hujin.risk.models import DISMISSED, ESCALATED, OPEN, Alert
-from hujin.risk.models_lists import WatchList, WatchListVersion
+from hujin.risk.models_lists import ROLE_CUSTOMER, WatchList, WatchListHit, WatchListVersion
 from hujin.risk.names import name_forms, name_score
 from hujin.risk.permissions import VIEW_RISK
 
@@ -96,6 +98,8 @@ class HitRow:
     birth: str  # agrees | unknown
     nationality: str  # agrees | unknown
     triage_reason: str
+    customer: TargetLink | None = None  # the customer concerned, as the console names them
+    list_name: str = ""
 
 
 def _version_row(v: WatchListVersion) -> VersionRow:
@@ -170,8 +174,12 @@ def watchlist_hits(*, actor: Actor, state: str = OPEN, customer_id=None) -> list
         alerts = alerts.filter(state=state)
     if customer_id:
         alerts = alerts.filter(customer_id=customer_id)
+    shown = list(alerts.order_by("-raised_at", "-id")[:HITS_SHOWN])
+    customers = customer_links(actor, (a.customer_id for a in shown))
+    lists = dict(WatchList.objects.filter(code__in={a.code for a in shown})
+                 .values_list("code", "name"))  # fmt: skip
     out = []
-    for a in alerts.order_by("-raised_at", "-id")[:HITS_SHOWN]:
+    for a in shown:
         d, why = a.details, a.details.get("why_not_cut", {})
         out.append(HitRow(
             alert_id=a.id, state=a.state, raised_at=a.raised_at,
@@ -183,7 +191,8 @@ def watchlist_hits(*, actor: Actor, state: str = OPEN, customer_id=None) -> list
             listed_forms=d.get("listed_forms", []), entry_names=d.get("entry_names", []),
             entry_birth=_birth(d), entry_nationalities=d.get("entry_nationalities", []),
             birth=why.get("birth", "unknown"), nationality=why.get("nationality", "unknown"),
-            triage_reason=a.triage_reason,
+            triage_reason=a.triage_reason, customer=customers.get(a.customer_id),
+            list_name=lists.get(a.code) or a.code,
         ))  # fmt: skip
     return out
 
@@ -196,8 +205,10 @@ def watchlist_open_hits_count(*, actor: Actor) -> int:
 
 
 def customer_watchlist_hit(*, customer_id) -> bool:
-    """Whether the customer has a watch-list alert still open or escalated: the ``watchlist.hit``
-    that the movement screen gives the rules (a dismissed false positive does not count)."""
-    return Alert.objects.filter(
-        source=SOURCE, customer_id=customer_id, state__in=(OPEN, ESCALATED)
-    ).exists()
+    """Whether the customer's own name matched a list entry in a hit still open or escalated
+    (a dismissed false positive does not count; a payee's hit is the payee's). The movement
+    screen reads the same fact inside its one statement (``windows_sql.WATCHLIST``)."""
+    return WatchListHit.objects.filter(
+        role=ROLE_CUSTOMER, party_id=customer_id, alert__source=SOURCE,
+        alert__state__in=(OPEN, ESCALATED),
+    ).exists()  # fmt: skip

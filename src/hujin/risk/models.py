@@ -118,6 +118,7 @@ class WindowEntry(models.Model):
             models.Index(fields=["per", "subject", "occurred_at"], name="risk_window_subject_ix"),
             models.Index(fields=["per", "subject", "counterparty"], name="risk_window_paid_ix"),
             models.Index(fields=["occurred_at"], name="risk_window_time_ix"),
+            models.Index(fields=["event"], name="risk_window_event_ix"),  # forgetting one
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,21 @@
 """The risk module's part of a person's data (registered with ``hujin.core.personal_data``).
 
 What risk keeps about a customer is monitoring: the decisions the rules took on their movements
-and log-ins (with the values each rule read), the alerts an analyst looked at, and the window
-entries — ids and blind indexes, never a name, a number or an address in the clear.
+and log-ins (with the values each rule read), the alerts an analyst looked at, the window
+entries — ids and blind indexes, never a name, a number or an address in the clear — and the
+cases an analyst worked (notes, files kept encrypted, the conclusion) with the reports drafted
+from them.
 
 - **Download**: the person learns that the records exist, how long they are kept and why, and
-  how many decisions there are — not what they say. Monitoring results must not be disclosed to
+  how many decisions there are — not what they say, and nothing of cases or reports: not even
+  that one exists (tipping-off). Monitoring results must not be disclosed to
   the customer they concern (the confidentiality duty of the large-value and suspicious
   transaction reporting rules, 中国人民银行令〔2016〕第3号, and the Anti-Money Laundering Law).
 - **Erasure**: nothing to erase here. The records hold no identifier but the customer's id
   (anonymised with the person by customers and identity), and AML records are kept at least 5
-  years after the transaction (Anti-Money Laundering Law art. 19); window entries are deleted
-  by the close of business once no rule's window can read them (401 days).
+  years after the transaction, a case's notes and files at least 5 years after the business
+  relationship ends (Anti-Money Laundering Law art. 19); window entries are deleted by the close
+  of business once no rule's window can read them (401 days).
 """
 
 import uuid
@@ -22,9 +26,11 @@ from hujin.customers.selectors import customer_id_for_user
 from hujin.risk.models import Decision
 
 RETENTION = (
-    "Screening decisions and alerts are kept at least 5 years after the transaction (Anti-Money "
-    "Laundering Law art. 19) and are not disclosed to the customer they concern; window entries "
-    "are deleted after 401 days. They hold the customer's id and blind indexes only."
+    "Screening decisions and alerts are kept at least 5 years after the transaction, cases (with "
+    "their notes and files) and reports at least 5 years after the business relationship ends "
+    "(Anti-Money Laundering Law art. 19); none is disclosed to the customer they concern. Window "
+    "entries are deleted after 401 days. Decisions and windows hold the customer's id and blind "
+    "indexes only."
 )
 
 

@@ -93,7 +93,10 @@ def risk_screen(movement: Movement) -> Verdict:
         return _verdict(strongest, in_force, decision_ids=[])
     event_id = movement.reference or uuid.uuid4()  # the payment's id: undone if it fails
     ids = _keep(decided, movement, in_force, event_id, refused=False)
-    windows_store.entries_record(*(side.event for side, _ in decided), event_id=event_id)
+    # Held for review, the money has left the payer (held on their wallet) and not reached the
+    # payee: the payee's side is counted when a reviewer releases it (``tasks``).
+    counted = decided[:1] if strongest.outcome == RULE_REVIEW else decided
+    windows_store.entries_record(*(side.event for side, _ in counted), event_id=event_id)
     return _verdict(strongest, in_force, decision_ids=ids)
 
 
@@ -146,17 +149,20 @@ def movement_sides(movement: Movement) -> list[Side]:
         return [own]
     theirs = Side(
         customer_id=uuid.UUID(str(payee)),
-        event=WindowEvent(
-            occurred_at=movement.occurred_at,
-            kind=movement.kind,
-            direction="in",
-            amount=movement.amount_minor,
-            counterparty=str(movement.customer_id),
-            keys={"customer": str(payee), "counterparty": str(movement.customer_id)},
-        ),
+        event=payee_side_event(payer_id=movement.customer_id, payee_id=payee,
+                               amount=movement.amount_minor, at=movement.occurred_at),
         known={"direction": "in"},
-    )
+    )  # fmt: skip
     return [own, theirs]
+
+
+def payee_side_event(*, payer_id, payee_id, amount: int, at) -> WindowEvent:
+    """A transfer between customers as its payee sees it: money in, from the payer."""
+    return WindowEvent(
+        occurred_at=at, kind="transfer", direction="in", amount=amount,
+        counterparty=str(payer_id),
+        keys={"customer": str(payee_id), "counterparty": str(payer_id)},
+    )  # fmt: skip
 
 
 def _counterparty(movement: Movement) -> str:

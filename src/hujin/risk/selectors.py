@@ -12,6 +12,19 @@ from hujin.risk.alerts_selectors import (
     alert_queue,
     alerts_open_count,
 )
+from hujin.risk.anomaly_registry import anomaly_model_active
+from hujin.risk.anomaly_selectors import anomaly_model_page
+from hujin.risk.cases_detail import CaseDetail, case_detail
+from hujin.risk.cases_graph import Counterparty, CounterpartyGraph
+from hujin.risk.cases_selectors import (
+    CaseClock,
+    CaseRef,
+    CaseRow,
+    case_clock,
+    case_of_alert,
+    case_queue,
+    cases_open_count,
+)
 from hujin.risk.decisions_selectors import (
     DecisionAlert,
     DecisionDetail,
@@ -31,6 +44,16 @@ from hujin.risk.lists_selectors import (
     watchlist_version_entries,
     watchlists_overview,
 )
+from hujin.risk.reports_selectors import (
+    Clock,
+    ReportDetail,
+    ReportFilters,
+    ReportRow,
+    lv_dates_open,
+    report_detail,
+    reports_queue,
+    reports_waiting_count,
+)
 from hujin.risk.rulebook_reads import (
     RuleHistory,
     RuleRow,
@@ -47,12 +70,22 @@ __all__ = [
     "AlertFilters",
     "AlertPage",
     "AlertRow",
+    "CaseClock",
+    "CaseDetail",
+    "CaseRef",
+    "CaseRow",
+    "Clock",
+    "Counterparty",
+    "CounterpartyGraph",
     "DecisionAlert",
     "DecisionDetail",
     "DecisionFilters",
     "DecisionPage",
     "DecisionRow",
     "FindingView",
+    "ReportDetail",
+    "ReportFilters",
+    "ReportRow",
     "RuleHistory",
     "RuleRow",
     "SeenValue",
@@ -62,9 +95,20 @@ __all__ = [
     "alert_detail",
     "alert_queue",
     "alerts_open_count",
+    "anomaly_model_active",
+    "anomaly_model_page",
+    "case_clock",
+    "case_detail",
+    "case_of_alert",
+    "case_queue",
+    "cases_open_count",
     "customer_watchlist_hit",
     "decision_detail",
     "decision_log",
+    "lv_dates_open",
+    "report_detail",
+    "reports_queue",
+    "reports_waiting_count",
     "rule_choices",
     "rule_history",
     "rule_list",

@@ -7,10 +7,13 @@ from django.db import transaction
 
 from hujin.core.events import DomainEvent
 from hujin.risk import windows_store
+from hujin.risk.screen import payee_side_event
 
-# Payments' event (by its name: risk sits below payments) when a payment fails: the bank
-# declined it, or a reviewer rejected a held one. Its payload names the payment.
+# Payments' events (by their names: risk sits below payments): a payment failed (the bank
+# declined it, or a reviewer rejected a held one); a transfer between customers went through
+# (``held``: a reviewer released it after the rules held it).
 PAYMENT_FAILED = "payments.payment_failed"
+TRANSFER_SUCCEEDED = "payments.transfer_succeeded"
 
 
 def cob_windows_prune(business_date: date, now: datetime) -> dict:
@@ -26,3 +29,22 @@ def on_payment_failed(event: DomainEvent) -> None:
     if payment_id:
         with transaction.atomic():
             windows_store.entries_forget(event_id=uuid.UUID(str(payment_id)))
+
+
+def on_transfer_released(event: DomainEvent) -> None:
+    """A transfer the rules held reaches its payee when a reviewer releases it: only then do
+    the payee's windows count it (as money in at the release). A transfer that went through
+    at once was counted on both sides by the screen."""
+    payload = event.payload
+    if not payload.get("held") or not payload.get("payee_customer_id"):
+        return
+    payment_id = uuid.UUID(str(payload["payment_id"]))
+    with transaction.atomic():
+        if windows_store.entries_counted(event_id=payment_id, direction="in"):
+            return  # delivered again
+        windows_store.entries_record(
+            payee_side_event(payer_id=payload["customer_id"],
+                             payee_id=payload["payee_customer_id"],
+                             amount=int(payload["amount_minor"]), at=event.occurred_at),
+            event_id=payment_id,
+        )  # fmt: skip

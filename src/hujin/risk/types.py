@@ -1,6 +1,11 @@
 """The risk module's values other modules may read."""
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from hujin.core.dates import business_time_zone
+
+TODAY = "today"  # the window of the calendar day so far, in the business time zone (当日)
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,7 +15,8 @@ class Aggregate:
     events of the same ``per`` (``customer``, ``device``, ``counterparty``, ``ip``), of the
     ``kind`` and ``direction`` listed (empty: any) and, when given, with an amount (fen) of at
     least ``amount_from`` and below ``amount_below``. It covers the events recorded before the one
-    being decided, in ``(now - window, now]``."""
+    being decided, in ``(now - window, now]``; the window ``today`` covers the calendar day so
+    far in the business time zone (``window_seconds`` is then a day: the most it can reach)."""
 
     function: str
     window_seconds: int
@@ -20,6 +26,14 @@ class Aggregate:
     direction: tuple[str, ...] = ()
     amount_from: int | None = None
     amount_below: int | None = None
+
+    def since(self, now: datetime) -> datetime:
+        """The moment after which an event is inside the window at ``now``."""
+        if self.window == TODAY:
+            zone = business_time_zone()
+            start = datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone)
+            return start - timedelta(microseconds=1)  # midnight itself is the day's
+        return now - timedelta(seconds=self.window_seconds)
 
     @property
     def label(self) -> str:

@@ -44,24 +44,9 @@ from hujin.risk.errors import (
 )
 from hujin.risk.permissions import VIEW_RISK, WORK_ALERTS
 from hujin.risk.rulebook_names import OUTCOMES as RULE_OUTCOMES
+from hujin.risk.words import DIRECTION_LABELS, KIND_LABELS, SOURCE_LABELS
 
 PAGE_SIZE = 50
-SOURCE_LABELS = {
-    "rule": pgettext_lazy("alert source", "Rule"),
-    "watchlist": pgettext_lazy("alert source", "Watch list"),
-    "anomaly": pgettext_lazy("alert source", "Anomaly model"),
-}
-KIND_LABELS = {
-    "topup": pgettext_lazy("movement kind", "Top-up"),
-    "withdrawal": pgettext_lazy("movement kind", "Withdrawal"),
-    "transfer": pgettext_lazy("movement kind", "Transfer"),
-    "login": pgettext_lazy("movement kind", "Log-in"),
-    "login_failed": pgettext_lazy("movement kind", "Failed log-in"),
-}
-DIRECTION_LABELS = {
-    "in": pgettext_lazy("direction", "in"),
-    "out": pgettext_lazy("direction", "out"),
-}
 EVERYTHING = [("", gettext_lazy("All"))]
 
 

@@ -58,14 +58,14 @@ class Windows:
 
     def aggregate(self, aggregate: Aggregate, subject: str, now: datetime) -> int:
         """``aggregate`` over the events of ``subject`` (under ``aggregate.per``) in
-        ``(now - window, now]``."""
+        ``(since, now]`` (``Aggregate.since``: ``now - window``, or the day's start)."""
         window = timedelta(seconds=aggregate.window_seconds)
         self.keep = max(self.keep, window)
         times = self._times.get((aggregate.per, subject))
         if not times:
             return 0
         events = self._events[(aggregate.per, subject)]
-        start = bisect.bisect_right(times, now - window)
+        start = bisect.bisect_right(times, aggregate.since(now))
         end = bisect.bisect_right(times, now)
         chosen = [e for e in events[start:end] if _passes(e, aggregate)]
         if aggregate.function == "count":

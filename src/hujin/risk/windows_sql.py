@@ -90,7 +90,7 @@ def _statement(asked: tuple, pers: tuple, facts: tuple, watched: int) -> tuple[s
     for a in asked:
         assert a.per in PER  # the only text of an aggregate put in the statement's text
         where = [f"per = '{a.per}'", "occurred_at > %s"]
-        params.append(("since", a.window_seconds))
+        params.append(("since_of", a))
         reach[a.per] = max(reach.get(a.per, 0), a.window_seconds)
         for name in ("kind", "direction"):
             values = getattr(a, name)
@@ -147,6 +147,8 @@ def _params(d: Dialect, shape: _Shape, keys: dict, now: datetime, counterparty: 
     for kind, value in shape.params:
         if kind == "since":
             out.append(d.datetime_in(now - timedelta(seconds=value)))
+        elif kind == "since_of":  # an aggregate's own window (``today``: the day's start)
+            out.append(d.datetime_in(value.since(now)))
         elif kind == "now":
             out.append(d.datetime_in(now))
         elif kind == "subject":

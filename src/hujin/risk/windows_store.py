@@ -99,6 +99,11 @@ _ENTRY_COLUMNS = (
 )
 
 
+def entries_counted(*, event_id: uuid.UUID, direction: str) -> bool:
+    """Whether the windows hold an entry of the event in ``direction``."""
+    return WindowEntry.objects.filter(event=event_id, direction=direction).exists()
+
+
 def entries_forget(*, event_id: uuid.UUID) -> int:
     """Delete one event's entries (money that did not move after all); returns how many."""
     deleted, _ = WindowEntry.objects.filter(event=event_id).delete()

@@ -167,7 +167,7 @@ def payment_finish(
     event, extra = events.PAYMENT_SUCCEEDED if succeeded else events.PAYMENT_FAILED, {}
     if payment.kind == TRANSFER:  # a transfer held for review, now posted or voided
         extra = {"payee_customer_id": str(payment.payee_id),
-                 "payee_user_id": str(payment.payee.user_id)}  # fmt: skip
+                 "payee_user_id": str(payment.payee.user_id), "held": True}  # fmt: skip
         event = events.TRANSFER_SUCCEEDED if succeeded else event
     payment_record(
         payment, actor=actor, action=f"payments.payment_{outcome}", event=event, now=now,

@@ -2,7 +2,8 @@
 a sanctions or watch list's file as the list's next version, then screen every customer against
 it; ``hujin risk lists screen``: screen every verified customer against every list's current
 version again. The ``rules`` area (``hujin risk rules load-shipped``) comes from
-``hujin.risk.commands_rules``."""
+``hujin.risk.commands_rules``, the ``model`` area (``hujin risk model train|list|activate``)
+from ``hujin.risk.commands_anomaly``."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from hujin.core.actors import Actor
 from hujin.core.errors import HujinError
-from hujin.risk import commands_rules
+from hujin.risk import commands_anomaly, commands_rules
 from hujin.risk.lists import watchlist_import
 from hujin.risk.lists_screening import watchlist_version_screen, watchlists_rescreen
 from hujin.risk.models_lists import FORMATS, LIST_KINDS
@@ -40,10 +41,14 @@ class Command(BaseCommand):
         load.add_argument("file", help="The file to import.")
         actions.add_parser("screen", help="Screen every customer against every current list.")
         commands_rules.rules_parser_add(sub)
+        commands_anomaly.model_parser_add(sub)
 
     def handle(self, *args, area, action, **options):
         if area == commands_rules.AREA:
             commands_rules.rules_handle(self, action, options)
+            return
+        if area == commands_anomaly.AREA:
+            commands_anomaly.model_handle(self, action, options)
             return
         if action == "screen":
             for report in watchlists_rescreen(now=timezone.now()):

@@ -1,7 +1,13 @@
-"""What a sanctions or watch-list screening reads of verified customers: the verified legal name,
-the date of birth and the nationality of the latest verified check, in batches by id (two
-queries a batch, a third when permits' or foreigners' numbers are needed, however many
-customers). Re-exported by ``hujin.customers.selectors``.
+"""What the risk module reads of customers (re-exported by ``hujin.customers.selectors``).
+
+**The movement screen** (``customers_risk_facts``): of the customers on each side of a money
+movement, in one statement and without personal data, the type, when the profile was opened,
+and the birth date of the latest verified check (an age, never a name).
+
+**The sanctions and watch-list screening** (``customers_screening_facts``): of verified
+customers, the verified legal name, the date of birth and the nationality of the latest
+verified check, in batches by id (two queries a batch, a third when permits' or foreigners'
+numbers are needed, however many customers).
 
 The nationality is read from the document: a mainland resident ID is China's (``CN``); a Hong
 Kong, Macao or Taiwan residence permit gives ``HK``, ``MO`` or ``TW`` from its region code; a
@@ -15,12 +21,54 @@ stores only masked forms. No audit entry for each read: the screening's own run 
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pycountry
 
+from hujin.core.sql import Dialect, hot_rows
 from hujin.customers import documents
+from hujin.customers.documents import age_on
 from hujin.customers.models import ApplicationStatus, Customer, KycApplication, KycStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFacts:
+    customer_id: uuid.UUID
+    user_id: uuid.UUID
+    type: str
+    opened_at: datetime
+    birth_date: date | None
+
+    def age_on(self, day: date) -> int | None:
+        """Full years of age on ``day`` (None without a verified birth date)."""
+        return age_on(self.birth_date, day) if self.birth_date is not None else None
+
+
+def customers_risk_facts(*, customer_ids) -> dict[uuid.UUID, RiskFacts]:
+    """``RiskFacts`` of each customer of ``customer_ids`` that exists, by id."""
+    d = Dialect()
+    ids = [uuid.UUID(str(i)) for i in customer_ids]
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    rows = hot_rows(d, _SQL.format(marks=marks), [d.uuid_in(i) for i in ids])
+    facts = {}
+    for customer_id, user_id, kind, created_at, birth_date in rows:
+        customer_id = d.uuid_out(customer_id)
+        if customer_id in facts:  # the newest verified check came first
+            continue
+        facts[customer_id] = RiskFacts(
+            customer_id=customer_id, user_id=d.uuid_out(user_id), type=kind,
+            opened_at=d.datetime_out(created_at), birth_date=d.date_out(birth_date),
+        )  # fmt: skip
+    return facts
+
+
+_SQL = (
+    "SELECT c.id, c.user_id, c.type, c.created_at, a.birth_date FROM customers_customer c "
+    "LEFT JOIN customers_kycapplication a ON a.customer_id = c.id AND a.status = 'verified' "
+    "WHERE c.id IN ({marks}) ORDER BY c.id, a.submitted_at DESC"
+)
 
 
 @dataclass(frozen=True, slots=True)

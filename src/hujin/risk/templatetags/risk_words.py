@@ -1,0 +1,29 @@
+"""The risk pages' words for a movement's codes: ``{% load risk_words %}`` then
+``{{ r.kind|movement_kind }}``, ``{{ r.direction|direction_word }}``,
+``{{ r.channel|channel_word }}``, ``{{ a.source|alert_source }}``."""
+
+from django import template
+
+from hujin.risk.words import CHANNEL_LABELS, DIRECTION_LABELS, KIND_LABELS, SOURCE_LABELS, word
+
+register = template.Library()
+
+
+@register.filter
+def movement_kind(code: str):
+    return word(KIND_LABELS, code)
+
+
+@register.filter
+def direction_word(code: str):
+    return word(DIRECTION_LABELS, code)
+
+
+@register.filter
+def channel_word(code: str):
+    return word(CHANNEL_LABELS, code)
+
+
+@register.filter
+def alert_source(code: str):
+    return word(SOURCE_LABELS, code)
