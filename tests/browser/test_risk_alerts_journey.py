@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.browser.risk_journey_helpers import screen_size, shot, staff_member
 from tests.browser.test_payments_journey import (  # noqa: F401 -- demo is a fixture
     PAYEE_MOBILE,
     PAYER_MOBILE,
-    _fits,
     demo,
 )
 from tests.browser.test_screens import _signed_in
@@ -30,27 +30,11 @@ TEXTS = {
 
 
 def _analyst(username: str):
-    from django.contrib.auth.models import Permission
-
-    from hujin.identity.models import User
-    from tests.conftest import _totp_device_confirmed
-
-    user = User.objects.create(username=username, kind=User.Kind.STAFF, is_staff=True,
-                               first_name=username)  # fmt: skip
-    for name in PERMISSIONS:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    _totp_device_confirmed(user)
-    return User.objects.get(pk=user.pk)
+    return staff_member(username, PERMISSIONS)
 
 
 def _shot(page, name: str, locale: str, viewport: dict) -> None:
-    _fits(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    size = "phone" if viewport["width"] < 500 else "desktop"
-    page.screenshot(path=str(SHOTS / f"risk-alerts-{locale}-{size}-{name}.png"), full_page=True)
+    shot(page, SHOTS, f"risk-alerts-{locale}-{screen_size(viewport)}-{name}")
 
 
 @pytest.fixture

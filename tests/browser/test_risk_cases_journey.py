@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_payments_journey import _fits, demo  # noqa: F401 -- demo is a fixture
+from tests.browser.risk_journey_helpers import screen_size, shot
+from tests.browser.test_payments_journey import demo  # noqa: F401 -- demo is a fixture
 from tests.browser.test_risk_alerts_journey import CODE, _analyst, alerted  # noqa: F401
 from tests.browser.test_screens import _signed_in
 
@@ -23,10 +24,7 @@ TEXTS = {
 
 
 def _shot(page, name: str, locale: str, viewport: dict) -> None:
-    _fits(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    size = "phone" if viewport["width"] < 500 else "desktop"
-    page.screenshot(path=str(SHOTS / f"cases-{locale}-{size}-{name}.png"), full_page=True)
+    shot(page, SHOTS, f"cases-{locale}-{screen_size(viewport)}-{name}")
 
 
 def _submit(page, testid: str) -> None:

@@ -16,12 +16,14 @@ from playwright.sync_api import expect
 from hujin.core.approvals import approval_decide
 from hujin.core.dates import calendar_date_at
 from hujin.core.models import ApprovalRequest
+from hujin.customers.models import Customer
 from hujin.risk.models_cases import Report
 from hujin.risk.reports_lv import lv_reports_write
 from hujin.risk.reports_str import str_draft_from_case
 from tests.browser.test_payments_journey import _fits
 from tests.browser.test_screens import _signed_in
 from tests.payments.conftest import make_customer  # noqa: F401 -- a fixture
+from tests.risk.lists_helpers import verified_customer
 from tests.risk.reports_helpers import ANALYST, NARRATIVE, OFFICER, closed_case, movement
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,11 +32,12 @@ REWRITTEN = NARRATIVE + " The receiving account belongs to a company opened last
 
 
 @pytest.fixture
-def reports(make_customer):  # noqa: F811
-    """张三's suspicious-transaction report judged today; a large-value report of 王芳's from
-    three days ago and one of 李四's from twelve days ago (overdue)."""
+def reports(make_customer, settings):  # noqa: F811
+    """张三's (verified: the file carries the verified identity) suspicious-transaction report
+    judged today; a large-value report of 王芳's from three days ago and one of 李四's from
+    twelve days ago (overdue)."""
     now = timezone.now()
-    zhang = make_customer(name="张三").customer
+    zhang = Customer.objects.get(id=verified_customer("张三", now=now, settings=settings))
     li = make_customer(name="李四").customer
     wang = make_customer(name="王芳").customer
     received = movement(zhang.id, now - timedelta(days=2), amount=300_000_00, direction="in",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_payments_journey import _fits
+from tests.browser.risk_journey_helpers import screen_size, shot, staff_member
 from tests.browser.test_screens import _signed_in
 
 SHOTS = Path("/tmp/shots")
@@ -18,27 +18,11 @@ PERMISSIONS = ("risk.view_risk", "risk.edit_rules", "risk.approve_rules", "core.
 
 
 def _analyst(username: str):
-    from django.contrib.auth.models import Permission
-
-    from hujin.identity.models import User
-    from tests.conftest import _totp_device_confirmed
-
-    user = User.objects.create(username=username, kind=User.Kind.STAFF, is_staff=True,
-                               first_name=username)  # fmt: skip
-    for name in PERMISSIONS:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    _totp_device_confirmed(user)
-    return User.objects.get(pk=user.pk)
+    return staff_member(username, PERMISSIONS)
 
 
 def _shot(page, name: str, locale: str, viewport: dict) -> None:
-    _fits(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    size = "phone" if viewport["width"] < 500 else "desktop"
-    page.screenshot(path=str(SHOTS / f"risk-rules-{locale}-{size}-{name}.png"), full_page=True)
+    shot(page, SHOTS, f"risk-rules-{locale}-{screen_size(viewport)}-{name}")
 
 
 @pytest.mark.parametrize("locale", ["en", "zh-hans"], indirect=True)

@@ -68,7 +68,7 @@ def test_the_story_s_payments_are_held_with_their_rule_s_reason(loaded):
 
 
 def test_the_alerts_are_raised_and_the_decisions_kept(loaded):
-    alerts = sorted(Alert.objects.values_list("code", flat=True))
+    alerts = sorted(Alert.objects.filter(source="rule").values_list("code", flat=True))
     login = Decision.objects.get(kind="login")
     let_go = Decision.objects.get(kind="transfer", direction="out", amount=20_000_00)
 
@@ -122,5 +122,17 @@ def test_the_analyst_works_two_customers_alerts_into_cases_one_reported(loaded):
     report = Report.objects.get()
     assert (report.kind, report.state, report.case_id) == ("str", "draft", zhao.id)
     # 周敏's log-in from the storm's address, and her payout held after it, wait
-    assert sorted(Alert.objects.filter(state="open").values_list("code", flat=True)) == [
+    waiting = Alert.objects.filter(state="open", source="rule")
+    assert sorted(waiting.values_list("code", flat=True)) == [
         "IP-BUSY", "LOGIN-FAILURES-THEN-PAYOUT"]  # fmt: skip
+
+
+def test_an_anomaly_model_is_active_and_has_scored_the_morning(loaded):
+    from hujin.risk.models_anomaly import AnomalyModel, AnomalyScore
+
+    model = AnomalyModel.objects.get()
+    assert model.state == "active" and model.params.get("approved_digest")
+    assert AnomalyScore.objects.filter(model=model).count() >= 4  # the story's customers
+    unusual = Alert.objects.filter(source="anomaly")
+    assert unusual.exists() and all(a.code == "ANOMALY-v1" for a in unusual)
+    assert all(len(a.details["reasons"]) == 3 for a in unusual)

@@ -6,11 +6,13 @@ Each test module names its ``analyst`` and ``customer_id`` fixtures with ``analy
 import uuid
 
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from hujin.core.actors import Actor
 from hujin.identity.access import staff_actor
 from hujin.identity.models import User
 from hujin.risk.models import Alert
+from hujin.risk.models_cases import CaseAttachment
 from tests.risk.alerts_helpers import decision_made
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
@@ -45,3 +47,11 @@ def analyst_made() -> User:
 
 def customer_made(make_customer):
     return make_customer(name="张三").customer.id
+
+
+def stored_content(attachment_id) -> str:
+    """A case file's ``content`` column as the database holds it (no field decrypts it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT content FROM {CaseAttachment._meta.db_table} WHERE id = %s",
+                       [CaseAttachment._meta.pk.get_db_prep_value(attachment_id, connection)])  # fmt: skip
+        return cursor.fetchone()[0]

@@ -234,3 +234,41 @@ def _activate(model, now):
     request = anomaly_model_activate_propose(actor=MAKER, model_id=model.id, reason="first",
                                              now=now)  # fmt: skip
     approval_decide(actor=CHECKER, request_id=request.id, approve=True, reason="ok", now=now)
+
+
+@pytest.mark.django_db
+class TestQueries:
+    def test_the_inbox_line_reads_the_payload_alone(self, trained, now,
+                                                    django_assert_num_queries):  # fmt: skip
+        from hujin.risk.anomaly_navigation import activation_describe
+
+        model = anomaly_model_register(actor=MAKER, trained=trained, now=now)
+        request = anomaly_model_activate_propose(actor=MAKER, model_id=model.id, reason="go",
+                                                 now=now)  # fmt: skip
+
+        with django_assert_num_queries(0):
+            line = activation_describe(request)
+
+        assert "v1" in line and f"{model.threshold:.3f}" in line
+
+    def test_the_page_reads_the_waiting_proposals_once_however_many_candidates(self, trained, now):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from hujin.risk.anomaly_selectors import anomaly_model_page
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                page = anomaly_model_page(actor=MAKER)
+            assert all(v.pending for v in page.versions)
+            return len(captured)
+
+        for _ in range(2):
+            model = anomaly_model_register(actor=MAKER, trained=trained, now=now)
+            anomaly_model_activate_propose(actor=MAKER, model_id=model.id, reason="go", now=now)
+        two = queries()
+        for _ in range(3):
+            model = anomaly_model_register(actor=MAKER, trained=trained, now=now)
+            anomaly_model_activate_propose(actor=MAKER, model_id=model.id, reason="go", now=now)
+
+        assert queries() == two

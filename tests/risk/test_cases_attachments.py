@@ -2,10 +2,12 @@
 name, at most 10 MB, kept encrypted with their SHA-256; read back by who may see risk, every
 download audited; a refused file changes nothing."""
 
+import base64
 import hashlib
 
 import pytest
 
+from hujin.core import crypto
 from hujin.core.actors import Actor
 from hujin.core.errors import PermissionDenied
 from hujin.core.models import AuditEntry
@@ -15,7 +17,16 @@ from hujin.risk.errors import AttachmentRefused, CaseNotFound
 from hujin.risk.models_cases import CaseAttachment, CaseEntry
 from hujin.risk.permissions import VIEW_RISK
 from tests.payments.conftest import make_customer  # noqa: F401 -- a fixture
-from tests.risk.cases_helpers import CSV, JPEG, PDF, PNG, actor_of, analyst_made, customer_made
+from tests.risk.cases_helpers import (
+    CSV,
+    JPEG,
+    PDF,
+    PNG,
+    actor_of,
+    analyst_made,
+    customer_made,
+    stored_content,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +60,11 @@ def test_takes_each_type_by_its_content_and_keeps_it_encrypted(analyst, case, no
 
     assert (kept.content_type, kept.size_bytes) == (kind, len(content))
     assert kept.sha256 == hashlib.sha256(content).hexdigest()
-    assert content not in bytes(CaseAttachment.objects.get().content)  # not in the clear
+    stored = stored_content(kept.id)  # the column as the database holds it
+    assert stored.startswith("v1:") and base64.b64encode(content).decode() not in stored
+    assert crypto.decrypt(stored, purpose="risk.caseattachment.content") == base64.b64encode(
+        content
+    ).decode()
     assert CaseEntry.objects.get(kind="attachment").text == name
 
 

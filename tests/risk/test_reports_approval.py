@@ -18,8 +18,8 @@ from hujin.core.approvals import (
 from hujin.core.errors import PermissionDenied
 from hujin.core.events import outbox_dispatch
 from hujin.core.models import ApprovalRequest, AuditEntry, OutboxEvent
-from hujin.risk.errors import ReportInvalid, ReportNotFound, ReportStateInvalid
 from hujin.risk.cases_work import NARRATIVE_MAX
+from hujin.risk.errors import ReportInvalid, ReportNotFound, ReportStateInvalid
 from hujin.risk.models_cases import Report
 from hujin.risk.reports import report_narrative_edit, report_propose
 from hujin.risk.reports_str import str_draft_from_case
@@ -68,7 +68,8 @@ class TestTheNarrative:
             report_narrative_edit(actor=ANALYST, report_id=draft.id,
                                   narrative=NARRATIVE + control + " More.", now=now)  # fmt: skip
 
-        assert raised.value.details == {"field": "narrative", "problem": "control_characters"}
+        assert raised.value.details["field"] == "narrative"
+        assert raised.value.details["problem"] == "control_characters"
         assert snapshot(draft) == before
 
     def test_the_narrative_is_cleaned_as_the_case_s_is(self, draft, now):
@@ -76,7 +77,7 @@ class TestTheNarrative:
                               narrative=NARRATIVE + "\n\n  Seen\tagain.", now=now)  # fmt: skip
 
         draft.refresh_from_db()
-        assert draft.content["narrative"] == NARRATIVE + " Seen again."
+        assert draft.content["narrative"] == NARRATIVE + "\n\nSeen again."
 
     def test_the_maker_rewrites_it_while_a_draft(self, draft, now):
         report_narrative_edit(actor=ANALYST, report_id=draft.id,
@@ -185,9 +186,7 @@ class TestProposingAndApproving:
 
         assert ApprovalRequest.objects.filter(status="pending").count() == 1
 
-    def test_a_proposed_report_whose_request_was_rejected_may_be_proposed_again(
-        self, draft, now
-    ):
+    def test_a_proposed_report_whose_request_was_rejected_may_be_proposed_again(self, draft, now):
         proposed(draft, now)
         # Rejected, but the subscriber that puts the report back to draft has not run yet.
         ApprovalRequest.objects.filter(status="pending").update(status="rejected")

@@ -12,9 +12,16 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from hujin.core.approvals import approval_decide
+from hujin.core.events import outbox_dispatch
 from hujin.core.models import ApprovalRequest
 from hujin.risk.models_cases import STR, Report
-from hujin.risk.reports import lv_reports_export, lv_reports_propose, report_export
+from hujin.risk.reports import (
+    lv_reports_export,
+    lv_reports_propose,
+    report_export,
+    report_propose,
+)
+from hujin.risk.reports_export import Identity, file_build
 from hujin.risk.reports_lv import lv_reports_write
 from hujin.risk.reports_selectors import report_detail, totals_of
 from hujin.risk.reports_str import numbers_next, str_draft_from_case
@@ -44,17 +51,20 @@ def approve_pending(now):
 
 
 class TestTheNarrativeInTheFile:
-    def test_a_case_s_control_characters_are_left_out_of_the_file(self, filing, settings, now):
+    def test_control_characters_are_left_out_of_the_file(self, filing, settings, now):
         customer = verified_customer("李雷", now=now, settings=settings)
         report = approved_str(customer, uuid.uuid4(), now)
-        narrative = "Money in\x0b and out\x00 within hours, twice over the week."
-        Report.objects.filter(id=report.id).update(content={**report.content,
-                                                            "narrative": narrative})  # fmt: skip
+        # Held in memory only: PostgreSQL cannot even store U+0000 in a text.
+        report.content["narrative"] = "Money in\x0b and out\x00 within hours\x1f, twice."
+        who = Identity(type="individual", name="李雷\x0c", id_type="resident_id",
+                       id_number="110105196803140011", nationality="CN")  # fmt: skip
 
-        file = report_export(actor=OFFICER, report_id=report.id, now=now)
+        file = file_build([report], {str(customer): who}, institution=INSTITUTION,
+                          name="HJ0001_test.xml", now=now)  # fmt: skip
 
         body = SafeET.fromstring(file.content).find("Report")  # parses: the XML is valid
-        assert text(body, "Narrative") == "Money in and out within hours, twice over the week."
+        assert text(body, "Narrative") == "Money in and out within hours, twice."
+        assert text(body, "Customer/Name") == "李雷"
 
 
 class TestReportNumbers:
@@ -174,3 +184,24 @@ def test_sums_are_kept_apart_by_currency():
     ]
 
     assert totals_of(listed) == (("CNY", 100_00, 30_00), ("USD", 7_00, 0))
+
+
+class TestAReportProposedAgainBeforeItsRejectionIsDelivered:
+    def test_stays_proposed_when_the_late_rejection_arrives(self, now):
+        at = datetime(2026, 9, 30, 11, tzinfo=SHANGHAI)
+        for amount in (60_000_00, 70_000_00):
+            movement(uuid.uuid4(), at, amount=amount, kind="topup", direction="in",
+                     fired=["LV-CASH"])  # fmt: skip
+        lv_reports_write(business_date=DAY, now=now)
+        lv_reports_propose(actor=ANALYST, on=DAY, reason="the day's reports", now=now)
+        approval_decide(actor=OFFICER, request_id=ApprovalRequest.objects.get().id,
+                        approve=False, reason="check the second", now=now)  # fmt: skip
+        again, other = Report.objects.order_by("number")
+        report_propose(actor=ANALYST, report_id=again.id, reason="checked alone", now=now)
+
+        outbox_dispatch(now=now)  # the rejection's subscriber runs only now
+
+        again.refresh_from_db()
+        other.refresh_from_db()
+        assert (again.state, other.state) == ("proposed", "draft")
+        assert ApprovalRequest.objects.get(status="pending").target_id == str(again.id)

@@ -84,7 +84,9 @@ def test_a_held_transfer_later_rejected_is_never_reported(customer, payee, now):
     assert not Report.objects.exists()
 
 
-def test_a_held_transfer_later_released_is_reported_on_its_own_transaction_date(customer, payee, now):
+def test_a_held_transfer_later_released_is_reported_on_its_own_transaction_date(
+    customer, payee, now
+):
     held = paid(customer, "review", now)
     decision = large_transfer(customer, held)
     lv_reports_write(business_date=DAY, now=now)

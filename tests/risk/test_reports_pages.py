@@ -177,7 +177,10 @@ class TestAReportsPage:
 
 class TestAnExportThatCannotBeBuilt:
     def test_a_customer_without_a_verified_identity_is_said_and_nothing_is_filed(
-        self, role_client, make_customer, now  # noqa: F811
+        self,
+        role_client,
+        make_customer,  # noqa: F811
+        now,
     ):
         unverified = make_customer(name="王五").customer  # no verified application
         report = draft_of(unverified.id, uuid.uuid4())
@@ -228,3 +231,19 @@ class TestWhoMay:
         )
 
         assert response.status_code == 404
+
+
+class TestADaysLargeValueReportsOnThePage:
+    def test_are_proposed_with_the_reason_the_analyst_gives(self, role_client, now):
+        movement(uuid.uuid4(), JUDGED.replace(hour=10), amount=60_000_00, kind="topup",
+                 direction="in", fired=["LV-CASH"])  # fmt: skip
+        lv_reports_write(business_date=JUDGED.date(), now=now)
+        client = role_client("risk_analyst")
+        main = _get(client, REPORTS)
+        assert 'name="reason"' in main and 'type="hidden" name="reason"' not in main
+
+        refused = client.post(f"{REPORTS}lv/propose/", {"on": "2026-09-30", "reason": ""})
+        assert refused.status_code == 302 and not ApprovalRequest.objects.exists()
+        client.post(f"{REPORTS}lv/propose/", {"on": "2026-09-30", "reason": "Checked: cash."})
+
+        assert ApprovalRequest.objects.get().maker_reason == "Checked: cash."

@@ -25,6 +25,7 @@ HUJIN_WEALTH_SUITABILITY_POLICY  strict (default: nothing above the customer's r
 HUJIN_WEALTH_REBALANCE_THRESHOLD  percentage points a fund holding may drift from the suggested
                  mix before rebalancing is suggested (default 5)
 HUJIN_RISK_CASE_WORKING_DAYS  working days an AML case has to be concluded in (default 10)
+HUJIN_RISK_ANOMALY_ALERTS_PER_DAY  the most alerts the anomaly model raises a day (default 50)
 HUJIN_RISK_REPORTING_INSTITUTION  the institution on its reports to the authority, as JSON
                  {"code": ..., "name": ...}
 """
@@ -252,6 +253,9 @@ HUJIN_WEALTH_REBALANCE_THRESHOLD = os.environ.get("HUJIN_WEALTH_REBALANCE_THRESH
 # The working days an AML case has to be concluded in: the institution's own policy
 # (docs/modules/risk-cases.md).
 HUJIN_RISK_CASE_WORKING_DAYS = int(os.environ.get("HUJIN_RISK_CASE_WORKING_DAYS", "10"))
+# The most alerts the anomaly model raises for one business date, the highest scores first
+# (docs/modules/risk-anomaly.md).
+HUJIN_RISK_ANOMALY_ALERTS_PER_DAY = int(os.environ.get("HUJIN_RISK_ANOMALY_ALERTS_PER_DAY", "50"))
 # The reporting institution ({"code", "name"}) on suspicious-transaction and large-value reports
 # (docs/modules/risk-reports.md); a development placeholder until it is set.
 HUJIN_RISK_REPORTING_INSTITUTION = json.loads(

@@ -39,6 +39,7 @@ from django.test.utils import override_settings
 
 from hujin.core.actors import system_actor
 from hujin.core.approvals import approval_decide
+from hujin.core.dates import calendar_date_at
 from hujin.core.screening import Login, logins_observe
 from hujin.customers.selectors import customer_id_for_user
 from hujin.demo.loader import DemoContext
@@ -66,15 +67,19 @@ from hujin.payments.types import Confirmation
 from hujin.risk.selectors import AlertFilters, alert_queue, case_of_alert, rule_history
 from hujin.risk.services import (
     alert_escalate,
+    anomaly_model_activate_propose,
+    anomaly_model_train,
     case_attachment_add,
     case_close,
     case_note_add,
+    cob_anomaly_score,
     rule_version_propose,
     rule_version_write,
     shipped_rules_load,
 )
 
 SYSTEM = system_actor("demo")
+DEMO_MODEL_CUSTOMERS = 100  # trained in about a second; `hujin risk model train` uses 2,000
 MAKER, CHECKER = "risk", "compliance"  # the demo's risk analyst writes, compliance approves
 SETTLED_AFTER = timedelta(minutes=15)  # as the payments' story: the sandbox has answered
 SANDBOX = {"seed": SEED, "fail_share": 0, "delay_seconds": 60}  # the bank says yes in a minute
@@ -265,6 +270,24 @@ def _casework(people: dict[str, Who], at: datetime) -> None:
                now=at + timedelta(minutes=50))  # fmt: skip
 
 
+def _anomaly_model(at: datetime, now: datetime) -> None:
+    """The analyst trains a small anomaly model on the synthetic history, compliance activates
+    it, and the close of business scores the morning's customers (their days stand out against
+    no history: the page shows what made each unusual)."""
+    analyst, checker = _staff(MAKER), _staff(CHECKER)
+    model = anomaly_model_train(actor=analyst, seed=7, customers=DEMO_MODEL_CUSTOMERS,
+                                per_typology=5, now=at)  # fmt: skip
+    request = anomaly_model_activate_propose(
+        actor=analyst, model_id=model.id, now=at + timedelta(minutes=2),
+        reason="Recall 1.00 with the rules on every typology; flags 1 % of ordinary customers",
+    )  # fmt: skip
+    approval_decide(actor=checker, request_id=request.id, approve=True,
+                    reason="Figures checked on the model page",
+                    now=at + timedelta(minutes=4))  # fmt: skip
+    for day in sorted({calendar_date_at(at), calendar_date_at(now)}):
+        cob_anomaly_score(day, now)
+
+
 def demo_risk_step(ctx: DemoContext) -> None:
     now = ctx.now
     loaded = shipped_rules_load(actor=SYSTEM, now=now - _ago(9), state="live")
@@ -286,9 +309,10 @@ def demo_risk_step(ctx: DemoContext) -> None:
     # 李娜 sends 张伟 a round ¥20,000: allowed; the analyst's ROUND-AMOUNT v2 would flag it.
     _pay(li, "transfer", 20_000, "li-round-transfer", now - _ago(2.4), to=zhang)
     _casework(people, now - _ago(2))
+    _anomaly_model(now - _ago(9.5), now)
     ctx.report.notes.append(
         f"Risk: {len(loaded.written)} shipped rules live, 2 tried in shadow, 1 draft; a morning's "
         "payments held or flagged, two customers' alerts escalated into cases (one closed as "
-        "suspicious, its report drafted): log in as risk (Risk → Alerts, Decision log, Cases, "
-        "Reports)."
+        "suspicious, its report drafted), an anomaly model active: log in as risk (Risk → "
+        "Alerts, Decision log, Cases, Reports, Anomaly model)."
     )

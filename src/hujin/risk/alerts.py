@@ -19,6 +19,7 @@ from django.db import transaction
 from hujin.core.actors import Actor, require_scope
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
+from hujin.core.text import TextRefused, text_cleaned
 from hujin.risk import events
 from hujin.risk.cases import case_escalation_join
 from hujin.risk.errors import AlertNotFound, AlertStateInvalid, AlertTriageInvalid
@@ -40,12 +41,10 @@ class AlertTriaged:
 
 
 def _text(value, *, field: str, min_length: int) -> str:
-    text = " ".join(str(value or "").split())
-    if len(text) < min_length or len(text) > TEXT_MAX:
-        raise AlertTriageInvalid(
-            details={"field": field, "min_length": min_length, "max_length": TEXT_MAX}
-        )
-    return text
+    try:
+        return text_cleaned(value, min_length=min_length, max_length=TEXT_MAX)
+    except TextRefused as refused:
+        raise AlertTriageInvalid(details={"field": field, **refused.details}) from None
 
 
 def _locked_open(alert_id) -> Alert:
@@ -60,27 +59,39 @@ def _locked_open(alert_id) -> Alert:
     return alert
 
 
+def _triaged(actor: Actor, alert: Alert, *, state: str, text: str, now: datetime) -> None:
+    """The open ``alert`` (locked by the caller) moved to ``state``, audited, its event
+    emitted, in the caller's transaction."""
+    alert.state, alert.triaged_by, alert.triaged_at = state, person_id(actor), now
+    alert.triage_reason = text
+    alert.save(update_fields=["state", "triaged_by", "triaged_at", "triage_reason"])
+    action = "risk.alert_dismiss" if state == DISMISSED else "risk.alert_escalate"
+    audit_record(
+        actor=actor, action=action, target_type=TARGET, target_id=str(alert.id),
+        occurred_at=now, before={"state": OPEN},
+        after={"state": state, "code": alert.code, "source": alert.source, "reason": text},
+    )  # fmt: skip
+    event_emit(
+        aggregate_type=TARGET, aggregate_id=str(alert.id),
+        event_type=events.ALERT_DISMISSED if state == DISMISSED else events.ALERT_ESCALATED,
+        occurred_at=now,
+        payload={"alert_id": str(alert.id), "source": alert.source, "code": alert.code,
+                 "customer_id": str(alert.customer_id or ""),
+                 "decision_id": str(alert.decision_id or ""), "state": state},
+    )  # fmt: skip
+
+
+def alert_escalated(actor: Actor, alert: Alert, *, text: str, now: datetime) -> None:
+    """Escalate the open ``alert`` the caller locked, in its transaction (audit entry
+    ``risk.alert_escalate`` and event ``risk.alert_escalated``), without joining a case: for
+    ``cases.case_alert_add``, which joins it to the case it names."""
+    _triaged(actor, alert, state=ESCALATED, text=text, now=now)
+
+
 def _triage(actor: Actor, alert_id, *, state: str, text: str, now: datetime) -> AlertTriaged:
     with transaction.atomic():
-        alert = _locked_open(alert_id)
-        alert.state, alert.triaged_by, alert.triaged_at = state, person_id(actor), now
-        alert.triage_reason = text
-        alert.save(update_fields=["state", "triaged_by", "triaged_at", "triage_reason"])
-        action = "risk.alert_dismiss" if state == DISMISSED else "risk.alert_escalate"
-        audit_record(
-            actor=actor, action=action, target_type=TARGET, target_id=str(alert.id),
-            occurred_at=now, before={"state": OPEN},
-            after={"state": state, "code": alert.code, "source": alert.source, "reason": text},
-        )  # fmt: skip
-        event_emit(
-            aggregate_type=TARGET, aggregate_id=str(alert.id),
-            event_type=(events.ALERT_DISMISSED if state == DISMISSED
-                        else events.ALERT_ESCALATED),
-            occurred_at=now,
-            payload={"alert_id": str(alert.id), "source": alert.source, "code": alert.code,
-                     "customer_id": str(alert.customer_id or ""),
-                     "decision_id": str(alert.decision_id or ""), "state": state},
-        )  # fmt: skip
+        alert = _locked_open(alert_id)  # the alert before the case: cases locks in that order
+        _triaged(actor, alert, state=state, text=text, now=now)
         case = case_escalation_join(actor=actor, alert=alert, now=now) if state == ESCALATED \
             else None  # fmt: skip
     return AlertTriaged(alert_id=alert.id, state=state, triaged_at=now,

@@ -23,7 +23,7 @@ from hujin.core.events import event_emit
 from hujin.core.models import ApprovalRequest, ApprovalStatus
 from hujin.risk import events
 from hujin.risk.anomaly_features import FEATURES
-from hujin.risk.anomaly_train import Trained, artefact_dump, artefact_load
+from hujin.risk.anomaly_train import PER_TYPOLOGY, Trained, artefact_dump, artefact_load, train
 from hujin.risk.errors import (
     AnomalyArtefactInvalid,
     AnomalyModelNotFound,
@@ -31,6 +31,7 @@ from hujin.risk.errors import (
 )
 from hujin.risk.models_anomaly import M_ACTIVE, M_CANDIDATE, M_RETIRED, AnomalyModel
 from hujin.risk.permissions import EDIT_RULES
+from hujin.risk.shipped import shipped_rules
 
 # maker-checker; payload: model_id, version, threshold, sha256, digest (model_digest)
 ACTION = "risk.anomaly_model_activate"
@@ -89,6 +90,16 @@ def anomaly_model_register(*, actor: Actor, trained: Trained, now: datetime) -> 
     except IntegrityError:
         raise AnomalyModelStateInvalid(details={"reason": "concurrent_registration"}) from None
     return model
+
+
+def anomaly_model_train(*, actor: Actor, seed: int, customers: int, now: datetime,
+                        per_typology: int = PER_TYPOLOGY) -> AnomalyModel:  # fmt: skip
+    """Train on the synthetic history of ``seed`` (``customers`` ordinary ones), measure it on
+    a fresh seed against the shipped rules, and register it (``anomaly_model_register``)."""
+    require_scope(actor, EDIT_RULES)
+    trained = train(seed=seed, customers=customers, per_typology=per_typology,
+                    rules=shipped_rules())  # fmt: skip
+    return anomaly_model_register(actor=actor, trained=trained, now=now)
 
 
 def _locked(model_id) -> AnomalyModel:

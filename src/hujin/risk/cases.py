@@ -4,10 +4,15 @@
 - An alert escalated (``alerts.alert_escalate``) joins its customer's open case, or opens one:
   a customer has at most one open case (a database rule), so two escalations at the same moment
   end in one case — the second one's insert fails on the rule, and it joins the case the first
-  one opened (``_open_or_join``). A case's number (``CASE-2026-000001``) is the year's next one,
-  taken the same way: a clash on the unique number retries with the next.
+  one opened (``_open_or_join``). A case's number (``CASE-2026-000001``) is the year's next one
+  (``numbers.number_next``), taken the same way: a clash on the unique number retries with the
+  next.
 - ``case_open`` opens one for a customer without an alert (from a screen), refused while one is
-  open; ``case_alert_add`` joins an open or escalated alert of the same customer.
+  open; ``case_alert_add`` joins an escalated alert of the same customer, or an open one, which
+  it escalates first as the alerts' triage does (``alerts.alert_escalated``: its audit entry and
+  event).
+- Locks are taken in one order, the alert before the case, by the escalation and the joining
+  alike, so that the two at the same moment wait for each other instead of deadlocking.
 - The clock (``due_at``): ``HUJIN_RISK_CASE_WORKING_DAYS`` working days (default 10) after the
   business day it opened — the institution's own policy; no regulation sets it.
 
@@ -28,12 +33,14 @@ from hujin.core.actors import Actor, require_scope
 from hujin.core.audit import audit_record
 from hujin.core.dates import business_time_zone
 from hujin.core.events import event_emit
+from hujin.core.text import TextRefused, text_cleaned
 from hujin.core.workdays import working_days_after
 from hujin.customers.selectors import customer_user_id
 from hujin.risk.errors import CaseInvalid, CaseNotFound, CaseStateInvalid
 from hujin.risk.events import CASE_ALERT_ADDED, CASE_OPENED
 from hujin.risk.models import ESCALATED, OPEN, Alert
 from hujin.risk.models_cases import CASE_OPEN, Case, CaseEntry
+from hujin.risk.numbers import number_next
 from hujin.risk.permissions import WORK_ALERTS
 from hujin.risk.rulebook import person_id
 
@@ -41,6 +48,8 @@ TARGET = "risk.case"  # audit's target type
 DEFAULT_WORKING_DAYS = 10
 TITLE_MAX = 200
 ATTEMPTS = 20
+NUMBER_WIDTH = 6
+LINES_KEPT = ("note", "narrative")  # the texts whose line breaks stay
 
 # The events (outbox); payloads carry ids, codes and states, never the analysts' words.
 
@@ -60,13 +69,14 @@ def case_due_at(opened_at: datetime) -> datetime:
 
 
 def clean_text(value, *, field: str, min_length: int, max_length: int) -> str:
-    """``value`` with its runs of blank space made one, else CaseInvalid naming ``field``."""
-    text = " ".join(str(value or "").split()) if field != "note" else str(value or "").strip()
-    if len(text) < min_length or len(text) > max_length:
-        raise CaseInvalid(
-            details={"field": field, "min_length": min_length, "max_length": max_length}
-        )
-    return text
+    """``value`` cleaned by ``core.text.text_cleaned`` (a note's and a narrative's line breaks
+    kept, other texts on one line; control characters refused), else CaseInvalid naming
+    ``field`` (``details.problem``: ``control_characters``, ``too_short``, ``too_long``)."""
+    try:
+        return text_cleaned(value, min_length=min_length, max_length=max_length,
+                            keep_lines=field in LINES_KEPT)  # fmt: skip
+    except TextRefused as refused:
+        raise CaseInvalid(details={"field": field, **refused.details}) from None
 
 
 def case_locked(case_id, *, open_only: bool = True) -> Case:
@@ -102,10 +112,7 @@ def recorded(case: Case, *, actor: Actor, action: str, event_type: str, now: dat
 
 
 def _next_number(now: datetime) -> str:
-    prefix = f"CASE-{now.astimezone(business_time_zone()).year}-"
-    last = (Case.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())  # fmt: skip
-    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
+    return number_next(Case, f"CASE-{now.astimezone(business_time_zone()).year}-", NUMBER_WIDTH)
 
 
 def _open_or_join(actor: Actor, customer_id: uuid.UUID, *, title: str, now: datetime,
@@ -183,20 +190,29 @@ def case_open(*, actor: Actor, customer_id, title: str, now: datetime) -> Case:
     return case
 
 
+def _alert_locked(alert_id) -> Alert:
+    try:
+        alert = Alert.objects.select_for_update().filter(id=alert_id).first()
+    except (ValidationError, ValueError, TypeError):
+        alert = None
+    if alert is None:
+        raise CaseNotFound(details={"alert_id": str(alert_id)})
+    return alert
+
+
 def case_alert_add(*, actor: Actor, case_id, alert_id, now: datetime) -> Case:
-    """Join the alert ``alert_id`` to the open case ``case_id``: an open alert (it becomes
-    escalated) or an escalated one in no case, of the case's customer. Raises
-    PermissionDenied, CaseNotFound, CaseStateInvalid (the case is closed; the alert is dismissed
-    or in a case), CaseInvalid (``alert``: another customer's)."""
+    """Join the alert ``alert_id`` to the open case ``case_id``: an escalated one in no case,
+    or an open one, escalated first as the triage does (``alerts.alert_escalated``), of the
+    case's customer. The alert is locked before the case (the escalation's order). Raises
+    PermissionDenied, CaseNotFound, CaseStateInvalid (``details.state``: the case is closed;
+    ``details.alert_state``: ``dismissed``, or ``in_case``), CaseInvalid (``alert``: another
+    customer's)."""
+    from hujin.risk.alerts import alert_escalated  # alerts joins cases: imported when called
+
     require_scope(actor, WORK_ALERTS)
     with transaction.atomic():
+        alert = _alert_locked(alert_id)
         case = case_locked(case_id)
-        try:
-            alert = Alert.objects.select_for_update().filter(id=alert_id).first()
-        except (ValidationError, ValueError, TypeError):
-            alert = None
-        if alert is None:
-            raise CaseNotFound(details={"alert_id": str(alert_id)})
         if alert.customer_id != case.customer_id:
             raise CaseInvalid(details={"field": "alert", "reason": "another_customer"})
         if alert.state not in (OPEN, ESCALATED) or alert.case_id is not None:
@@ -205,7 +221,6 @@ def case_alert_add(*, actor: Actor, case_id, alert_id, now: datetime) -> Case:
             )
         before = alert.state
         if alert.state == OPEN:
-            alert.state, alert.triaged_by, alert.triaged_at = ESCALATED, person_id(actor), now
-            alert.save(update_fields=["state", "triaged_by", "triaged_at"])
+            alert_escalated(actor, alert, text=case.number, now=now)
         _joined(case, alert, actor=actor, now=now, before=before)
     return case

@@ -3,8 +3,10 @@
 - Taken: PDF, PNG, JPEG, CSV and plain text, told by their content (the first bytes of a PDF,
   a PNG or a JPEG; UTF-8 text without control characters otherwise), never by their name; a
   name whose extension says another type is refused. At most ``MAX_BYTES`` (10 MB).
-- Kept encrypted at rest (``core.crypto``, AES-256-GCM, the purpose binding the ciphertext to
-  this column); the SHA-256 of the clear bytes is kept beside it.
+- Kept encrypted at rest: the bytes, as base64, in the project's encrypted column
+  (``core.crypto.EncryptedTextField``, AES-256-GCM, the purpose binding the ciphertext to this
+  column), so ``hujin keys status`` counts them and ``hujin keys rotate`` re-encrypts them with
+  the other personal data; the SHA-256 of the clear bytes is kept beside it.
 - Read back only by who holds ``risk.view_risk``, and every download is in the audit trail."""
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from django.db import transaction
 
 from hujin.core.actors import Actor, require_scope
 from hujin.core.audit import audit_record
-from hujin.core.crypto import decrypt, encrypt
 from hujin.risk.cases import TARGET, case_locked, entry_add, recorded
 from hujin.risk.errors import AttachmentRefused, CaseNotFound
 from hujin.risk.events import CASE_ATTACHMENT_ADDED
@@ -31,7 +32,6 @@ from hujin.risk.rulebook import person_id
 
 MAX_BYTES = 10 * 1024 * 1024
 NAME_MAX = 200
-PURPOSE = "risk.caseattachment.content"
 PDF, PNG, JPEG, CSV, TEXT = "application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"
 EXTENSIONS = {
     PDF: {".pdf"},
@@ -93,12 +93,12 @@ def case_attachment_add(*, actor: Actor, case_id, file_name: str, content: bytes
     name = _clean_name(file_name)
     kind = content_type_of(content, name)
     digest = hashlib.sha256(content).hexdigest()
-    sealed = encrypt(base64.b64encode(content).decode(), purpose=PURPOSE).encode()
     with transaction.atomic():
         case = case_locked(case_id)
         attachment = CaseAttachment.objects.create(
             case=case, file_name=name, content_type=kind, size_bytes=len(content),
-            sha256=digest, content=sealed, uploaded_by=person_id(actor), uploaded_at=now,
+            sha256=digest, content=base64.b64encode(content).decode(),
+            uploaded_by=person_id(actor), uploaded_at=now,
         )  # fmt: skip
         entry_add(case, "attachment", actor=actor, now=now, text=name,
                   details={"attachment_id": str(attachment.id), "sha256": digest,
@@ -122,7 +122,7 @@ def case_attachment_read(*, actor: Actor, case_id, attachment_id,
         attachment = None
     if attachment is None:
         raise CaseNotFound(details={"attachment_id": str(attachment_id)})
-    content = base64.b64decode(decrypt(bytes(attachment.content).decode(), purpose=PURPOSE))
+    content = base64.b64decode(attachment.content)
     with transaction.atomic():
         audit_record(actor=actor, action="risk.case_attachment_download", target_type=TARGET,
                      target_id=str(attachment.case_id), occurred_at=now,

@@ -3,8 +3,11 @@
 names, the linked movements (the alerts' decisions and the customer's other movements over the
 case's period), the timeline and the files, and who may be given it.
 
-The case's period runs from ``LOOKBACK`` before its first alert (or its opening) to its
-closing (or now): long enough to show the month of behaviour a typology is read from.
+The case's period (``case_period``) runs from ``LOOKBACK`` before its first alert (or its
+opening, if earlier) to its closing (or now): long enough to show the month of behaviour a
+typology is read from. Its movements (``case_movements``, one definition for the page and the
+report draft) are the customer's money movements over the period (log-ins are not movements) and
+every movement one of its alerts is about, even from before the period.
 
 Customers and staff are named as the console names them, never by an id. Values out."""
 
@@ -114,23 +117,9 @@ def _alerts(rows, texts: dict) -> list[CaseAlert]:
     ]
 
 
-def _movements(case: Case, period, texts: dict) -> list[CaseMovement]:
-    alerted = set(Alert.objects.filter(case=case).exclude(decision=None)
-                  .values_list("decision_id", flat=True))  # fmt: skip
-    rows = (Decision.objects.defer("findings")
-            .filter(customer_id=case.customer_id, occurred_at__gte=period[0],
-                    occurred_at__lte=period[1])
-            .exclude(kind__in=NOT_MOVEMENTS))  # fmt: skip
-    chosen = {d.id: d for d in rows.order_by("-occurred_at", "-id")[:MOVEMENTS_MAX]}
-    chosen.update({d.id: d for d in Decision.objects.defer("findings").filter(id__in=alerted)})
-    return [
-        CaseMovement(d.id, d.occurred_at, d.kind, d.direction, d.amount, d.currency or "CNY",
-                     d.outcome, [rule_name(texts, c) for c in d.fired or []], d.id in alerted)
-        for d in sorted(chosen.values(), key=lambda d: (d.occurred_at, str(d.id)), reverse=True)
-    ]  # fmt: skip
-
-
-def _period(case: Case, now: datetime) -> tuple[datetime, datetime]:
+def case_period(case: Case, now: datetime | None = None) -> tuple[datetime, datetime | None]:
+    """From ``LOOKBACK`` before the case's first alert (or its opening, if earlier) to its
+    closing, else ``now`` (None: no end yet)."""
     first = (
         Alert.objects.filter(case=case)
         .order_by("raised_at")
@@ -138,6 +127,33 @@ def _period(case: Case, now: datetime) -> tuple[datetime, datetime]:
         .first()
     )
     return min(case.opened_at, first or case.opened_at) - LOOKBACK, case.closed_at or now
+
+
+def case_movements(case: Case, *, now: datetime | None = None,
+                   limit: int | None = None) -> list[Decision]:  # fmt: skip
+    """The case's movements, newest first: the customer's money movements over
+    ``case_period(case, now)`` (the newest ``limit`` of them when given) and every movement one
+    of the case's alerts is about. Their ``alerted`` attribute says which."""
+    start, end = case_period(case, now)
+    alerted = set(Alert.objects.filter(case=case).exclude(decision=None)
+                  .values_list("decision_id", flat=True))  # fmt: skip
+    rows = Decision.objects.defer("findings").exclude(kind__in=NOT_MOVEMENTS)
+    over = rows.filter(customer_id=case.customer_id, occurred_at__gte=start)
+    over = over.filter(occurred_at__lte=end) if end is not None else over
+    over = over.order_by("-occurred_at", "-id")
+    chosen = {d.id: d for d in (over[:limit] if limit else over)}
+    chosen.update({d.id: d for d in rows.filter(id__in=alerted)})
+    for d in chosen.values():
+        d.alerted = d.id in alerted
+    return sorted(chosen.values(), key=lambda d: (d.occurred_at, str(d.id)), reverse=True)
+
+
+def _movements(case: Case, now: datetime, texts: dict) -> list[CaseMovement]:
+    return [
+        CaseMovement(d.id, d.occurred_at, d.kind, d.direction, d.amount, d.currency or "CNY",
+                     d.outcome, [rule_name(texts, c) for c in d.fired or []], d.alerted)
+        for d in case_movements(case, now=now, limit=MOVEMENTS_MAX)
+    ]  # fmt: skip
 
 
 def _timeline(case: Case, texts: dict, people: dict) -> list[CaseEntryView]:
@@ -174,7 +190,7 @@ def case_detail(*, actor: Actor, case_id, now: datetime) -> CaseDetail:
     [row] = case_rows(actor, [case], now)
     codes = set(Alert.objects.filter(case=case).values_list("code", flat=True))
     codes |= set(_joinable(case).values_list("code", flat=True))
-    period = _period(case, now)
+    period = case_period(case, now)
     movements_texts = rule_texts(codes | _fired_codes(case, period))
     entries = list(case.entries.values_list("by", "details"))
     files = list(case.attachments.defer("content"))
@@ -195,7 +211,7 @@ def case_detail(*, actor: Actor, case_id, now: datetime) -> CaseDetail:
         alerts=_alerts(case.alerts.select_related("decision").order_by("raised_at", "id"),
                        movements_texts),
         joinable=_alerts(_joinable(case), movements_texts) if may_work else [],
-        movements=_movements(case, period, movements_texts),
+        movements=_movements(case, now, movements_texts),
         timeline=_timeline(case, movements_texts, people),
         files=[CaseFile(f.id, f.file_name, f.content_type, f.size_bytes, f.sha256,
                         people.get(str(f.uploaded_by), ""), f.uploaded_at) for f in files],

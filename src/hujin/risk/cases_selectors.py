@@ -20,6 +20,7 @@ from hujin.risk.decisions_selectors import customer_links
 from hujin.risk.models import Alert
 from hujin.risk.models_cases import CASE_OPEN, Case
 from hujin.risk.permissions import VIEW_RISK
+from hujin.risk.rulebook import person_id
 
 QUEUE_MAX = 200
 VIEWS = ("open", "mine", "overdue", "closed", "all")
@@ -29,7 +30,7 @@ VIEWS = ("open", "mine", "overdue", "closed", "all")
 class CaseClock:
     due_on: date
     days_left: int  # working days after today up to the due day (0: due today)
-    days_over: int  # working days past the due day (0: not overdue)
+    days_over: int  # working days past the due day, at least 1 after it (0: not overdue)
     stopped: bool  # closed: the clock no longer runs
 
     @property
@@ -52,12 +53,15 @@ class CaseRow:
 
 
 def case_clock(case: Case, now: datetime) -> CaseClock:
+    """The clock on the calendar day of ``now`` (or of the closing) in the business time zone:
+    overdue on every day after the due day, a weekend or a holiday included (then by at least
+    one working day: the day the work should have been done)."""
     zone = business_time_zone()
     due_on = case.due_at.astimezone(zone).date()
     today = (case.closed_at or now).astimezone(zone).date()
+    over = max(1, working_days_between(due_on, today)) if today > due_on else 0
     return CaseClock(due_on=due_on, days_left=working_days_between(today, due_on),
-                     days_over=working_days_between(due_on, today),
-                     stopped=case.state != CASE_OPEN)  # fmt: skip
+                     days_over=over, stopped=case.state != CASE_OPEN)  # fmt: skip
 
 
 def case_rows(actor: Actor, cases: list[Case], now: datetime) -> list[CaseRow]:
@@ -86,30 +90,25 @@ def case_rows(actor: Actor, cases: list[Case], now: datetime) -> list[CaseRow]:
     ]
 
 
-def case_queue(*, actor: Actor, view: str = "open", now: datetime) -> list[CaseRow]:
-    """The cases of ``view`` (``open``, ``mine``: open and assigned to ``actor``, ``overdue``:
-    open past their clock, ``closed``, ``all``), the nearest clock first (closed ones: the
-    latest closed first). Raises PermissionDenied."""
+def case_queue(*, actor: Actor, view: str = "open", now: datetime,
+               limit: int = QUEUE_MAX) -> list[CaseRow]:  # fmt: skip
+    """The first ``limit`` cases of ``view`` (``open``, ``mine``: open and assigned to
+    ``actor``, ``overdue``: open past their clock, ``closed``, ``all``), the nearest clock first
+    (closed ones: the latest closed first); ask for one more than is shown to tell whether
+    others follow. Raises PermissionDenied."""
     require_scope(actor, VIEW_RISK)
     rows = Case.objects.all()
     if view in ("open", "mine", "overdue"):
         rows = rows.filter(state=CASE_OPEN).order_by("due_at", "number")
         if view == "mine":
-            rows = rows.filter(assignee=_person(actor))
+            rows = rows.filter(assignee=person_id(actor))
         if view == "overdue":
             rows = rows.filter(due_at__lt=now)
     elif view == "closed":
         rows = rows.exclude(state=CASE_OPEN).order_by("-closed_at", "-number")
     else:
         rows = rows.order_by("-opened_at", "-number")
-    return case_rows(actor, list(rows[:QUEUE_MAX]), now)
-
-
-def _person(actor: Actor) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(actor.id))
-    except ValueError:
-        return None
+    return case_rows(actor, list(rows[: max(1, limit)]), now)
 
 
 def cases_open_count(*, actor: Actor) -> int:

@@ -1,6 +1,14 @@
 """Working a case (``risk.work_alerts``): a note, the assignment to a staff member who holds
 ``risk.work_alerts``, a freeze of the customer asked for through customers' maker-checker
-freeze (another person approves it in the approvals inbox), and the closing:
+freeze (another person approves it in the approvals inbox), and the closing.
+
+The freeze is asked for with the fixed, neutral reason ``FREEZE_REASON``: customers keep it as
+  the customer's status reason, which customer-service agents read, and telling them (or the
+  customer) of a suspicion is tipping-off, which the suspicious-transaction reporting rules
+  (中国人民银行令〔2016〕第3号) and the Anti-Money Laundering Law forbid. The analyst's own
+  words stay in the case's timeline only.
+
+The closing:
 
 - conclusion ``suspicious`` or ``not_suspicious``, a narrative of at least ``NARRATIVE_MIN``
   characters, and, when suspicious, a typology of ``cases_names.TYPOLOGIES``;
@@ -39,6 +47,7 @@ NOTE_MAX = 4000
 NARRATIVE_MIN = 20
 NARRATIVE_MAX = 8000
 REASON_MAX = 500
+FREEZE_REASON = "Risk review"  # what customers keeps and shows: nothing of the suspicion
 
 
 def assignable_staff():
@@ -91,7 +100,8 @@ def case_assign(*, actor: Actor, case_id, assignee_id, now: datetime) -> Case:
 
 def case_freeze_request(*, actor: Actor, case_id, reason: str, now: datetime) -> Case:
     """Ask for the case's customer to be frozen (customers' maker-checker freeze: another
-    person approves it), saying why. Raises PermissionDenied, CaseInvalid (``reason``),
+    person approves it) with the neutral ``FREEZE_REASON``; the analyst's ``reason`` is kept in
+    the case's timeline only. Raises PermissionDenied, CaseInvalid (``reason``),
     CaseNotFound, CaseStateInvalid (closed), and customers' and approvals' own errors
     (NotPermitted without ``customers.request_freeze``, StatusUnchanged when already frozen,
     ApprovalAlreadyPending)."""
@@ -100,7 +110,8 @@ def case_freeze_request(*, actor: Actor, case_id, reason: str, now: datetime) ->
     with transaction.atomic():
         case = case_locked(case_id)
         request = customer_freeze_request(customer_id=case.customer_id, freeze=True,
-                                          reason=text, actor=actor, now=now)  # fmt: skip
+                                          reason=FREEZE_REASON, actor=actor,
+                                          now=now)  # fmt: skip
         entry_add(case, "freeze", actor=actor, now=now, text=text,
                   details={"approval_id": str(request.id)})  # fmt: skip
         recorded(case, actor=actor, action="risk.case_freeze_request",

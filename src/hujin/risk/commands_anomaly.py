@@ -18,11 +18,10 @@ from django.utils import timezone
 from hujin.core.actors import Actor
 from hujin.core.errors import HujinError
 from hujin.identity.access import is_console_user, staff_actor
-from hujin.risk.anomaly_registry import anomaly_model_register
-from hujin.risk.anomaly_train import MAX_CUSTOMERS, MIN_CUSTOMERS, PER_TYPOLOGY, train
+from hujin.risk.anomaly_registry import anomaly_model_train
+from hujin.risk.anomaly_train import MAX_CUSTOMERS, MIN_CUSTOMERS, PER_TYPOLOGY
 from hujin.risk.models_anomaly import AnomalyModel
 from hujin.risk.permissions import EDIT_RULES
-from hujin.risk.shipped import shipped_rules
 
 AREA = "model"
 OPERATOR = Actor(kind="system", id="command", label="hujin risk model",
@@ -79,11 +78,10 @@ def model_handle(command, action: str, options: dict) -> None:
     try:
         if action == "train":
             trainer = _trainer(options.get("as_user") or "")
-            trained = train(
-                seed=options["seed"], customers=options["customers"],
-                per_typology=options["per_typology"], rules=shipped_rules(),
+            model = anomaly_model_train(
+                actor=trainer, seed=options["seed"], customers=options["customers"],
+                per_typology=options["per_typology"], now=timezone.now(),
             )  # fmt: skip
-            model = anomaly_model_register(actor=trainer, trained=trained, now=timezone.now())
             command.stdout.write(command.style.SUCCESS(f"registered {_line(model)}"))
             for typology, r in model.metrics["recall"].items():
                 command.stdout.write(

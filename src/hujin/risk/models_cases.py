@@ -18,6 +18,7 @@ five working days).
 from django.db import models
 from django.db.models import Q
 
+from hujin.core.crypto import EncryptedTextField
 from hujin.core.ids import new_id
 
 CASE_OPEN, CASE_CLOSED = "open", "closed"
@@ -105,7 +106,8 @@ class CaseEntry(models.Model):
 
 class CaseAttachment(models.Model):
     """A file attached to a case (a statement, a screenshot, a letter): its name, type, size
-    and SHA-256 in clear, its bytes encrypted (``core.crypto``)."""
+    and SHA-256 in clear, its bytes (base64) in the project's encrypted column, which
+    ``hujin keys rotate`` re-encrypts with the other personal data."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
@@ -113,7 +115,7 @@ class CaseAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()  # encrypted
+    content = EncryptedTextField()  # base64 of the file's bytes
     uploaded_by = models.UUIDField(null=True, blank=True)
     uploaded_at = models.DateTimeField()
 

@@ -31,7 +31,6 @@ from hujin.core.approvals import (
     approval_get,
     approval_request,
 )
-from hujin.core.audit import audit_record
 from hujin.core.models import ApprovalRequest, ApprovalStatus
 from hujin.customers.permissions import VIEW_PERSONAL_DATA
 from hujin.risk import events
@@ -39,7 +38,6 @@ from hujin.risk.cases import clean_text
 from hujin.risk.cases_work import NARRATIVE_MAX, NARRATIVE_MIN
 from hujin.risk.errors import (
     CaseInvalid,
-    ReportFileAltered,
     ReportInvalid,
     ReportNotFound,
     ReportStateInvalid,
@@ -47,15 +45,13 @@ from hujin.risk.errors import (
 from hujin.risk.models_cases import LV, R_APPROVED, R_DRAFT, R_FILED, R_PROPOSED, STR, Report
 from hujin.risk.permissions import APPROVE_REPORTS, WORK_ALERTS
 from hujin.risk.reports_export import (
-    CONTROL_CHARACTERS,
     ReportFile,
-    batch_prefix,
     file_build,
-    file_from_kept,
     file_kept,
     file_name,
     identity_for_filing,
 )
+from hujin.risk.reports_filing import approved_institution, batch_sequence, filed_file_download
 from hujin.risk.reports_selectors import pending_request_of
 from hujin.risk.reports_str import TARGET, report_recorded
 from hujin.risk.rulebook import ACTOR, person_id
@@ -90,10 +86,8 @@ def _makers(report: Report, actor: Actor) -> list[str]:
 
 
 def _narrative(value) -> str:
-    """The narrative cleaned as a case's is (cases.clean_text, the case's limits); control
-    characters, which the XML file cannot carry, refused rather than dropped unseen."""
-    if CONTROL_CHARACTERS.search(str(value or "")):
-        raise ReportInvalid(details={"field": "narrative", "problem": "control_characters"})
+    """The narrative cleaned as a case's is (``cases.clean_text``, the case's limits: line
+    breaks kept; control characters, which the XML file cannot carry, refused)."""
     try:
         return clean_text(value, field="narrative", min_length=NARRATIVE_MIN,
                           max_length=NARRATIVE_MAX)  # fmt: skip
@@ -205,7 +199,8 @@ def lv_reports_approve_execute(*, request, actor: Actor, now: datetime) -> None:
 
 def report_proposal_closed(event) -> None:
     """approval.rejected / approval.cancelled of a report's request: its reports go back to
-    ``draft``, a checker's reason kept on each (``content.rejection``). Idempotent."""
+    ``draft``, a checker's reason kept on each (``content.rejection``) — but not a report
+    proposed again meanwhile, whose new request waits. Idempotent."""
     payload = event.payload
     if payload.get("action") not in (ACTION, BATCH_ACTION):
         return
@@ -220,6 +215,8 @@ def report_proposal_closed(event) -> None:
         if waiting.exists():
             return
         for report in Report.objects.select_for_update().filter(id__in=ids, state=R_PROPOSED):
+            if pending_request_of(report) is not None:
+                continue  # proposed again meanwhile (report_propose): its new request waits
             report.state = R_DRAFT
             if rejected:
                 report.content = {**report.content, "rejection": {
@@ -231,31 +228,13 @@ def report_proposal_closed(event) -> None:
                             extra={"approval_id": str(request.id)})  # fmt: skip
 
 
-def _institution(reports: list[Report]) -> dict:
-    """The reporting institution the reports were approved with (their content's)."""
-    kept = {(r.content["institution"]["code"], r.content["institution"]["name"])
-            for r in reports}  # fmt: skip
-    if len(kept) != 1:
-        raise ReportStateInvalid(details={"reason": "institutions_differ",
-                                          "numbers": [r.number for r in reports]})  # fmt: skip
-    code, name = kept.pop()
-    return {"code": code, "name": name}
-
-
-def _sequence(institution: str, on: date) -> int:
-    """The next batch number of the date's large-value files (01 first)."""
-    names = Report.objects.filter(kind=LV, occurred_on=on,
-                                  export_name__startswith=batch_prefix(institution, on))
-    return names.values("export_name").distinct().count() + 1
-
-
 def _filed(actor: Actor, reports: list[Report], *, on: date | None, now: datetime) -> ReportFile:
-    institution = _institution(reports)
+    institution = approved_institution(reports)
     identities = {
         str(c): identity_for_filing(actor=actor, customer_id=c, now=now)
         for c in sorted({r.customer_id for r in reports}, key=str)
     }
-    sequence = _sequence(institution["code"], on) if on is not None else 1
+    sequence = batch_sequence(institution["code"], on) if on is not None else 1
     name = file_name(reports, institution=institution["code"], on=on, sequence=sequence)
     built = file_build(reports, identities, institution=institution, name=name, now=now)
     kept = file_kept(built)
@@ -274,15 +253,15 @@ def _filed(actor: Actor, reports: list[Report], *, on: date | None, now: datetim
 
 def report_export(*, actor: Actor, report_id, now: datetime) -> ReportFile:
     """The approved report's file; the report becomes ``filed``. A filed report's file is given
-    again as filed (``_download``). Raises PermissionDenied (both without the personal-data
-    permission), ReportNotFound, ReportStateInvalid, ReportFileAltered, and customers'
-    CustomerNotFound, ReportIdentityUnverified."""
+    again as filed (``filed_file_download``). Raises PermissionDenied (either way without the
+    personal-data permission), ReportNotFound, ReportStateInvalid, ReportFileAltered, and
+    customers' CustomerNotFound, ReportIdentityUnverified."""
     require_scope(actor, APPROVE_REPORTS)
     require_scope(actor, VIEW_PERSONAL_DATA)
     with transaction.atomic():
         report = _locked(report_id)
         if report.state == R_FILED:
-            return _download(actor, report, now)
+            return filed_file_download(actor, report, now)
         _in_state(report, R_APPROVED)
         return _filed(actor, [report], on=None, now=now)
 
@@ -299,19 +278,3 @@ def lv_reports_export(*, actor: Actor, on: date, now: datetime) -> ReportFile:
         if not reports:
             raise ReportNotFound(details={"on": on.isoformat(), "state": R_APPROVED})
         return _filed(actor, reports, on=on, now=now)
-
-
-def _download(actor: Actor, report: Report, now: datetime) -> ReportFile:
-    """A filed report's file as it was filed, checked against its SHA-256, the download audited
-    with the customers the file names (a large-value batch names every report's customer)."""
-    file = file_from_kept(report.content["file"], report.export_name)
-    if file.sha256 != report.export_sha256:
-        raise ReportFileAltered(details={"number": report.number})
-    same_file = Report.objects.filter(export_name=report.export_name, filed_at=report.filed_at)
-    customers = sorted({str(c) for c in same_file.values_list("customer_id", flat=True)})
-    audit_record(actor=actor, action="risk.report_download", target_type=TARGET,
-                 target_id=str(report.id), occurred_at=now,
-                 after={"number": report.number, "export_name": report.export_name,
-                        "export_sha256": report.export_sha256,
-                        "customer_ids": customers})  # fmt: skip
-    return file

@@ -10,7 +10,6 @@ entry of the reveal.
 """
 
 import hashlib
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from hujin.core.actors import Actor
 from hujin.core.crypto import decrypt, encrypt
 from hujin.core.dates import business_time_zone
 from hujin.core.money import format_minor
+from hujin.core.text import CONTROL  # the characters XML 1.0 cannot carry
 from hujin.customers.selectors import customer_360, customers_screening_facts
 from hujin.risk.errors import ReportIdentityUnverified
 from hujin.risk.models_cases import STR, Report
@@ -27,8 +27,6 @@ from hujin.risk.models_cases import STR, Report
 FORMAT_VERSION = "1"
 PURPOSE = "risk.report.file"  # the encryption's purpose of a kept file
 DIRECTIONS = {"in": "received", "out": "paid"}
-# The characters XML 1.0 does not allow (tab, line feed and carriage return are allowed).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +48,7 @@ class Identity:
 def _text(parent: ET.Element, tag: str, value) -> ET.Element:
     element = ET.SubElement(parent, tag)
     # A second guard: the narrative's edit refuses them, but a case's text may still hold them.
-    element.text = "" if value is None else CONTROL_CHARACTERS.sub("", str(value))
+    element.text = "" if value is None else CONTROL.sub("", str(value))
     return element
 
 
@@ -75,7 +73,7 @@ def identity_for_filing(*, actor: Actor, customer_id, now: datetime) -> Identity
 
 
 def counterparty_names(reports: list[Report]) -> dict[str, str]:
-    """The legal names of the counterparties that are customers (``customer:<id>`` -> name)."""
+    """The legal names of the counterparties that are customers (their id as is -> name)."""
     ids = set()
     for report in reports:
         for t in report.content.get("transactions", []):

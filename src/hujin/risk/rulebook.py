@@ -30,6 +30,7 @@ from hujin.core.approvals import approval_get, approval_request
 from hujin.core.audit import audit_record
 from hujin.core.events import event_emit
 from hujin.core.models import ApprovalRequest, ApprovalStatus
+from hujin.core.text import TextRefused, text_cleaned
 from hujin.risk import events
 from hujin.risk.errors import RuleInvalid, RuleNotFound, RuleStateInvalid
 from hujin.risk.expressions import expression_parse
@@ -66,10 +67,11 @@ def person_id(actor: Actor) -> uuid.UUID | None:
 
 
 def _text(value, field: str, *, required: bool = True) -> str:
-    text = " ".join(str(value or "").split())
-    if (required and not text) or len(text) > LIMITS[field]:
-        raise RuleInvalid(details={"field": field, "max_length": LIMITS[field]})
-    return text
+    try:
+        return text_cleaned(value, min_length=1 if required else 0, max_length=LIMITS[field])
+    except TextRefused as refused:
+        raise RuleInvalid(details={"field": field, "max_length": LIMITS[field],
+                                   "problem": refused.problem}) from None  # fmt: skip
 
 
 def _checked(*, code, outcome, score, texts: dict) -> dict:

@@ -9,7 +9,11 @@ See ``lists`` and ``lists_screening``. The reports to the authority (``reports*`
 anomaly model's versions (``anomaly_registry``) go through maker-checker too."""
 
 from hujin.risk.alerts import AlertTriaged, alert_dismiss, alert_escalate
-from hujin.risk.anomaly_registry import anomaly_model_activate_propose, anomaly_model_register
+from hujin.risk.anomaly_registry import (
+    anomaly_model_activate_propose,
+    anomaly_model_register,
+    anomaly_model_train,
+)
 from hujin.risk.anomaly_score import cob_anomaly_score
 from hujin.risk.cases import case_alert_add, case_due_at, case_open
 from hujin.risk.cases_attachments import AttachmentFile, case_attachment_add, case_attachment_read
@@ -53,6 +57,7 @@ __all__ = [
     "alert_escalate",
     "anomaly_model_activate_propose",
     "anomaly_model_register",
+    "anomaly_model_train",
     "case_alert_add",
     "case_assign",
     "case_attachment_add",

@@ -137,7 +137,7 @@ def report(request, report_id):
 
 
 def _refusal(error) -> tuple[str, int]:
-    if isinstance(error, ReportInvalid) and error.details.get("problem"):
+    if isinstance(error, ReportInvalid) and error.details.get("problem") == "control_characters":
         return _("The narrative holds control characters (invisible characters a file to the "
                  "authority cannot carry): remove them and save again."), 400  # fmt: skip
     if isinstance(error, ReportInvalid):

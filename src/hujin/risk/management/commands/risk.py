@@ -2,7 +2,7 @@
 a sanctions or watch list's file as the list's next version, then screen every customer against
 it; ``hujin risk lists screen``: screen every verified customer against every list's current
 version again. The ``rules`` area (``hujin risk rules load-shipped``) comes from
-``hujin.risk.commands_rules``, the ``model`` area (``hujin risk model train|list|activate``)
+``hujin.risk.commands_rules``, the ``model`` area (``hujin risk model train|list``)
 from ``hujin.risk.commands_anomaly``."""
 
 from pathlib import Path
