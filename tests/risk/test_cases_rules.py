@@ -87,7 +87,7 @@ class TestFreeze:
         case_freeze_request(actor=actor_of(analyst), case_id=case.id, reason=words, now=now)
 
         request = ApprovalRequest.objects.get(action="customers.freeze")
-        assert request.reason == FREEZE_REASON == "Risk review"
+        assert request.maker_reason == FREEZE_REASON == "Risk review"
         assert CaseEntry.objects.get(kind="freeze").text == words
         checker = actor_of(role_client("compliance_officer").user)
         approval_decide(actor=checker, request_id=request.id, approve=True, reason="ok", now=now)

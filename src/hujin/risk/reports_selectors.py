@@ -172,7 +172,7 @@ def _document(actor: Actor, customer_id, now: datetime) -> tuple[str, str]:
         seen = customer_360(actor=actor, customer_id=customer_id, reveal=False, now=now)
     except (PermissionDenied, NotFound):  # no right to see customers, or anonymised since
         return "", ""
-    verified = [a for a in seen.applications if a.status == "verified"] or seen.applications
+    verified = [a for a in seen.applications if a.status == "verified"]  # as the file has it
     if not verified:
         return "", ""
     return str(verified[0].document_type_label), verified[0].document_number

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hujin.core.actors import Actor
 from hujin.core.errors import HujinError
-from hujin.risk import commands_anomaly, commands_rules
+from hujin.risk import commands_anomaly, commands_rules, commands_synthetic
 from hujin.risk.lists import watchlist_import
 from hujin.risk.lists_screening import watchlist_version_screen, watchlists_rescreen
 from hujin.risk.models_lists import FORMATS, LIST_KINDS
@@ -42,8 +42,12 @@ class Command(BaseCommand):
         actions.add_parser("screen", help="Screen every customer against every current list.")
         commands_rules.rules_parser_add(sub)
         commands_anomaly.model_parser_add(sub)
+        commands_synthetic.synthetic_parser_add(sub)
 
-    def handle(self, *args, area, action, **options):
+    def handle(self, *args, area, action=None, **options):
+        if area == commands_synthetic.AREA:
+            commands_synthetic.synthetic_handle(self, options)
+            return
         if area == commands_rules.AREA:
             commands_rules.rules_handle(self, action, options)
             return
