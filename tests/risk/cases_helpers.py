@@ -52,6 +52,7 @@ def customer_made(make_customer):
 def stored_content(attachment_id) -> str:
     """A case file's ``content`` column as the database holds it (no field decrypts it)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT content FROM {CaseAttachment._meta.db_table} WHERE id = %s",
-                       [CaseAttachment._meta.pk.get_db_prep_value(attachment_id, connection)])  # fmt: skip
+        table, pk = CaseAttachment._meta.db_table, CaseAttachment._meta.pk
+        cursor.execute(f"SELECT content FROM {table} WHERE id = %s",
+                       [pk.get_db_prep_value(attachment_id, connection)])  # fmt: skip
         return cursor.fetchone()[0]

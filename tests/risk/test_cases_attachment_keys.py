@@ -38,7 +38,7 @@ def keys(*args) -> str:
 
 def test_rotating_the_keys_re_encrypts_a_case_file_which_reads_without_the_old_key(
     make_customer, now, use_keys  # noqa: F811
-):
+):  # fmt: skip
     use_keys(OLD)
     analyst = actor_of(analyst_made())
     case = case_open(actor=analyst, customer_id=customer_made(make_customer), title="t", now=now)

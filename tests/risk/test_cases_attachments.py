@@ -62,9 +62,10 @@ def test_takes_each_type_by_its_content_and_keeps_it_encrypted(analyst, case, no
     assert kept.sha256 == hashlib.sha256(content).hexdigest()
     stored = stored_content(kept.id)  # the column as the database holds it
     assert stored.startswith("v1:") and base64.b64encode(content).decode() not in stored
-    assert crypto.decrypt(stored, purpose="risk.caseattachment.content") == base64.b64encode(
-        content
-    ).decode()
+    assert (
+        crypto.decrypt(stored, purpose="risk.caseattachment.content")
+        == base64.b64encode(content).decode()
+    )
     assert CaseEntry.objects.get(kind="attachment").text == name
 
 

@@ -1,11 +1,13 @@
 """A customer has one open case whatever the timing: two analysts escalating two alerts of one
 customer at the same moment, each on its own connection to PostgreSQL, end with one case
-holding both; cases of different customers opened at the same moment get different numbers."""
+holding both; cases of different customers opened at the same moment get different numbers;
+an alert joined to a case while another analyst escalates it deadlocks neither."""
 
 import pytest
 
 from hujin.risk.alerts import alert_escalate
-from hujin.risk.cases import case_open
+from hujin.risk.cases import case_alert_add, case_open
+from hujin.risk.errors import AlertStateInvalid, CaseStateInvalid
 from hujin.risk.models_cases import Case
 from tests.payments.conftest import make_customer  # noqa: F401 -- a fixture
 from tests.risk.cases_helpers import actor_of, alert_for, staff_member
@@ -42,3 +44,25 @@ def test_cases_opened_at_once_get_their_own_numbers(make_customer, now):  # noqa
     assert failures == []
     assert sorted(Case.objects.values_list("number", flat=True)) == [
         f"CASE-2025-{n:06d}" for n in range(1, 5)]  # fmt: skip
+
+
+def test_joining_an_alert_while_it_is_escalated_does_not_deadlock(make_customer, now):  # noqa: F811
+    """The joining and the escalation both lock the alert before the case: run together on the
+    same alert, one waits for the other and the second is refused for the alert's new state —
+    neither dies as PostgreSQL's deadlock victim."""
+    customer_id = make_customer(name="张三").customer.id
+    actors = [actor_of(staff_member("risk_analyst")) for _ in range(2)]
+    case = case_open(actor=actors[0], customer_id=customer_id, title="t", now=now)
+    for _ in range(5):  # several rounds: the interleaving that deadlocked is a matter of timing
+        alert = alert_for(customer_id, now)
+
+        results, failures = together([
+            lambda a=alert.id: case_alert_add(actor=actors[0], case_id=case.id, alert_id=a,
+                                              now=now),
+            lambda a=alert.id: alert_escalate(actor=actors[1], alert_id=a, note="seen", now=now),
+        ])  # fmt: skip
+
+        assert len(results) == 1 and len(failures) == 1, failures
+        assert isinstance(failures[0], CaseStateInvalid | AlertStateInvalid), failures
+        alert.refresh_from_db()
+        assert (alert.state, alert.case_id) == ("escalated", case.id)

@@ -74,8 +74,9 @@ class TestClock:
             assert (clock.overdue, clock.days_over, clock.days_left) == (True, 1, 0)
 
     def test_on_its_due_day_it_is_due_today_not_overdue(self):
-        clock = case_clock(_due(datetime(2025, 3, 28, tzinfo=UTC)),
-                           datetime(2025, 3, 28, 15, 0, tzinfo=UTC))  # 23:00 in Shanghai
+        clock = case_clock(
+            _due(datetime(2025, 3, 28, tzinfo=UTC)), datetime(2025, 3, 28, 15, 0, tzinfo=UTC)
+        )  # 23:00 in Shanghai
         assert (clock.overdue, clock.days_left) == (False, 0)
 
 

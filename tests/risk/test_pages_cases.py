@@ -110,7 +110,8 @@ class TestWorking:
 
         assert response.status_code == 200 and response.content == CSV
         assert (
-            response["Content-Type"] == "text/csv" and "rows.csv" in response["Content-Disposition"]
+            response["Content-Type"] == "text/csv; charset=utf-8"
+            and "rows.csv" in response["Content-Disposition"]
         )
         assert "rows.csv" in _page(analyst_client, case)
 

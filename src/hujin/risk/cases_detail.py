@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
@@ -23,6 +23,7 @@ from hujin.core.actors import Actor, require_scope
 from hujin.core.navigation import url_if_mounted
 from hujin.identity.selectors import user_labels
 from hujin.risk.cases_graph import CounterpartyGraph, counterparty_graph
+from hujin.risk.cases_movements import NOT_MOVEMENTS, case_movements, case_period
 from hujin.risk.cases_names import ENTRY_LABELS, typology_label
 from hujin.risk.cases_selectors import CaseRow, case_rows
 from hujin.risk.cases_work import assignable_staff
@@ -32,10 +33,8 @@ from hujin.risk.models import ESCALATED, OPEN, Alert, Decision
 from hujin.risk.models_cases import CASE_OPEN, Case
 from hujin.risk.permissions import VIEW_RISK, WORK_ALERTS
 
-LOOKBACK = timedelta(days=30)
 MOVEMENTS_MAX = 200
 JOINABLE_MAX = 20
-NOT_MOVEMENTS = ("login", "login_failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,37 +114,6 @@ def _alerts(rows, texts: dict) -> list[CaseAlert]:
         )
         for a in rows
     ]
-
-
-def case_period(case: Case, now: datetime | None = None) -> tuple[datetime, datetime | None]:
-    """From ``LOOKBACK`` before the case's first alert (or its opening, if earlier) to its
-    closing, else ``now`` (None: no end yet)."""
-    first = (
-        Alert.objects.filter(case=case)
-        .order_by("raised_at")
-        .values_list("raised_at", flat=True)
-        .first()
-    )
-    return min(case.opened_at, first or case.opened_at) - LOOKBACK, case.closed_at or now
-
-
-def case_movements(case: Case, *, now: datetime | None = None,
-                   limit: int | None = None) -> list[Decision]:  # fmt: skip
-    """The case's movements, newest first: the customer's money movements over
-    ``case_period(case, now)`` (the newest ``limit`` of them when given) and every movement one
-    of the case's alerts is about. Their ``alerted`` attribute says which."""
-    start, end = case_period(case, now)
-    alerted = set(Alert.objects.filter(case=case).exclude(decision=None)
-                  .values_list("decision_id", flat=True))  # fmt: skip
-    rows = Decision.objects.defer("findings").exclude(kind__in=NOT_MOVEMENTS)
-    over = rows.filter(customer_id=case.customer_id, occurred_at__gte=start)
-    over = over.filter(occurred_at__lte=end) if end is not None else over
-    over = over.order_by("-occurred_at", "-id")
-    chosen = {d.id: d for d in (over[:limit] if limit else over)}
-    chosen.update({d.id: d for d in rows.filter(id__in=alerted)})
-    for d in chosen.values():
-        d.alerted = d.id in alerted
-    return sorted(chosen.values(), key=lambda d: (d.occurred_at, str(d.id)), reverse=True)
 
 
 def _movements(case: Case, now: datetime, texts: dict) -> list[CaseMovement]:

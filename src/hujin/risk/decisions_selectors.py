@@ -27,6 +27,7 @@ from hujin.core.pages import moment_cursor, moment_cursor_parsed
 from hujin.risk.errors import DecisionNotFound
 from hujin.risk.models import IN_FORCE, RETIRED, Decision, RuleVersion
 from hujin.risk.permissions import VIEW_RISK
+from hujin.risk.words import CHANNEL_LABELS, DIRECTION_LABELS, KIND_LABELS, word
 
 CUSTOMER_TARGET = "customers.customer"
 PAGE_SIZE = 50
@@ -245,7 +246,12 @@ def _seen_value(label: str, value, currency: str) -> SeenValue:
         if label.endswith(")"):
             return SeenValue(label, "count", value)
         return SeenValue(label, "number", value)
+    if label in _WORDS:  # a code the page names: "out" is 支出 on a Chinese page
+        return SeenValue(label, "text", word(_WORDS[label], str(value)))
     return SeenValue(label, "text", str(value))
+
+
+_WORDS = {"kind": KIND_LABELS, "direction": DIRECTION_LABELS, "channel": CHANNEL_LABELS}
 
 
 def _in_order(seen: dict) -> list[tuple[str, object]]:

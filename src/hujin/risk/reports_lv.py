@@ -26,13 +26,13 @@ from hujin.core.actors import system_actor
 from hujin.core.dates import business_time_zone
 from hujin.core.workdays import working_days_after
 from hujin.risk import events
+from hujin.risk.cases_movements import NOT_MOVEMENTS
 from hujin.risk.decisions_selectors import code_of
 from hujin.risk.models import Decision
 from hujin.risk.models_cases import LV, Report
 from hujin.risk.reports_moves import COMPLETED, HELD, PENDING, counterparties, movements_status
 from hujin.risk.reports_str import (
     FILING_WORKING_DAYS,
-    NOT_MOVEMENTS,
     numbers_next,
     report_recorded,
     reporting_institution,

@@ -115,8 +115,6 @@ def register() -> None:
 
 
 def page_words() -> dict:
-    """The words the reports' pages put for kinds of movement and directions."""
-    from hujin.risk.views_alerts import DIRECTION_LABELS, KIND_LABELS
-
-    return {"report_kinds": KINDS, "kinds": KIND_LABELS, "directions": DIRECTION_LABELS,
-            "movement_statuses": MOVEMENT_STATUSES}  # fmt: skip
+    """The words the reports' pages put for kinds of report and movements' statuses (a
+    movement's kind and direction: the ``risk_words`` filters)."""
+    return {"report_kinds": KINDS, "movement_statuses": MOVEMENT_STATUSES}

@@ -24,7 +24,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
-from django.db.models.functions import Length
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_record
@@ -32,15 +31,16 @@ from hujin.core.dates import calendar_date_at
 from hujin.core.events import event_emit
 from hujin.core.workdays import working_days_after
 from hujin.risk import events
+from hujin.risk.cases_movements import case_movements
 from hujin.risk.errors import ReportSourceInvalid
 from hujin.risk.models import Decision
 from hujin.risk.models_cases import CASE_CLOSED, STR, SUSPICIOUS, Case, Report
+from hujin.risk.numbers import number_next
 from hujin.risk.reports_moves import counterparties, movements_status
 from hujin.risk.rulebook import person_id
 
 TARGET = "risk.report"  # audit's target type
 FILING_WORKING_DAYS = 5  # art. 5 (large-value) and art. 13 (suspicious)
-NOT_MOVEMENTS = ("login", "login_failed")  # decisions on events that move no money
 DEFAULT_INSTITUTION = {"code": "HUJIN-DEV", "name": "Hujin development institution"}
 _NUMBER_LOCK = 0x5250  # the advisory lock of a day's report numbers ("RP")
 
@@ -52,21 +52,15 @@ def reporting_institution() -> dict:
 
 
 def numbers_next(kind: str, on, count: int = 1) -> list[str]:
-    """The next ``count`` report numbers of ``kind`` for the day ``on`` (``STR-20261207-0001``),
-    in the caller's transaction: on PostgreSQL an advisory lock makes writers take turns."""
+    """The next ``count`` report numbers of ``kind`` for the day ``on`` (``STR-20261207-0001``;
+    ``risk.numbers``), in the caller's transaction: on PostgreSQL an advisory lock makes writers
+    take turns."""
     prefix = f"{kind.upper()}-{on:%Y%m%d}-"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NUMBER_LOCK, on.toordinal()])
-    # The numeric greatest: past 9999 the suffix is longer, so longer sorts after shorter.
-    last = (
-        Report.objects.filter(number__startswith=prefix)
-        .annotate(width=Length("number"))
-        .order_by("-width", "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    start = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    first = number_next(Report, prefix, 4)
+    start = int(first[len(prefix) :])
     return [f"{prefix}{n:04d}" for n in range(start, start + count)]
 
 
@@ -87,18 +81,11 @@ def transaction_record(decision: Decision, counterparty: str | None, status: str
 
 
 def _case_transactions(case: Case, now: datetime) -> list[dict]:
-    alerted = list(Decision.objects.filter(alerts__case=case).distinct())
-    start = min([case.opened_at, *(d.occurred_at for d in alerted)])
-    end = case.closed_at or now
-    over_period = Decision.objects.filter(
-        customer_id=case.customer_id, occurred_at__gte=start, occurred_at__lte=end
-    )
-    chosen = {d.id: d for d in over_period.exclude(kind__in=NOT_MOVEMENTS)}
-    chosen.update({d.id: d for d in alerted if d.kind not in NOT_MOVEMENTS})
-    others, status = counterparties(chosen.values()), movements_status(chosen.values())
-    in_order = sorted(chosen.values(), key=lambda d: (d.occurred_at, str(d.id)))
+    """The case's movements (``cases_movements``: the ones its page shows), oldest first."""
+    chosen = list(reversed(case_movements(case, now=now)))
+    others, status = counterparties(chosen), movements_status(chosen)
     # A movement refused or failed stays in the report, with its status: it was attempted.
-    return [transaction_record(d, others[d.id], status[d.id]) for d in in_order]
+    return [transaction_record(d, others[d.id], status[d.id]) for d in chosen]
 
 
 def report_recorded(actor: Actor, report: Report, now: datetime, *, action: str, event: str,

@@ -44,7 +44,7 @@ from hujin.risk.errors import (
 )
 from hujin.risk.permissions import VIEW_RISK, WORK_ALERTS
 from hujin.risk.rulebook_names import OUTCOMES as RULE_OUTCOMES
-from hujin.risk.words import DIRECTION_LABELS, KIND_LABELS, SOURCE_LABELS
+from hujin.risk.words import KIND_LABELS, SOURCE_LABELS
 
 PAGE_SIZE = 50
 EVERYTHING = [("", gettext_lazy("All"))]
@@ -118,8 +118,7 @@ def _fragment(request) -> bool:
 
 
 def _words() -> dict:
-    return {"sources": SOURCE_LABELS, "kinds": KIND_LABELS, "directions": DIRECTION_LABELS,
-            "rule_outcomes": RULE_OUTCOMES}  # fmt: skip
+    return {"rule_outcomes": RULE_OUTCOMES}
 
 
 def _listing(request, form_class, read, full: str, part: str):

@@ -48,7 +48,6 @@ from hujin.risk.forms_cases import (
     OpenForm,
 )
 from hujin.risk.permissions import VIEW_RISK, WORK_ALERTS
-from hujin.risk.views_alerts import DIRECTION_LABELS, KIND_LABELS
 
 FORMS = {"note": NoteForm, "file": AttachmentForm, "freeze": FreezeForm, "close": CloseForm}
 ALERT_REFUSALS = {
@@ -102,7 +101,6 @@ def _page(request, case_id, *, forms=None, error="", status=200):
                "may_open": detail.row.state != "open" and actor.has_scope(WORK_ALERTS),
                "may_freeze": detail.may_work and actor.has_scope(REQUEST_FREEZE),
                "state": case_state_key(detail.row.state), "alert_state": alert_state_key,
-               "kinds": KIND_LABELS, "directions": DIRECTION_LABELS,
                "conclusions": CONCLUSIONS, "typologies": TYPOLOGIES}  # fmt: skip
     return render(request, "risk/cases_detail.html", context, status=status)
 
