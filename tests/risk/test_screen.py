@@ -122,6 +122,7 @@ class TestAReview:
         held = Payment.objects.get()
         payee_side = WindowEntry.objects.filter(per="customer", subject=str(payee.customer.id))
         assert not payee_side.exists()
+        assert not Decision.objects.filter(customer_id=payee.customer.id).exists()
         assert WindowEntry.objects.filter(per="customer", subject=str(payer.customer.id),
                                           direction="out").count() == 1  # fmt: skip
 
@@ -137,8 +138,12 @@ class TestAReview:
             str(payer.customer.id),
             released_at,
         )
+        # the payee's side is decided at the release, on the money that reached them then
+        theirs = Decision.objects.get(customer_id=payee.customer.id)
+        assert (theirs.direction, theirs.occurred_at, theirs.event) == ("in", released_at, held.id)
         on_transfer_released(next(e for e in _events(TRANSFER_SUCCEEDED)))  # delivered again
         assert payee_side.count() == 1
+        assert Decision.objects.filter(customer_id=payee.customer.id).count() == 1
 
 
 def _events(event_type):

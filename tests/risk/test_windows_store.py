@@ -182,3 +182,22 @@ def test_pruning_deletes_only_what_no_window_can_read():
     assert windows_store.entries_prune(now=T0 + timedelta(days=403)) == 1
 
     assert WindowEntry.objects.count() == 2
+
+
+def test_the_calendar_day_starts_at_midnight_in_shanghai_to_the_microsecond():
+    """``today`` counts midnight itself and nothing a microsecond before it (16:00 UTC is
+    midnight in Shanghai), read from the database as from the reference model."""
+    today = expression_parse('total("today") >= 0').aggregates[0]
+    midnight = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
+    for at, amount in ((midnight - timedelta(microseconds=1), 1), (midnight, 10)):
+        windows_store.entries_record(
+            WindowEvent(occurred_at=at, kind="transfer", direction="out", amount=amount,
+                        keys={"customer": "c-9"}),
+            event_id=uuid.uuid4(),
+        )  # fmt: skip
+
+    read = windows_store.aggregates_read(
+        [today], {"customer": "c-9"}, midnight + timedelta(hours=1)
+    )
+
+    assert read[today] == 10

@@ -309,7 +309,7 @@ class _Checker:
         match = _WINDOW.match(window)
         seconds = int(match[1]) * _UNIT_SECONDS[match[2]] if match else 0
         if window == TODAY:
-            seconds = 86400  # the most the day so far can reach
+            seconds = 25 * 3600  # the most the day so far can reach (a day of 25 hours)
         elif not match or seconds > MAX_WINDOW_SECONDS:
             raise self.invalid(node.args[0], 'A window is minutes, hours or days up to 400 '
                                              'days ("30m", "24h", "7d"), or "today": the '

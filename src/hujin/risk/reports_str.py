@@ -6,9 +6,9 @@ exported or a page shows it, masked by role there):
 
 - ``institution``: the reporting institution (``settings.HUJIN_RISK_REPORTING_INSTITUTION``);
 - ``customer``: the customer's id and type;
-- ``transactions``: the money movements of the case's alerts and every other movement of the
-  customer over the case's period (from the earliest alerted movement or the case's opening,
-  whichever is first, to its closing), each with its time, kind, direction, amount in fen,
+- ``transactions``: the case's movements as its page shows them (``cases_movements``: the
+  movements of its alerts and every other money movement of the customer over the case's
+  period, from 30 days before its first alert to its closing), each with its time, kind, direction, amount in fen,
   currency, channel, status (``completed``, ``held``, ``pending``, ``failed``, ``refused``:
   risk/reports_moves.py) and counterparty (another customer's id, ``card:<id>``, "" when the
   movement has none; ``counterparty_kept`` false when it is no longer known);

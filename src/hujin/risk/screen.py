@@ -72,8 +72,42 @@ def risk_screen(movement: Movement) -> Verdict:
     in_force = rules_in_force()
     if not in_force.rules:
         return Verdict(ALLOW)
-    sides = movement_sides(movement)
-    locked = {"customer"} | {a.per for a in in_force.aggregates}  # what a window counts under
+    decided = _sides_decide(in_force, movement, movement_sides(movement))
+    strongest = max((d for _, d in decided), key=lambda d: _rank(d.outcome))
+    if strongest.outcome == BLOCK:
+        _refused.pending = (movement, decided, in_force)
+        return _verdict(strongest, in_force, decision_ids=[])
+    # Held for review, the money has left the payer (held on their wallet) and not reached the
+    # payee: the payee's side is decided and counted when a reviewer releases it
+    # (``risk_payee_released``), as money in on that day.
+    kept = decided[:1] if strongest.outcome == RULE_REVIEW else decided
+    event_id = movement.reference or uuid.uuid4()  # the payment's id: undone if it fails
+    ids = _keep(kept, movement, in_force, event_id, refused=False)
+    windows_store.entries_record(*(side.event for side, _ in kept), event_id=event_id)
+    return _verdict(strongest, in_force, decision_ids=ids)
+
+
+def risk_payee_released(movement: Movement) -> bool:
+    """A transfer the rules held, released by a reviewer: its payee's side decided and counted
+    now (in the caller's transaction), once however often it is asked (False: it was already).
+    ``movement`` is the transfer as its payer made it, at the release's moment."""
+    in_force = rules_in_force()
+    (_, theirs) = movement_sides(movement)
+    event_id = movement.reference
+    windows_store.subjects_lock(theirs.event.keys.items())
+    if windows_store.entries_counted(event_id=event_id, direction="in"):
+        return False
+    if in_force.rules:
+        _keep(_sides_decide(in_force, movement, [theirs]), movement, in_force, event_id,
+              refused=False)  # fmt: skip
+    windows_store.entries_record(theirs.event, event_id=event_id)
+    return True
+
+
+def _sides_decide(in_force: InForce, movement: Movement, sides: list) -> list:
+    """Each side's decision, its subjects locked first (what a window counts under), the
+    values read in one statement each."""
+    locked = {"customer"} | {a.per for a in in_force.aggregates}
     windows_store.subjects_lock(
         (per, subject) for side in sides for per, subject in side.event.keys.items()
         if per in locked
@@ -87,17 +121,7 @@ def risk_screen(movement: Movement) -> Verdict:
                                        read))  # fmt: skip
         decided.append((side, event_decide(in_force.rules, StoreFacts(values, read.aggregates),
                                            modes=in_force.modes)))  # fmt: skip
-    strongest = max((d for _, d in decided), key=lambda d: _rank(d.outcome))
-    if strongest.outcome == BLOCK:
-        _refused.pending = (movement, decided, in_force)
-        return _verdict(strongest, in_force, decision_ids=[])
-    event_id = movement.reference or uuid.uuid4()  # the payment's id: undone if it fails
-    ids = _keep(decided, movement, in_force, event_id, refused=False)
-    # Held for review, the money has left the payer (held on their wallet) and not reached the
-    # payee: the payee's side is counted when a reviewer releases it (``tasks``).
-    counted = decided[:1] if strongest.outcome == RULE_REVIEW else decided
-    windows_store.entries_record(*(side.event for side, _ in counted), event_id=event_id)
-    return _verdict(strongest, in_force, decision_ids=ids)
+    return decided
 
 
 def risk_refused(movement: Movement, _decision) -> None:
@@ -149,14 +173,14 @@ def movement_sides(movement: Movement) -> list[Side]:
         return [own]
     theirs = Side(
         customer_id=uuid.UUID(str(payee)),
-        event=payee_side_event(payer_id=movement.customer_id, payee_id=payee,
+        event=_payee_side_event(payer_id=movement.customer_id, payee_id=payee,
                                amount=movement.amount_minor, at=movement.occurred_at),
         known={"direction": "in"},
     )  # fmt: skip
     return [own, theirs]
 
 
-def payee_side_event(*, payer_id, payee_id, amount: int, at) -> WindowEvent:
+def _payee_side_event(*, payer_id, payee_id, amount: int, at) -> WindowEvent:
     """A transfer between customers as its payee sees it: money in, from the payer."""
     return WindowEvent(
         occurred_at=at, kind="transfer", direction="in", amount=amount,

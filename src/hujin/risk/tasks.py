@@ -6,14 +6,16 @@ from datetime import date, datetime
 from django.db import transaction
 
 from hujin.core.events import DomainEvent
+from hujin.core.screening import Movement
 from hujin.risk import windows_store
-from hujin.risk.screen import payee_side_event
+from hujin.risk.screen import risk_payee_released
 
 # Payments' events (by their names: risk sits below payments): a payment failed (the bank
 # declined it, or a reviewer rejected a held one); a transfer between customers went through
 # (``held``: a reviewer released it after the rules held it).
 PAYMENT_FAILED = "payments.payment_failed"
 TRANSFER_SUCCEEDED = "payments.transfer_succeeded"
+CHANNEL = "internal"  # a transfer between customers never leaves Hujin (payments' own word)
 
 
 def cob_windows_prune(business_date: date, now: datetime) -> dict:
@@ -32,19 +34,19 @@ def on_payment_failed(event: DomainEvent) -> None:
 
 
 def on_transfer_released(event: DomainEvent) -> None:
-    """A transfer the rules held reaches its payee when a reviewer releases it: only then do
-    the payee's windows count it (as money in at the release). A transfer that went through
-    at once was counted on both sides by the screen."""
+    """A transfer the rules held reaches its payee when a reviewer releases it: only then is
+    its payee's side decided and counted, as money in at the release (``screen``). A transfer
+    that went through at once was decided and counted on both sides by the screen."""
     payload = event.payload
     if not payload.get("held") or not payload.get("payee_customer_id"):
         return
-    payment_id = uuid.UUID(str(payload["payment_id"]))
+    movement = Movement(
+        customer_id=uuid.UUID(str(payload["customer_id"])),
+        user_id=uuid.UUID(str(payload["user_id"])) if payload.get("user_id") else None,
+        kind="transfer", direction="out", amount_minor=int(payload["amount_minor"]),
+        currency=payload.get("currency", "CNY"), occurred_at=event.occurred_at,
+        channel=CHANNEL, counterparty={"customer_id": str(payload["payee_customer_id"])},
+        reference=uuid.UUID(str(payload["payment_id"])),
+    )  # fmt: skip
     with transaction.atomic():
-        if windows_store.entries_counted(event_id=payment_id, direction="in"):
-            return  # delivered again
-        windows_store.entries_record(
-            payee_side_event(payer_id=payload["customer_id"],
-                             payee_id=payload["payee_customer_id"],
-                             amount=int(payload["amount_minor"]), at=event.occurred_at),
-            event_id=payment_id,
-        )  # fmt: skip
+        risk_payee_released(movement)

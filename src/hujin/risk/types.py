@@ -16,7 +16,8 @@ class Aggregate:
     ``kind`` and ``direction`` listed (empty: any) and, when given, with an amount (fen) of at
     least ``amount_from`` and below ``amount_below``. It covers the events recorded before the one
     being decided, in ``(now - window, now]``; the window ``today`` covers the calendar day so
-    far in the business time zone (``window_seconds`` is then a day: the most it can reach)."""
+    far in the business time zone (``window_seconds`` is then the most it can reach: 25 hours,
+    a day that leaves summer time)."""
 
     function: str
     window_seconds: int

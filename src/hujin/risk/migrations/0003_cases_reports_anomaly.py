@@ -133,10 +133,6 @@ class Migration(migrations.Migration):
                 'default_permissions': (),
             },
         ),
-        migrations.AddIndex(
-            model_name='windowentry',
-            index=models.Index(fields=['event'], name='risk_window_event_ix'),
-        ),
         migrations.AddConstraint(
             model_name='anomalymodel',
             constraint=models.UniqueConstraint(condition=models.Q(('state', 'active')), fields=('state',), name='risk_anomaly_one_active'),
