@@ -8,10 +8,11 @@ exported or a page shows it, masked by role there):
 - ``customer``: the customer's id and type;
 - ``transactions``: the case's movements as its page shows them (``cases_movements``: the
   movements of its alerts and every other money movement of the customer over the case's
-  period, from 30 days before its first alert to its closing), each with its time, kind, direction, amount in fen,
-  currency, channel, status (``completed``, ``held``, ``pending``, ``failed``, ``refused``:
-  risk/reports_moves.py) and counterparty (another customer's id, ``card:<id>``, "" when the
-  movement has none; ``counterparty_kept`` false when it is no longer known);
+  period, from 30 days before its first alert to its closing), each with its time, kind,
+  direction, amount in fen, currency, channel, status (``completed``, ``held``, ``pending``,
+  ``failed``, ``refused``: risk/reports_moves.py) and counterparty (another customer's id,
+  ``card:<id>``, "" when the movement has none; ``counterparty_kept`` false when it is no
+  longer known);
 - ``typology`` and ``narrative``: the case's (the narrative may be edited while a draft).
 
 ``occurred_on`` is the date in the business time zone (Asia/Shanghai) on which the case was
