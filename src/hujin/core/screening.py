@@ -135,12 +135,16 @@ def _ordered() -> list[tuple[str, _Registered]]:
     return sorted(_screens.items(), key=lambda item: (item[1].order, item[0]))
 
 
-def movements_screen(movement: Movement) -> Decision:
-    """Run every registered screen on ``movement`` (in the caller's transaction)."""
+def movements_screen(movement: Movement, *, only: frozenset[str] | None = None) -> Decision:
+    """Run every registered screen on ``movement`` (in the caller's transaction); with
+    ``only``, the screens of those names (a caller that decided the others itself, the same
+    way: payments' short path decides its own limits)."""
     verdicts: list[Verdict] = []
     facts: dict = {}
     outcome = ALLOW
     for name, registered in _ordered():
+        if only is not None and name not in only:
+            continue
         screen = registered.screen
         verdict = screen(movement)
         if verdict.outcome not in _STRENGTH:

@@ -42,7 +42,7 @@ def _register_screen() -> None:
     from hujin.risk import screen, screen_logins, tasks
 
     movement_screen_register(
-        screen.SCREEN, screen.risk_screen, order=20, in_force=screen.risk_in_force,
+        screen.SCREEN, screen.risk_screen, order=screen.ORDER, in_force=screen.risk_in_force,
         on_refused=screen.risk_refused,
     )  # fmt: skip
     login_observer_register(screen.SCREEN, screen_logins.risk_login_observe)

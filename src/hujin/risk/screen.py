@@ -37,6 +37,10 @@ from hujin.risk.windows import WindowEvent
 from hujin.risk.windows_sql import KNOWN, LAST_AT, NIGHT, WATCHLIST, SideRead, side_read
 
 SCREEN = "risk"
+# Before payments' limits (order 10): the rules' locks on a movement's subjects are the first
+# locks it takes however payments books it — its two-round-trip booking raises the limits'
+# totals after the screens — so that the two ways never wait on each other in a circle.
+ORDER = 5
 _VERDICT = {BLOCK: REFUSE, RULE_REVIEW: REVIEW}
 # The decisions of the movement this thread's screen refused, until ``on_refused`` keeps them
 # (the same movement object comes back to it; a later screen replaces what was never kept).

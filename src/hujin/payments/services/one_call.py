@@ -10,11 +10,16 @@ top-up try first (``transfer_in_one_call``, ``topup_in_one_call``).
 3. ``payments_payment_book`` (migration 0008) writes them in one autocommitted statement, after
    raising the running totals and finding them where step 1 saw them.
 
-Only the plain case goes this way: an amount the limits allow, no fee, no screen but the
-limits. Anything else — and a booking that finds the totals moved meanwhile (another payment of
-the same payer), the key taken by a concurrent request, or a deadlock — comes back before
-anything is written, and the caller goes the general way, which says why it refuses. Nothing is
-decided twice: one set of rules serves both ways.
+Only the plain case goes this way: an amount the limits allow, no fee, and every other screen
+in force (risk's rules) allowing it without a word. Anything else — and a booking that finds
+the totals moved meanwhile (another payment of the same payer), the key taken by a concurrent
+request, or a deadlock — comes back with nothing written, and the caller goes the general way,
+which says why it refuses or holds. One set of rules serves both ways.
+
+With no screen in force but the limits, the booking is one autocommitted statement. With others
+in force (``screens_beside``), the attempt is one transaction: the facts, the other screens in
+the payment's transaction (what they count rises with it, as on the general way), then the
+booking; an attempt that does not book rolls all of it back (``attempts_run``).
 """
 
 import json
@@ -22,14 +27,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from hujin.core.actors import Actor
 from hujin.core.audit import audit_prepare
 from hujin.core.dates import calendar_date_at
 from hujin.core.events import dispatch_after_commit
 from hujin.core.ids import new_id
-from hujin.core.screening import ALLOW, movement_screens_in_force
+from hujin.core.screening import ALLOW, Movement, movement_screens_in_force, movements_screen
 from hujin.core.sql import Dialect, hot_cursor
 from hujin.customers.selectors import OwnStanding
 from hujin.ledger.services import transfer_one_call
@@ -70,13 +75,43 @@ AGAIN = object()  # the booking found the totals moved: decide again
 
 def may_go_in_one_call(d: Dialect, actor: Actor, kind: str, amount_minor: int) -> bool:
     """Whether a payment of ``kind`` may try the two round trips at all: PostgreSQL, outside a
-    transaction, asked by a customer, below the confirmation threshold, the limits the only
-    screen in force."""
+    transaction, asked by a customer, below the confirmation threshold, the limits in force
+    (they are what the booking checks the totals against)."""
     return (
         d.postgres and not d.conn.in_atomic_block and actor.kind == "customer"
         and not confirmation_needed(kind, amount_minor)
-        and movement_screens_in_force() == {LIMITS}
+        and LIMITS in movement_screens_in_force()
     )  # fmt: skip
+
+
+def attempts_run(attempt):
+    """Call ``attempt(others)`` until it does not answer AGAIN, ``ATTEMPTS`` times at most
+    (None then); ``others``: the screens in force besides the limits, which the attempt runs
+    (``screens_beside``). With none, each attempt is autocommitted statements; with some, each
+    is one transaction, rolled back unless the attempt booked (answered neither None nor
+    AGAIN)."""
+    others = movement_screens_in_force() - {LIMITS}
+    for _ in range(ATTEMPTS):
+        if not others:
+            booked = attempt(others)
+        else:
+            with transaction.atomic():
+                booked = attempt(others)
+                if booked is None or booked is AGAIN:
+                    transaction.set_rollback(True)
+        if booked is not AGAIN:
+            return booked
+    return None
+
+
+def screens_beside(movement: Movement, others: frozenset[str]) -> bool:
+    """Run the screens ``others`` on ``movement`` (in the attempt's transaction); True when
+    they let it go without a word — the one answer the booking writes (an allow, no reasons).
+    Anything else is the general way's to decide and keep."""
+    if not others:
+        return True
+    decision = movements_screen(movement, only=others)
+    return decision.outcome == ALLOW and not decision.verdicts
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +212,8 @@ def payment_book_in_one_call(
             d.execute(cursor, _BOOK, params)
             cursor.fetchone()
     except DatabaseError as error:
+        if d.conn.in_atomic_block:  # the attempt's transaction (``attempts_run``) is spoilt
+            transaction.set_rollback(True)
         meaning = declined(error)
         if meaning == REFUSED:
             raise refusal(_message(error).removeprefix(_LEDGER)) from None

@@ -195,13 +195,9 @@ def payment_book(
             now=now, wallet_account_id=standing.wallet_account_id,
         )  # fmt: skip
     channel = route[0] if route else card_channel()
-    counterparty = {"card_id": str(card_id), **({"purpose": purpose} if purpose else {}),
-                    **({"bound_at": bound_at.isoformat()} if bound_at else {})}  # fmt: skip
-    movement = Movement(
-        customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
-        direction="in" if kind == TOPUP else "out", amount_minor=amount_minor,
-        currency=PAYMENT_CURRENCY, occurred_at=now, channel=channel.name,
-        counterparty=counterparty, reference=new_id(),
+    movement = card_movement(
+        standing, kind=kind, amount=amount_minor, channel=channel.name, card_id=card_id,
+        bound_at=bound_at, purpose=purpose, now=now, reference=new_id(),
     )  # fmt: skip
     try:
         payment = _hold(movement, actor, card_id, key, fee_confirmed_minor, now, purpose)
@@ -214,6 +210,20 @@ def payment_book(
         _same_or_reused(existing, kind, card_id, amount_minor)
         return existing, False
     return payment, True
+
+
+def card_movement(standing, *, kind: str, amount: int, channel: str, card_id, bound_at,
+                  purpose: str = "", now: datetime, reference: uuid.UUID) -> Movement:  # fmt: skip
+    """A top-up or a withdrawal with the card ``card_id`` (bound at ``bound_at``) as its screens
+    see it (both ways build it here)."""
+    counterparty = {"card_id": str(card_id), **({"purpose": purpose} if purpose else {}),
+                    **({"bound_at": bound_at.isoformat()} if bound_at else {})}  # fmt: skip
+    return Movement(
+        customer_id=standing.customer_id, user_id=standing.user_id, kind=kind,
+        direction="in" if kind == TOPUP else "out", amount_minor=amount,
+        currency=PAYMENT_CURRENCY, occurred_at=now, channel=channel,
+        counterparty=counterparty, reference=reference,
+    )  # fmt: skip
 
 
 def hold_transfers(payment: Payment, debit, credit, fee_income, kind: str) -> list:

@@ -12,8 +12,9 @@ a top-up (``one_call``).
 
 Only the plain case goes this way: a verified customer who may top up, with an open wallet and
 the active card ``card_id`` of their own, a new key, an amount below the confirmation threshold
-that the limits allow, no fee, a channel that takes it, no screen but the limits. Anything else
-returns None before anything is written, and the general way says why it refuses.
+that the limits allow, no fee, a channel that takes it, every other screen in force letting it
+go (``one_call.screens_beside``). Anything else returns None with nothing written, and the
+general way says why it refuses or holds.
 """
 
 import uuid
@@ -29,16 +30,16 @@ from hujin.payments.channels import CHANNELS_JSON_SQL, channel_rows_json, route_
 from hujin.payments.models import Card, Payment
 from hujin.payments.services.house import house_accounts_open, payment_transfer_id
 from hujin.payments.services.one_call import (
-    AGAIN,
-    ATTEMPTS,
     FACTS_COLUMNS,
     Booking,
+    attempts_run,
     may_go_in_one_call,
     payment_book_in_one_call,
     plain_decided,
+    screens_beside,
     totals_days,
 )
-from hujin.payments.services.requests import hold_transfers, ledger_refusal
+from hujin.payments.services.requests import card_movement, hold_transfers, ledger_refusal
 from hujin.payments.services.sending import payment_send
 from hujin.payments.types import (
     CARD_ACTIVE,
@@ -50,7 +51,7 @@ from hujin.payments.types import (
 
 _FACTS = (
     f"SELECT {FACTS_COLUMNS}, c.status, c.bank_code, c.last4, c.number, c.holder_name, "
-    f"{CHANNELS_JSON_SQL} "
+    f"{CHANNELS_JSON_SQL}, c.bound_at "
     "FROM payments_transfer_facts(%s, NULL, %s, %s, %s, %s, %s) "
     "LEFT JOIN payments_card c ON c.id = %s AND c.customer_id = payer_customer"
 )
@@ -70,17 +71,20 @@ def topup_in_one_call(
         user_id = uuid.UUID(str(actor.id))
     except ValueError:
         return None
-    for _ in range(ATTEMPTS):
-        booked = _attempt(d, actor, user_id, card_id, amount_minor, key, now)
-        if booked is not AGAIN:
-            return booked
-    return None
+    booked = attempts_run(
+        lambda others: _attempt(d, actor, user_id, card_id, amount_minor, key, now, others)
+    )
+    if booked is None:
+        return None
+    payment, route = booked  # committed: now the channel may be told
+    return payment_send(payment, now=now, route=route)
 
 
-def _attempt(d: Dialect, actor, user_id, card_id, amount: int, key: str, now: datetime):
+def _attempt(d: Dialect, actor, user_id, card_id, amount: int, key: str, now: datetime,
+             others: frozenset[str]):  # fmt: skip
     (row,) = hot_rows(d, _FACTS, [user_id, key, TOPUP, *totals_days(now), DEFAULT_NAME, card_id])
     business_date, existing = row[0], row[14]
-    card_status, bank_code, last4, number, holder_name, channels = row[26:32]
+    card_status, bank_code, last4, number, holder_name, channels, bound_at = row[26:33]
     payer = standing_of_row(user_id, (*row[1:5], "", row[6]))  # their name: not needed
     if business_date is None or existing is not None or payer is None or not payer.verified:
         return None
@@ -104,6 +108,12 @@ def _attempt(d: Dialect, actor, user_id, card_id, amount: int, key: str, now: da
         fee=0, currency=PAYMENT_CURRENCY, status=PAYMENT_CREATED, channel=route[0].name,
         created_at=now, updated_at=now, screening_id=new_id(),
     )  # fmt: skip
+    movement = card_movement(
+        payer, kind=TOPUP, amount=amount, channel=payment.channel, card_id=card_id,
+        bound_at=bound_at, now=now, reference=payment.id,
+    )  # fmt: skip
+    if not screens_beside(movement, others):
+        return None
     payment.hold_transfer_id = payment_transfer_id(payment.id, "hold")
     house = house_accounts_open(channel=payment.channel, now=now)
     (transfer,) = hold_transfers(
@@ -117,9 +127,7 @@ def _attempt(d: Dialect, actor, user_id, card_id, amount: int, key: str, now: da
                         event_type=events.PAYMENT_REQUESTED, extra={}),
         business_date=business_date, refusal=lambda result: ledger_refusal(result, TOPUP),
     )  # fmt: skip
-    if booked is not True:
-        return booked
-    return payment_send(payment, now=now, route=route)
+    return (payment, route) if booked is True else booked
 
 
 def _decrypted(d: Dialect, **stored) -> dict:

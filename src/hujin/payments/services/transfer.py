@@ -26,7 +26,6 @@ from hujin.core.actors import Actor
 from hujin.core.dates import business_date_get
 from hujin.core.ids import new_id
 from hujin.core.masking import mask_mobile, mask_name
-from hujin.core.screening import Movement
 from hujin.customers.selectors import OwnStanding, own_standing
 from hujin.customers.services import wallet_open_if_ready
 from hujin.identity.selectors import user_id_for_mobile
@@ -69,6 +68,7 @@ from hujin.payments.services.transfer_in_one_call import (
     ACTION,
     CHANNEL,
     transfer_in_one_call,
+    transfer_movement,
     transfer_recorded,
     transfer_refusal,
 )
@@ -227,11 +227,8 @@ def transfer_request(
         counterparty=payee_user_id, confirmation=confirmation, now=now,
         wallet_account_id=payer.wallet_account_id,
     )  # fmt: skip
-    movement = Movement(
-        customer_id=payer.customer_id, user_id=payer.user_id, kind=TRANSFER, direction="out",
-        amount_minor=amount, currency=PAYMENT_CURRENCY, occurred_at=now, channel=CHANNEL,
-        counterparty={"customer_id": str(payee.customer_id)}, reference=new_id(),
-    )  # fmt: skip
+    movement = transfer_movement(payer=payer, payee_customer_id=payee.customer_id, amount=amount,
+                                 now=now, reference=new_id())  # fmt: skip
     try:
         payment = _post(movement, actor, payer, payee, key, fee_confirmed_minor, now)
     except Refused as refused:

@@ -5,8 +5,9 @@ tries first (``one_call``: the facts read by ``payments_transfer_facts``, paymen
 
 Only the plain case goes this way: a payer and a payee who may pay and receive, with open
 wallets, a new key, an amount below the confirmation threshold that the limits allow, no fee,
-no screen but the limits. Anything else returns None before anything is written, and
-``transfer_request`` goes the general way, which says why it refuses.
+every other screen in force letting it go (``one_call.screens_beside``). Anything else returns
+None with nothing written, and ``transfer_request`` goes the general way, which says why it
+refuses or holds.
 """
 
 import uuid
@@ -16,6 +17,7 @@ from datetime import datetime
 from hujin.core.actors import Actor
 from hujin.core.dates import DEFAULT_NAME
 from hujin.core.ids import new_id
+from hujin.core.screening import Movement
 from hujin.core.sql import Dialect, hot_rows
 from hujin.customers.selectors import OwnStanding, standing_of_row
 from hujin.identity.selectors import mobile_lookup_index
@@ -26,13 +28,13 @@ from hujin.payments.models import Payment
 from hujin.payments.presenters import payment_view
 from hujin.payments.services.house import payment_transfer_id
 from hujin.payments.services.one_call import (
-    AGAIN,
-    ATTEMPTS,
     FACTS_COLUMNS,
     Booking,
+    attempts_run,
     may_go_in_one_call,
     payment_book_in_one_call,
     plain_decided,
+    screens_beside,
     totals_days,
 )
 from hujin.payments.services.requests import hold_transfers
@@ -42,6 +44,16 @@ CHANNEL = "internal"  # a transfer never leaves Hujin: no channel, no reference
 ACTION = "payments.transfer"
 
 _FACTS = f"SELECT {FACTS_COLUMNS} FROM payments_transfer_facts(%s, %s, %s, %s, %s, %s, %s)"
+
+
+def transfer_movement(*, payer: OwnStanding, payee_customer_id: uuid.UUID, amount: int,
+                      now: datetime, reference: uuid.UUID) -> Movement:  # fmt: skip
+    """A transfer between customers as its screens see it (both ways build it here)."""
+    return Movement(
+        customer_id=payer.customer_id, user_id=payer.user_id, kind=TRANSFER, direction="out",
+        amount_minor=amount, currency=PAYMENT_CURRENCY, occurred_at=now, channel=CHANNEL,
+        counterparty={"customer_id": str(payee_customer_id)}, reference=reference,
+    )  # fmt: skip
 
 
 def transfer_refusal(result: str) -> Exception:
@@ -94,11 +106,7 @@ def transfer_in_one_call(
     except ValueError:
         return None
     asked = _Asked(payer_user, index, amount_minor, idempotency_key, now)
-    for _ in range(ATTEMPTS):
-        booked = _attempt(d, actor, asked)
-        if booked is not AGAIN:
-            return booked
-    return None
+    return attempts_run(lambda others: _attempt(d, actor, asked, others))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,7 @@ class _Asked:
     now: datetime
 
 
-def _attempt(d: Dialect, actor: Actor, asked: _Asked):
+def _attempt(d: Dialect, actor: Actor, asked: _Asked, others: frozenset[str]):
     amount, now = asked.amount, asked.now
     (row,) = hot_rows(d, _FACTS, [asked.payer_user, asked.payee_index, asked.key, TRANSFER,
                                   *totals_days(now), DEFAULT_NAME])  # fmt: skip
@@ -130,6 +138,10 @@ def _attempt(d: Dialect, actor: Actor, asked: _Asked):
         kind=TRANSFER, amount=amount, fee=0, currency=PAYMENT_CURRENCY, status=PAYMENT_SUCCEEDED,
         channel=CHANNEL, created_at=now, updated_at=now, finished_at=now, screening_id=new_id(),
     )  # fmt: skip
+    movement = transfer_movement(payer=payer, payee_customer_id=payee.customer_id,
+                                 amount=amount, now=now, reference=payment.id)  # fmt: skip
+    if not screens_beside(movement, others):
+        return None
     payment.hold_transfer_id = payment_transfer_id(payment.id, "post")
     (transfer,) = hold_transfers(
         payment, payer.wallet_account_id, payee.wallet_account_id, None, "single"
