@@ -53,8 +53,8 @@ def screen_timed() -> None:
     from hujin.risk import screen
 
     movement_screen_register(
-        screen.SCREEN, _timed(screen.risk_screen), order=screen.ORDER, in_force=screen.risk_in_force,
-        on_refused=screen.risk_refused,
+        screen.SCREEN, _timed(screen.risk_screen), order=screen.ORDER,
+        in_force=screen.risk_in_force, on_refused=screen.risk_refused,
     )  # fmt: skip
 
 

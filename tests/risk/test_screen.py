@@ -236,6 +236,22 @@ def make_customer_with_money(like, now):
     return user
 
 
+class TestAFactThatCostsARead:
+    def test_is_read_only_when_a_rules_condition_gets_to_it(self, pair, now, monkeypatch):
+        from hujin.risk import screen_facts
+
+        payer, payee, *_ = pair
+        rule_in_force("NEW_DEVICE", 'kind == "withdrawal" and device.new', "review", now=now)
+        asked = []
+        monkeypatch.setattr(screen_facts, "device_new", lambda *a, **k: asked.append(a) or True)
+
+        send(payer, payee, now)
+
+        assert asked == []  # a transfer: the condition stopped at its kind
+        (decision,) = Decision.objects.filter(direction="out")
+        assert decision.findings[0]["seen"] == {"kind": "transfer"}
+
+
 class TestAPaymentThatFails:
     def test_is_forgotten_by_the_windows_and_its_decision_stays(self, pair, now):
         from hujin.core.actors import Actor

@@ -12,9 +12,9 @@ from django.db import connection
 from hujin.core.dates import business_date_get
 from hujin.payments import errors
 from hujin.payments.models import Payment
-from hujin.payments.services import topup_request, transfer_request
 from hujin.payments.services import requests as requests_module
 from hujin.payments.services import topup as topup_module
+from hujin.payments.services import topup_request, transfer_request
 from hujin.payments.services import transfer as transfer_module
 from hujin.payments.services import transfer_in_one_call as transfer_short
 from hujin.risk.models import Alert, Decision, WindowEntry
@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pair(make_customer, now):
+def pair(make_customer, now):  # noqa: F811
     """A payer with ¥500.00 and a payee, both with open wallets, on a business day."""
     business_date_get(now=now)
     payer, payee = make_customer(name="张三"), make_customer(name="王伟")
@@ -98,7 +98,7 @@ class TestATransferTheRulesLetGo:
         (alert,) = Alert.objects.filter(code="BIG")
         assert alert.decision.event == view.id and alert.decision.direction == "out"
 
-    def test_decides_what_the_general_way_decides(self, make_customer, now, rules, monkeypatch):
+    def test_decides_what_the_general_way_decides(self, make_customer, now, rules, monkeypatch):  # noqa: F811
         sent = []
         for short in (True, False):  # two pairs alike, each with one movement before this one
             payer, payee = make_customer(name="张三"), make_customer(name="王伟")
@@ -111,8 +111,10 @@ class TestATransferTheRulesLetGo:
 
         short, general = (_decisions(view.id) for view in sent)
         assert short == general
-        assert [d[:6] for d in short] == [("in", "transfer", 100_00, "allow", 0, ()),
-                                          ("out", "transfer", 100_00, "allow", 10, ("BIG",))]  # fmt: skip
+        assert [d[:6] for d in short] == [
+            ("in", "transfer", 100_00, "allow", 0, ()),
+            ("out", "transfer", 100_00, "allow", 10, ("BIG",)),
+        ]
         assert ledger_is_consistent()
 
 
@@ -181,18 +183,34 @@ def _on_its_own_connection(call):
     return run
 
 
+@pytest.fixture
+def card_holder(make_customer, bound_card, now):  # noqa: F811
+    """Factory: a verified customer with a card bound today and an open wallet, on a business
+    day; (their login, the card)."""
+    business_date_get(now=now)
+
+    def make(name: str):
+        user = make_customer(name=name)
+        card = bound_card(user=user, name=name)
+        open_wallet(user, now)
+        return user, card
+
+    return make
+
+
 class TestATopUpTheRulesLetGo:
     def test_is_booked_in_two_round_trips_knowing_the_card_was_bound_today(
-        self, make_customer, bound_card, now, monkeypatch
+        self, card_holder, now, monkeypatch
     ):
-        business_date_get(now=now)
-        user = make_customer(name="张三")
-        card = bound_card(user=user, name="张三")
-        open_wallet(user, now)
+        user, card = card_holder("张三")
         rule_in_force("NEW_CARD", "card.bound_today", "alert", now=now)
         general = []
-        monkeypatch.setattr(requests_module, "_hold",
-                            lambda *a, **k: general.append(a) or pytest.fail("the general way"))  # fmt: skip
+
+        def general_way(*args, **kwargs):
+            general.append(args)
+            pytest.fail("the top-up went the general way")
+
+        monkeypatch.setattr(requests_module, "_hold", general_way)
 
         view = topup_request(actor=actor_for(user), card_id=card.id, amount_minor=100_00,
                              idempotency_key="in-1", now=now)  # fmt: skip
@@ -202,20 +220,16 @@ class TestATopUpTheRulesLetGo:
         assert decision.direction == "in" and decision.fired == ["NEW_CARD"]
         assert Alert.objects.get(code="NEW_CARD").decision_id == decision.id
 
-    def test_decides_what_the_general_way_decides(
-        self, make_customer, bound_card, now, monkeypatch
-    ):
-        business_date_get(now=now)
+    def test_decides_what_the_general_way_decides(self, card_holder, now, monkeypatch):
         rule_in_force("NEW_CARD", "card.bound_today", "alert", now=now)
         views = []
         for name, short in (("张三", True), ("王伟", False)):
-            user = make_customer(name=name)
-            card = bound_card(user=user, name=name)
-            open_wallet(user, now)
+            user, card = card_holder(name)
             if not short:
                 monkeypatch.setattr(topup_module, "topup_in_one_call", lambda **kwargs: None)
             views.append(topup_request(actor=actor_for(user), card_id=card.id,
-                                       amount_minor=100_00, idempotency_key="in-1", now=now))  # fmt: skip
+                                       amount_minor=100_00, idempotency_key="in-1",
+                                       now=now))  # fmt: skip
 
         assert _decisions(views[0].id) == _decisions(views[1].id)
         assert _decisions(views[0].id)[0][5] == ("NEW_CARD",)

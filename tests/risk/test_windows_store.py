@@ -15,7 +15,15 @@ from hujin.risk import windows_store
 from hujin.risk.expressions import expression_parse
 from hujin.risk.models import WindowEntry
 from hujin.risk.windows import WindowEvent, Windows
-from hujin.risk.windows_sql import KNOWN, LAST_AT, NIGHT, WATCHLIST, side_read
+from hujin.risk.windows_sql import (
+    KNOWN,
+    LAST_AT,
+    NIGHT,
+    WATCHLIST,
+    SideAsked,
+    side_read,
+    sides_read,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +178,33 @@ def test_what_the_screen_asks_is_read_with_the_aggregates_in_one_statement(state
 
     assert statements() == 1
     assert (read.last_at, read.known, read.night, read.watchlist) == (T0, True, (0, 1), False)
+
+
+def test_both_sides_of_a_transfer_are_read_in_one_statement_as_each_alone(statements):
+    for minutes, (payer, payee) in enumerate([("c-1", "c-2"), ("c-2", "c-1"), ("c-1", "c-3")]):
+        windows_store.entries_record(
+            WindowEvent(T0 + timedelta(minutes=minutes), "transfer", "out", 100_00 * (minutes + 1),
+                        payee, {"customer": payer}),
+            WindowEvent(T0 + timedelta(minutes=minutes), "transfer", "in", 100_00 * (minutes + 1),
+                        payer, {"customer": payee}),
+            event_id=uuid.uuid4(),
+        )  # fmt: skip
+    at = T0 + timedelta(minutes=10)
+    sides = [
+        SideAsked(tuple(AGGREGATES), {"customer": "c-1", "counterparty": "c-2"}, at,
+                  facts=frozenset({LAST_AT, KNOWN, NIGHT}), counterparty="c-2"),
+        SideAsked(tuple(AGGREGATES[:3]), {"customer": "c-2"}, at, facts=frozenset({KNOWN}),
+                  counterparty="c-1", watched=(uuid.uuid4(),)),
+        SideAsked(tuple(AGGREGATES), {}, at),  # nothing to read: no statement of its own
+    ]  # fmt: skip
+    alone = [sides_read([side])[0] for side in sides]
+    statements()
+
+    together = sides_read(sides)
+
+    assert statements() == 1
+    assert together == alone
+    assert together[0].aggregates[AGGREGATES[2]] == 600_00 and together[1].known is True
 
 
 def test_pruning_deletes_only_what_no_window_can_read():

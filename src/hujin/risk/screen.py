@@ -34,7 +34,15 @@ from hujin.risk.inforce import InForce, RuleInForce, rules_any_in_force, rules_i
 from hujin.risk.movements import movement_values
 from hujin.risk.types import Aggregate
 from hujin.risk.windows import WindowEvent
-from hujin.risk.windows_sql import KNOWN, LAST_AT, NIGHT, WATCHLIST, SideRead, side_read
+from hujin.risk.windows_sql import (
+    KNOWN,
+    LAST_AT,
+    NIGHT,
+    WATCHLIST,
+    SideAsked,
+    SideRead,
+    sides_read,
+)
 
 SCREEN = "risk"
 # Before payments' limits (order 10): the rules' locks on a movement's subjects are the first
@@ -54,14 +62,26 @@ class Side:
     known: dict  # what the caller knows beyond the movement (the payee side's direction...)
 
 
+class Lazy:
+    """A value that costs a read, read the first time a rule's condition gets to it."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read):
+        self.read = read
+
+
 class StoreFacts:
-    """An event's facts: its values, and the aggregates read for it."""
+    """An event's facts: its values (some ``Lazy``), and the aggregates read for it."""
 
     def __init__(self, values: dict, aggregates: dict[Aggregate, int]):
         self.values, self.aggregates = values, aggregates
 
     def value(self, name: str):
-        return self.values.get(name)
+        value = self.values.get(name)
+        if isinstance(value, Lazy):
+            value = self.values[name] = value.read()
+        return value
 
     def aggregate(self, aggregate: Aggregate) -> int:
         return self.aggregates.get(aggregate, 0)
@@ -117,10 +137,10 @@ def _sides_decide(in_force: InForce, movement: Movement, sides: list) -> list:
         if per in locked
     )  # fmt: skip
     facts = customers_risk_facts(customer_ids=[side.customer_id for side in sides])
+    reads = sides_read([_side_asked(in_force, side, movement) for side in sides])
     decided = []
-    for side in sides:
+    for side, read in zip(sides, reads, strict=True):
         values = movement_values(movement, known=side.known)
-        read = _side_read(in_force, side, movement)
         values.update(_customer_values(in_force, side, facts.get(side.customer_id), movement,
                                        read))  # fmt: skip
         decided.append((side, event_decide(in_force.rules, StoreFacts(values, read.aggregates),
@@ -210,12 +230,12 @@ _FACTS = {
 }
 
 
-def _side_read(in_force: InForce, side: Side, movement: Movement) -> SideRead:
-    """The side's window aggregates and what the windows tell of its customer, in one
-    statement (``windows_sql``): only what the rules in force read."""
+def _side_asked(in_force: InForce, side: Side, movement: Movement) -> SideAsked:
+    """What the side reads of the windows (``windows_sql``, both sides in one statement): only
+    what the rules in force read."""
     other = side.event.counterparty
     watched = (side.customer_id, *((other,) if movement.kind == "transfer" and other else ()))
-    return side_read(
+    return SideAsked(
         in_force.aggregates, side.event.keys, side.event.occurred_at,
         facts=frozenset(_FACTS[n] for n in in_force.names if n in _FACTS),
         counterparty=other, watched=watched,
@@ -235,7 +255,8 @@ def _customer_values(in_force: InForce, side: Side, facts, movement: Movement,
         if facts.birth_date is not None:
             values["customer.age"] = facts.age_on(calendar_date_at(at))
         if "device.new" in names and side.event.direction == movement.direction:
-            values["device.new"] = screen_facts.device_new(facts.user_id, at=at)
+            user_id = facts.user_id  # read when a rule gets that far (a withdrawal's, as a rule)
+            values["device.new"] = Lazy(lambda: screen_facts.device_new(user_id, at=at))
     if "customer.days_inactive" in names:
         last = read.last_at
         values["customer.days_inactive"] = (at - last).days if last is not None else None

@@ -1,4 +1,4 @@
-"""One statement reads what the rules in force need of one side of an event: every window
+"""One statement reads what the rules in force need of the sides of an event: every window
 aggregate, and what the screen finds out from the windows — when the customer last moved money,
 whether the counterparty is known to them, their movements of the last 90 days by night and in
 all, and whether a watch-list alert on them (or the payee) is standing.
@@ -40,32 +40,83 @@ class SideRead:
     watchlist: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SideAsked:
+    """What one side of an event asks of the windows (``sides_read``): the ``aggregates`` over
+    ``(now - window, now]`` of each one's subject in ``keys``, and the ``facts`` (``LAST_AT``,
+    ``KNOWN`` with ``counterparty``, ``NIGHT``, ``WATCHLIST`` of the customers ``watched``)."""
+
+    aggregates: tuple[Aggregate, ...]
+    keys: dict[str, str]
+    now: datetime
+    facts: frozenset = frozenset()
+    counterparty: str = ""
+    watched: tuple = ()
+
+
 def side_read(
     aggregates: tuple[Aggregate, ...], keys: dict[str, str], now: datetime, *,
     facts: frozenset = frozenset(), counterparty: str = "", watched: tuple = (),
 ) -> SideRead:  # fmt: skip
-    """The aggregates (``(now - window, now]`` of each one's subject in ``keys``) and the
-    ``facts`` asked (``LAST_AT``, ``KNOWN`` with ``counterparty``, ``NIGHT``, ``WATCHLIST`` of
-    the customers ``watched``), in one statement. An aggregate whose subject the event has not
-    is 0."""
-    asked = tuple(a for a in aggregates if keys.get(a.per))
+    """One side's aggregates and facts (``SideAsked``), in one statement. An aggregate whose
+    subject the event has not is 0."""
+    (read,) = sides_read([SideAsked(aggregates, keys, now, facts, counterparty, watched)])
+    return read
+
+
+def sides_read(sides: list[SideAsked]) -> list[SideRead]:
+    """Each side's aggregates and facts, all of them in one statement (each side's own query
+    one row, side by side)."""
+    d = Dialect()
+    plans = [_plan(side) for side in sides]
+    asked = [(plan, side) for plan, side in zip(plans, sides, strict=True) if plan[1] is not None]
+    row: tuple = ()
+    if asked:
+        sql, params = _joined(tuple(plan[1][0] for plan, _ in asked)), []
+        for (_, (_, shape), _), side in asked:
+            params += _params(d, shape, side.keys, side.now, side.counterparty, side.watched)
+        row = hot_rows(d, sql, params)[0]
+    out, at = [], 0
+    for values, statement, facts in plans:
+        if statement is None:
+            out.append(SideRead(values))
+            continue
+        width = len(statement[1].columns)
+        out.append(_read(d, values, statement[1], facts, row[at : at + width]))
+        at += width
+    return out
+
+
+def _plan(side: SideAsked):
+    """A side's aggregates at 0, its statement and shape (None: nothing to read) and facts."""
+    keys, facts = side.keys, side.facts
+    asked = tuple(a for a in side.aggregates if keys.get(a.per))
     if not keys.get("customer"):
         facts = frozenset()
-    if KNOWN in facts and not counterparty:
+    if KNOWN in facts and not side.counterparty:
         facts = facts - {KNOWN}
-    if WATCHLIST in facts and not watched:
+    if WATCHLIST in facts and not side.watched:
         facts = facts - {WATCHLIST}
-    values = {a: 0 for a in aggregates}
+    values = {a: 0 for a in side.aggregates}
     if not asked and not facts:
-        return SideRead(values)
-    d = Dialect()
+        return values, None, facts
     pers = tuple(p for p in PER if keys.get(p))
-    sql, shape = _statement(asked, pers, tuple(sorted(facts)), len(watched))
-    params = _params(d, shape, keys, now, counterparty, watched)
-    row = hot_rows(d, sql, params)[0]
-    for a, value in zip(asked, row, strict=False):
+    return values, _statement(asked, pers, tuple(sorted(facts)), len(side.watched)), facts
+
+
+@lru_cache(maxsize=256)
+def _joined(statements: tuple) -> str:
+    """Several one-row statements as one: their rows side by side."""
+    if len(statements) == 1:
+        return statements[0]
+    parts = [f"({sql}) s{n}" for n, sql in enumerate(statements)]
+    return "SELECT * FROM " + " CROSS JOIN ".join(parts)
+
+
+def _read(d: Dialect, values: dict, shape: "_Shape", facts: frozenset, row) -> SideRead:
+    for a, value in zip(shape.asked, row, strict=False):
         values[a] = int(value or 0)
-    extra = dict(zip(shape.extra, row[len(asked) :], strict=True))
+    extra = dict(zip(shape.extra, row[len(shape.asked) :], strict=True))
     return SideRead(
         values, last_at=d.datetime_out(extra[LAST_AT]) if LAST_AT in extra else None,
         known=bool(extra[KNOWN]) if KNOWN in extra else None,
@@ -80,7 +131,12 @@ class _Shape:
     """The parameters a statement takes, in order, as (kind, value) to fill in."""
 
     params: tuple
+    asked: tuple  # the aggregates, the first columns
     extra: tuple  # the names of the columns after the aggregates
+
+    @property
+    def columns(self) -> tuple:
+        return (*self.asked, *self.extra)
 
 
 @lru_cache(maxsize=256)
@@ -138,7 +194,7 @@ def _statement(asked: tuple, pers: tuple, facts: tuple, watched: int) -> tuple[s
         params.append(("now", 0))  # the text's order: the columns', then the WHERE's
         for per in reach:
             params += [("subject", per), ("since", reach[per])]
-    return sql, _Shape(tuple(params), tuple(extra))
+    return sql, _Shape(tuple(params), asked, tuple(extra))
 
 
 def _params(d: Dialect, shape: _Shape, keys: dict, now: datetime, counterparty: str,
