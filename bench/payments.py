@@ -78,6 +78,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "screen's own p50/p99 inside them (hujin bench risk uses it)",
     )  # fmt: skip
     parser.add_argument(
+        "--paced", type=float, default=0, metavar="PER_S",
+        help="with --risk-shadow: then the transfers once more without and with the rules, the "
+        "clients together starting PER_S a second on a fixed schedule (a load below what the "
+        "machine can take), each timed from its scheduled start",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-dispatch",
         action="store_true",
         help="diagnostic: skip the outbox's after-commit dispatch enqueue (the task queue's cost)",
@@ -103,6 +109,8 @@ def run(argv: list[str]) -> int:
     opts = parser.parse_args(argv)
     if opts.workers < 1 or opts.seconds <= 0 or opts.count < 0 or opts.customers < 2:
         parser.error("--clients, --seconds and --count must be positive, --customers at least 2")
+    if opts.paced < 0 or (opts.paced and (not opts.risk_shadow or opts.count)):
+        parser.error("--paced is a positive rate, with --risk-shadow and --seconds")
     if opts.inner:
         return _pay.inner_main(opts)
     return _outer_main(opts)
@@ -183,6 +191,7 @@ def _outer_main(opts) -> int:
             "--customers", str(opts.customers), "--seed", str(opts.seed),
         ] + (["--no-dispatch"] if opts.no_dispatch else []) + (
             ["--risk-shadow"] if opts.risk_shadow else []) + (
+            ["--paced", str(opts.paced)] if opts.paced else []) + (
             ["--profile", str(Path(opts.profile).resolve())] if opts.profile else []
         )  # fmt: skip
         measure = subprocess.run(

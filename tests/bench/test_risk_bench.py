@@ -42,3 +42,6 @@ def test_on_postgresql_it_times_the_screen_inside_payments():
     assert report["screening"]["rules_in_shadow"] == report["rules"]
     assert report["screening"]["ledger_verified"] is True
     assert report["targets"][-1]["name"].startswith("screen p99")
+    paced = report["screen_paced"]  # the same transfers again, started 50 a second
+    assert paced["per_s"] == 50 and paced["screen_p99_ms"] >= paced["screen_p50_ms"] > 0
+    assert paced["transfers_without_rules"]["failed"] == {}

@@ -29,7 +29,7 @@ from django.db import connection
 
 from hujin.core.crypto import blind_index
 from hujin.core.dates import business_time_zone
-from hujin.core.sql import Dialect, hot_insert_rows
+from hujin.core.sql import Dialect, hot_insert_rows, hot_rows
 from hujin.risk.expressions import MAX_WINDOW_SECONDS
 from hujin.risk.models import WindowEntry
 from hujin.risk.types import Aggregate
@@ -54,11 +54,10 @@ def subjects_lock(subjects: Iterable[tuple[str, str]]) -> None:
     keys = sorted({_lock_key(per, subject) for per, subject in subjects if subject})
     if not keys:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k",
-            [LOCK_CLASS, keys],
-        )
+    hot_rows(Dialect(), _LOCK_SQL, [LOCK_CLASS, keys])  # prepared once per connection
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k"
 
 
 def _lock_key(per: str, subject: str) -> int:
