@@ -156,12 +156,26 @@ def hot_insert_rows(
     """Insert ``rows`` (values already in the database's form: ``d``'s ``*_in``) into ``table``
     in one plain statement. For rows a hot path writes by the handful, where the ORM's
     preparing of each value (its JSON encoder above all) costs more than the statement."""
-    if not rows:
-        return
-    one = f"({', '.join(['%s'] * len(columns))})"
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))}"
+    hot_insert_tables(d, [(table, columns, rows)])
+
+
+def hot_insert_tables(d: Dialect, inserts: Sequence[tuple[str, Sequence[str], Sequence]]) -> None:
+    """``hot_insert_rows`` for several tables, each ``(table, columns, rows)``: in one statement
+    on PostgreSQL (each insert but the last a ``WITH`` of the one statement), one each on
+    SQLite."""
+    inserts = [(table, columns, rows) for table, columns, rows in inserts if rows]
+    statements = []
+    for table, columns, rows in inserts:
+        one = f"({', '.join(['%s'] * len(columns))})"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))}"
+        statements.append((sql, [value for row in rows for value in row]))
+    if d.postgres and len(statements) > 1:
+        heads = [f"w{n} AS ({sql})" for n, (sql, _) in enumerate(statements[:-1])]
+        sql = f"WITH {', '.join(heads)} {statements[-1][0]}"
+        statements = [(sql, [value for _, params in statements for value in params])]
     with hot_cursor(d) as cursor:
-        d.execute(cursor, sql, [value for row in rows for value in row])
+        for sql, params in statements:
+            d.execute(cursor, sql, params)
 
 
 _readings: dict[tuple[type, str], tuple[str, list]] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from hujin.core.actors import system_actor
 from hujin.core.ids import new_id
-from hujin.core.sql import Dialect, hot_insert_rows
+from hujin.core.sql import Dialect, hot_insert_tables
 from hujin.risk.alerts_raise import alert_raised
 from hujin.risk.deciding import LIVE
 from hujin.risk.deciding import Decision as RuleDecision
@@ -47,16 +47,17 @@ class ToKeep:
 
 def decisions_keep(
     items: list[ToKeep], *, in_force: InForce, event_id: uuid.UUID, currency: str = "",
-    channel: str = "",
+    channel: str = "", also: tuple = (),
 ) -> list[uuid.UUID]:  # fmt: skip
     """Keep each item's decision under the rules ``in_force`` (in the caller's transaction; one
-    statement for them all), and an alert for each of its ``alerts`` with its audit entry and
+    statement for them all, and for the inserts ``also`` written with them: ``(table, columns,
+    rows)``), and an alert for each of its ``alerts`` with its audit entry and
     ``risk.alert_raised``; returns the decisions' ids."""
     versions = {rule.key: rule.number for rule in in_force.rules}
     scores = {rule.key: rule.score for rule in in_force.rules}  # an alert's: its rule's own
     d = Dialect()
     ids = [new_id() for _ in items]
-    hot_insert_rows(d, "risk_decision", _DECISION_COLUMNS, [
+    hot_insert_tables(d, [("risk_decision", _DECISION_COLUMNS, [
         (d.uuid_in(decision_id), d.uuid_in(i.customer_id), d.uuid_in(event_id), i.event.kind,
          i.event.direction, i.event.amount, currency, channel,
          d.datetime_in(i.event.occurred_at), i.decision.outcome, i.decision.score,
@@ -65,7 +66,7 @@ def decisions_keep(
          d.json_in([finding_record(f, versions.get(f.code)) for f in i.decision.findings]),
          in_force.generation)
         for decision_id, i in zip(ids, items, strict=True)
-    ])  # fmt: skip
+    ]), *also])  # fmt: skip
     alerts = [
         Alert(
             customer_id=i.customer_id,

@@ -77,22 +77,43 @@ def generation_read() -> int:
     return _stamp()[0]
 
 
+# The generation in force and its token: one row, read by every screen (on PostgreSQL in the
+# statement that takes its locks: ``windows_store.subjects_lock``).
+STAMP_SQL = "SELECT generation, token FROM risk_ruleset WHERE id = 1"
+
+
 def _stamp() -> tuple[int, str]:
-    """The generation in force and its token (one row, one prepared statement: every screen
-    reads it)."""
-    rows = hot_rows(Dialect(), "SELECT generation, token FROM risk_ruleset WHERE id = 1", [])
-    return (rows[0][0], rows[0][1]) if rows else (0, "")
+    rows = hot_rows(Dialect(), STAMP_SQL, [])
+    return stamp_of(rows[0] if rows else None)
+
+
+def stamp_of(row) -> tuple[int, str]:
+    """A generation and its token from ``STAMP_SQL``'s row (none: nothing ever in force)."""
+    return (row[0], row[1]) if row is not None and row[0] is not None else (0, "")
 
 
 def rules_in_force() -> InForce:
     """The rules in force now (in the caller's transaction: the generation it sees)."""
+    return rules_in_force_at(_stamp())
+
+
+def rules_in_force_at(stamp: tuple[int, str]) -> InForce:
+    """The rules in force at ``stamp`` (a generation and its token, as ``STAMP_SQL`` read them
+    in the caller's transaction): parsed again only when it is not the one this process
+    knows."""
     global _cached, _any
-    generation, token = _stamp()
+    generation, token = stamp
     cached = _cached
     if cached is None or (cached.generation, cached.token) != (generation, token):
         cached = _cached = _in_force(generation, token, _parsed())
     _any = (bool(cached.rules), time.monotonic())
     return cached
+
+
+def rules_last_known() -> InForce | None:
+    """The rules in force as this process last read them (None: not read since it started, or
+    since a change it made): what a screen locks by before it reads the generation again."""
+    return _cached
 
 
 def rules_any_in_force() -> bool:

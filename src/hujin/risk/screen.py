@@ -30,7 +30,15 @@ from hujin.risk.deciding import BLOCK, LIVE, event_decide
 from hujin.risk.deciding import REVIEW as RULE_REVIEW
 from hujin.risk.deciding import Decision as RuleDecision
 from hujin.risk.decisions import ToKeep, decisions_keep
-from hujin.risk.inforce import InForce, RuleInForce, rules_any_in_force, rules_in_force
+from hujin.risk.inforce import (
+    InForce,
+    RuleInForce,
+    rules_any_in_force,
+    rules_in_force,
+    rules_in_force_at,
+    rules_last_known,
+    stamp_of,
+)
 from hujin.risk.movements import movement_values
 from hujin.risk.types import Aggregate
 from hujin.risk.windows import WindowEvent
@@ -93,10 +101,11 @@ def risk_in_force() -> bool:
 
 def risk_screen(movement: Movement) -> Verdict:
     """The rules in force on ``movement`` (``hujin.core.screening``)."""
-    in_force = rules_in_force()
+    sides = movement_sides(movement)
+    in_force = _in_force_locked(sides)
     if not in_force.rules:
         return Verdict(ALLOW)
-    decided = _sides_decide(in_force, movement, movement_sides(movement))
+    decided = _sides_decide(in_force, movement, sides)
     strongest = max((d for _, d in decided), key=lambda d: _rank(d.outcome))
     if strongest.outcome == BLOCK:
         _refused.pending = (movement, decided, in_force)
@@ -106,8 +115,8 @@ def risk_screen(movement: Movement) -> Verdict:
     # (``risk_payee_released``), as money in on that day.
     kept = decided[:1] if strongest.outcome == RULE_REVIEW else decided
     event_id = movement.reference or uuid.uuid4()  # the payment's id: undone if it fails
-    ids = _keep(kept, movement, in_force, event_id, refused=False)
-    windows_store.entries_record(*(side.event for side, _ in kept), event_id=event_id)
+    entries = windows_store.entries_insert(*(side.event for side, _ in kept), event_id=event_id)
+    ids = _keep(kept, movement, in_force, event_id, refused=False, also=(entries,))
     return _verdict(strongest, in_force, decision_ids=ids)
 
 
@@ -115,10 +124,9 @@ def risk_payee_released(movement: Movement) -> bool:
     """A transfer the rules held, released by a reviewer: its payee's side decided and counted
     now (in the caller's transaction), once however often it is asked (False: it was already).
     ``movement`` is the transfer as its payer made it, at the release's moment."""
-    in_force = rules_in_force()
     (_, theirs) = movement_sides(movement)
+    in_force = _in_force_locked([theirs])
     event_id = movement.reference
-    windows_store.subjects_lock(theirs.event.keys.items())
     if windows_store.entries_counted(event_id=event_id, direction="in"):
         return False
     if in_force.rules:
@@ -128,14 +136,39 @@ def risk_payee_released(movement: Movement) -> bool:
     return True
 
 
-def _sides_decide(in_force: InForce, movement: Movement, sides: list) -> list:
-    """Each side's decision, its subjects locked first (what a window counts under), the
-    values read in one statement each."""
-    locked = {"customer"} | {a.per for a in in_force.aggregates}
-    windows_store.subjects_lock(
+def _in_force_locked(sides: list) -> InForce:
+    """The rules in force, the sides' subjects locked (what their windows count under). On
+    PostgreSQL the statement taking the locks reads the rules' generation too: the rules this
+    process knows decide which subjects it locks, and when the generation moved since, the
+    rules are read again and what they count under locked as well (locks taken twice are
+    held once)."""
+    known = rules_last_known() or rules_in_force()
+    stamp = _subjects_lock(known, sides)
+    if stamp is None:  # SQLite: no locks to take, the generation read on its own
+        return rules_in_force()
+    if stamp_of(stamp) == (known.generation, known.token):
+        return known
+    fresh = rules_in_force_at(stamp_of(stamp))
+    if _pers(fresh) - _pers(known):
+        _subjects_lock(fresh, sides)
+    return fresh
+
+
+def _pers(in_force: InForce) -> set:
+    return {"customer"} | {a.per for a in in_force.aggregates}
+
+
+def _subjects_lock(in_force: InForce, sides: list):
+    locked = _pers(in_force)
+    return windows_store.subjects_lock(
         (per, subject) for side in sides for per, subject in side.event.keys.items()
         if per in locked
     )  # fmt: skip
+
+
+def _sides_decide(in_force: InForce, movement: Movement, sides: list) -> list:
+    """Each side's decision (its subjects locked: ``_in_force_locked``), the sides' windows
+    read in one statement."""
     facts = customers_risk_facts(customer_ids=[side.customer_id for side in sides])
     reads = sides_read([_side_asked(in_force, side, movement) for side in sides])
     decided = []
@@ -159,14 +192,15 @@ def risk_refused(movement: Movement, _decision) -> None:
 
 
 def _keep(decided: list, movement: Movement, in_force: InForce, event_id: uuid.UUID, *,
-          refused: bool) -> list[uuid.UUID]:  # fmt: skip
-    """Keep each side's decision: alerts for the rules that fired with ``alert``, or for every
-    live rule that fired when the movement was refused."""
+          refused: bool, also: tuple = ()) -> list[uuid.UUID]:  # fmt: skip
+    """Keep each side's decision (with the inserts ``also``, in one statement): alerts for the
+    rules that fired with ``alert``, or for every live rule that fired when the movement was
+    refused."""
     return decisions_keep(
         [ToKeep(side.customer_id, side.event, d, d.fired if refused else d.alerts)
          for side, d in decided],
         in_force=in_force, event_id=event_id, currency=movement.currency,
-        channel=movement.channel,
+        channel=movement.channel, also=also,
     )  # fmt: skip
 
 

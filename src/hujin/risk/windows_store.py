@@ -31,6 +31,7 @@ from hujin.core.crypto import blind_index
 from hujin.core.dates import business_time_zone
 from hujin.core.sql import Dialect, hot_insert_rows, hot_rows
 from hujin.risk.expressions import MAX_WINDOW_SECONDS
+from hujin.risk.inforce import STAMP_SQL
 from hujin.risk.models import WindowEntry
 from hujin.risk.types import Aggregate
 from hujin.risk.windows import WindowEvent
@@ -46,18 +47,24 @@ def subject_of(per: str, value: str) -> str:
     return blind_index(value, purpose=f"risk.window.{per}") if per in BLIND else value
 
 
-def subjects_lock(subjects: Iterable[tuple[str, str]]) -> None:
+def subjects_lock(subjects: Iterable[tuple[str, str]]) -> tuple | None:
     """Make the transactions of events sharing a subject take turns (inside the transaction;
-    PostgreSQL only). All the locks of one event are taken in one statement, in one order."""
+    PostgreSQL only). All the locks of one event are taken in one statement, in one order,
+    which also reads the rules' generation in force (``inforce.STAMP_SQL``'s row, returned;
+    None on SQLite)."""
     if connection.vendor != "postgresql":
-        return
+        return None
     keys = sorted({_lock_key(per, subject) for per, subject in subjects if subject})
-    if not keys:
-        return
-    hot_rows(Dialect(), _LOCK_SQL, [LOCK_CLASS, keys])  # prepared once per connection
+    (row,) = hot_rows(Dialect(), _LOCK_SQL, [LOCK_CLASS, keys])  # prepared once per connection
+    return row[:2]
 
 
-_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k"
+# COUNT(*) takes every lock (in the keys' order); the generation is read beside them.
+_LOCK_SQL = (
+    "SELECT s.generation, s.token, l.n FROM (SELECT COUNT(*) AS n FROM (SELECT "
+    "pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k) t) l "
+    f"LEFT JOIN ({STAMP_SQL}) s ON true"
+)
 
 
 def _lock_key(per: str, subject: str) -> int:
@@ -77,12 +84,18 @@ def aggregates_read(
 def entries_record(*events: WindowEvent, event_id: uuid.UUID) -> None:
     """Keep each event under each of its keys (subjects as ``subject_of`` keeps them), in one
     plain statement."""
+    hot_insert_rows(Dialect(), *entries_insert(*events, event_id=event_id))
+
+
+def entries_insert(*events: WindowEvent, event_id: uuid.UUID) -> tuple:
+    """``entries_record``'s insert as ``(table, columns, rows)``, for a caller that writes it in
+    a statement of its own (``hujin.core.sql.hot_insert_tables``)."""
     zone, d = business_time_zone(), Dialect()
-    hot_insert_rows(d, "risk_windowentry", _ENTRY_COLUMNS, [
+    return "risk_windowentry", _ENTRY_COLUMNS, [
         (per, subject, d.datetime_in(e.occurred_at), e.kind, e.direction, e.amount,
          e.counterparty, e.occurred_at.astimezone(zone).hour, d.uuid_in(event_id))
         for e in events for per, subject in e.keys.items() if subject
-    ])  # fmt: skip
+    ]  # fmt: skip
 
 
 _ENTRY_COLUMNS = (
