@@ -400,6 +400,13 @@ def inner_main(opts) -> int:
         risk = _rm
         report["risk_rules_in_shadow"] = risk.rules_in_shadow()
         risk.screen_timed()
+        # Untimed first: transfers with the rules, so that the windows hold a history and the
+        # planner's statistics of them are current when the timed phase starts, as a running
+        # system's are (an empty table's statistics plan its first reads for no rows at all).
+        warm = type(opts)(**{**vars(opts), "seconds": min(3.0, opts.seconds),
+                             "count": min(opts.count, 5) if opts.count else 0})  # fmt: skip
+        say("  the windows' history: transfers with the rules, untimed ...")
+        _phase("transfer", mode, warm, customers, "transfer-risk-warm")
         say(f"  transfers with {report['risk_rules_in_shadow']} risk rules in shadow ...")
         _lm._settle(vendor)
         report["transfer_risk"] = r = _phase("transfer", mode, opts, customers, "transfer-risk")

@@ -2,7 +2,7 @@
 the rules caught.
 
 ``hujin bench risk [--customers 21000] [--per-typology 20] [--seed 1] [--seconds 10]
-[--paced 50] [--database-url URL] [--no-screen] [--json]``
+[--paced 50] [--screen-customers 512] [--database-url URL] [--no-screen] [--json]``
 
 Builds, untimed, ``risk.synthetic``'s seeded history (about 48 events per ordinary customer:
 the default makes a little over 1,000,000 events), then replays it through the shipped rules
@@ -50,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paced", type=float, default=50, metavar="PER_S",
                         help="the transfers again, started PER_S a second by the 8 clients "
                         "together: the screen below saturation (50; 0: not measured)")  # fmt: skip
+    parser.add_argument("--screen-customers", type=int, default=512, metavar="N",
+                        help="the customers paying each other in the screening's transfers "
+                        "(512: a few hundred transfers a second leave each a busy customer's "
+                        "windows, not thousands of entries an hour)")  # fmt: skip
     parser.add_argument("--no-screen", action="store_true", help="the replay only")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -61,8 +65,9 @@ def run(argv: list[str]) -> int:
     )  # fmt: skip
     add_arguments(parser)
     opts = parser.parse_args(argv)
-    if opts.customers < 1 or opts.per_typology < 1 or opts.paced < 0:
-        parser.error("--customers and --per-typology are at least 1, --paced at least 0")
+    if opts.customers < 1 or opts.per_typology < 1 or opts.paced < 0 or opts.screen_customers < 2:
+        parser.error("--customers and --per-typology are at least 1, --screen-customers at "
+                     "least 2, --paced at least 0")  # fmt: skip
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hujin.config.settings")
     import django
 
@@ -165,6 +170,8 @@ def _screening(opts, progress=None) -> dict:
         url,
         "--seconds",
         str(opts.seconds),
+        "--customers",
+        str(opts.screen_customers),
         "--risk-shadow",
         "--no-pgbench",
         "--json",
@@ -193,6 +200,7 @@ def _screening(opts, progress=None) -> dict:
         "screens_per_s": screened["screens_per_s"],
         "screening": {
             "rules_in_shadow": payments["risk_rules_in_shadow"],
+            "customers": payments["setup"]["customers"],
             "clients": plain["workers"],
             "screens": screened["screens"],
             "screen_mean_ms": screened["screen_mean_ms"],

@@ -34,7 +34,8 @@ def bench_risk(*more: str):
 def test_on_postgresql_it_times_the_screen_inside_payments():
     from django.conf import settings
 
-    done = bench_risk("--seconds", "0.5", "--database-url", settings.DATABASE_URL)
+    done = bench_risk("--seconds", "0.5", "--screen-customers", "6",
+                      "--database-url", settings.DATABASE_URL)  # fmt: skip
 
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
