@@ -236,6 +236,27 @@ def make_customer_with_money(like, now):
     return user
 
 
+class TestARuleChangedByAnotherProcess:
+    def test_decides_from_the_next_movement_this_process_screens(self, pair, now):
+        from hujin.risk import inforce
+        from hujin.risk.models import RuleVersion
+
+        payer, payee, *_ = pair
+        rule_in_force("FIRST", 'direction == "out" and amount >= 1', "alert", now=now)
+        send(payer, payee, now, amount=10_00, key="tr-1")  # this process knows FIRST now
+        RuleVersion.objects.create(
+            code="SECOND", number=1, name_en="Second", name_zh="第二", condition="amount >= 1",
+            outcome="alert", score=5, reason_en="Second", reason_zh="第二", state="live",
+            written_at=now,
+        )  # fmt: skip
+        inforce.generation_raise(now)  # as another process would: this one is not told
+
+        send(payer, payee, now, amount=10_00, key="tr-2")
+
+        fired = Decision.objects.filter(direction="out").values_list("fired", flat=True)
+        assert sorted(map(tuple, fired)) == [("FIRST",), ("FIRST", "SECOND")]
+
+
 class TestAFactThatCostsARead:
     def test_is_read_only_when_a_rules_condition_gets_to_it(self, pair, now, monkeypatch):
         from hujin.risk import screen_facts
