@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hujin.payments.services import transfer_request
 from hujin.risk import screen_facts, windows_store
 from hujin.risk.lists import watchlist_import
 from hujin.risk.lists_screening import party_screen, watchlist_version_screen
-from hujin.risk.models import Alert, Decision
+from hujin.risk.models import Alert, Decision, WindowEntry
 from hujin.risk.windows import WindowEvent
 from hujin.risk.windows_sql import NIGHT, WATCHLIST, side_read
 from tests.payments.conftest import actor_for, make_customer, sandbox  # noqa: F401 -- fixtures
@@ -86,6 +88,56 @@ class TestACycle:
 
         fired = Decision.objects.filter(direction="out").order_by("occurred_at")
         assert [d.fired for d in fired] == [[], [], ["CYCLE"]]
+
+
+def _simple_path_back(edges, payer: str, payee: str) -> bool:
+    """The reference: a path payee → … → payer of 2 to ``CYCLE_HOPS`` transfers on which no
+    one appears twice and neither the payee nor the payer is passed through."""
+
+    def walk(node, length, seen):
+        for a, b in edges:
+            if a != node or b in seen:
+                continue
+            if b == payer and length + 1 >= 2:
+                return True
+            further = length + 1 < screen_facts.CYCLE_HOPS
+            if b != payer and further and walk(b, length + 1, seen | {b}):
+                return True
+        return False
+
+    return walk(payee, 0, {payee})
+
+
+transfers = st.lists(
+    st.tuples(st.sampled_from("ABCDEF"), st.sampled_from("ABCDEF"), st.booleans()),
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=transfers)
+def test_a_cycle_is_seen_as_the_reference_sees_it(history):
+    WindowEntry.objects.all().delete()
+    edges = set()
+    for n, (payer, payee, recent) in enumerate(history):
+        if payer == payee:
+            continue
+        # a transfer of the last 30 days, or one a month and a day ago (no longer counted)
+        moved(payer, NOON - timedelta(days=1 if recent else 31, minutes=n), payee=payee)
+        if recent:
+            edges.add((payer, payee))
+    moved("A", NOON - timedelta(hours=1), payee="B", kind="topup")  # not a transfer
+
+    for payer in "ABCDEF":
+        for payee in "ABCDEF":
+            if payer != payee:
+                assert screen_facts.in_cycle(payer, payee, at=NOON) == _simple_path_back(
+                    edges, payer, payee
+                ), (payer, payee, sorted(edges))
 
 
 class TestANewDevice:

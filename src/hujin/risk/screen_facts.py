@@ -8,8 +8,9 @@ new device, a card bound today.
   places; missing for a customer without movements in that time (no habit to break).
 - **In a cycle**: a transfer from A to B closes a cycle when B's money reached A through at
   least one other customer, in at most ``CYCLE_HOPS`` transfers between customers in the last
-  ``CYCLE_DAYS`` days (B → C → A: A now pays B): one recursive statement over the window
-  entries. Paying back someone who paid you (B → A, then A → B) is not a cycle.
+  ``CYCLE_DAYS`` days (B → C → A: A now pays B): one statement over the window entries, a
+  layer of customers per transfer, each customer walked from once. Paying back someone who
+  paid you (B → A, then A → B) is not a cycle, nor a walk that comes back through the payee.
 - **New device**: identity recorded a log-in from a new device or address for the customer's
   login in the last ``NEW_DEVICE_HOURS`` hours.
 - **Card bound today**: the card (payments says when it was bound) was bound on the movement's
@@ -40,25 +41,38 @@ def night_share(at_night: int, every: int) -> Decimal | None:
     return (Decimal(at_night) / Decimal(every)).quantize(_SHARE, rounding=ROUND_HALF_EVEN)
 
 
-_CYCLE_SQL = """
-WITH RECURSIVE reached(customer, hops) AS (
-    SELECT CAST(%s AS TEXT), 0
-    UNION
-    SELECT CAST(e.counterparty AS TEXT), r.hops + 1 FROM reached r
-    JOIN risk_windowentry e ON e.per = 'customer' AND e.subject = r.customer
-    WHERE r.hops < %s AND e.kind = 'transfer' AND e.direction = 'out'
-      AND e.occurred_at > %s AND e.occurred_at <= %s AND e.counterparty <> ''
-)
-SELECT 1 FROM reached WHERE customer = %s AND hops >= 2 LIMIT 1
-"""
+def _cycle_sql(hops: int) -> str:
+    """The walk as one statement (PostgreSQL and SQLite): ``l1`` the customers the payee paid,
+    each next layer the customers those paid that no earlier layer holds — each customer walked
+    from once, however many ways lead to them; the payee never, nor the payer, who ends the walk
+    (the payer may turn up in several layers: paid back directly, and through others)."""
+    moved = ("e.per = 'customer' AND e.kind = 'transfer' AND e.direction = 'out' "
+             "AND e.occurred_at > %(start)s AND e.occurred_at <= %(end)s "
+             "AND e.counterparty <> '' AND e.counterparty <> %(payee)s")  # fmt: skip
+    layers = [f"l1(c) AS (SELECT DISTINCT e.counterparty FROM risk_windowentry e "
+              f"WHERE e.subject = %(payee)s AND {moved})"]  # fmt: skip
+    for n in range(2, hops + 1):
+        earlier = " UNION ".join(f"SELECT c FROM l{k}" for k in range(1, n))
+        layers.append(
+            f"l{n}(c) AS (SELECT DISTINCT e.counterparty FROM l{n - 1} p "
+            f"JOIN risk_windowentry e ON e.subject = p.c WHERE p.c <> %(payer)s AND {moved} "
+            f"AND (e.counterparty = %(payer)s OR e.counterparty NOT IN ({earlier})))"
+        )
+    found = " OR ".join(f"EXISTS (SELECT 1 FROM l{n} WHERE c = %(payer)s)"
+                        for n in range(2, hops + 1))  # fmt: skip
+    return f"WITH {', '.join(layers)} SELECT CASE WHEN {found} THEN 1 ELSE 0 END"
+
+
+_CYCLE_SQL = _cycle_sql(CYCLE_HOPS)
 
 
 def in_cycle(payer: str, payee: str, *, at: datetime) -> bool:
     """Whether ``payee``'s money reached ``payer`` through at least one other customer in the
-    last ``CYCLE_DAYS`` days (``UNION`` keeps each customer once per number of hops)."""
+    last ``CYCLE_DAYS`` days, in at most ``CYCLE_HOPS`` transfers (``_cycle_sql``)."""
     d = Dialect()
     start, end = d.datetime_in(at - timedelta(days=CYCLE_DAYS)), d.datetime_in(at)
-    return bool(hot_rows(d, _CYCLE_SQL, [payee, CYCLE_HOPS, start, end, payer]))
+    params = {"payee": payee, "payer": payer, "start": start, "end": end}
+    return bool(hot_rows(d, _CYCLE_SQL, params)[0][0])
 
 
 def device_new(user_id, *, at: datetime) -> bool:
