@@ -20,6 +20,7 @@ from hujin.risk.anomaly_registry import (
     anomaly_model_register,
     approved_digest_matches,
     model_digest,
+    rules_to_measure,
 )
 from hujin.risk.anomaly_train import (
     anomaly_scores,
@@ -118,6 +119,26 @@ class TestArtefact:
             artefact_load(bytes(tampered), sha256)
 
         assert refused.value.details == {"reason": "sha256"}
+
+
+@pytest.mark.django_db
+class TestTheRulesAModelIsMeasuredBeside:
+    def test_are_the_live_rules_in_force(self, now):
+        from tests.risk.screening_helpers import rule_in_force
+
+        rule_in_force("CYCLE", "counterparty.in_cycle", "review", now=now)
+        rule_in_force("TRIED", "amount >= 1", "alert", state="shadow", now=now)
+
+        rules, measured = rules_to_measure()
+
+        assert [rule.code for rule in rules] == ["CYCLE"]  # the one in shadow decides nothing
+        assert measured["source"] == "in_force" and measured["rules"] == 1
+
+    def test_are_the_shipped_rules_while_none_is_live(self):
+        rules, measured = rules_to_measure()
+
+        assert len(rules) == len(shipped_rules()) >= 25
+        assert measured == {"source": "shipped", "rules": len(rules)}
 
 
 @pytest.mark.django_db

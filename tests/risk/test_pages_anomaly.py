@@ -54,6 +54,7 @@ def test_shows_the_versions_and_the_top_anomalies_with_bars(role_client, scored)
     assert 'data-version="1"' in main and 'data-version="2"' in main
     assert "Candidate" in main and "Active" in main and "Recall by typology" in main
     assert "Structuring" in main and "Ordinary customers flagged" in main
+    assert 'data-testid="measured-against">the shipped rules<' in main  # trained outside a page
     assert "张*" in main and str(scored.id) not in re.sub(r'href="[^"]*"', "", main)
     assert main.count('class="bars"') == 3 and "Open the alert" in main
     assert 'data-testid="propose-form"' in main  # the candidate's only
@@ -64,7 +65,7 @@ def test_the_page_reads_in_chinese(role_client, scored):
     main = _main(role_client("risk_analyst").get(MODELS, headers={"accept-language": "zh-hans"}))
 
     assert "异常模型" in main and "各类型的召回率" in main and "候选" in main
-    assert "拆分交易" in main and "平时" in main
+    assert "拆分交易" in main and "平时" in main and "随 Hujin 发布的规则" in main
 
 
 def test_a_reader_sees_no_proposal_form(role_client, scored):

@@ -10,6 +10,7 @@ Every write is one transaction with its audit entry and its event; the time come
 import hashlib
 import json
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,8 @@ from hujin.risk.errors import (
     AnomalyModelNotFound,
     AnomalyModelStateInvalid,
 )
+from hujin.risk.inforce import rules_in_force
+from hujin.risk.models import LIVE
 from hujin.risk.models_anomaly import M_ACTIVE, M_CANDIDATE, M_RETIRED, AnomalyModel
 from hujin.risk.permissions import EDIT_RULES
 from hujin.risk.shipped import shipped_rules
@@ -95,11 +98,25 @@ def anomaly_model_register(*, actor: Actor, trained: Trained, now: datetime) -> 
 def anomaly_model_train(*, actor: Actor, seed: int, customers: int, now: datetime,
                         per_typology: int = PER_TYPOLOGY) -> AnomalyModel:  # fmt: skip
     """Train on the synthetic history of ``seed`` (``customers`` ordinary ones), measure it on
-    a fresh seed against the shipped rules, and register it (``anomaly_model_register``)."""
+    a fresh seed beside the rules it would work with (``rules_to_measure``), and register it
+    (``anomaly_model_register``)."""
     require_scope(actor, EDIT_RULES)
-    trained = train(seed=seed, customers=customers, per_typology=per_typology,
-                    rules=shipped_rules())  # fmt: skip
+    rules, measured = rules_to_measure()
+    trained = train(seed=seed, customers=customers, per_typology=per_typology, rules=rules)
+    trained = replace(trained, metrics={**trained.metrics, "rules_measured": measured})
     return anomaly_model_register(actor=actor, trained=trained, now=now)
+
+
+def rules_to_measure() -> tuple[tuple, dict]:
+    """The rules a model is measured beside: the live rules in force (what it would alert
+    beside), or the shipped rules when none is live; and what they were, for its figures."""
+    in_force = rules_in_force()
+    live = tuple(rule for rule in in_force.rules if rule.mode == LIVE)
+    if live:
+        return live, {"source": "in_force", "rules": len(live),
+                      "generation": in_force.generation}  # fmt: skip
+    shipped = shipped_rules()
+    return shipped, {"source": "shipped", "rules": len(shipped)}
 
 
 def _locked(model_id) -> AnomalyModel:

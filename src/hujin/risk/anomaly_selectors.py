@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from hujin.core.actors import Actor, require_scope
@@ -52,6 +52,7 @@ class VersionRow:
     training_days: int
     training_customers: int
     measured_customers: int
+    measured_against: str  # which rules the "rules" figures are of
     normal_flagged: dict  # model, rules, combined: per cent of ordinary customers
     recall: list[RecallRow]
     pending: bool  # its activation waits for a checker
@@ -109,11 +110,25 @@ def _version_row(model: AnomalyModel, labels: dict, may_edit: bool, waiting: set
         activated_at=model.activated_at, threshold=model.threshold,
         training_days=summary.get("rows", 0), training_customers=summary.get("customers", 0),
         measured_customers=metrics.get("normal_customers", 0),
+        measured_against=_measured_against(metrics.get("rules_measured") or {}),
         normal_flagged={k: round(100 * v, 2)
                         for k, v in (metrics.get("normal_flagged") or {}).items()},
         recall=recall, pending=pending,
         may_propose=may_edit and model.state == M_CANDIDATE and not pending,
     )  # fmt: skip
+
+
+def _measured_against(measured: dict) -> str:
+    n = measured.get("rules", 0)
+    if measured.get("source") == "in_force":
+        return ngettext(
+            "the %(n)s live rule in force (generation %(generation)s)",
+            "the %(n)s live rules in force (generation %(generation)s)", n,
+        ) % {"n": n, "generation": measured.get("generation")}  # fmt: skip
+    if measured.get("source") == "shipped":
+        return ngettext("the %(n)s shipped rule (no rule was live)",
+                        "the %(n)s shipped rules (no rule was live)", n) % {"n": n}  # fmt: skip
+    return _("the shipped rules")  # a version trained before this was recorded
 
 
 def _bar(reason: dict, language: str) -> Bar:
