@@ -147,6 +147,7 @@ class TestAlertPage:
         assert again.status_code == 409 and "triaged already" in _main(again)
         held.refresh_from_db()
         assert held.state == "escalated" and held.triage_reason == "Same payee as last week"
+        assert f'href="/risk/cases/{held.case_id}/"' in _main(again)  # the case it joined
 
     def test_an_unknown_alert_is_404(self, role_client):
         url = f"{ALERTS}00000000-0000-0000-0000-000000000000/"

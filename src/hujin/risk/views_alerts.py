@@ -29,6 +29,7 @@ from hujin.identity.access import staff_actor, staff_required
 from hujin.risk.alerts import REASON_MIN, alert_dismiss, alert_escalate
 from hujin.risk.alerts_navigation import ALERT_STATES, OUTCOMES, alert_state_key, outcome_key
 from hujin.risk.alerts_selectors import ALERT_SOURCES, AlertFilters, alert_detail, alert_queue
+from hujin.risk.cases_selectors import case_of_alert
 from hujin.risk.decisions_selectors import (
     KINDS,
     DecisionFilters,
@@ -159,6 +160,7 @@ def _alert_page(request, alert_id, *, error="", field="", values=None, status=20
     except HujinPermissionDenied:
         raise PermissionDenied(VIEW_RISK) from None
     context = {"a": detail, "r": detail.row, "d": detail.decision, "error": error,
+               "case": case_of_alert(alert_id=detail.row.id),
                "error_field": field, "values": values or {}, "reason_min": REASON_MIN,
                "state_key": alert_state_key(detail.row.state),
                "outcome_key": outcome_key(detail.row.outcome) if detail.row.outcome else "",
