@@ -30,3 +30,15 @@ def test_the_same_seed_writes_the_same_file_and_another_seed_another(tmp_path):
     other = _written(tmp_path, "c.csv", "--seed", "2").read_bytes()
 
     assert first == again and first != other
+
+
+def test_without_a_file_it_writes_to_the_commands_output():
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("risk", "synthetic", "--customers", "3", "--per-typology", "1", "--out", "-",
+                 stdout=out, stderr=err)  # fmt: skip
+
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len({r["customer"] for r in rows if r["typology"] == "normal"}) == 3
+    assert "recall of the shipped rules" in err.getvalue()

@@ -6,7 +6,6 @@ trains on; the columns are documented in docs/modules/risk.md ("Measured on a sy
 history")."""
 
 import csv
-import sys
 
 from django.core.management.base import CommandError
 
@@ -50,7 +49,7 @@ def synthetic_handle(command, options: dict) -> None:
     history = synthetic_history(seed=options["seed"], normal=customers, per_typology=per)
     out = options["out"]
     try:
-        stream = sys.stdout if out == "-" else open(out, "w", newline="", encoding="utf-8")  # noqa: SIM115
+        stream = command.stdout if out == "-" else open(out, "w", newline="", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         raise CommandError(f"{out}: {exc.strerror}") from None
     with stream if out != "-" else _kept_open(stream):
@@ -68,7 +67,7 @@ def synthetic_handle(command, options: dict) -> None:
 
 
 class _kept_open:
-    """Standard output in a ``with`` without closing it."""
+    """The command's output in a ``with`` without closing it."""
 
     def __init__(self, stream):
         self.stream = stream
