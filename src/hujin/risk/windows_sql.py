@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from hujin.core.sql import Dialect, hot_rows
 from hujin.risk.expressions import PER
@@ -69,26 +70,35 @@ def sides_read(sides: list[SideAsked]) -> list[SideRead]:
     one row, side by side)."""
     d = Dialect()
     plans = [_plan(side) for side in sides]
-    asked = [(plan, side) for plan, side in zip(plans, sides, strict=True) if plan[1] is not None]
+    asked = [(plan, side) for plan, side in zip(plans, sides, strict=True) if plan.sql]
     row: tuple = ()
     if asked:
-        sql, params = _joined(tuple(plan[1][0] for plan, _ in asked)), []
-        for (_, (_, shape), _), side in asked:
-            params += _params(d, shape, side.keys, side.now, side.counterparty, side.watched)
-        row = hot_rows(d, sql, params)[0]
+        params = []
+        for plan, side in asked:
+            params += _params(d, plan.shape, side.keys, side.now, side.counterparty, side.watched)
+        row = hot_rows(d, _joined(tuple(plan.sql for plan, _ in asked)), params)[0]
     out, at = [], 0
-    for values, statement, facts in plans:
-        if statement is None:
-            out.append(SideRead(values))
+    for plan in plans:
+        if not plan.sql:
+            out.append(SideRead(plan.values))
             continue
-        width = len(statement[1].columns)
-        out.append(_read(d, values, statement[1], facts, row[at : at + width]))
+        width = len(plan.shape.columns)
+        out.append(_read(d, plan.values, plan.shape, plan.facts, row[at : at + width]))
         at += width
     return out
 
 
-def _plan(side: SideAsked):
-    """A side's aggregates at 0, its statement and shape (None: nothing to read) and facts."""
+class _Planned(NamedTuple):
+    """A side's aggregates at 0, its statement and shape ("" and None: nothing to read), and
+    the facts it reads."""
+
+    values: dict
+    sql: str
+    shape: "_Shape | None"
+    facts: frozenset
+
+
+def _plan(side: SideAsked) -> _Planned:
     keys, facts = side.keys, side.facts
     asked = tuple(a for a in side.aggregates if keys.get(a.per))
     if not keys.get("customer"):
@@ -99,9 +109,10 @@ def _plan(side: SideAsked):
         facts = facts - {WATCHLIST}
     values = {a: 0 for a in side.aggregates}
     if not asked and not facts:
-        return values, None, facts
+        return _Planned(values, "", None, facts)
     pers = tuple(p for p in PER if keys.get(p))
-    return values, _statement(asked, pers, tuple(sorted(facts)), len(side.watched)), facts
+    sql, shape = _statement(asked, pers, tuple(sorted(facts)), len(side.watched))
+    return _Planned(values, sql, shape, facts)
 
 
 @lru_cache(maxsize=256)
